@@ -1,0 +1,11 @@
+// Bundles the four entry points with esbuild. Run by `npm run build` and by `prepare`.
+import { build } from 'esbuild';
+
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning' };
+const entries = [
+  { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js' },
+  { in: 'server/src/engine/index.ts', out: 'dist/engine.js' },
+];
+await Promise.all(entries.map(e => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })));
