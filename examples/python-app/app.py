@@ -1,0 +1,22 @@
+"""Tiny reporting service: renders order summaries as PDF thumbnails."""
+import os
+
+import requests
+import yaml
+
+# Demo only: a fake, well-known AWS example key that secret scanners must flag.
+AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def load_config(path):
+    with open(path) as handle:
+        return yaml.load(handle)  # unsafe loader on purpose (PyYAML 5.1)
+
+
+def fetch_orders(base_url):
+    return requests.get(base_url + "/orders", timeout=5).json()
+
+
+if __name__ == "__main__":
+    print(fetch_orders(os.environ.get("ORDERS_URL", "http://localhost:3000")))

@@ -1,0 +1,40 @@
+// Rebuilds demo-db/osv/ from the shared corpus: the real OSV records that name a package used in
+// examples/. Run when examples/ changes: `node scripts/build-demo-db.mjs [corpusDir]`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+
+const corpus = path.resolve(process.argv[2] ?? '../shared/corpus');
+const outDir = path.resolve('demo-db/osv');
+
+function examplePackages() {
+  const names = { npm: new Set(), PyPI: new Set() };
+  const lock = JSON.parse(fs.readFileSync('examples/node-app/package-lock.json', 'utf8'));
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    if (key) names.npm.add(entry.name ?? key.split('node_modules/').pop());
+  }
+  for (const line of fs.readFileSync('examples/python-app/requirements.txt', 'utf8').split('\n')) {
+    const m = /^([A-Za-z0-9._-]+)==/.exec(line.trim());
+    if (m) names.PyPI.add(m[1].toLowerCase().replace(/[-_.]+/g, '-'));
+  }
+  return names;
+}
+
+const wanted = examplePackages();
+const normalize = (eco, name) => (eco === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name);
+fs.rmSync(outDir, { recursive: true, force: true });
+fs.mkdirSync(outDir, { recursive: true });
+let kept = 0;
+for (const eco of Object.keys(wanted)) {
+  const entries = unzipSync(fs.readFileSync(path.join(corpus, 'vuln/advisories/osv', eco, 'all.zip')));
+  for (const [file, bytes] of Object.entries(entries)) {
+    const record = JSON.parse(strFromU8(bytes));
+    const hit = (record.affected ?? []).some(
+      a => a.package?.ecosystem === eco && wanted[eco].has(normalize(eco, a.package.name)));
+    if (hit) {
+      fs.writeFileSync(path.join(outDir, file), JSON.stringify(record, null, 1) + '\n');
+      kept++;
+    }
+  }
+}
+console.log(`demo-db: ${kept} records written to ${path.relative('.', outDir)}`);
