@@ -1,0 +1,359 @@
+// Ignore files: Trivy's `.trivyignore` (one ID per line) and `.trivyignore.yaml`, and Vigil's
+// `.vigilignore` / `.vigilignore.yaml`, which use the same syntax.
+//
+// Text syntax, as Trivy reads it:
+//   # a comment
+//   CVE-2019-11358
+//   GHSA-6c3j-c64m-qhgq exp:2025-06-30      <- ignored until that date
+//   CVE-2020-28724 exp:2025-06-30 # reason   <- the text after `#` is a comment
+//
+// YAML syntax (https://trivy.dev/latest/docs/configuration/filtering/#trivyignoreyaml):
+//   vulnerabilities:
+//     - id: CVE-2022-40897
+//       paths: ["requirements.txt", "services/**/package-lock.json"]
+//       purls: ["pkg:pypi/setuptools"]
+//       expired_at: 2025-01-01
+//       statement: Accept the risk
+//   misconfigurations: [...]   secrets: [...]   licenses: [...]
+//
+// An entry stops ignoring on its expiry day (the date is read as midnight UTC). Expired entries
+// stay in the policy with `expired: true` so the CLI can warn about them.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+export type IgnoreKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
+
+export interface IgnoreEntry {
+  id: string;
+  /** Which list of a YAML file the entry came from; text files apply to every kind. */
+  kind?: IgnoreKind;
+  /** Globs over the finding's file path (`*`, `**`, `?`); any one must match. */
+  paths?: string[];
+  /** Package URLs; one without a version matches every version of the package. */
+  purls?: string[];
+  /** `YYYY-MM-DD`. */
+  expiresAt?: string;
+  statement?: string;
+  expired: boolean;
+  file: string;
+  /** 1-based line of the entry in its file. */
+  line: number;
+}
+
+export interface IgnoreWarning {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface IgnorableFinding {
+  id: string;
+  aliases?: string[];
+  /** Path of the file the finding is in, relative to the scan root. */
+  path?: string;
+  purl?: string;
+  kind?: IgnoreKind;
+}
+
+export interface IgnorePolicy {
+  /** Every entry read, expired ones included. */
+  entries: IgnoreEntry[];
+  warnings: IgnoreWarning[];
+  /** Ignore files given but not present. */
+  missing: string[];
+  expired(): IgnoreEntry[];
+  /** True when a live entry matches the finding's ID or one of its aliases (and its paths/purls, if any). */
+  isIgnored(finding: IgnorableFinding): boolean;
+  /** The live entry that ignores the finding, for messages such as "ignored by .trivyignore:4". */
+  matchingEntry(finding: IgnorableFinding): IgnoreEntry | undefined;
+}
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads and merges the given ignore files. Missing files are listed in `missing`, not errors. */
+export function loadIgnorePolicy(files: string[], now: Date = new Date()): IgnorePolicy {
+  const entries: IgnoreEntry[] = [];
+  const warnings: IgnoreWarning[] = [];
+  const missing: string[] = [];
+  for (const file of files) {
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') missing.push(file);
+      else warnings.push({ file, message: `cannot read ignore file: ${(err as Error).message}` });
+      continue;
+    }
+    const parsed = parseIgnoreFile(content, file, now);
+    entries.push(...parsed.entries);
+    warnings.push(...parsed.warnings);
+  }
+  return createIgnorePolicy(entries, warnings, missing);
+}
+
+/** Parses one ignore file's text; YAML when the name ends in `.yaml`/`.yml`. */
+export function parseIgnoreFile(
+  content: string,
+  file: string,
+  now: Date = new Date(),
+): { entries: IgnoreEntry[]; warnings: IgnoreWarning[] } {
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.yaml' || ext === '.yml' ? parseYamlIgnore(content, file, now) : parseTextIgnore(content, file, now);
+}
+
+export function createIgnorePolicy(
+  entries: IgnoreEntry[],
+  warnings: IgnoreWarning[] = [],
+  missing: string[] = [],
+): IgnorePolicy {
+  const live = entries.filter((e) => !e.expired);
+  const matchingEntry = (finding: IgnorableFinding) => live.find((entry) => entryMatches(entry, finding));
+  return {
+    entries,
+    warnings,
+    missing,
+    expired: () => entries.filter((e) => e.expired),
+    matchingEntry,
+    isIgnored: (finding) => matchingEntry(finding) !== undefined,
+  };
+}
+
+/**
+ * One line in `.trivyignore` syntax, for the editor's "Ignore this finding" action.
+ * `expires` is a Date or `YYYY-MM-DD`; the reason becomes a trailing comment on the same line.
+ */
+export function formatIgnoreEntry(id: string, options: { reason?: string; expires?: Date | string } = {}): string {
+  const cleanId = id.trim();
+  if (!cleanId || /\s|#/.test(cleanId)) throw new Error(`not a valid finding ID for an ignore file: ${JSON.stringify(id)}`);
+  let line = cleanId;
+  if (options.expires !== undefined) {
+    const date = typeof options.expires === 'string' ? options.expires : options.expires.toISOString().slice(0, 10);
+    if (!isValidDate(date)) throw new Error(`expiry must be a date YYYY-MM-DD, got ${JSON.stringify(options.expires)}`);
+    line += ` exp:${date}`;
+  }
+  const reason = options.reason?.replace(/\s+/g, ' ').trim();
+  if (reason) line += ` # ${reason}`;
+  return line;
+}
+
+function parseTextIgnore(content: string, file: string, now: Date) {
+  const entries: IgnoreEntry[] = [];
+  const warnings: IgnoreWarning[] = [];
+  content.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const text = raw.replace(/^\uFEFF/, '').split('#')[0].trim();
+    if (!text) return;
+    const [id, ...rest] = text.split(/\s+/);
+    const entry: IgnoreEntry = { id, expired: false, file, line };
+    for (const field of rest) {
+      if (field.startsWith('exp:')) {
+        const date = field.slice(4);
+        if (isValidDate(date)) setExpiry(entry, date, now);
+        else warnings.push({ file, line, message: `invalid expiry "${field}" (want exp:YYYY-MM-DD); the entry never expires` });
+      } else {
+        warnings.push({ file, line, message: `unexpected "${field}" after ID ${id}; put comments after #` });
+      }
+    }
+    entries.push(entry);
+  });
+  return { entries, warnings };
+}
+
+const YAML_SECTIONS: Record<string, IgnoreKind> = {
+  vulnerabilities: 'vulnerability',
+  misconfigurations: 'misconfiguration',
+  secrets: 'secret',
+  licenses: 'license',
+};
+
+function parseYamlIgnore(content: string, file: string, now: Date) {
+  const entries: IgnoreEntry[] = [];
+  const warnings: IgnoreWarning[] = [];
+  const doc = YAML.parseDocument(content);
+  const lineCounter = lineStarts(content);
+  for (const error of doc.errors) {
+    warnings.push({ file, line: lineAt(lineCounter, error.pos[0]), message: `YAML error: ${error.message.split('\n')[0]}` });
+  }
+  if (doc.errors.length > 0) return { entries, warnings };
+  const root = doc.contents;
+  if (root === null || root === undefined) return { entries, warnings };
+  if (!YAML.isMap(root)) {
+    warnings.push({ file, line: 1, message: 'expected a mapping with vulnerabilities/misconfigurations/secrets/licenses' });
+    return { entries, warnings };
+  }
+  for (const pair of root.items) {
+    const section = String(YAML.isScalar(pair.key) ? pair.key.value : pair.key);
+    const keyLine = lineAt(lineCounter, (pair.key as YAML.Node | null)?.range?.[0] ?? 0);
+    const kind = YAML_SECTIONS[section];
+    if (!kind) {
+      warnings.push({ file, line: keyLine, message: `unknown section "${section}"` });
+      continue;
+    }
+    const list = pair.value;
+    if (list === null || (YAML.isScalar(list) && list.value === null)) continue; // `secrets:` with nothing under it
+    if (!YAML.isSeq(list)) {
+      warnings.push({ file, line: keyLine, message: `"${section}" should be a list` });
+      continue;
+    }
+    for (const item of list.items) {
+      const line = lineAt(lineCounter, (item as YAML.Node | null)?.range?.[0] ?? 0);
+      const value = YAML.isNode(item) ? item.toJSON() : item;
+      const entry = yamlEntry(value, kind, file, line, now, warnings);
+      if (entry) entries.push(entry);
+    }
+  }
+  return { entries, warnings };
+}
+
+function yamlEntry(
+  value: unknown,
+  kind: IgnoreKind,
+  file: string,
+  line: number,
+  now: Date,
+  warnings: IgnoreWarning[],
+): IgnoreEntry | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    warnings.push({ file, line, message: 'expected an entry with an "id"' });
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.id !== 'string' || !record.id.trim()) {
+    warnings.push({ file, line, message: 'entry without an "id" is skipped' });
+    return undefined;
+  }
+  const entry: IgnoreEntry = { id: record.id.trim(), kind, expired: false, file, line };
+  const paths = stringList(record.paths, 'paths', file, line, warnings);
+  if (paths) entry.paths = paths;
+  const purls = stringList(record.purls, 'purls', file, line, warnings);
+  if (purls) entry.purls = purls;
+  if (typeof record.statement === 'string') entry.statement = record.statement;
+  if (record.expired_at !== undefined && record.expired_at !== null) {
+    // YAML 1.2 keeps `2024-08-20` a string; a quoted or timestamp-tagged value may differ, so normalise.
+    const date = record.expired_at instanceof Date ? record.expired_at.toISOString().slice(0, 10) : String(record.expired_at);
+    if (isValidDate(date)) setExpiry(entry, date, now);
+    else warnings.push({ file, line, message: `invalid expired_at "${date}" (want YYYY-MM-DD); the entry never expires` });
+  }
+  for (const key of Object.keys(record)) {
+    if (!['id', 'paths', 'purls', 'statement', 'expired_at'].includes(key)) {
+      warnings.push({ file, line, message: `unknown field "${key}" in entry ${entry.id}` });
+    }
+  }
+  return entry;
+}
+
+function stringList(value: unknown, field: string, file: string, line: number, warnings: IgnoreWarning[]) {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  warnings.push({ file, line, message: `"${field}" should be a list of strings; it is left out` });
+  return undefined;
+}
+
+function setExpiry(entry: IgnoreEntry, date: string, now: Date) {
+  entry.expiresAt = date;
+  entry.expired = now.getTime() >= Date.parse(`${date}T00:00:00Z`);
+}
+
+function isValidDate(date: string): boolean {
+  if (!DATE_PATTERN.test(date)) return false;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+}
+
+function entryMatches(entry: IgnoreEntry, finding: IgnorableFinding): boolean {
+  if (entry.kind && finding.kind && entry.kind !== finding.kind) return false;
+  const wanted = entry.id.toUpperCase();
+  const ids = [finding.id, ...(finding.aliases ?? [])];
+  if (!ids.some((id) => id.toUpperCase() === wanted)) return false;
+  if (entry.paths && !(finding.path !== undefined && entry.paths.some((glob) => globMatches(glob, finding.path!)))) {
+    return false;
+  }
+  if (entry.purls && !(finding.purl !== undefined && entry.purls.some((p) => purlMatches(p, finding.purl!)))) {
+    return false;
+  }
+  return true;
+}
+
+/** Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. */
+export function globMatches(glob: string, filePath: string): boolean {
+  const normalize = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  let pattern = '';
+  const g = normalize(glob);
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*' && g[i + 1] === '*') {
+      // `**/` also matches no directory at all.
+      if (g[i + 2] === '/') {
+        pattern += '(?:.*/)?';
+        i += 2;
+      } else {
+        pattern += '.*';
+        i += 1;
+      }
+    } else if (c === '*') pattern += '[^/]*';
+    else if (c === '?') pattern += '[^/]';
+    else pattern += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${pattern}$`).test(normalize(filePath));
+}
+
+interface PurlParts {
+  type: string;
+  namespace: string;
+  name: string;
+  version?: string;
+  qualifiers: Map<string, string>;
+}
+
+function parsePurl(purl: string): PurlParts | undefined {
+  const match = /^pkg:([^/]+)\/([^?#]+?)(?:\?([^#]*))?(?:#.*)?$/.exec(purl.trim());
+  if (!match) return undefined;
+  const [, type, rest, query] = match;
+  const at = rest.lastIndexOf('@');
+  const nameAndNamespace = at >= 0 ? rest.slice(0, at) : rest;
+  const version = at >= 0 ? decodeURIComponent(rest.slice(at + 1)) : undefined;
+  const slash = nameAndNamespace.lastIndexOf('/');
+  const qualifiers = new Map<string, string>();
+  for (const part of (query ?? '').split('&').filter(Boolean)) {
+    const [key, value = ''] = part.split('=');
+    qualifiers.set(key.toLowerCase(), decodeURIComponent(value));
+  }
+  return {
+    type: type.toLowerCase(),
+    namespace: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
+    name: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
+    version,
+    qualifiers,
+  };
+}
+
+/** An ignore PURL matches when type, namespace and name agree, and its version and qualifiers, where given. */
+function purlMatches(ignorePurl: string, findingPurl: string): boolean {
+  const want = parsePurl(ignorePurl);
+  const have = parsePurl(findingPurl);
+  if (!want || !have) return false;
+  if (want.type !== have.type || want.namespace !== have.namespace || want.name !== have.name) return false;
+  if (want.version !== undefined && want.version !== have.version) return false;
+  for (const [key, value] of want.qualifiers) {
+    if (have.qualifiers.get(key) !== value) return false;
+  }
+  return true;
+}
+
+function lineStarts(content: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < content.length; i++) if (content[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
+}
