@@ -41,10 +41,15 @@ export interface IgnoreEntry {
   line: number;
 }
 
+/** A problem in an ignore file, e.g. `.trivyignore:3: invalid expiry "exp:2025-13-01" ...`. */
 export interface IgnoreWarning {
   file: string;
   line?: number;
   message: string;
+}
+
+function warningText(w: IgnoreWarning): string {
+  return `${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`;
 }
 
 export interface IgnorableFinding {
@@ -59,7 +64,10 @@ export interface IgnorableFinding {
 export interface IgnorePolicy {
   /** Every entry read, expired ones included. */
   entries: IgnoreEntry[];
-  warnings: IgnoreWarning[];
+  /** Printable `file:line: message` lines: malformed lines, and entries that have expired. */
+  warnings: string[];
+  /** The same problems as structured values, for the editor's diagnostics. */
+  problems: IgnoreWarning[];
   /** Ignore files given but not present. */
   missing: string[];
   expired(): IgnoreEntry[];
@@ -109,9 +117,16 @@ export function createIgnorePolicy(
 ): IgnorePolicy {
   const live = entries.filter((e) => !e.expired);
   const matchingEntry = (finding: IgnorableFinding) => live.find((entry) => entryMatches(entry, finding));
+  const problems = [
+    ...warnings,
+    ...entries
+      .filter((e) => e.expired)
+      .map((e) => ({ file: e.file, line: e.line, message: `${e.id} expired on ${e.expiresAt} and is no longer ignored` })),
+  ];
   return {
     entries,
-    warnings,
+    warnings: problems.map(warningText),
+    problems,
     missing,
     expired: () => entries.filter((e) => e.expired),
     matchingEntry,
