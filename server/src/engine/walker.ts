@@ -1,0 +1,245 @@
+// Finds the files a filesystem scan should read.
+//
+// Rules, in the order they apply to each entry:
+// - `.git` is never entered. `node_modules` is not entered by default: in fs mode the lockfiles
+//   are the source of truth for what a project depends on (as in Trivy's fs scan); an installed
+//   tree is a build artefact with thousands of package.json files that would only repeat, or
+//   contradict, the lockfile.
+// - `skipDirs` / `skipFiles` globs (Trivy semantics: matched against the path relative to the
+//   root, `**` allowed) and .gitignore files (the root's and nested ones; deeper files override,
+//   `!negation` re-includes) leave entries out.
+// - Only files the `claims` predicate accepts are stat'ed and yielded, so the walk stays cheap.
+// - Files over `maxFileSize` are left out with a note.
+// - Symlinks are followed only when their target lies inside the root. A symlinked directory is
+//   walked after every real directory, and only if its real path was not walked already, so each
+//   directory is read once and loops end. Links leaving the root get a note.
+// - A directory or file that cannot be read gives an error entry; the walk goes on.
+import { promises as fs, type Dirent } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+/**
+ * Files above this size are skipped. Real lockfiles stay well below it (a 3,000-package
+ * package-lock.json is about 2 MB); the limit keeps one huge generated file from holding the
+ * whole scan in memory.
+ */
+export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+export interface WalkOptions {
+  /** Globs of directories to leave out, relative to the root (`**` allowed). */
+  skipDirs?: string[];
+  /** Globs of files to leave out, relative to the root (`**` allowed). */
+  skipFiles?: string[];
+  /** Bytes; larger files are skipped with a note. Default {@link DEFAULT_MAX_FILE_SIZE}. */
+  maxFileSize?: number;
+  /** Honour .gitignore files. Default true. */
+  gitignore?: boolean;
+  /** Enter `node_modules` directories. Default false (see the file comment). */
+  includeNodeModules?: boolean;
+  /** Only files for which this returns true are yielded. Gets the root-relative path. */
+  claims?: (relativePath: string) => boolean;
+  signal?: AbortSignal;
+}
+
+export type WalkEntry =
+  /** A readable file. `path` is relative to the root with forward slashes. */
+  | { kind: 'file'; path: string; absolutePath: string; size: number }
+  /** Something that could not be read. */
+  | { kind: 'error'; path: string; message: string }
+  /** Something left out that the user should hear about. */
+  | { kind: 'note'; path: string; message: string };
+
+interface PendingDir {
+  /** Root-relative, forward slashes; '' for the root. */
+  relative: string;
+  /** The directory's real path, to walk each directory once. */
+  real: string;
+  /** The .gitignore rules in force above this directory, outermost first. */
+  ignores: GitignoreRules[];
+}
+
+interface GitignoreRules {
+  /** Root-relative directory the rules belong to, '' for the root. */
+  base: string;
+  rules: Ignore;
+}
+
+/**
+ * Walks `root` depth-first and yields a directory's files, then its subdirectories, each in
+ * name order; then the symlinked directories. It yields the files to scan, plus notes and errors.
+ * A file given as root is yielded alone (if claimed). Aborting the signal rejects the pending
+ * `next()` with the signal's reason.
+ */
+export async function* walk(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const claims = options.claims ?? (() => true);
+  const skipDir = globMatcher(options.skipDirs, root);
+  const skipFile = globMatcher(options.skipFiles, root);
+  const useGitignore = options.gitignore ?? true;
+  const signal = options.signal;
+
+  const absoluteRoot = path.resolve(root);
+  const rootStat = await fs.stat(absoluteRoot);
+  if (!rootStat.isDirectory()) {
+    const name = path.basename(absoluteRoot);
+    if (claims(name)) yield* fileEntry(name, absoluteRoot, rootStat.size, maxFileSize);
+    return;
+  }
+  const realRoot = await fs.realpath(absoluteRoot);
+
+  const walkedDirs = new Set<string>();
+  const stack: PendingDir[] = [{ relative: '', real: realRoot, ignores: [] }];
+  // Symlinked directories wait until every real directory has been walked (see file comment).
+  const linkedDirs: PendingDir[] = [];
+
+  while (stack.length > 0 || linkedDirs.length > 0) {
+    signal?.throwIfAborted();
+    const dir = stack.length > 0 ? stack.pop()! : linkedDirs.shift()!;
+    if (walkedDirs.has(dir.real)) continue;
+    walkedDirs.add(dir.real);
+
+    const absoluteDir = path.join(absoluteRoot, dir.relative);
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      yield { kind: 'error', path: dir.relative || '.', message: `cannot read directory: ${errorMessage(error)}` };
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+    let ignores = dir.ignores;
+    if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        const text = await fs.readFile(path.join(absoluteDir, '.gitignore'), 'utf8');
+        ignores = [...ignores, { base: dir.relative, rules: ignore().add(text) }];
+      } catch (error) {
+        yield { kind: 'error', path: joinRelative(dir.relative, '.gitignore'), message: errorMessage(error) };
+      }
+    }
+
+    const subdirs: PendingDir[] = [];
+    for (const entry of entries) {
+      const relative = joinRelative(dir.relative, entry.name);
+      const absolute = path.join(absoluteDir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      let real = path.join(dir.real, entry.name);
+      let size: number | undefined;
+
+      if (entry.isSymbolicLink()) {
+        const target = await resolveLink(absolute, realRoot);
+        if (target.kind === 'outside') {
+          yield { kind: 'note', path: relative, message: `symlink to ${target.real} leaves the scan root; not followed` };
+          continue;
+        }
+        if (target.kind === 'broken') continue;
+        real = target.real;
+        isDirectory = target.stat.isDirectory();
+        isFile = target.stat.isFile();
+        size = target.stat.size;
+      }
+
+      if (isDirectory) {
+        if (entry.name === '.git') continue;
+        if (entry.name === 'node_modules' && !options.includeNodeModules) continue;
+        if (skipDir(relative) || isIgnored(ignores, relative, true)) continue;
+        const pending = { relative, real, ignores };
+        if (entry.isSymbolicLink()) linkedDirs.push(pending);
+        else subdirs.push(pending);
+      } else if (isFile) {
+        if (!claims(relative) || skipFile(relative) || isIgnored(ignores, relative, false)) continue;
+        if (size === undefined) {
+          try {
+            size = (await fs.stat(absolute)).size;
+          } catch (error) {
+            yield { kind: 'error', path: relative, message: errorMessage(error) };
+            continue;
+          }
+        }
+        yield* fileEntry(relative, absolute, size, maxFileSize);
+      }
+    }
+    // Pushed in reverse so the stack pops them in name order.
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+}
+
+async function* fileEntry(relative: string, absolute: string, size: number, maxFileSize: number): AsyncGenerator<WalkEntry> {
+  if (size > maxFileSize) {
+    yield { kind: 'note', path: relative, message: `skipped: ${formatSize(size)} is over the ${formatSize(maxFileSize)} size limit` };
+    return;
+  }
+  try {
+    await fs.access(absolute, fs.constants.R_OK);
+  } catch (error) {
+    yield { kind: 'error', path: relative, message: `cannot read file: ${errorMessage(error)}` };
+    return;
+  }
+  yield { kind: 'file', path: relative, absolutePath: absolute, size };
+}
+
+type LinkTarget =
+  | { kind: 'inside'; real: string; stat: import('node:fs').Stats }
+  | { kind: 'outside'; real: string }
+  | { kind: 'broken' };
+
+async function resolveLink(absolute: string, realRoot: string): Promise<LinkTarget> {
+  let real: string;
+  try {
+    real = await fs.realpath(absolute);
+  } catch {
+    return { kind: 'broken' }; // dangling link, or a loop the OS refuses to resolve
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return { kind: 'outside', real };
+  try {
+    return { kind: 'inside', real, stat: await fs.stat(real) };
+  } catch {
+    return { kind: 'broken' };
+  }
+}
+
+/** Git semantics: the deepest .gitignore that has an opinion on the path wins. */
+function isIgnored(ignores: GitignoreRules[], relative: string, isDirectory: boolean): boolean {
+  let ignored = false;
+  for (const { base, rules } of ignores) {
+    const inBase = base === '' ? relative : relative.slice(base.length + 1);
+    const result = rules.test(isDirectory ? inBase + '/' : inBase);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * Compiles Trivy-style skip patterns: relative to the root, `./` prefix and trailing `/`
+ * ignored, absolute patterns under the root made relative.
+ */
+function globMatcher(patterns: string[] | undefined, root: string): (relative: string) => boolean {
+  if (!patterns || patterns.length === 0) return () => false;
+  const absoluteRoot = path.resolve(root);
+  const normalized = patterns.map((pattern) => {
+    let p = pattern.replace(/\\/g, '/');
+    if (path.isAbsolute(pattern) && pattern.startsWith(absoluteRoot)) {
+      p = path.relative(absoluteRoot, pattern).replace(/\\/g, '/');
+    }
+    return p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  });
+  return picomatch(normalized, { dot: true });
+}
+
+function joinRelative(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+function errorMessage(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+}
