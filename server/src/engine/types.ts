@@ -33,6 +33,8 @@ export interface Package {
   dev: boolean;
   /** Where the package's entry sits in the file that declared it. */
   location?: SourceRange;
+  /** Further entries of the same name@version in the same file (npm nests duplicates), in file order. */
+  otherLocations?: SourceRange[];
   /** Ids of the packages this one depends on, where the format records them. */
   dependsOn?: string[];
 }
