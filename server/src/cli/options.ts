@@ -1,0 +1,61 @@
+// Shared option parsing for the CLI commands.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultCacheDir } from '../engine/db';
+import { SEVERITIES, type Scanner, type Severity } from '../engine/types';
+
+/** A mistake in how the command was called: exit code 2, message only. */
+export class UsageError extends Error {}
+
+export const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
+
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `a,b , c` -> ['a', 'b', 'c']; also accepts the option given several times. */
+export function splitList(value: string | string[] | undefined): string[] {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.flatMap(v => v.split(',')).map(v => v.trim()).filter(Boolean);
+}
+
+export function parseSeverities(value: string | string[] | undefined): Severity[] | undefined {
+  const list = splitList(value).map(s => s.toUpperCase());
+  if (!list.length) return undefined;
+  for (const s of list) {
+    if (!SEVERITIES.includes(s as Severity)) {
+      throw new UsageError(`unknown severity '${s}': use ${SEVERITIES.join(', ')}`);
+    }
+  }
+  return list as Severity[];
+}
+
+export function parseScanners(value: string | string[] | undefined): Scanner[] {
+  const list = splitList(value);
+  if (!list.length) return ['vuln'];
+  for (const s of list) {
+    if (!SCANNERS.includes(s as Scanner)) throw new UsageError(`unknown scanner '${s}': use ${SCANNERS.join(', ')}`);
+  }
+  return list as Scanner[];
+}
+
+export function cacheDirOption(value: string | undefined): string {
+  return value ?? defaultCacheDir();
+}
+
+export const CACHE_DIR_OPTION = { 'cache-dir': { type: 'string' } } as const;
+
+/** Progress on stderr, only for a person watching a terminal. */
+export function progressPrinter(quiet: boolean) {
+  const show = !quiet && process.stderr.isTTY === true;
+  return (message: string) => {
+    if (show) process.stderr.write(`\r\x1b[K${message}`);
+  };
+}
+
+export function endProgress(quiet: boolean) {
+  if (!quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}

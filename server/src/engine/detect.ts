@@ -1,0 +1,116 @@
+// The vulnerability detector: matches analyzed packages against the advisory DB.
+import type {
+  AdvisoryLookup, DetectedVulnerability, Package, Severity, StoredAdvisory,
+} from './types';
+import { matchAdvisory } from './match/affected';
+import { compareVersions } from './versions';
+
+/** Filters applied to findings after matching; all optional. */
+export interface FindingFilter {
+  severities?: Severity[];
+  ignoreUnfixed?: boolean;
+  isIgnored?: (finding: { id: string; aliases: string[]; path: string; purl: string }) => boolean;
+}
+
+/** The ID a finding is reported under: the CVE when the advisory has one, as Trivy does. */
+export function preferredId(osvId: string, aliases: readonly string[]): string {
+  if (osvId.startsWith('CVE-')) return osvId;
+  return aliases.find(a => a.startsWith('CVE-')) ?? osvId;
+}
+
+function titleOf(advisory: StoredAdvisory): string {
+  const { summary, details } = advisory.osv;
+  if (summary) return summary;
+  const firstLine = (details ?? '').trim().split('\n')[0];
+  return firstLine.length > 120 ? firstLine.slice(0, 119) + '…' : firstLine;
+}
+
+function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string[]): DetectedVulnerability {
+  const { osv } = advisory;
+  const allIds = [osv.id, ...(osv.aliases ?? [])];
+  const id = preferredId(osv.id, osv.aliases ?? []);
+  return {
+    vulnerabilityId: id,
+    aliases: allIds.filter(a => a !== id),
+    pkgId: pkg.id,
+    pkgName: pkg.name,
+    purl: pkg.purl,
+    installedVersion: pkg.version,
+    fixedVersions,
+    status: fixedVersions.length ? 'fixed' : 'affected',
+    severity: advisory.severity,
+    severitySource: advisory.severitySource,
+    title: titleOf(advisory),
+    description: osv.details ?? '',
+    references: (osv.references ?? []).map(r => r.url),
+    primaryUrl: `https://osv.dev/vulnerability/${osv.id}`,
+    cvss: advisory.cvss,
+    publishedDate: osv.published,
+    lastModifiedDate: osv.modified,
+    dataSourceId: osv.id,
+    location: pkg.location,
+    direct: pkg.direct,
+    dev: pkg.dev,
+  };
+}
+
+/** Two records for the same package and ID (a GHSA and a PYSEC for one CVE): keep one, merge the rest. */
+function merge(kept: DetectedVulnerability, other: DetectedVulnerability, ecosystem: Package['ecosystem']) {
+  for (const alias of [other.dataSourceId, ...other.aliases]) {
+    if (alias !== kept.vulnerabilityId && !kept.aliases.includes(alias)) kept.aliases.push(alias);
+  }
+  const fixed = new Set([...kept.fixedVersions, ...other.fixedVersions]);
+  kept.fixedVersions = [...fixed].sort((a, b) => compareVersions(ecosystem, a, b));
+  kept.status = kept.fixedVersions.length ? 'fixed' : 'affected';
+  if (kept.severity === 'UNKNOWN' && other.severity !== 'UNKNOWN') {
+    kept.severity = other.severity;
+    kept.severitySource = other.severitySource;
+  }
+  kept.cvss = { ...other.cvss, ...kept.cvss };
+  for (const ref of other.references) if (!kept.references.includes(ref)) kept.references.push(ref);
+}
+
+/** Every vulnerability of one package: one finding per vulnerability ID. */
+export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnerability[] {
+  const byId = new Map<string, DetectedVulnerability>();
+  for (const advisory of db.lookup(pkg.ecosystem, pkg.name)) {
+    const match = matchAdvisory(advisory.osv, pkg.ecosystem, pkg.name, pkg.version);
+    if (!match) continue;
+    const finding = toFinding(pkg, advisory, match.fixedVersions);
+    const existing = byId.get(finding.vulnerabilityId);
+    if (existing) merge(existing, finding, pkg.ecosystem);
+    else byId.set(finding.vulnerabilityId, finding);
+  }
+  return [...byId.values()];
+}
+
+export function passesFilter(finding: DetectedVulnerability, file: string, filter: FindingFilter): boolean {
+  if (filter.severities && !filter.severities.includes(finding.severity)) return false;
+  if (filter.ignoreUnfixed && finding.status !== 'fixed') return false;
+  if (filter.isIgnored?.({ id: finding.vulnerabilityId, aliases: finding.aliases, path: file, purl: finding.purl })) {
+    return false;
+  }
+  return true;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
+
+/** Trivy's report order: by package, then severity (worst first), then ID. */
+export function sortFindings(findings: DetectedVulnerability[]): DetectedVulnerability[] {
+  return findings.sort((a, b) =>
+    a.pkgName.localeCompare(b.pkgName) || a.installedVersion.localeCompare(b.installedVersion)
+    || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]
+    || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
+}
+
+export function detectPackages(
+  packages: Package[], file: string, db: AdvisoryLookup, filter: FindingFilter = {},
+): DetectedVulnerability[] {
+  const findings: DetectedVulnerability[] = [];
+  for (const pkg of packages) {
+    for (const finding of detectPackage(pkg, db)) {
+      if (passesFilter(finding, file, filter)) findings.push(finding);
+    }
+  }
+  return sortFindings(findings);
+}

@@ -1,0 +1,136 @@
+// The scan pipeline: target -> walker -> analyzers -> detector -> ScanResult.
+// Analysis and detection are separate steps so a caller can learn which ecosystems a target
+// uses (to fetch just those advisories) before it opens the DB.
+import { promises as fs } from 'node:fs';
+import { analyzerFor } from './analyzers';
+import { detectPackages, type FindingFilter } from './detect';
+import type { IgnorePolicy } from './ignore';
+import { decodeText } from './text';
+import type {
+  AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
+} from './types';
+import { walk } from './walker';
+
+export interface ScanOptions {
+  /** Default: ['vuln']. */
+  scanners?: Scanner[];
+  /** Needed to find vulnerabilities; without it a scan lists packages only. */
+  db?: AdvisoryLookup;
+  severities?: Severity[];
+  ignoreUnfixed?: boolean;
+  /** Report development dependencies too. Default false, as in Trivy. */
+  includeDevDeps?: boolean;
+  ignore?: IgnorePolicy;
+  skipDirs?: string[];
+  skipFiles?: string[];
+  maxFileSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const CLASS_BY_SCANNER: Record<Scanner, string> = {
+  vuln: 'lang-pkgs', misconfig: 'config', secret: 'secret', license: 'license-file',
+};
+
+function enabledScanners(options: ScanOptions): Scanner[] {
+  return options.scanners ?? ['vuln'];
+}
+
+/** True when some enabled analyzer reads this root-relative path. */
+export function claimsFile(path: string, options: Pick<ScanOptions, 'scanners'> = {}): boolean {
+  const analyzer = analyzerFor(path);
+  return analyzer !== undefined && enabledScanners(options).includes(analyzer.scanner);
+}
+
+/** The finding filter a set of scan options asks for. */
+export function findingFilter(options: ScanOptions): FindingFilter {
+  const { ignore } = options;
+  return {
+    severities: options.severities,
+    ignoreUnfixed: options.ignoreUnfixed,
+    isIgnored: ignore ? finding => ignore.isIgnored(finding) : undefined,
+  };
+}
+
+/** Parses one file without matching it against the DB. Throws what the analyzer throws. */
+function analyzeFile(path: string, content: string, options: ScanOptions): FileResult | undefined {
+  const analyzer = analyzerFor(path);
+  if (!analyzer || !enabledScanners(options).includes(analyzer.scanner)) return undefined;
+  const { packages } = analyzer.analyze({ path, content });
+  return {
+    target: path,
+    class: CLASS_BY_SCANNER[analyzer.scanner],
+    type: analyzer.type,
+    packages: options.includeDevDeps ? packages : packages.filter(p => !p.dev),
+    vulnerabilities: [],
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Scans one file's content, such as an editor's unsaved buffer. Undefined when no enabled
+ * analyzer claims the path; a parse failure comes back as `error`, never as a throw.
+ */
+export function scanFile(
+  path: string, content: string, options: ScanOptions,
+): { result?: FileResult; error?: FileError } | undefined {
+  try {
+    const result = analyzeFile(path, content, options);
+    if (!result) return undefined;
+    if (options.db) result.vulnerabilities = detectPackages(result.packages, path, options.db, findingFilter(options));
+    return { result };
+  } catch (error) {
+    return { error: { file: path, message: errorMessage(error) } };
+  }
+}
+
+/** Walks a folder (or one file) and parses what the analyzers claim. No DB needed. */
+export async function analyzePath(root: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const scan: ScanResult = { target: root, results: [], errors: [], notes: [] };
+  const files: { path: string; absolutePath: string }[] = [];
+  for await (const entry of walk(root, { ...options, claims: path => claimsFile(path, options) })) {
+    if (entry.kind === 'file') files.push(entry);
+    else if (entry.kind === 'error') scan.errors.push({ file: entry.path, message: entry.message });
+    else scan.notes.push(`${entry.path}: ${entry.message}`);
+  }
+  let done = 0;
+  for (const file of files) {
+    options.signal?.throwIfAborted();
+    try {
+      const content = decodeText(await fs.readFile(file.absolutePath));
+      const result = analyzeFile(file.path, content, options);
+      if (result) scan.results.push(result);
+    } catch (error) {
+      scan.errors.push({ file: file.path, message: errorMessage(error) });
+    }
+    options.onProgress?.(++done, files.length);
+  }
+  scan.results.sort((a, b) => a.target.localeCompare(b.target));
+  return scan;
+}
+
+/** Fills in the vulnerabilities of every analyzed file. Mutates and returns `scan`. */
+export function detectVulnerabilities(
+  scan: ScanResult, db: AdvisoryLookup, options: Omit<ScanOptions, 'db'> | FindingFilter = {},
+): ScanResult {
+  const filter = 'isIgnored' in options || !('ignore' in options) ? options as FindingFilter : filterOf(options as ScanOptions);
+  for (const result of scan.results) {
+    result.vulnerabilities = detectPackages(result.packages, result.target, db, filter);
+  }
+  return scan;
+}
+
+/** The whole pipeline. */
+export async function scanPath(root: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const scan = await analyzePath(root, options);
+  if (options.db && enabledScanners(options).includes('vuln')) detectVulnerabilities(scan, options.db, findingFilter(options));
+  return scan;
+}
+
+/** The ecosystems a scan found packages of, to fetch only those advisories. */
+export function ecosystemsOf(scan: ScanResult): Ecosystem[] {
+  return [...new Set(scan.results.flatMap(r => r.packages.map(p => p.ecosystem)))].sort();
+}
