@@ -1,0 +1,78 @@
+// Replays Trivy's integration goldens against Vigil: the same inputs, Trivy's fixture DB converted
+// to OSV, and the same options. Reports which goldens pass; the ones listed in EXPECTED_PASSING
+// must pass.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importAdvisories, openDb } from '../../server/src/engine/db';
+import { analyzePath, detectVulnerabilities } from '../../server/src/engine/scan';
+import { corpusOrSkip } from '../helpers/corpus';
+import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
+
+/** Goldens whose every Result is of a file type Vigil analyzes today. */
+const EXPECTED_PASSING = ['npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden'];
+
+interface GoldenCase { args: Record<string, unknown>; go_test: string }
+
+function findingKeys(vulns: any[]): string[] {
+  return vulns.map(v => [v.VulnerabilityID, v.PkgName, v.InstalledVersion, v.FixedVersion ?? '', v.Severity].join(' ')).sort();
+}
+
+describe('conformance: Trivy integration goldens', function () {
+  this.timeout(120_000);
+  let integration: string;
+  let cacheDir: string;
+
+  before(async function () {
+    const dir = corpusOrSkip(this, 'vuln', 'trivy', 'integration');
+    if (!dir) return;
+    integration = dir;
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-goldens-'));
+    const osvDir = path.join(cacheDir, 'osv');
+    writeTrivyFixtureDb(path.join(dir, 'testdata', 'fixtures', 'db'), osvDir);
+    await importAdvisories(cacheDir, [osvDir]);
+  });
+
+  after(() => { if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true }); });
+
+  async function replay(golden: string): Promise<string[]> {
+    const expected = JSON.parse(fs.readFileSync(path.join(integration, 'testdata', golden), 'utf8'));
+    const args: Record<string, GoldenCase[]> = JSON.parse(fs.readFileSync(path.join(integration, 'golden-args.json'), 'utf8'));
+    const testCase = args[golden].find(c => c.go_test === 'TestRepository') ?? args[golden][0];
+    const input = path.join(integration, String(testCase.args.input).replace(/^testdata\//, 'testdata/'));
+    const scan = await analyzePath(input, { includeDevDeps: testCase.args.includeDevDeps === true });
+    const db = openDb(cacheDir);
+    try {
+      detectVulnerabilities(scan, db, {});
+    } finally {
+      db.close();
+    }
+    const problems: string[] = [];
+    for (const want of expected.Results ?? []) {
+      const got = scan.results.find(r => r.target === want.Target);
+      if (!got) { problems.push(`missing result ${want.Target}`); continue; }
+      const gotKeys = findingKeys(got.vulnerabilities.map(v => ({
+        VulnerabilityID: v.vulnerabilityId, PkgName: v.pkgName, InstalledVersion: v.installedVersion,
+        FixedVersion: v.fixedVersions.join(', '), Severity: v.severity,
+      })));
+      const wantKeys = findingKeys(want.Vulnerabilities ?? []);
+      if (JSON.stringify(gotKeys) !== JSON.stringify(wantKeys)) {
+        problems.push(`${want.Target}: vulnerabilities differ\n  want ${wantKeys.join('; ')}\n  got  ${gotKeys.join('; ')}`);
+      }
+      if (want.Packages) {
+        const pkgs = (list: { Name?: string; name?: string; Version?: string; version?: string }[]) =>
+          list.map(p => `${p.Name ?? p.name}@${p.Version ?? p.version}`).sort().join(' ');
+        if (pkgs(want.Packages) !== pkgs(got.packages)) problems.push(`${want.Target}: packages differ\n  want ${pkgs(want.Packages)}\n  got  ${pkgs(got.packages)}`);
+      }
+    }
+    return problems;
+  }
+
+  for (const golden of EXPECTED_PASSING) {
+    it(`matches ${golden}`, async () => {
+      const problems = await replay(golden);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  }
+});

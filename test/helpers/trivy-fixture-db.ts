@@ -1,0 +1,89 @@
+// Converts Trivy's integration fixture DB (testdata/fixtures/db/*.yaml, trivy-db bucket/pairs form)
+// into OSV records Vigil can import, so Trivy's goldens can be replayed against Vigil.
+//
+// Trivy picks a language package's severity from the data source's vendor severity (GHSA's, for
+// the "GitHub Security Advisory *" buckets) before the record's own. The conversion writes that
+// choice as GHSA's `database_specific.severity` and leaves the CVSS vectors out of `severity[]`,
+// so that Vigil's own rule (CVSS first) reproduces Trivy's result on this data.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { OsvEvent, OsvRange, OsvRecord } from '../../server/src/engine/osv';
+
+interface Pair { key?: string; bucket?: string; value?: any; pairs?: Pair[] }
+
+/** trivy-db bucket prefix -> OSV ecosystem, for the language ecosystems. */
+const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
+  npm: 'npm', pip: 'PyPI', cargo: 'crates.io', go: 'Go', composer: 'Packagist', rubygems: 'RubyGems',
+  nuget: 'NuGet', maven: 'Maven', pub: 'Pub', erlang: 'Hex',
+};
+
+const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];
+
+/** `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. */
+export function constraintToRanges(constraint: string): OsvRange[] {
+  return constraint.split('||').map(alternative => {
+    const events: OsvEvent[] = [];
+    for (const [, op, version] of alternative.matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
+      if (op === '>=' || op === '>') events.push({ introduced: version });
+      else if (op === '<') events.push({ fixed: version });
+      else if (op === '<=') events.push({ last_affected: version });
+      else events.push({ introduced: version }, { last_affected: version });
+    }
+    if (!events.some(e => e.introduced !== undefined)) events.unshift({ introduced: '0' });
+    return { type: 'ECOSYSTEM', events };
+  });
+}
+
+function readPairs(file: string): Pair[] {
+  return parse(fs.readFileSync(file, 'utf8')) ?? [];
+}
+
+/** Every language advisory of the fixture DB, one OSV record per (ecosystem, package, ID). */
+export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
+  const details = new Map<string, any>();
+  for (const bucket of readPairs(path.join(dbDir, 'vulnerability.yaml'))) {
+    for (const pair of bucket.pairs ?? []) details.set(pair.key!, pair.value);
+  }
+  const records: OsvRecord[] = [];
+  for (const file of fs.readdirSync(dbDir).filter(f => f.endsWith('.yaml'))) {
+    for (const source of readPairs(path.join(dbDir, file))) {
+      const ecosystem = ECOSYSTEM_BY_PREFIX[(source.bucket ?? '').split('::')[0]];
+      if (!ecosystem || !source.bucket?.includes('::')) continue;
+      const isGhsa = source.bucket.includes('GitHub Security Advisory');
+      for (const pkg of source.pairs ?? []) {
+        for (const advisory of pkg.pairs ?? []) {
+          const id = advisory.key!;
+          const info = details.get(id) ?? {};
+          const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
+          const patched: string[] = advisory.value?.PatchedVersions ?? [];
+          const ranges = vulnerable.length
+            ? vulnerable.flatMap(constraintToRanges)
+            : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
+          const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
+          const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;
+          records.push({
+            id: `${id}--${ecosystem}--${pkg.bucket}`.replace(/[^A-Za-z0-9.-]/g, '_'),
+            aliases: [id],
+            modified: info.LastModifiedDate ?? '2020-01-01T00:00:00Z',
+            published: info.PublishedDate,
+            summary: info.Title,
+            details: info.Description,
+            affected: [{ package: { ecosystem, name: pkg.bucket! }, ranges }],
+            references: (info.References ?? []).map((url: string) => ({ type: 'WEB', url })),
+            database_specific: severity ? { severity: severity === 'MEDIUM' ? 'MODERATE' : severity } : {},
+          });
+        }
+      }
+    }
+  }
+  return records;
+}
+
+/** Writes the converted records as a folder of OSV JSON files, ready for `vigil db import`. */
+export function writeTrivyFixtureDb(dbDir: string, outDir: string): number {
+  const records = convertTrivyFixtureDb(dbDir);
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const record of records) fs.writeFileSync(path.join(outDir, `${record.id}.json`), JSON.stringify(record));
+  return records.length;
+}
