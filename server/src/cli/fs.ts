@@ -81,10 +81,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const scanners = parseScanners(values.scanners);
   const severities = parseSeverities(values.severity);
   const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
-  if (!quiet) {
-    for (const w of ignore.warnings) process.stderr.write(`vigil: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}\n`);
-    for (const e of ignore.expired()) process.stderr.write(`vigil: ignore entry ${e.id} (${e.file}:${e.line}) has expired\n`);
-  }
+  if (!quiet) for (const warning of ignore.warnings) process.stderr.write(`vigil: ${warning}\n`);
 
   const scan = await analyzePath(root, {
     scanners,
