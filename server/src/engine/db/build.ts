@@ -1,0 +1,234 @@
+// Building the next generation: the previous generation's records plus incoming ones, merged by ID.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { normalizePackageName } from '../ecosystems';
+import type { OsvRecord } from '../osv';
+import type { Ecosystem } from '../types';
+import {
+  DbMetadata,
+  decodePayload,
+  encodePayload,
+  FLAG_WITHDRAWN,
+  GenerationReader,
+  packageKey,
+  PreparedRecord,
+  SCHEMA_VERSION,
+  SourceInfo,
+  writeGeneration,
+} from './format';
+import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
+import { computeSeverity } from './severity';
+import { listZipEntries } from './zip';
+
+export interface ImportProblem {
+  /** The file (or `zip!entry`) that could not be used. */
+  file: string;
+  message: string;
+}
+
+export type ProgressStage = 'reading' | 'writing' | 'written' | 'committed';
+
+/** The ecosystem an affected entry indexes under (`Alpine:v3.10` -> `Alpine`), and the name key. */
+function indexKeys(record: OsvRecord): string[] {
+  const keys = new Set<string>();
+  for (const affected of record.affected ?? []) {
+    const pkg = affected.package;
+    if (!pkg || typeof pkg.ecosystem !== 'string' || typeof pkg.name !== 'string') continue;
+    const base = pkg.ecosystem.split(':')[0];
+    keys.add(packageKey(base, normalizePackageName(base as Ecosystem, pkg.name)));
+  }
+  return [...keys];
+}
+
+function ecosystemOfKey(key: string): string {
+  return key.split('\0')[1];
+}
+
+/** Throws unless the value looks like an OSV record: an object with a string id and modified time. */
+export function checkRecord(value: unknown): OsvRecord {
+  const record = value as OsvRecord;
+  if (!record || typeof record !== 'object' || Array.isArray(record)) throw new Error('not an OSV record (not an object)');
+  if (typeof record.id !== 'string' || !record.id) throw new Error('not an OSV record (no id)');
+  if (typeof record.modified !== 'string') throw new Error(`${record.id}: no "modified" time`);
+  if (record.affected !== undefined && !Array.isArray(record.affected)) throw new Error(`${record.id}: "affected" is not a list`);
+  return record;
+}
+
+function isNewer(candidate: string, stored: string): boolean {
+  const a = Date.parse(candidate);
+  const b = Date.parse(stored);
+  return Number.isNaN(a) || Number.isNaN(b) ? candidate > stored : a > b;
+}
+
+const isCustom = (source: string) => source.startsWith('custom:');
+
+export interface MergeCounts {
+  added: number;
+  updated: number;
+  /** Incoming records that were not newer than the stored ones. */
+  unchanged: number;
+}
+
+/** Holds the records of the next generation while it is assembled. */
+export class GenerationBuilder {
+  private readonly records = new Map<string, PreparedRecord>();
+  private readonly sources = new Map<string, SourceInfo>();
+  readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0 };
+
+  /** Starts from the previous generation, reusing its compressed records as they are. */
+  constructor(previous?: GenerationReader) {
+    if (!previous) return;
+    for (const source of previous.metadata().sources) this.sources.set(source.name, source);
+    for (const { blob, flags } of previous.frames()) {
+      const payload = decodePayload(blob);
+      this.records.set(payload.osv.id, {
+        id: payload.osv.id,
+        modified: payload.osv.modified,
+        source: payload.source,
+        withdrawn: (flags & FLAG_WITHDRAWN) !== 0,
+        keys: indexKeys(payload.osv),
+        blob,
+      });
+    }
+  }
+
+  /** Merges one record: a newer `modified` wins; on a tie a custom feed's record beats a public one. */
+  add(record: OsvRecord, source: string): void {
+    const stored = this.records.get(record.id);
+    if (stored) {
+      const wins =
+        isNewer(record.modified, stored.modified) ||
+        (record.modified === stored.modified && isCustom(source) && !isCustom(stored.source));
+      if (!wins) {
+        this.counts.unchanged++;
+        return;
+      }
+      this.counts.updated++;
+    } else {
+      this.counts.added++;
+    }
+    this.records.set(record.id, {
+      id: record.id,
+      modified: record.modified,
+      source,
+      withdrawn: typeof record.withdrawn === 'string' && record.withdrawn !== '',
+      keys: indexKeys(record),
+      blob: encodePayload({ osv: record, ...computeSeverity(record), source }),
+    });
+  }
+
+  setSource(info: SourceInfo): void {
+    this.sources.set(info.name, info);
+  }
+
+  source(name: string): SourceInfo | undefined {
+    return this.sources.get(name);
+  }
+
+  get changed(): boolean {
+    return this.counts.added + this.counts.updated > 0;
+  }
+
+  metadata(): DbMetadata {
+    const counts: Record<string, number> = {};
+    let withdrawnRecords = 0;
+    for (const record of this.records.values()) {
+      if (record.withdrawn) {
+        withdrawnRecords++;
+        continue;
+      }
+      for (const ecosystem of new Set(record.keys.map(ecosystemOfKey))) counts[ecosystem] = (counts[ecosystem] ?? 0) + 1;
+    }
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      builtAt: new Date().toISOString(),
+      sources: [...this.sources.values()],
+      counts,
+      totalRecords: this.records.size,
+      withdrawnRecords,
+    };
+  }
+
+  /**
+   * Writes the generation to a temp file, makes it current, and removes generations older than the
+   * one it replaces. Must be called while holding the update lock.
+   */
+  commit(cacheDir: string, previousGeneration: string | undefined, onProgress?: (stage: ProgressStage) => void): {
+    generation: string;
+    metadata: DbMetadata;
+  } {
+    const metadata = this.metadata();
+    const temp = tempGenerationPath(cacheDir);
+    onProgress?.('writing');
+    try {
+      writeGeneration(temp, [...this.records.values()], metadata);
+    } catch (err) {
+      fs.rmSync(temp, { force: true });
+      throw err;
+    }
+    onProgress?.('written');
+    const generation = commitGeneration(cacheDir, temp, SCHEMA_VERSION);
+    onProgress?.('committed');
+    removeOldGenerations(cacheDir, previousGeneration ? [generation, previousGeneration] : [generation]);
+    return { generation, metadata };
+  }
+}
+
+/** One parsed file of an import, or the reason it could not be used. */
+export type ReadResult = { file: string; records: OsvRecord[] } | { file: string; error: string };
+
+function parseRecordFile(file: string, text: string): OsvRecord[] {
+  const value: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  return (Array.isArray(value) ? value : [value]).map(checkRecord);
+}
+
+function* readZip(file: string): Generator<ReadResult> {
+  let entries;
+  try {
+    entries = listZipEntries(fs.readFileSync(file));
+  } catch (err) {
+    yield { file, error: (err as Error).message };
+    return;
+  }
+  for (const entry of entries) {
+    const label = `${file}!${entry.name}`;
+    if (!/\.(json|ya?ml)$/i.test(entry.name)) continue;
+    try {
+      yield { file: label, records: parseRecordFile(entry.name, Buffer.from(entry.read()).toString('utf8')) };
+    } catch (err) {
+      yield { file: label, error: (err as Error).message };
+    }
+  }
+}
+
+function* readFolder(dir: string): Generator<ReadResult> {
+  const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of names) {
+    if (entry.name.startsWith('.')) continue;
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* readFolder(file);
+    else if (/\.zip$/i.test(entry.name)) yield* readZip(file);
+    else if (/\.(json|ya?ml)$/i.test(entry.name)) {
+      try {
+        yield { file, records: parseRecordFile(file, fs.readFileSync(file, 'utf8')) };
+      } catch (err) {
+        yield { file, error: (err as Error).message };
+      }
+    }
+  }
+}
+
+/** Reads a zip, a record file or a folder of them (recursively, zips included). */
+export function* readAdvisoryPath(target: string): Generator<ReadResult> {
+  const stat = fs.statSync(target);
+  if (stat.isDirectory()) yield* readFolder(target);
+  else if (/\.zip$/i.test(target)) yield* readZip(target);
+  else {
+    try {
+      yield { file: target, records: parseRecordFile(target, fs.readFileSync(target, 'utf8')) };
+    } catch (err) {
+      yield { file: target, error: (err as Error).message };
+    }
+  }
+}

@@ -1,0 +1,187 @@
+// The on-disk vulnerability DB: open it for lookups, build it from OSV files, update it from a mirror.
+import * as fs from 'fs';
+import * as path from 'path';
+import { normalizePackageName } from '../ecosystems';
+import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
+import { GenerationBuilder, ImportProblem, MergeCounts, ProgressStage, readAdvisoryPath } from './build';
+import { DbMissingError, openCurrent, openPrevious } from './current';
+import { DbMetadata, GenerationReader, idKey, packageKey, RecordPayload, RecordRef, SourceInfo } from './format';
+import { acquireLock, defaultCacheDir, LockOptions } from './store';
+
+export { defaultCacheDir, DbLockedError } from './store';
+export { DbMissingError } from './current';
+export type { LockOptions } from './store';
+export { SCHEMA_VERSION } from './format';
+export type { DbMetadata, SourceInfo } from './format';
+export type { ImportProblem, MergeCounts, ProgressStage } from './build';
+export { computeSeverity, severityFromScore } from './severity';
+export { updateDb, DbUpdateError } from './update';
+export type { UpdateOptions, UpdateReport } from './update';
+
+/** An advisory as this DB hands it out; `source` names the import source it came from. */
+export interface DbAdvisory extends StoredAdvisory {
+  source: string;
+}
+
+const CACHE_SIZE = 512;
+
+/**
+ * One open generation. It keeps its fd, so it goes on seeing the same data while updates swap
+ * in newer generations. Returned advisories are shared with a small cache: treat them as read-only.
+ */
+export class VulnDb implements AdvisoryLookup {
+  private readonly parsed = new Map<number, DbAdvisory>();
+  private meta?: DbMetadata;
+
+  constructor(private readonly reader: GenerationReader, readonly generation: string) {}
+
+  /** Advisories with an `affected` entry for this package, withdrawn ones excluded, in ID order. */
+  lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
+    return this.reader
+      .refs(packageKey(ecosystem, normalizePackageName(ecosystem, name)))
+      .filter((ref) => ref.flags === 0)
+      .map((ref) => this.load(ref));
+  }
+
+  /** One advisory by its ID, withdrawn ones included. */
+  get(id: string): DbAdvisory | undefined {
+    const [ref] = this.reader.refs(idKey(id));
+    return ref && this.load(ref);
+  }
+
+  metadata(): DbMetadata {
+    this.meta ??= this.reader.metadata();
+    return this.meta;
+  }
+
+  /** Base ecosystems with at least one (not withdrawn) advisory. */
+  ecosystems(): string[] {
+    return Object.keys(this.metadata().counts).sort();
+  }
+
+  close(): void {
+    this.reader.close();
+    this.parsed.clear();
+  }
+
+  private load(ref: RecordRef): DbAdvisory {
+    const cached = this.parsed.get(ref.position);
+    if (cached) {
+      // Refresh its place in the LRU order.
+      this.parsed.delete(ref.position);
+      this.parsed.set(ref.position, cached);
+      return cached;
+    }
+    const payload: RecordPayload = this.reader.payload(ref);
+    const advisory: DbAdvisory = {
+      osv: payload.osv,
+      severity: payload.severity,
+      severitySource: payload.severitySource,
+      cvss: payload.cvss,
+      source: payload.source,
+    };
+    if (this.parsed.size >= CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value as number);
+    this.parsed.set(ref.position, advisory);
+    return advisory;
+  }
+}
+
+/** Opens the current DB generation of `cacheDir` (see defaultCacheDir()). Throws DbMissingError. */
+export function openDb(cacheDir: string = defaultCacheDir()): VulnDb {
+  const { reader, generation } = openCurrent(cacheDir);
+  return new VulnDb(reader, generation);
+}
+
+export interface ImportOptions {
+  /** Folders or files of an organisation's own advisories. On an ID tie they win over public ones. */
+  custom?: string[];
+  lock?: LockOptions;
+  onProgress?: (stage: ProgressStage) => void;
+}
+
+export interface ImportReport extends MergeCounts {
+  generation: string;
+  /** Records read from the given paths. */
+  read: number;
+  /** Files or zip entries that were skipped, with the reason. */
+  problems: ImportProblem[];
+  metadata: DbMetadata;
+}
+
+function sourceFor(target: string, custom: boolean): Omit<SourceInfo, 'records' | 'fetchedAt'> {
+  const resolved = path.resolve(target);
+  const base = path.basename(resolved);
+  if (custom) return { name: `custom:${base}`, kind: 'custom', location: resolved };
+  if (/\.zip$/i.test(base)) {
+    // OSV's layout is <Ecosystem>/all.zip: name the source after the ecosystem folder.
+    const label = base.toLowerCase() === 'all.zip' ? path.basename(path.dirname(resolved)) : base.replace(/\.zip$/i, '');
+    return { name: `osv:${label}`, kind: 'zip', location: resolved };
+  }
+  return { name: `osv:${base}`, kind: 'folder', location: resolved };
+}
+
+/**
+ * Builds a new generation from the current one plus the advisories in `paths` (OSV all.zip files,
+ * folders of OSV .json/.yaml files) and `options.custom`. Bad files are reported and skipped.
+ */
+export async function importAdvisories(
+  cacheDir: string,
+  paths: string[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const targets = [
+    ...paths.map((p) => ({ path: p, custom: false })),
+    ...(options.custom ?? []).map((p) => ({ path: p, custom: true })),
+  ];
+  for (const target of targets) {
+    if (!fs.existsSync(target.path)) throw new Error(`no such file or folder: ${target.path}`);
+  }
+  const release = await acquireLock(cacheDir, options.lock);
+  try {
+    const previous = openPrevious(cacheDir);
+    const builder = new GenerationBuilder(previous?.reader);
+    previous?.reader.close();
+    options.onProgress?.('reading');
+    const problems: ImportProblem[] = [];
+    let read = 0;
+    for (const target of targets) {
+      const source = sourceFor(target.path, target.custom);
+      let records = 0;
+      for (const result of readAdvisoryPath(target.path)) {
+        if ('error' in result) {
+          problems.push({ file: result.file, message: result.error });
+          continue;
+        }
+        for (const record of result.records) builder.add(record, source.name);
+        records += result.records.length;
+      }
+      read += records;
+      builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
+    }
+    const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
+    return { generation, read, problems, metadata, ...builder.counts };
+  } finally {
+    release();
+  }
+}
+
+export type DbStatus =
+  | { present: false; cacheDir: string; message: string }
+  | ({ present: true; cacheDir: string; generation: string; ageMs: number } & DbMetadata);
+
+/** What the CLI prints for `vigil db status`: age, sources and per-ecosystem counts. */
+export function dbStatus(cacheDir: string = defaultCacheDir()): DbStatus {
+  let db: VulnDb;
+  try {
+    db = openDb(cacheDir);
+  } catch (err) {
+    if (err instanceof DbMissingError) return { present: false, cacheDir, message: err.message };
+    throw err;
+  }
+  try {
+    const metadata = db.metadata();
+    return { present: true, cacheDir, generation: db.generation, ageMs: Date.now() - Date.parse(metadata.builtAt), ...metadata };
+  } finally {
+    db.close();
+  }
+}

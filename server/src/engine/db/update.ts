@@ -1,0 +1,255 @@
+// Downloading advisories from an OSV mirror (default: OSV's public bucket).
+// First time per ecosystem: <base>/<Ecosystem>/all.zip. Later: <base>/<Ecosystem>/modified_id.csv
+// (lines `<RFC 3339 modified>,<ID>`, newest first) and only the records modified since the last run,
+// each from <base>/<Ecosystem>/<ID>.json.
+import type { OsvRecord } from '../osv';
+import { checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressStage } from './build';
+import { openPrevious } from './current';
+import type { DbMetadata, SourceInfo } from './format';
+import { acquireLock, LockOptions } from './store';
+import { listZipEntries } from './zip';
+
+export const DEFAULT_MIRROR = 'https://osv-vulnerabilities.storage.googleapis.com';
+
+export interface UpdateOptions {
+  /** Base URL of the mirror. Default: OSV's public bucket. */
+  mirror?: string;
+  /** OSV ecosystem names to fetch, e.g. `['npm', 'PyPI']`. Only these are touched. */
+  ecosystems: string[];
+  /** Download all.zip again even where an incremental update is possible. */
+  full?: boolean;
+  /** Per request, including the body. Default 120 s. */
+  timeoutMs?: number;
+  /** Retries after a network error, timeout, 5xx or 429. Default 3. */
+  retries?: number;
+  /** Wait before the first retry; doubles each time. Default 500 ms. */
+  backoffMs?: number;
+  /** Parallel record downloads in an incremental update. Default 8. */
+  concurrency?: number;
+  lock?: LockOptions;
+  onProgress?: (stage: ProgressStage | 'downloading', detail?: string) => void;
+}
+
+export interface EcosystemUpdate {
+  /** `full`: all.zip downloaded; `incremental`: changed records fetched; `unchanged`: the mirror said 304 / nothing newer. */
+  mode: 'full' | 'incremental' | 'unchanged';
+  /** Records downloaded. */
+  records: number;
+}
+
+export interface UpdateReport extends MergeCounts {
+  /** False when nothing changed: then no new generation was written. */
+  changed: boolean;
+  generation?: string;
+  ecosystems: Record<string, EcosystemUpdate>;
+  problems: ImportProblem[];
+  metadata?: DbMetadata;
+}
+
+/** The update failed; the DB that was there before is left as it was. */
+export class DbUpdateError extends Error {
+  constructor(message: string) {
+    super(`${message}. The existing vulnerability DB was left unchanged.`);
+    this.name = 'DbUpdateError';
+  }
+}
+
+interface Fetched {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function causeOf(err: unknown): string {
+  const error = err as Error & { cause?: { code?: string; message?: string } };
+  if (error.name === 'TimeoutError') return 'timed out';
+  return error.cause?.code ?? error.cause?.message ?? error.message;
+}
+
+/** GET with a timeout, retrying network errors, 5xx and 429 with exponential backoff. */
+async function get(url: string, headers: Record<string, string>, options: UpdateOptions): Promise<Fetched> {
+  const retries = options.retries ?? 3;
+  let lastError = '';
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await sleep((options.backoffMs ?? 500) * 2 ** (attempt - 1));
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
+      if (response.status >= 500 || response.status === 429) {
+        lastError = `HTTP ${response.status}`;
+        await response.body?.cancel();
+        continue;
+      }
+      return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+    } catch (err) {
+      lastError = causeOf(err);
+    }
+  }
+  throw new DbUpdateError(`cannot download ${url} (${lastError}, ${retries + 1} attempts)`);
+}
+
+function validators(etag?: string, lastModified?: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (etag) headers['If-None-Match'] = etag;
+  if (lastModified) headers['If-Modified-Since'] = lastModified;
+  return headers;
+}
+
+function newest(a: string | undefined, b: string): string {
+  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/** Parses modified_id.csv: `<modified>,<ID>` per line. */
+export function parseModifiedIds(text: string): { modified: string; id: string }[] {
+  const rows: { modified: string; id: string }[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const comma = line.indexOf(',');
+    if (comma <= 0) continue;
+    const modified = line.slice(0, comma).trim();
+    const id = line.slice(comma + 1).trim();
+    if (id && !Number.isNaN(Date.parse(modified))) rows.push({ modified, id });
+  }
+  return rows;
+}
+
+async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+class EcosystemUpdater {
+  private readonly base: string;
+  private readonly sourceName: string;
+
+  constructor(
+    private readonly ecosystem: string,
+    mirror: string,
+    private readonly builder: GenerationBuilder,
+    private readonly problems: ImportProblem[],
+    private readonly options: UpdateOptions,
+  ) {
+    this.base = `${mirror.replace(/\/+$/, '')}/${encodeURIComponent(ecosystem)}`;
+    this.sourceName = `mirror:${ecosystem}`;
+  }
+
+  async run(): Promise<EcosystemUpdate> {
+    const state = this.builder.source(this.sourceName);
+    const sameMirror = state?.location === this.base;
+    if (sameMirror && state?.newestModified && !this.options.full) {
+      const incremental = await this.incremental(state);
+      if (incremental) return incremental;
+    }
+    return this.full(sameMirror ? state : undefined);
+  }
+
+  /** Fetches only what modified_id.csv lists as newer; undefined when the mirror has no such list. */
+  private async incremental(state: SourceInfo): Promise<EcosystemUpdate | undefined> {
+    const listUrl = `${this.base}/modified_id.csv`;
+    this.options.onProgress?.('downloading', listUrl);
+    const list = await get(listUrl, validators(state.listEtag, state.listLastModified), this.options);
+    if (list.status === 304) return { mode: 'unchanged', records: 0 };
+    if (list.status === 404) return undefined;
+    if (list.status !== 200) throw new DbUpdateError(`${listUrl} answered HTTP ${list.status}`);
+
+    const rows = parseModifiedIds(list.body.toString('utf8'));
+    const changed = rows.filter((row) => Date.parse(row.modified) > Date.parse(state.newestModified!));
+    let newestModified = state.newestModified;
+    for (const row of rows) newestModified = newest(newestModified, row.modified);
+    let records = 0;
+    await inPool(changed, this.options.concurrency ?? 8, async (row) => {
+      const url = `${this.base}/${encodeURIComponent(row.id)}.json`;
+      const response = await get(url, {}, this.options);
+      if (response.status !== 200) {
+        this.problems.push({ file: url, message: `HTTP ${response.status}` });
+        return;
+      }
+      try {
+        this.builder.add(checkRecord(JSON.parse(response.body.toString('utf8'))), this.sourceName);
+        records++;
+      } catch (err) {
+        this.problems.push({ file: url, message: (err as Error).message });
+      }
+    });
+    this.builder.setSource({
+      ...state,
+      fetchedAt: new Date().toISOString(),
+      records,
+      newestModified,
+      listEtag: list.headers.get('etag') ?? undefined,
+      listLastModified: list.headers.get('last-modified') ?? undefined,
+    });
+    return { mode: changed.length ? 'incremental' : 'unchanged', records };
+  }
+
+  private async full(state: SourceInfo | undefined): Promise<EcosystemUpdate> {
+    const url = `${this.base}/all.zip`;
+    this.options.onProgress?.('downloading', url);
+    const response = await get(url, validators(state?.etag, state?.lastModified), this.options);
+    if (response.status === 304) return { mode: 'unchanged', records: 0 };
+    if (response.status !== 200) throw new DbUpdateError(`${url} answered HTTP ${response.status}`);
+    let entries;
+    try {
+      entries = listZipEntries(response.body);
+    } catch (err) {
+      throw new DbUpdateError(`${url} is not a readable ZIP archive (${(err as Error).message})`);
+    }
+    let records = 0;
+    let newestModified: string | undefined;
+    for (const entry of entries) {
+      if (!entry.name.endsWith('.json')) continue;
+      let record: OsvRecord;
+      try {
+        record = checkRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
+      } catch (err) {
+        this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
+        continue;
+      }
+      this.builder.add(record, this.sourceName);
+      newestModified = newest(newestModified, record.modified);
+      records++;
+    }
+    this.builder.setSource({
+      name: this.sourceName,
+      kind: 'mirror',
+      location: this.base,
+      fetchedAt: new Date().toISOString(),
+      records,
+      etag: response.headers.get('etag') ?? undefined,
+      lastModified: response.headers.get('last-modified') ?? undefined,
+      newestModified,
+    });
+    return { mode: 'full', records };
+  }
+}
+
+/**
+ * Brings the DB in `cacheDir` up to date with the mirror for the given ecosystems, under the update
+ * lock. On any download failure it throws DbUpdateError and the previous DB stays current.
+ */
+export async function updateDb(cacheDir: string, options: UpdateOptions): Promise<UpdateReport> {
+  const mirror = options.mirror ?? DEFAULT_MIRROR;
+  const release = await acquireLock(cacheDir, options.lock);
+  try {
+    const previous = openPrevious(cacheDir);
+    const builder = new GenerationBuilder(previous?.reader);
+    previous?.reader.close();
+    const problems: ImportProblem[] = [];
+    const ecosystems: Record<string, EcosystemUpdate> = {};
+    for (const ecosystem of options.ecosystems) {
+      ecosystems[ecosystem] = await new EcosystemUpdater(ecosystem, mirror, builder, problems, options).run();
+    }
+    const report = { ecosystems, problems, ...builder.counts };
+    if (!builder.changed && previous) return { changed: false, generation: previous.generation, ...report };
+    const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
+    return { changed: true, generation, metadata, ...report };
+  } catch (err) {
+    if (err instanceof DbUpdateError) throw err;
+    throw new DbUpdateError(`cannot update the vulnerability DB from ${mirror}: ${(err as Error).message}`);
+  } finally {
+    release();
+  }
+}
