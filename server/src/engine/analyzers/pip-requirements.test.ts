@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Package } from '../types';
+import { decodeText } from './text';
+import { pipRequirementsAnalyzer } from './pip-requirements';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'pip-requirements');
+
+function analyzeFixture(name: string): Package[] {
+  const content = decodeText(fs.readFileSync(path.join(FIXTURES, name)));
+  return pipRequirementsAnalyzer.analyze({ path: 'requirements.txt', content }).packages;
+}
+
+function analyzeText(content: string): Package[] {
+  return pipRequirementsAnalyzer.analyze({ path: 'requirements.txt', content }).packages;
+}
+
+const ids = (packages: Package[]) => packages.map((p) => p.id);
+
+describe('pip-requirements analyzer', () => {
+  it('claims requirements.txt only', () => {
+    assert.ok(pipRequirementsAnalyzer.claims('requirements.txt'));
+    assert.ok(pipRequirementsAnalyzer.claims('svc/requirements.txt'));
+    assert.ok(!pipRequirementsAnalyzer.claims('svc/dev-requirements.txt.bak'));
+    assert.ok(!pipRequirementsAnalyzer.claims('notrequirements.txt'));
+  });
+
+  it('reads pinned packages as direct production PyPI packages with a purl', () => {
+    const [click] = analyzeFixture('requirements_flask.txt');
+    assert.deepEqual(
+      { ...click, location: undefined },
+      { id: 'click@8.0.0', name: 'click', version: '8.0.0', ecosystem: 'PyPI', purl: 'pkg:pypi/click@8.0.0', direct: true, dev: false, location: undefined },
+    );
+    assert.equal(analyzeFixture('requirements_flask.txt').length, 6);
+  });
+
+  it('strips comments, with or without a space before #', () => {
+    assert.deepEqual(ids(analyzeFixture('requirements_comments.txt')), ['click@8.0.0', 'Flask@2.0.0', 'Jinja2@3.0.0', 'MarkupSafe@2.0.0']);
+  });
+
+  it('skips ranges, wildcards and unpinned lines; keeps == and === pins', () => {
+    assert.deepEqual(ids(analyzeFixture('requirements_operator.txt')), ['Django@2.3.4', 'SomeProject@5.4']);
+    assert.deepEqual(ids(analyzeFixture('requirements_compatible.txt')), []);
+    assert.deepEqual(ids(analyzeFixture('requirements_no_version.txt')), ['Flask@2.0.0']);
+    assert.deepEqual(ids(analyzeText('a===1.0-custom\nb==1.*\nc == 2.0, != 2.0.1\nd==1.0 ; python_version<"3"\n')), [
+      'a@1.0-custom',
+      'c@2.0',
+      'd@1.0',
+    ]);
+  });
+
+  it('handles extras, spaces around ==, hashes and line continuations', () => {
+    assert.deepEqual(ids(analyzeFixture('requirement_exstras.txt')), ['pyjwt@2.1.0', 'celery@4.4.7']);
+    assert.deepEqual(ids(analyzeFixture('requirements_spaces.txt')), ['click@8.0.0', 'Flask@2.0.0', 'itsdangerous@2.0.0', 'Jinja2@3.0.0']);
+    assert.deepEqual(ids(analyzeFixture('requirements_hash.txt')), ['FooProject@1.2', 'Jinja2@3.0.0']);
+    assert.deepEqual(ids(analyzeFixture('osv-line-continuation.txt')), ['foo@1.2.3', 'bar@4.5.6', 'baz@7.8.9', 'qux@10.11.12']);
+    assert.deepEqual(ids(analyzeFixture('osv-with-per-requirement-options.txt')), ['boto3@1.26.121', 'foo@1.0.0', 'FooProject@1.2']);
+  });
+
+  it('skips option lines and template junk', () => {
+    const text = '-r base.txt\n-c constraints.txt\n--index-url https://x/simple\n-e git+https://g/x.git#egg=x\nx @ https://h/x-1.0.whl\n';
+    assert.deepEqual(analyzeText(text), []);
+    assert.deepEqual(analyzeFixture('requirements_with_templating_engine.txt'), []);
+  });
+
+  it('decodes UTF-16LE with a BOM, and UTF-8 with a BOM', () => {
+    assert.deepEqual(ids(analyzeFixture('requirements_utf16le.txt')), ['attrs@20.3.0']);
+    const utf8Bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('six==1.16.0\n')]);
+    assert.deepEqual(ids(analyzeText(decodeText(utf8Bom))), ['six@1.16.0']);
+    // The same UTF-16LE bytes wrongly decoded as UTF-8 still give the package.
+    const raw = fs.readFileSync(path.join(FIXTURES, 'requirements_utf16le.txt'), 'utf8');
+    assert.deepEqual(ids(analyzeText(raw)), ['attrs@20.3.0']);
+  });
+
+  it('locates the name==version span, across continued lines too', () => {
+    const [spaced, extras, continued] = analyzeText('  Flask ==  2.0.0  # web\npkg[a,b]==1.0 ; python_version<"3"\nfoo==\\\n  1.2.3\n');
+    assert.deepEqual(spaced.location, { file: 'requirements.txt', startLine: 1, startColumn: 3, endLine: 1, endColumn: 18 });
+    assert.deepEqual(extras.location, { file: 'requirements.txt', startLine: 2, startColumn: 1, endLine: 2, endColumn: 14 });
+    assert.deepEqual(continued.location, { file: 'requirements.txt', startLine: 3, startColumn: 1, endLine: 4, endColumn: 8 });
+  });
+
+  it('reports a repeated pin once, with its other locations', () => {
+    const [six] = analyzeText('six==1.16.0\nsix == 1.16.0\r\n');
+    assert.equal(six.location!.startLine, 1);
+    assert.deepEqual(six.otherLocations!.map((l) => l.startLine), [2]);
+  });
+});
