@@ -1,0 +1,66 @@
+// Walks a file's dependency graph (Package.dependsOn) backwards, from a package to the direct
+// dependencies that pull it in.
+import type { Package } from './types';
+
+export class DependencyGraph {
+  private readonly byId = new Map<string, Package>();
+  private readonly parents = new Map<string, string[]>();
+
+  constructor(packages: readonly Package[]) {
+    for (const pkg of packages) this.byId.set(pkg.id, pkg);
+    for (const pkg of packages) {
+      for (const child of pkg.dependsOn ?? []) {
+        const list = this.parents.get(child);
+        if (list) list.push(pkg.id);
+        else this.parents.set(child, [pkg.id]);
+      }
+    }
+  }
+
+  get(id: string): Package | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Direct dependencies whose dependency tree contains `id` (the package itself if it is direct). */
+  directAncestors(id: string): Package[] {
+    const found: Package[] = [];
+    const seen = new Set<string>([id]);
+    const queue = [id];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      const pkg = this.byId.get(current);
+      if (pkg?.direct) found.push(pkg);
+      for (const parent of this.parents.get(current) ?? []) {
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The shortest path from a direct dependency down to `id`, as package ids, direct one first.
+   * Just `[id]` when the package is direct or the format records no graph.
+   */
+  shortestPathFromDirect(id: string): string[] {
+    const cameFrom = new Map<string, string | undefined>([[id, undefined]]);
+    const queue = [id];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      if (this.byId.get(current)?.direct) {
+        const path: string[] = [];
+        for (let step: string | undefined = current; step !== undefined; step = cameFrom.get(step)) path.push(step);
+        return path;
+      }
+      for (const parent of this.parents.get(current) ?? []) {
+        if (!cameFrom.has(parent)) {
+          cameFrom.set(parent, current);
+          queue.push(parent);
+        }
+      }
+    }
+    return [id];
+  }
+}
