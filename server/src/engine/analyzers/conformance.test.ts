@@ -1,0 +1,134 @@
+// Runs the analyzers over Trivy's parser fixtures and compares with the packages Trivy's own
+// tests expect (EXPECTED-PACKAGES.derived.json in the shared corpus), then checks that none of
+// osv-scanner's npm and pip edge-case fixtures crash an analyzer.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Analyzer, Package } from '../types';
+import { npmLockAnalyzer } from './npm-lock';
+import { pipRequirementsAnalyzer } from './pip-requirements';
+import { decodeText } from './text';
+
+const CORPUS = path.resolve(__dirname, '../../../..', '../shared/corpus/vuln');
+const TRIVY = path.join(CORPUS, 'trivy/parser-testdata');
+const OSV_SCANNER = path.join(CORPUS, 'osv-scanner/v1.9.2/pkg/lockfile/fixtures');
+
+interface ExpectedPackage {
+  name: string;
+  version: string;
+  dev?: boolean;
+  relationship?: 'direct' | 'indirect' | 'unknown';
+}
+interface ExpectedCase {
+  test_case: string;
+  packages: ExpectedPackage[];
+}
+
+const ANALYZER_BY_DIR: [string, Analyzer][] = [
+  ['/nodejs/npm/', npmLockAnalyzer],
+  ['/python/pip/', pipRequirementsAnalyzer],
+];
+
+/**
+ * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
+ * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
+ * direct (Trivy lists them as direct packages and their dependencies as indirect).
+ */
+const OMITTED_ON_PURPOSE: Record<string, string[]> = {
+  'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
+  'package-lock_v3_with_workspace_as_object.json': ['testapp@1.0.0'],
+  'package-lock_v3_without_root_deps_field.json': ['func1@1.0.0'],
+};
+const DIRECT_ON_PURPOSE: Record<string, string[]> = {
+  'package-lock_v3_with_workspace.json': ['debug@2.6.9'],
+  'package-lock_v3_with_workspace_as_object.json': ['lodash@4.17.21'],
+  'package-lock_v3_without_root_deps_field.json': ['debug@2.6.9'],
+};
+/** Fixtures for Trivy options Vigil does not have. */
+const NOT_APPLICABLE: Record<string, string> = {
+  'requirements_compatible.txt': "expects Trivy's min-version mode (>=, ~= and ==x.* read as their lowest version)",
+};
+
+function loadExpected(): Record<string, ExpectedCase[]> | undefined {
+  const file = path.join(TRIVY, 'EXPECTED-PACKAGES.derived.json');
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')).fixtures;
+}
+
+function analyze(analyzer: Analyzer, file: string): Package[] {
+  const content = decodeText(fs.readFileSync(file));
+  return analyzer.analyze({ path: path.basename(file), content }).packages;
+}
+
+describe('analyzer conformance with Trivy parser fixtures', function () {
+  const expected = loadExpected();
+  if (!expected) {
+    it('needs the shared corpus', function () {
+      this.skip(); // corpus absent: /work/shared/corpus/vuln/trivy/parser-testdata
+    });
+    return;
+  }
+
+  const tally: Record<string, { passed: number; total: number; notApplicable: number }> = {};
+  after(() => {
+    for (const [analyzer, t] of Object.entries(tally)) {
+      console.log(`      conformance ${analyzer}: ${t.passed}/${t.total} fixtures match Trivy (${t.notApplicable} not applicable)`);
+    }
+  });
+
+  for (const [fixture, cases] of Object.entries(expected)) {
+    const analyzer = ANALYZER_BY_DIR.find(([dir]) => fixture.includes(dir))?.[1];
+    if (!analyzer) continue;
+    const name = path.basename(fixture);
+    const t = (tally[analyzer.id] ??= { passed: 0, total: 0, notApplicable: 0 });
+    t.total++;
+
+    it(`${analyzer.id}: ${name}`, function () {
+      if (NOT_APPLICABLE[name]) {
+        t.notApplicable++;
+        this.skip();
+      }
+      const packages = analyze(analyzer, path.join(TRIVY, fixture));
+      const actual = new Map(packages.map((p) => [`${p.name}@${p.version}`, p]));
+      const omitted = OMITTED_ON_PURPOSE[name] ?? [];
+      const forcedDirect = DIRECT_ON_PURPOSE[name] ?? [];
+      for (const testCase of cases) {
+        const wanted = testCase.packages.filter((p) => !omitted.includes(`${p.name}@${p.version}`));
+        assert.deepEqual([...actual.keys()].sort(), wanted.map((p) => `${p.name}@${p.version}`).sort(), testCase.test_case);
+        for (const want of wanted) {
+          const got = actual.get(`${want.name}@${want.version}`)!;
+          if (want.dev !== undefined) assert.equal(got.dev, want.dev, `dev of ${got.id}`);
+          if (want.relationship === 'direct' || want.relationship === 'indirect') {
+            const direct = want.relationship === 'direct' || forcedDirect.includes(got.id);
+            assert.equal(got.direct, direct, `relationship of ${got.id}`);
+          }
+        }
+      }
+      t.passed++;
+    });
+  }
+});
+
+describe('analyzers on osv-scanner edge-case fixtures', function () {
+  for (const [dir, analyzer] of [['npm', npmLockAnalyzer], ['pip', pipRequirementsAnalyzer]] as const) {
+    it(`${analyzer.id}: every ${dir} fixture parses or throws an Error naming the file`, function () {
+      const folder = path.join(OSV_SCANNER, dir);
+      if (!fs.existsSync(folder)) this.skip(); // corpus absent
+      let parsed = 0;
+      const rejected: string[] = [];
+      for (const name of fs.readdirSync(folder).sort()) {
+        try {
+          analyze(analyzer, path.join(folder, name));
+          parsed++;
+        } catch (error) {
+          assert.ok(error instanceof Error && !(error instanceof TypeError || error instanceof RangeError), `${name}: ${error}`);
+          assert.ok(error.message.startsWith(`${name}:`), `${name}: message should name the file: ${error.message}`);
+          rejected.push(name);
+        }
+      }
+      assert.ok(parsed > 10, `parsed ${parsed}`);
+      if (dir === 'npm') assert.deepEqual(rejected, ['not-json.txt']);
+      else assert.deepEqual(rejected, []);
+    });
+  }
+});
