@@ -1,0 +1,264 @@
+// Engine results -> LSP diagnostics, hovers and view entries. Pure functions: no connection, no I/O.
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import { DependencyGraph } from '../engine/depgraph';
+import { listManifestDependencies } from '../engine/fixes/packageJson';
+import { lowestFixingVersion } from '../engine/fixes/versions';
+import { SEVERITIES, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Severity, type SourceRange } from '../engine/types';
+import type { FindingSummary } from './protocol';
+
+export const SOURCE = 'vigil';
+export const PARSE_ERROR_CODE = 'VIGIL-PARSE-ERROR';
+
+/** What a version bump of one package needs: the target version and which findings it fixes. */
+export interface BumpPlan {
+  version: string;
+  fixes: string[];
+  unfixable: string[];
+}
+
+/** `data` of a vulnerability diagnostic in a lockfile or requirements file. */
+export interface VulnerabilityData {
+  type: 'vulnerability';
+  id: string;
+  ecosystem: Ecosystem;
+  pkgName: string;
+  pkgId: string;
+  installedVersion: string;
+  direct: boolean;
+  /** The analyzed file (relative to its workspace folder) and its Trivy type (`npm`, `pip`, ...). */
+  target: string;
+  fileType: string;
+  /** The lowest version of this package that fixes all of its findings in this file. */
+  bump?: BumpPlan;
+  /** Names of the direct dependencies that pull this package in (empty when it is direct). */
+  directDependencies: string[];
+}
+
+/** `data` of a manifest line summarising what a direct dependency brings in. */
+export interface DependencyData {
+  type: 'dependency';
+  dependency: string;
+  /** The lockfile the findings come from, relative to the workspace folder, and its type. */
+  lockfile: string;
+  fileType: string;
+  ids: string[];
+  /** Set when the dependency itself is vulnerable: its locked version and the bump that fixes it. */
+  installedVersion?: string;
+  bump?: BumpPlan;
+  /** Vulnerable packages it pulls in, each with the lowest version fixing all of its findings. */
+  transitive: { name: string; installedVersion: string; bump?: BumpPlan; ids: string[] }[];
+}
+
+export interface ErrorData {
+  type: 'error';
+}
+
+export type VigilDiagnosticData = VulnerabilityData | DependencyData | ErrorData;
+
+/** The advisories behind a span of a file, for hovers. */
+export interface HoverEntry {
+  range: Range;
+  vulnerabilities: DetectedVulnerability[];
+  /** Dependency path per package id, direct dependency first. */
+  paths: Record<string, string[]>;
+}
+
+/** Everything the server publishes for one file. `findings[i]` describes `diagnostics[i]`. */
+export interface FileView {
+  diagnostics: Diagnostic[];
+  findings: FindingSummary[];
+  hovers: HoverEntry[];
+}
+
+export function emptyView(): FileView {
+  return { diagnostics: [], findings: [], hovers: [] };
+}
+
+/** Engine ranges are 1-based with an exclusive end column; LSP's are 0-based, end exclusive. */
+export function toLspRange(location: SourceRange): Range {
+  return {
+    start: { line: Math.max(0, location.startLine - 1), character: Math.max(0, location.startColumn - 1) },
+    end: { line: Math.max(0, location.endLine - 1), character: Math.max(0, location.endColumn - 1) },
+  };
+}
+
+const FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+function worst(severities: Severity[]): Severity {
+  return severities.reduce<Severity>((a, b) => (severityRank(b) > severityRank(a) ? b : a), 'UNKNOWN');
+}
+
+function withUrl(diagnostic: Diagnostic, url: string | undefined): Diagnostic {
+  if (url && /^https?:\/\//.test(url)) diagnostic.codeDescription = { href: url };
+  return diagnostic;
+}
+
+/** The one diagnostic a file gets when the analyzer could not read it. */
+export function errorView(error: FileError): FileView {
+  const message = `Vigil could not analyze this file: ${error.message}`;
+  return {
+    diagnostics: [{ range: FIRST_LINE, severity: DiagnosticSeverity.Error, source: SOURCE, code: PARSE_ERROR_CODE, message, data: { type: 'error' } satisfies ErrorData }],
+    findings: [{ type: 'error', id: PARSE_ERROR_CODE, severity: 'UNKNOWN', message, line: 0, character: 0 }],
+    hovers: [],
+  };
+}
+
+/** Plans a bump for every vulnerable package of a result, keyed by package id. */
+function bumpPlans(result: FileResult): Map<string, BumpPlan | undefined> {
+  const byPackage = new Map<string, DetectedVulnerability[]>();
+  for (const vuln of result.vulnerabilities) {
+    const list = byPackage.get(vuln.pkgId) ?? [];
+    list.push(vuln);
+    byPackage.set(vuln.pkgId, list);
+  }
+  const ecosystems = new Map(result.packages.map(p => [p.id, p.ecosystem]));
+  const plans = new Map<string, BumpPlan | undefined>();
+  for (const [pkgId, vulns] of byPackage) {
+    const ecosystem = ecosystems.get(pkgId);
+    const installed = vulns[0].installedVersion;
+    plans.set(pkgId, ecosystem
+      ? lowestFixingVersion(ecosystem, installed, vulns.map(v => ({ id: v.vulnerabilityId, fixedVersions: v.fixedVersions })))
+      : undefined);
+  }
+  return plans;
+}
+
+function fixText(vuln: DetectedVulnerability): string {
+  return vuln.fixedVersions.length > 0 ? `fixed in ${vuln.fixedVersions.join(', ')}` : 'no fix yet';
+}
+
+/** Diagnostics, view entries and hovers for one analyzed file (a lockfile or requirements file). */
+export function resultView(result: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
+  const view = emptyView();
+  const graph = new DependencyGraph(result.packages);
+  const plans = bumpPlans(result);
+  const hoverByRange = new Map<string, HoverEntry>();
+
+  const vulns = [...result.vulnerabilities].sort((a, b) =>
+    (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0) || severityRank(b.severity) - severityRank(a.severity));
+  for (const vuln of vulns) {
+    const pkg = graph.get(vuln.pkgId);
+    const location = vuln.location ?? pkg?.location;
+    const range = location ? toLspRange(location) : FIRST_LINE;
+    const path = graph.shortestPathFromDirect(vuln.pkgId);
+    const directDependencies = vuln.direct ? [] : graph.directAncestors(vuln.pkgId).map(p => p.name);
+    const via = !vuln.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
+    const message = `${vuln.pkgName}@${vuln.installedVersion}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${vuln.severity}, ${fixText(vuln)}]${via}`;
+    const data: VulnerabilityData = {
+      type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? ecosystemOfType(result.type),
+      pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
+      target: result.target, fileType: result.type, bump: plans.get(vuln.pkgId), directDependencies,
+    };
+    view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
+    view.findings.push({
+      type: 'vulnerability', id: vuln.vulnerabilityId, severity: vuln.severity, message,
+      line: range.start.line, character: range.start.character,
+      pkgName: vuln.pkgName, installedVersion: vuln.installedVersion, fixedVersion: vuln.fixedVersions[0],
+    });
+    const key = JSON.stringify(range);
+    const entry = hoverByRange.get(key) ?? { range, vulnerabilities: [], paths: {} };
+    entry.vulnerabilities.push(vuln);
+    entry.paths[vuln.pkgId] = path;
+    hoverByRange.set(key, entry);
+  }
+  view.hovers = [...hoverByRange.values()];
+  return view;
+}
+
+function ecosystemOfType(type: string): Ecosystem {
+  return type === 'pip' || type === 'pipenv' || type === 'poetry' ? 'PyPI' : 'npm';
+}
+
+/** The manifest that declares the direct dependencies of a lockfile, relative to the same root. */
+export function manifestFor(lockfile: string): string | undefined {
+  const slash = lockfile.lastIndexOf('/');
+  const dir = slash >= 0 ? lockfile.slice(0, slash + 1) : '';
+  const base = lockfile.slice(slash + 1);
+  return ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'].includes(base) ? `${dir}package.json` : undefined;
+}
+
+/**
+ * Diagnostics on a package.json for the findings of its lockfile: one per direct dependency that
+ * is vulnerable or pulls in something vulnerable, on the line that declares it, e.g.
+ * `express@4.16.0 pulls in qs@6.5.1: CVE-2022-24999`.
+ */
+export function manifestView(manifestText: string, lock: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
+  const view = emptyView();
+  if (lock.vulnerabilities.length === 0) return view;
+  const graph = new DependencyGraph(lock.packages);
+  const plans = bumpPlans(lock);
+  const byDirect = new Map<string, DetectedVulnerability[]>();
+  for (const vuln of lock.vulnerabilities) {
+    const ancestors = vuln.direct ? [graph.get(vuln.pkgId)].filter(p => p !== undefined) : graph.directAncestors(vuln.pkgId);
+    for (const direct of ancestors) {
+      const list = byDirect.get(direct.name) ?? [];
+      list.push(vuln);
+      byDirect.set(direct.name, list);
+    }
+  }
+  const declared = listManifestDependencies(manifestText);
+  const lineStarts = lineOffsets(manifestText);
+  for (const dependency of declared) {
+    const vulns = byDirect.get(dependency.name);
+    if (!vulns) continue;
+    byDirect.delete(dependency.name);
+    const own = vulns.filter(v => v.direct && v.pkgName === dependency.name);
+    const pulled = vulns.filter(v => !own.includes(v));
+    const transitive = groupByPackage(pulled).map(([pkgId, list]) => ({
+      name: list[0].pkgName, installedVersion: list[0].installedVersion, bump: plans.get(pkgId), ids: list.map(v => v.vulnerabilityId),
+    }));
+    const parts: string[] = [];
+    if (own.length > 0) parts.push(`${own[0].pkgName}@${own[0].installedVersion}: ${own.map(v => v.vulnerabilityId).join(', ')}`);
+    if (transitive.length > 0) parts.push(`pulls in ${transitive.map(t => `${t.name}@${t.installedVersion}: ${t.ids.join(', ')}`).join('; ')}`);
+    const severity = worst(vulns.map(v => v.severity));
+    const lead = [...vulns].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0];
+    const range: Range = { start: positionAt(lineStarts, dependency.offset), end: positionAt(lineStarts, dependency.offset + dependency.length) };
+    const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, worst ${severity}]`;
+    const data: DependencyData = {
+      type: 'dependency', dependency: dependency.name, lockfile: lock.target, fileType: lock.type,
+      ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 ? plans.get(own[0].pkgId) : undefined, transitive,
+    };
+    view.diagnostics.push(withUrl({ range, severity: severityMap[severity], source: SOURCE, code: lead.vulnerabilityId, message, data }, lead.primaryUrl));
+    view.findings.push({ type: 'dependency', id: lead.vulnerabilityId, severity, message, line: range.start.line, character: range.start.character, pkgName: dependency.name });
+    const paths: Record<string, string[]> = {};
+    for (const vuln of vulns) paths[vuln.pkgId] = graph.shortestPathFromDirect(vuln.pkgId);
+    view.hovers.push({ range, vulnerabilities: vulns, paths });
+  }
+  return view;
+}
+
+function groupByPackage(vulns: DetectedVulnerability[]): [string, DetectedVulnerability[]][] {
+  const groups = new Map<string, DetectedVulnerability[]>();
+  for (const vuln of vulns) groups.set(vuln.pkgId, [...(groups.get(vuln.pkgId) ?? []), vuln]);
+  return [...groups];
+}
+
+export function lineOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low, character: offset - lineStarts[low] };
+}
+
+/** Concatenates views of one file (e.g. its own findings and a manifest summary). */
+export function mergeViews(...views: FileView[]): FileView {
+  return {
+    diagnostics: views.flatMap(v => v.diagnostics),
+    findings: views.flatMap(v => v.findings),
+    hovers: views.flatMap(v => v.hovers),
+  };
+}

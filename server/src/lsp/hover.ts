@@ -1,0 +1,52 @@
+// Hover text for the advisories under the cursor. Pure: takes the entries the views computed.
+import type { Hover, Position, Range } from 'vscode-languageserver';
+import type { DetectedVulnerability } from '../engine/types';
+import { severityRank, type HoverEntry } from './diagnostics';
+
+export function contains(range: Range, position: Position): boolean {
+  const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
+  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+/** The hover at a position, or null when no finding covers it. */
+export function hoverAt(entries: readonly HoverEntry[], position: Position): Hover | null {
+  const matching = entries.filter(e => contains(e.range, position));
+  if (matching.length === 0) return null;
+  const vulnerabilities = matching.flatMap(e => e.vulnerabilities)
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
+  const paths = Object.assign({}, ...matching.map(e => e.paths)) as Record<string, string[]>;
+  const sections = vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId]));
+  return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: matching[0].range };
+}
+
+export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[]): string {
+  const lines: string[] = [];
+  const heading = vuln.primaryUrl ? `[${vuln.vulnerabilityId}](${vuln.primaryUrl})` : vuln.vulnerabilityId;
+  lines.push(`**${heading}** · ${vuln.severity}${vuln.title ? ` · ${escapeMarkdown(vuln.title)}` : ''}`);
+  lines.push('');
+  lines.push(`- Package: \`${vuln.pkgName}@${vuln.installedVersion}\`${vuln.direct ? ' (direct)' : ''}${vuln.dev ? ' (dev)' : ''}`);
+  lines.push(`- Fixed versions: ${vuln.fixedVersions.length > 0 ? vuln.fixedVersions.map(v => `\`${v}\``).join(', ') : 'none yet'}`);
+  for (const [source, score] of Object.entries(vuln.cvss ?? {})) {
+    const parts = [
+      score.V3Score !== undefined ? `${score.V3Score} \`${score.V3Vector ?? ''}\`` : '',
+      score.V40Score !== undefined ? `${score.V40Score} \`${score.V40Vector ?? ''}\`` : '',
+    ].filter(Boolean);
+    if (parts.length > 0) lines.push(`- CVSS (${source}): ${parts.join(' · ')}`);
+  }
+  if (path && path.length > 1) lines.push(`- Dependency path: ${path.map(p => `\`${p}\``).join(' → ')}`);
+  if (vuln.aliases.length > 0) lines.push(`- Also known as: ${vuln.aliases.join(', ')}`);
+  const dates = [vuln.publishedDate && `published ${vuln.publishedDate.slice(0, 10)}`, vuln.lastModifiedDate && `modified ${vuln.lastModifiedDate.slice(0, 10)}`].filter(Boolean);
+  if (dates.length > 0) lines.push(`- ${dates.join(', ')}`);
+  const references = vuln.references.slice(0, 5);
+  if (references.length > 0) {
+    lines.push('- References:');
+    for (const url of references) lines.push(`  - <${url}>`);
+    if (vuln.references.length > references.length) lines.push(`  - … ${vuln.references.length - references.length} more`);
+  }
+  return lines.join('\n');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>])/g, '\\$1');
+}

@@ -1,0 +1,79 @@
+// Messages between the Vigil language server and its clients beyond standard LSP.
+// Plain types and names only: the VS Code client imports this file too.
+
+export type SeverityName = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+
+/** Server -> client notification, once per file whenever its diagnostics are published. */
+export const FindingsNotification = 'vigil/findings';
+export interface FindingsParams {
+  uri: string;
+  /** One entry per published diagnostic, in the same order, so views agree with the Problems panel. */
+  findings: FindingSummary[];
+}
+export interface FindingSummary {
+  /** vulnerability, dependency (a manifest line summarising what it pulls in), misconfiguration, secret, license, error. */
+  type: string;
+  id: string;
+  severity: SeverityName;
+  message: string;
+  /** 0-based line and character, as in the diagnostic. */
+  line: number;
+  character: number;
+  pkgName?: string;
+  installedVersion?: string;
+  fixedVersion?: string;
+}
+
+/** Server -> client notification whenever the DB or scan state changes. */
+export const StatusNotification = 'vigil/status';
+export interface StatusParams {
+  db: {
+    state: 'loading' | 'ready' | 'missing' | 'error' | 'updating';
+    /** ISO time of the DB's last update, when known. */
+    updatedAt?: string;
+    /** How to get a DB, or what went wrong. */
+    message?: string;
+    path?: string;
+  };
+  scanning: boolean;
+}
+
+/** Client -> server requests. */
+export const ScanWorkspaceRequest = 'vigil/scanWorkspace';
+export const UpdateDbRequest = 'vigil/updateDb';
+export const ImportDbRequest = 'vigil/importDb';
+export interface ImportDbParams { paths: string[] }
+export interface DbCommandResult { ok: boolean; message: string }
+export const ReportRequest = 'vigil/report';
+
+/** A whole-scan summary for the report view; image scans fill the same shape. */
+export interface ReportModel {
+  title: string;
+  generatedAt: string;
+  targets: string[];
+  bySeverity: Record<SeverityName, number>;
+  findings: {
+    severity: SeverityName; id: string; type: string; title: string; file: string; line: number;
+    pkgName?: string; installedVersion?: string; fixedVersion?: string; url?: string;
+  }[];
+  packages: { name: string; version: string; ecosystem: string; file: string; direct: boolean; dev: boolean }[];
+  errors: { file: string; message: string }[];
+}
+
+/** workspace/executeCommand commands the server implements. */
+export const ApplyIgnoreCommand = 'vigil.server.applyIgnore';
+export interface ApplyIgnoreArgs {
+  /** URI of the workspace folder (or directory) whose ignore file gets the entry. */
+  folderUri: string;
+  id: string;
+  reason?: string;
+  expires?: string;
+}
+
+/** What initializationOptions may carry. */
+export interface InitializationOptions {
+  /** Workspace Trust: false restricts Vigil to built-in rules and in-workspace paths. Default true. */
+  trusted?: boolean;
+  /** The client can prompt for an ignore reason and expiry (offers the "with reason…" action). */
+  promptsForIgnoreReason?: boolean;
+}

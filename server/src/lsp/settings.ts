@@ -1,0 +1,110 @@
+// The `vigil.*` settings as the server uses them: defaults, validation, and Workspace Trust rules.
+import * as path from 'node:path';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { SEVERITIES, type Scanner, type Severity } from '../engine/types';
+
+export interface VigilSettings {
+  scanners: Scanner[];
+  /** Findings below this severity are not reported. */
+  severityThreshold: Severity;
+  ignoreUnfixed: boolean;
+  skipDirs: string[];
+  includeDevDependencies: boolean;
+  db: { mirrorUrl: string };
+  offline: boolean;
+  /** Empty: the engine's default cache dir. */
+  cacheDir: string;
+  server: { url: string; token: string };
+  secretConfigPath: string;
+  customChecksPath: string;
+  severityMap: Record<Severity, DiagnosticSeverity>;
+}
+
+export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
+  CRITICAL: DiagnosticSeverity.Error,
+  HIGH: DiagnosticSeverity.Error,
+  MEDIUM: DiagnosticSeverity.Warning,
+  LOW: DiagnosticSeverity.Information,
+  UNKNOWN: DiagnosticSeverity.Hint,
+};
+
+export const DEFAULT_SETTINGS: VigilSettings = {
+  scanners: ['vuln', 'misconfig', 'secret'],
+  severityThreshold: 'UNKNOWN',
+  ignoreUnfixed: false,
+  skipDirs: [],
+  includeDevDependencies: false,
+  db: { mirrorUrl: '' },
+  offline: false,
+  cacheDir: '',
+  server: { url: '', token: '' },
+  secretConfigPath: '',
+  customChecksPath: '',
+  severityMap: DEFAULT_SEVERITY_MAP,
+};
+
+const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
+const LEVELS: Record<string, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/**
+ * Settings from a workspace/configuration answer (any shape, any garbage) with defaults filled in.
+ * In an untrusted workspace custom checks and secret rules are dropped (a hostile pattern could
+ * hang the server) and path settings that leave the workspace folder are ignored.
+ */
+export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folderPath?: string }): VigilSettings {
+  const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const threshold = typeof input.severityThreshold === 'string' ? input.severityThreshold.toUpperCase() : '';
+
+  const settings: VigilSettings = {
+    scanners: (strings(input.scanners)?.filter(s => (SCANNERS as string[]).includes(s)) as Scanner[] | undefined) ?? DEFAULT_SETTINGS.scanners,
+    severityThreshold: (SEVERITIES as readonly string[]).includes(threshold) ? (threshold as Severity) : 'UNKNOWN',
+    ignoreUnfixed: input.ignoreUnfixed === true,
+    skipDirs: strings(input.skipDirs) ?? [],
+    includeDevDependencies: input.includeDevDependencies === true,
+    db: { mirrorUrl: text(input.db?.mirrorUrl) },
+    offline: input.offline === true,
+    cacheDir: text(input.cacheDir),
+    server: { url: text(input.server?.url), token: text(input.server?.token) },
+    secretConfigPath: text(input.secretConfigPath),
+    customChecksPath: text(input.customChecksPath),
+    severityMap: parseSeverityMap(input.severityMap),
+  };
+  if (!trust.trusted) {
+    settings.secretConfigPath = '';
+    settings.customChecksPath = '';
+    const inside = (p: string) => trust.folderPath !== undefined && isInside(trust.folderPath, p);
+    if (settings.cacheDir && !inside(settings.cacheDir)) settings.cacheDir = '';
+  }
+  return settings;
+}
+
+function parseSeverityMap(value: unknown): Record<Severity, DiagnosticSeverity> {
+  const map = { ...DEFAULT_SEVERITY_MAP };
+  if (value && typeof value === 'object') {
+    for (const [severity, level] of Object.entries(value as Record<string, unknown>)) {
+      const key = severity.toUpperCase();
+      if ((SEVERITIES as readonly string[]).includes(key) && typeof level === 'string' && LEVELS[level.toLowerCase()]) {
+        map[key as Severity] = LEVELS[level.toLowerCase()];
+      }
+    }
+  }
+  return map;
+}
+
+/** Severities at or above the threshold, as the engine's `severities` option wants them. */
+export function severitiesFrom(threshold: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(threshold));
+}
+
+export function isInside(folder: string, candidate: string): boolean {
+  const relative = path.relative(folder, path.resolve(folder, candidate));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
