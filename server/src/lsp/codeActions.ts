@@ -4,7 +4,7 @@ import * as semver from 'semver';
 import { major as pep440Major } from '@renovatebot/pep440';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
-import { appendIgnoreEntry, formatIgnoreLines, ignoreFileLists } from '../engine/fixes/ignoreFile';
+import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
 import { addOverrideEdits, bumpDependencyEdits, overrideStyleFor } from '../engine/fixes/packageJson';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
@@ -177,7 +177,7 @@ function ignorableIds(diagnostic: Diagnostic, data: VigilDiagnosticData | undefi
 export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string, options: { reason?: string; expires?: string }): PlannedFix | undefined {
   const file = input.ignoreFile;
   if (file.exists && ignoreFileLists(file.text, id)) return undefined;
-  const edit = appendIgnoreEntry(file.text, formatIgnoreLines(id, options));
+  const edit = appendIgnoreEntry(file.text, formatIgnoreLine(id, options));
   return { title: `Ignore ${id} in ${file.name}`, safe: false, preferred: false, document: file, edits: [edit] };
 }
 

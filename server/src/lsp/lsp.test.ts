@@ -33,7 +33,7 @@ function applyAction(action: CodeAction, files: Map<string, { text: string; vers
     assert.equal(edit.textDocument.version, file.version, 'edit made for another version');
     const starts = lineOffsets(file.text);
     const toOffset = (p: { line: number; character: number }) => starts[p.line] + p.character;
-    file.text = applyTextEdits(file.text, edit.edits.map(e => ({ offset: toOffset(e.range.start), length: toOffset(e.range.end) - toOffset(e.range.start), newText: e.newText })));
+    file.text = applyTextEdits(file.text, edit.edits.map(e => ({ offset: toOffset(e.range.start), length: toOffset(e.range.end) - toOffset(e.range.start), newText: (e as { newText: string }).newText })));
   }
 }
 
@@ -52,7 +52,7 @@ describe('lsp: diagnostics from engine results', () => {
     assert.equal(qs.severity, DiagnosticSeverity.Error);
     assert.equal(qs.source, 'vigil');
     assert.equal(qs.codeDescription?.href, 'https://avd.aquasec.com/nvd/cve-2022-24999');
-    assert.match(qs.message, /^qs@6\.5\.1: CVE-2022-24999 qs vulnerable to Prototype Pollution \[HIGH, fixed in 6\.5\.3\] \(via express@4\.16\.0\)$/);
+    assert.match(qs.message as string, /^qs@6\.5\.1: CVE-2022-24999 qs vulnerable to Prototype Pollution \[HIGH, fixed in 6\.5\.3\] \(via express@4\.16\.0\)$/);
     const data = qs.data as VulnerabilityData;
     assert.deepEqual(data.directDependencies, ['express']);
     assert.equal(data.direct, false);
@@ -86,7 +86,7 @@ describe('lsp: diagnostics from engine results', () => {
     assert.equal(broken.diagnostics.length, 1);
     assert.equal(broken.diagnostics[0].code, PARSE_ERROR_CODE);
     assert.equal(broken.diagnostics[0].range.start.line, 0);
-    assert.match(broken.diagnostics[0].message, /Unexpected token/);
+    assert.match(broken.diagnostics[0].message as string, /Unexpected token/);
   });
 });
 

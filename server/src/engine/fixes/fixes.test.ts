@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyTextEdits } from './edits';
-import { appendIgnoreEntry, formatIgnoreLines, ignoreFileLists, ignoreFileName } from './ignoreFile';
+import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists, ignoreFileName } from './ignoreFile';
 import { addOverrideEdits, bumpDependencyEdits, findManifestDependency, listManifestDependencies } from './packageJson';
 import { findRequirementPin, pinRequirementEdits } from './requirements';
 import { bumpNpmSpec, lowestFixingVersion } from './versions';
@@ -105,10 +105,10 @@ describe('fixes: ignore file', () => {
   });
 
   it('formats entries with reason and expiry and appends them on a new line', () => {
-    assert.equal(formatIgnoreLines('CVE-2022-24999'), 'CVE-2022-24999\n');
-    assert.equal(formatIgnoreLines('CVE-2022-24999', { reason: 'not reachable:\n  we never parse\tquery strings', expires: '2030-01-31' }),
-      '# not reachable: we never parse query strings\nCVE-2022-24999 exp:2030-01-31\n');
-    assert.throws(() => formatIgnoreLines('X', { expires: 'tomorrow' }), /expiry/);
+    assert.equal(formatIgnoreLine('CVE-2022-24999'), 'CVE-2022-24999\n');
+    assert.equal(formatIgnoreLine('CVE-2022-24999', { reason: 'not reachable:\n  we never parse\tquery strings', expires: '2030-01-31' }),
+      'CVE-2022-24999 exp:2030-01-31 # not reachable: we never parse query strings\n');
+    assert.throws(() => formatIgnoreLine('X', { expires: 'tomorrow' }), /expiry/);
     const edit = appendIgnoreEntry('GHSA-xxxx', 'CVE-1\n');
     assert.equal(applyTextEdits('GHSA-xxxx', [edit]), 'GHSA-xxxx\nCVE-1\n');
     assert.ok(ignoreFileLists('# c\nCVE-1 exp:2030-01-01\n', 'CVE-1'));

@@ -1,29 +1,14 @@
 // "Ignore this finding": an entry appended to the workspace's ignore file.
+import { formatIgnoreEntry } from '../ignore';
 
 /** Vigil reads `.vigilignore` when it exists and otherwise Trivy's `.trivyignore`. */
 export function ignoreFileName(existingNames: readonly string[]): '.vigilignore' | '.trivyignore' {
   return existingNames.includes('.vigilignore') ? '.vigilignore' : '.trivyignore';
 }
 
-export interface IgnoreEntryOptions {
-  reason?: string;
-  /** `YYYY-MM-DD`; Trivy stops honouring the entry after this date. */
-  expires?: string;
-}
-
-/**
- * One entry in .trivyignore syntax: the reason as a comment line above the ID, and the
- * expiry as Trivy's `exp:` attribute after it.
- */
-export function formatIgnoreLines(id: string, options: IgnoreEntryOptions = {}): string {
-  if (options.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.expires)) {
-    throw new Error(`expiry must be a date like 2025-12-31, got "${options.expires}"`);
-  }
-  const lines: string[] = [];
-  const reason = options.reason?.replace(/\s+/g, ' ').trim();
-  if (reason) lines.push(`# ${reason}`);
-  lines.push(options.expires ? `${id} exp:${options.expires}` : id);
-  return lines.join('\n') + '\n';
+/** One entry line in .trivyignore syntax (`ID exp:YYYY-MM-DD # reason`), newline included. */
+export function formatIgnoreLine(id: string, options: { reason?: string; expires?: string } = {}): string {
+  return formatIgnoreEntry(id, options) + '\n';
 }
 
 /** The edit that appends `entry` to an ignore file's current text (empty when it does not exist). */

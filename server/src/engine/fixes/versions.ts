@@ -1,20 +1,6 @@
 // Picking the version a dependency should move to so that all of its findings are fixed.
-import * as semver from 'semver';
-import { compare as comparePep440, valid as validPep440 } from '@renovatebot/pep440';
 import type { Ecosystem } from '../types';
-
-/** Orders two versions of one ecosystem; undefined when either is not a version we can compare. */
-export function compareVersions(ecosystem: Ecosystem, a: string, b: string): number | undefined {
-  if (ecosystem === 'npm') {
-    const va = semver.valid(a, { loose: true });
-    const vb = semver.valid(b, { loose: true });
-    return va && vb ? semver.compare(va, vb, { loose: true }) : undefined;
-  }
-  if (ecosystem === 'PyPI') {
-    return validPep440(a) && validPep440(b) ? comparePep440(a, b) : undefined;
-  }
-  return undefined;
-}
+import { compareVersions, isValidVersion } from '../versions';
 
 /**
  * The lowest version above `installed` that fixes every finding that has a fix.
@@ -32,14 +18,14 @@ export function lowestFixingVersion(
   const unfixable: string[] = [];
   for (const finding of findings) {
     const candidates = finding.fixedVersions
-      .filter(v => (compareVersions(ecosystem, v, installed) ?? -1) > 0)
-      .sort((a, b) => compareVersions(ecosystem, a, b) ?? 0);
+      .filter(v => isValidVersion(ecosystem, v) && compareVersions(ecosystem, v, installed) > 0)
+      .sort((a, b) => compareVersions(ecosystem, a, b));
     if (candidates.length === 0) {
       unfixable.push(finding.id);
       continue;
     }
     fixes.push(finding.id);
-    if (target === undefined || (compareVersions(ecosystem, candidates[0], target) ?? 0) > 0) target = candidates[0];
+    if (target === undefined || compareVersions(ecosystem, candidates[0], target) > 0) target = candidates[0];
   }
   return target === undefined ? undefined : { version: target, fixes, unfixable };
 }
