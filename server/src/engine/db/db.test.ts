@@ -1,0 +1,299 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { unzipSync, zipSync } from 'fflate';
+import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb } from '.';
+import { acquireLock, dbDir, readPointer } from './store';
+
+const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
+const corpus = path.resolve(__dirname, '../../../../../shared/corpus/vuln/advisories');
+const zips = ['npm', 'Go', 'crates.io', 'RubyGems'].map((eco) => path.join(fixtures, 'osv', eco, 'all.zip'));
+const folders = [path.join(fixtures, 'folders', 'maven-json'), path.join(fixtures, 'folders', 'pypi-yaml')];
+const customFeed = path.join(fixtures, 'custom-feed');
+
+function tempCache(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-db-test-'));
+}
+
+const ids = (list: { osv: { id: string } }[]) => list.map((a) => a.osv.id);
+
+describe('db: import and lookup', () => {
+  let cacheDir: string;
+  beforeEach(() => (cacheDir = tempCache()));
+  afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('tells how to get a DB when there is none', () => {
+    assert.throws(() => openDb(cacheDir), (err: Error) => {
+      assert.ok(err instanceof DbMissingError);
+      assert.match(err.message, /vigil db update/);
+      assert.match(err.message, /vigil db import PATH/);
+      return true;
+    });
+    const status = dbStatus(cacheDir);
+    assert.strictEqual(status.present, false);
+  });
+
+  it('imports zips, JSON folders and YAML folders and finds advisories by package', async () => {
+    const report = await importAdvisories(cacheDir, [...zips, ...folders]);
+    assert.deepStrictEqual(report.problems, []);
+    const db = openDb(cacheDir);
+    try {
+      // jQuery's GHSA records are in several zips and folders and affect several ecosystems; stored once.
+      const jquery = ['GHSA-257q-pv89-v3xv', 'GHSA-2pqj-h3vj-pqgw', 'GHSA-6c3j-c64m-qhgq'];
+      assert.deepStrictEqual(ids(db.lookup('npm', 'jquery')), jquery);
+      assert.deepStrictEqual(ids(db.lookup('NuGet', 'jQuery')), jquery);
+      // NuGet names compare case-insensitively, PyPI by PEP 503.
+      assert.deepStrictEqual(ids(db.lookup('NuGet', 'JQUERY')), ids(db.lookup('NuGet', 'jQuery')));
+      assert.deepStrictEqual(ids(db.lookup('PyPI', 'Apache_Atlas')), ['PYSEC-2017-105']);
+      assert.deepStrictEqual(ids(db.lookup('Go', 'github.com/gin-gonic/gin')), ['GO-2020-0001']);
+      assert.deepStrictEqual(ids(db.lookup('npm', 'no-such-package')), []);
+      // npm names are exact.
+      assert.deepStrictEqual(ids(db.lookup('npm', 'JQuery')), []);
+
+      const flat = db.lookup('npm', 'flat')[0];
+      assert.strictEqual(flat.severity, 'CRITICAL');
+      assert.strictEqual(flat.severitySource, 'cvss_v3');
+      assert.strictEqual(flat.cvss.ghsa.V3Score, 9.8);
+      assert.strictEqual(flat.source, 'osv:npm');
+      assert.ok(flat.osv.aliases?.includes('CVE-2020-36632'), 'aliases are kept');
+
+      const meta = db.metadata();
+      assert.strictEqual(meta.schemaVersion, 1);
+      assert.ok(meta.counts.npm >= 8 && meta.counts.Go >= 4 && meta.counts.PyPI >= 5, JSON.stringify(meta.counts));
+      assert.deepStrictEqual(
+        meta.sources.map((s) => s.name),
+        ['osv:npm', 'osv:Go', 'osv:crates.io', 'osv:RubyGems', 'osv:maven-json', 'osv:pypi-yaml'],
+      );
+      assert.ok(db.ecosystems().includes('crates.io'));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stores withdrawn records but leaves them out of lookups', async () => {
+    await importAdvisories(cacheDir, zips);
+    const db = openDb(cacheDir);
+    try {
+      assert.deepStrictEqual(ids(db.lookup('crates.io', 'spin')), []);
+      assert.ok(db.get('RUSTSEC-2019-0031')?.osv.withdrawn, 'withdrawn record is still stored');
+      assert.deepStrictEqual(ids(db.lookup('Go', 'k8s.io/kubernetes')), []);
+      assert.strictEqual(db.metadata().withdrawnRecords, 2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('merges a custom feed: newer modified wins, and each record keeps its source', async () => {
+    await importAdvisories(cacheDir, zips);
+    const report = await importAdvisories(cacheDir, [], { custom: [customFeed] });
+    assert.deepStrictEqual({ added: report.added, updated: report.updated }, { added: 2, updated: 1 });
+    const db = openDb(cacheDir);
+    try {
+      const flat = db.lookup('npm', 'flat');
+      assert.strictEqual(flat.length, 1);
+      assert.match(flat[0].osv.summary!, /^ACME triage:/);
+      assert.strictEqual(flat[0].source, 'custom:custom-feed');
+      const own = db.lookup('npm', '@acme/internal-utils');
+      assert.deepStrictEqual(ids(own), ['ACME-2024-0001']);
+      assert.strictEqual(own[0].severity, 'HIGH');
+      assert.deepStrictEqual(ids(db.lookup('Go', 'acme.example/go/auth')), ['ACME-2024-0002']);
+      // Public records not touched by the feed are still there, from their own source.
+      assert.strictEqual(db.lookup('npm', 'sshpk')[0].source, 'osv:npm');
+    } finally {
+      db.close();
+    }
+    // Importing the older public record again does not undo the custom one.
+    const again = await importAdvisories(cacheDir, [zips[0]]);
+    assert.strictEqual(again.updated, 0);
+    const db2 = openDb(cacheDir);
+    try {
+      assert.strictEqual(db2.lookup('npm', 'flat')[0].source, 'custom:custom-feed');
+    } finally {
+      db2.close();
+    }
+  });
+
+  it('reports a corrupt zip entry and a malformed record, and imports the rest', async () => {
+    const work = tempCache();
+    try {
+      // A copy of the npm zip with one entry's compressed bytes overwritten.
+      const files = unzipSync(fs.readFileSync(zips[0]));
+      const zip = Buffer.from(zipSync(files));
+      const victim = 'GHSA-2m39-62fm-q8r3.json';
+      const at = zip.indexOf(Buffer.from(victim)) + victim.length; // first hit: the local header
+      zip.fill(0x41, at + 10, at + 60);
+      const badZip = path.join(work, 'npm', 'all.zip');
+      fs.mkdirSync(path.dirname(badZip));
+      fs.writeFileSync(badZip, zip);
+      const folder = path.join(work, 'feed');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'broken.json'), '{"id": "X-1", "modified": ');
+      fs.writeFileSync(path.join(folder, 'no-id.json'), '{"modified": "2024-01-01T00:00:00Z"}');
+      fs.copyFileSync(path.join(customFeed, 'ACME-2024-0001.json'), path.join(folder, 'ACME-2024-0001.json'));
+
+      const report = await importAdvisories(cacheDir, [badZip, folder]);
+      const problemFiles = report.problems.map((p) => path.basename(p.file)).sort();
+      assert.deepStrictEqual(problemFiles, ['all.zip!GHSA-2m39-62fm-q8r3.json', 'broken.json', 'no-id.json']);
+      assert.strictEqual(report.read, Object.keys(files).length - 1 + 1);
+      const db = openDb(cacheDir);
+      try {
+        assert.deepStrictEqual(ids(db.lookup('npm', 'sshpk')), []);
+        assert.strictEqual(db.lookup('npm', 'jquery').length, 2);
+        assert.strictEqual(db.lookup('npm', '@acme/internal-utils').length, 1);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('reports status: age, sources and counts', async () => {
+    await importAdvisories(cacheDir, [zips[0]]);
+    const status = dbStatus(cacheDir);
+    assert.ok(status.present);
+    if (!status.present) return;
+    assert.ok(status.ageMs >= 0 && status.ageMs < 60_000);
+    assert.deepStrictEqual(status.sources.map((s) => [s.name, s.records]), [['osv:npm', 8]]);
+    assert.strictEqual(status.counts.npm, 8);
+  });
+
+  it('picks the cache folder from VIGIL_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
+    const saved = { v: process.env.VIGIL_CACHE_DIR, x: process.env.XDG_CACHE_HOME };
+    try {
+      process.env.VIGIL_CACHE_DIR = '/tmp/a';
+      process.env.XDG_CACHE_HOME = '/tmp/b';
+      assert.strictEqual(defaultCacheDir(), '/tmp/a');
+      delete process.env.VIGIL_CACHE_DIR;
+      assert.strictEqual(defaultCacheDir(), path.join('/tmp/b', 'vigil'));
+      delete process.env.XDG_CACHE_HOME;
+      assert.strictEqual(defaultCacheDir(), path.join(os.homedir(), '.cache', 'vigil'));
+    } finally {
+      for (const [key, value] of [['VIGIL_CACHE_DIR', saved.v], ['XDG_CACHE_HOME', saved.x]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
+describe('db: generations and the update lock', () => {
+  let cacheDir: string;
+  beforeEach(() => (cacheDir = tempCache()));
+  afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('an open reader keeps seeing its generation while updates replace and delete it', async () => {
+    await importAdvisories(cacheDir, [zips[0]]);
+    const before = openDb(cacheDir);
+    try {
+      await importAdvisories(cacheDir, [], { custom: [customFeed] });
+      await importAdvisories(cacheDir, [zips[1]]);
+      await importAdvisories(cacheDir, [zips[2]]);
+      // Two updates later its file is gone from the folder, but the fd still reads it.
+      assert.ok(!fs.existsSync(path.join(dbDir(cacheDir), before.generation)));
+      assert.strictEqual(before.lookup('npm', 'flat')[0].source, 'osv:npm');
+      assert.deepStrictEqual(ids(before.lookup('npm', '@acme/internal-utils')), []);
+      const after = openDb(cacheDir);
+      try {
+        assert.strictEqual(after.lookup('npm', 'flat')[0].source, 'custom:custom-feed');
+        assert.strictEqual(after.lookup('Go', 'github.com/gin-gonic/gin').length, 1);
+      } finally {
+        after.close();
+      }
+    } finally {
+      before.close();
+    }
+    // Only the current generation and the one it replaced are left.
+    const generations = fs.readdirSync(dbDir(cacheDir)).filter((name) => name.endsWith('.vdb'));
+    assert.strictEqual(generations.length, 2);
+    assert.ok(generations.includes(readPointer(cacheDir)!.generation));
+  });
+
+  it('waits for a live lock holder', async () => {
+    const release = await acquireLock(cacheDir);
+    await assert.rejects(importAdvisories(cacheDir, [zips[0]], { lock: { waitMs: 300 } }), /another Vigil DB update is running/);
+    release();
+    await importAdvisories(cacheDir, [zips[0]], { lock: { waitMs: 300 } });
+  });
+
+  it('a killed import leaves the old DB intact, and the next import takes over its stale lock', async function () {
+    this.timeout(60_000);
+    await importAdvisories(cacheDir, [zips[0]]);
+    const oldGeneration = readPointer(cacheDir)!.generation;
+    // The child imports more and SIGKILLs itself after writing its temp generation, before the swap.
+    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'killed-import.child.ts'), cacheDir, zips[1]], {
+      cwd: path.resolve(__dirname, '../../../..'),
+      encoding: 'utf8',
+    });
+    assert.strictEqual(child.signal, 'SIGKILL', child.stderr);
+    const leftovers = fs.readdirSync(dbDir(cacheDir));
+    assert.ok(leftovers.includes('update.lock'), 'the dead child still holds the lock');
+    assert.ok(leftovers.some((name) => name.startsWith('gen.tmp-')), `temp generation left: ${leftovers}`);
+
+    assert.strictEqual(readPointer(cacheDir)!.generation, oldGeneration);
+    const db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.lookup('npm', 'flat').length, 1);
+      assert.deepStrictEqual(ids(db.lookup('Go', 'github.com/gin-gonic/gin')), []);
+    } finally {
+      db.close();
+    }
+
+    await importAdvisories(cacheDir, [zips[1]], { lock: { waitMs: 2_000 } });
+    const after = openDb(cacheDir);
+    try {
+      assert.deepStrictEqual(ids(after.lookup('Go', 'github.com/gin-gonic/gin')), ['GO-2020-0001']);
+    } finally {
+      after.close();
+    }
+    const left = fs.readdirSync(dbDir(cacheDir));
+    assert.ok(!left.some((name) => name.includes('.tmp-')), `temp files cleaned: ${left}`);
+    assert.ok(!left.includes('update.lock'));
+  });
+});
+
+describe('db: the whole corpus', () => {
+  it('imports every OSV zip of the corpus', async function () {
+    this.timeout(120_000);
+    const all = ['osv', 'derived-osv'].flatMap((group) => {
+      const dir = path.join(corpus, group);
+      return fs.existsSync(dir)
+        ? fs.readdirSync(dir).map((eco) => path.join(dir, eco, 'all.zip')).filter((zip) => fs.existsSync(zip))
+        : [];
+    });
+    if (!all.length) {
+      console.log(`      (skipped: no corpus at ${corpus})`);
+      this.skip();
+    }
+    const cacheDir = tempCache();
+    try {
+      const report = await importAdvisories(cacheDir, all);
+      assert.deepStrictEqual(report.problems, []);
+      const counts: Record<string, number> = JSON.parse(fs.readFileSync(path.join(corpus, 'osv', 'COUNTS.json'), 'utf8'));
+      const distinct = 8764; // from the corpus MANIFEST
+      const db = openDb(cacheDir);
+      try {
+        assert.ok(report.metadata.totalRecords >= distinct, `${report.metadata.totalRecords} records`);
+        // Every corpus record can be found again by each of its packages.
+        for (const eco of Object.keys(counts)) {
+          const files = unzipSync(fs.readFileSync(path.join(corpus, 'osv', eco, 'all.zip')));
+          for (const data of Object.values(files)) {
+            const record = JSON.parse(Buffer.from(data).toString('utf8'));
+            const stored = db.get(record.id);
+            assert.ok(stored, record.id);
+            const pkg = record.affected?.find((a: { package?: unknown }) => a.package)?.package;
+            if (!pkg || record.withdrawn || !['npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist'].includes(pkg.ecosystem)) continue;
+            assert.ok(ids(db.lookup(pkg.ecosystem, pkg.name)).includes(record.id), `${record.id} under ${pkg.ecosystem}/${pkg.name}`);
+          }
+        }
+        assert.ok(db.lookup('Alpine', 'openssl').length > 10, 'derived Alpine records indexed under Alpine');
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
