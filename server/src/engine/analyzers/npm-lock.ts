@@ -100,11 +100,16 @@ function readPackagesSection(packagesNode: Node, collector: PackageCollector): v
     }
   }
 
+  const ids = new Map<FolderEntry, string | undefined>();
   const idOf = (folder: FolderEntry): string | undefined => {
-    if (!isInstalledPath(folder.path) || scalar(folder.value, 'link') === true) return undefined;
+    if (ids.has(folder)) return ids.get(folder);
+    let id: string | undefined;
     const version = scalar(folder.value, 'version');
-    if (typeof version !== 'string' || version === '') return undefined;
-    return `${packageName(folder)}@${version}`;
+    if (isInstalledPath(folder.path) && scalar(folder.value, 'link') !== true && typeof version === 'string' && version !== '') {
+      id = `${packageName(folder)}@${version}`;
+    }
+    ids.set(folder, id);
+    return id;
   };
 
   for (const folder of folders.values()) {
