@@ -1,0 +1,153 @@
+// Decides whether one installed package version is affected by an OSV record, following the
+// schema's evaluation rules (https://ossf.github.io/osv-schema/#evaluation): an `affected` entry
+// applies when its package is ours; the version is affected when the entry lists it in
+// `versions` or one of its SEMVER/ECOSYSTEM ranges includes it. A range is walked in version order:
+// `introduced` opens an interval (`"0"` = from the start), `fixed` closes it at that version,
+// `last_affected` just after it, and `limit` events cap the whole range.
+import { baseEcosystem, normalizePackageName } from '../ecosystems';
+import type { OsvAffected, OsvRange, OsvRecord } from '../osv';
+import type { Ecosystem } from '../types';
+import { comparatorFor, isValidVersion } from '../versions';
+import { compareSemver } from '../versions/semver';
+import { compareStrings, type Ordering } from '../versions/util';
+
+export interface AdvisoryMatch {
+  /** The `fixed` versions closing the intervals the installed version is in, lowest first. */
+  fixedVersions: string[];
+}
+
+type Compare = (a: string, b: string) => Ordering;
+
+interface SortedEvent {
+  kind: 'introduced' | 'fixed' | 'last_affected';
+  version: string;
+}
+
+/** A range made ready for repeated evaluation: events sorted once, limits split out. */
+interface PreparedRange {
+  compare: Compare;
+  events: SortedEvent[];
+  limits: string[];
+}
+
+const prepared = new WeakMap<OsvRange, PreparedRange | null>();
+const listedVersions = new WeakMap<OsvAffected, Set<string>>();
+
+/**
+ * Whether `version` of package `name` in `ecosystem` is affected by `osv`, and by which fixes.
+ * Returns null when it is not affected, when the record is withdrawn, or when nothing applies.
+ * A version that does not parse in the ecosystem is only matched against explicit `versions` lists.
+ */
+export function matchAdvisory(
+  osv: OsvRecord,
+  ecosystem: Ecosystem,
+  name: string,
+  version: string,
+): AdvisoryMatch | null {
+  if (osv.withdrawn || !osv.affected) return null;
+  const wantedName = normalizePackageName(ecosystem, name);
+  const rangesUsable = isValidVersion(ecosystem, version);
+  let affected = false;
+  const fixed: string[] = [];
+  for (const entry of osv.affected) {
+    const pkg = entry.package;
+    if (!pkg || baseEcosystem(pkg.ecosystem) !== ecosystem) continue;
+    if (normalizePackageName(ecosystem, pkg.name) !== wantedName) continue;
+    if (isListed(entry, version)) affected = true;
+    if (!rangesUsable) continue;
+    for (const range of entry.ranges ?? []) {
+      const ready = prepareRange(range, pkg.ecosystem);
+      if (!ready) continue;
+      const result = evaluateRange(ready, version);
+      if (!result.affected) continue;
+      affected = true;
+      if (result.fixed !== undefined) fixed.push(result.fixed);
+    }
+  }
+  if (!affected) return null;
+  const compare = comparatorFor(ecosystem) ?? compareStrings;
+  const unique = [...new Set(fixed)].sort(compare);
+  return { fixedVersions: unique };
+}
+
+function isListed(entry: OsvAffected, version: string): boolean {
+  if (!entry.versions || entry.versions.length === 0) return false;
+  let set = listedVersions.get(entry);
+  if (!set) {
+    set = new Set(entry.versions);
+    listedVersions.set(entry, set);
+  }
+  return set.has(version);
+}
+
+function prepareRange(range: OsvRange, osvEcosystem: string): PreparedRange | null {
+  const cached = prepared.get(range);
+  if (cached !== undefined) return cached;
+  const ready = buildRange(range, osvEcosystem);
+  prepared.set(range, ready);
+  return ready;
+}
+
+function buildRange(range: OsvRange, osvEcosystem: string): PreparedRange | null {
+  let compare: Compare | undefined;
+  if (range.type === 'SEMVER') compare = compareSemver;
+  else if (range.type === 'ECOSYSTEM') compare = comparatorFor(osvEcosystem);
+  if (!compare || !Array.isArray(range.events)) return null;
+  const events: SortedEvent[] = [];
+  const limits: string[] = [];
+  for (const event of range.events) {
+    if (typeof event.introduced === 'string') events.push({ kind: 'introduced', version: event.introduced });
+    else if (typeof event.fixed === 'string') events.push({ kind: 'fixed', version: event.fixed });
+    else if (typeof event.last_affected === 'string') {
+      events.push({ kind: 'last_affected', version: event.last_affected });
+    } else if (typeof event.limit === 'string') limits.push(event.limit);
+  }
+  const byVersion = compare;
+  // `introduced: "0"` means "from the very start", whatever "0" means in the ecosystem.
+  // Array.prototype.sort is stable, so events at equal versions keep the record's order.
+  events.sort((a, b) => {
+    const aStart = a.kind === 'introduced' && a.version === '0';
+    const bStart = b.kind === 'introduced' && b.version === '0';
+    if (aStart || bStart) return aStart === bStart ? 0 : aStart ? -1 : 1;
+    return byVersion(a.version, b.version);
+  });
+  return { compare, events, limits };
+}
+
+function evaluateRange(range: PreparedRange, version: string): { affected: boolean; fixed?: string } {
+  const { compare, events, limits } = range;
+  // Limits: the version must sit below at least one of them (`*` is no limit at all).
+  if (limits.length > 0 && !limits.some((limit) => limit === '*' || compare(version, limit) < 0)) {
+    return { affected: false };
+  }
+  let affected = false;
+  let next = events.length;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event.kind === 'introduced') {
+      if (event.version === '0' || compare(version, event.version) >= 0) affected = true;
+      else {
+        next = i;
+        break;
+      }
+    } else if (event.kind === 'fixed') {
+      if (compare(version, event.version) >= 0) affected = false;
+      else {
+        next = i;
+        break;
+      }
+    } else if (compare(version, event.version) > 0) {
+      affected = false;
+    } else {
+      next = i;
+      break;
+    }
+  }
+  if (!affected) return { affected: false };
+  // The interval we are in ends at the next fixed or last_affected event, if any.
+  for (let i = next; i < events.length; i++) {
+    if (events[i].kind === 'fixed') return { affected: true, fixed: events[i].version };
+    if (events[i].kind === 'last_affected') return { affected: true };
+  }
+  return { affected: true };
+}
