@@ -1,0 +1,211 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { unzipSync } from 'fflate';
+import { DbUpdateError, importAdvisories, openDb, updateDb } from '.';
+import { readPointer } from './store';
+import { parseModifiedIds } from './update';
+
+const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
+
+interface Served {
+  body: Buffer;
+  etag: string;
+}
+
+/** A static OSV mirror on 127.0.0.1 that honours If-None-Match and can be told to fail. */
+class Mirror {
+  readonly files = new Map<string, Served>();
+  readonly log: { url: string; ifNoneMatch?: string; status: number }[] = [];
+  /** Path -> how many more requests to it fail (503 first, then a dropped connection, alternating). */
+  readonly failures = new Map<string, number>();
+  hang = false;
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private etagCounter = 0;
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  put(urlPath: string, body: Buffer | string): void {
+    this.files.set(urlPath, { body: Buffer.from(body), etag: `"v${++this.etagCounter}"` });
+  }
+
+  requests(): string[] {
+    return this.log.map((entry) => entry.url);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = decodeURIComponent(req.url ?? '');
+    if (this.hang) return; // never answers: the client's timeout must fire
+    const failuresLeft = this.failures.get(url) ?? 0;
+    if (failuresLeft > 0) {
+      this.failures.set(url, failuresLeft - 1);
+      if (failuresLeft % 2 === 0) {
+        this.log.push({ url, status: 503 });
+        res.writeHead(503).end('busy');
+      } else {
+        this.log.push({ url, status: 0 });
+        req.socket.destroy();
+      }
+      return;
+    }
+    const file = this.files.get(url);
+    const ifNoneMatch = req.headers['if-none-match'];
+    const status = !file ? 404 : ifNoneMatch === file.etag ? 304 : 200;
+    this.log.push({ url, ifNoneMatch, status });
+    if (status === 200) res.writeHead(200, { ETag: file!.etag, 'Content-Length': file!.body.length }).end(file!.body);
+    else res.writeHead(status).end();
+  }
+}
+
+function modifiedIdCsv(zip: Buffer, overrides: Record<string, string> = {}): string {
+  const rows = Object.values(unzipSync(zip)).map((data) => {
+    const record = JSON.parse(Buffer.from(data).toString('utf8'));
+    return { modified: record.modified as string, id: record.id as string };
+  });
+  for (const [id, modified] of Object.entries(overrides)) {
+    const row = rows.find((r) => r.id === id);
+    if (row) row.modified = modified;
+    else rows.push({ id, modified });
+  }
+  rows.sort((a, b) => Date.parse(b.modified) - Date.parse(a.modified));
+  return rows.map((r) => `${r.modified},${r.id}\n`).join('');
+}
+
+const npmZip = fs.readFileSync(path.join(fixtures, 'osv', 'npm', 'all.zip'));
+const goZip = fs.readFileSync(path.join(fixtures, 'osv', 'Go', 'all.zip'));
+const quick = { backoffMs: 10, timeoutMs: 5_000 };
+
+describe('db: update from a mirror', () => {
+  let cacheDir: string;
+  let mirror: Mirror;
+  let base: string;
+
+  beforeEach(async () => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-update-test-'));
+    mirror = new Mirror();
+    base = await mirror.start();
+    mirror.put('/npm/all.zip', npmZip);
+    mirror.put('/npm/modified_id.csv', modifiedIdCsv(npmZip));
+    mirror.put('/Go/all.zip', goZip);
+    mirror.put('/Go/modified_id.csv', modifiedIdCsv(goZip));
+    mirror.put('/crates.io/all.zip', fs.readFileSync(path.join(fixtures, 'osv', 'crates.io', 'all.zip')));
+  });
+  afterEach(async () => {
+    await mirror.stop();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('parses modified_id.csv', () => {
+    assert.deepStrictEqual(parseModifiedIds('2024-05-01T00:00:00Z,GHSA-xxxx-yyyy-zzzz\r\n\nbad line\n2023-01-01T00:00:00Z,GO-2023-0001\n'), [
+      { modified: '2024-05-01T00:00:00Z', id: 'GHSA-xxxx-yyyy-zzzz' },
+      { modified: '2023-01-01T00:00:00Z', id: 'GO-2023-0001' },
+    ]);
+  });
+
+  it('downloads all.zip of the asked ecosystems only, then only the records that changed', async () => {
+    const first = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick });
+    assert.deepStrictEqual(mirror.requests(), ['/npm/all.zip', '/Go/all.zip']);
+    assert.deepStrictEqual(first.ecosystems, { npm: { mode: 'full', records: 8 }, Go: { mode: 'full', records: 7 } });
+    let db = openDb(cacheDir);
+    assert.strictEqual(db.lookup('npm', 'sshpk')[0].source, 'mirror:npm');
+    assert.deepStrictEqual(db.ecosystems().includes('crates.io'), false);
+    db.close();
+
+    // Upstream: one record changed, one added.
+    const changed = JSON.parse(Buffer.from(unzipSync(npmZip)['GHSA-2m39-62fm-q8r3.json']).toString('utf8'));
+    changed.modified = '2031-02-03T04:05:06Z';
+    changed.summary = 'Updated upstream';
+    const added = JSON.parse(fs.readFileSync(path.join(fixtures, 'custom-feed', 'ACME-2024-0001.json'), 'utf8'));
+    added.modified = '2031-02-03T00:00:00Z';
+    mirror.put('/npm/GHSA-2m39-62fm-q8r3.json', JSON.stringify(changed));
+    mirror.put('/npm/ACME-2024-0001.json', JSON.stringify(added));
+    mirror.put('/npm/modified_id.csv', modifiedIdCsv(npmZip, { 'GHSA-2m39-62fm-q8r3': changed.modified, 'ACME-2024-0001': added.modified }));
+    mirror.log.length = 0;
+
+    const second = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick });
+    assert.deepStrictEqual(mirror.requests().sort(), [
+      '/Go/modified_id.csv',
+      '/npm/ACME-2024-0001.json',
+      '/npm/GHSA-2m39-62fm-q8r3.json',
+      '/npm/modified_id.csv',
+    ]);
+    assert.deepStrictEqual(second.ecosystems, { npm: { mode: 'incremental', records: 2 }, Go: { mode: 'unchanged', records: 0 } });
+    assert.deepStrictEqual({ added: second.added, updated: second.updated }, { added: 1, updated: 1 });
+    db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.lookup('npm', 'sshpk')[0].osv.summary, 'Updated upstream');
+      assert.strictEqual(db.lookup('npm', '@acme/internal-utils').length, 1);
+      assert.strictEqual(db.lookup('npm', 'jquery').length, 2, 'untouched records are kept');
+    } finally {
+      db.close();
+    }
+
+    // Nothing new: modified_id.csv is asked for with its ETag and the mirror answers 304.
+    mirror.log.length = 0;
+    const generation = readPointer(cacheDir)!.generation;
+    const third = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    assert.deepStrictEqual(mirror.log, [{ url: '/npm/modified_id.csv', ifNoneMatch: mirror.files.get('/npm/modified_id.csv')!.etag, status: 304 }]);
+    assert.strictEqual(third.changed, false);
+    assert.strictEqual(readPointer(cacheDir)!.generation, generation, 'no new generation for no change');
+  });
+
+  it('asks for all.zip conditionally where the mirror has no modified_id.csv, and takes 304 as unchanged', async () => {
+    mirror.files.delete('/crates.io/modified_id.csv');
+    await updateDb(cacheDir, { mirror: base, ecosystems: ['crates.io'], ...quick });
+    mirror.log.length = 0;
+    const again = await updateDb(cacheDir, { mirror: base, ecosystems: ['crates.io'], ...quick });
+    assert.deepStrictEqual(mirror.log, [
+      { url: '/crates.io/modified_id.csv', ifNoneMatch: undefined, status: 404 },
+      { url: '/crates.io/all.zip', ifNoneMatch: mirror.files.get('/crates.io/all.zip')!.etag, status: 304 },
+    ]);
+    assert.deepStrictEqual(again.ecosystems['crates.io'], { mode: 'unchanged', records: 0 });
+  });
+
+  it('retries a flaky mirror (503, dropped connection) with backoff and then succeeds', async () => {
+    mirror.failures.set('/npm/all.zip', 2);
+    const report = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    assert.deepStrictEqual(mirror.log.map((e) => e.status), [503, 0, 200]);
+    assert.strictEqual(report.ecosystems.npm.records, 8);
+  });
+
+  it('gives a clear error for an unreachable mirror and leaves the old DB as it was', async () => {
+    await importAdvisories(cacheDir, [path.join(fixtures, 'osv', 'npm', 'all.zip')]);
+    const generation = readPointer(cacheDir)!.generation;
+    await mirror.stop();
+    await assert.rejects(updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], retries: 2, backoffMs: 10 }), (err: Error) => {
+      assert.ok(err instanceof DbUpdateError);
+      assert.match(err.message, new RegExp(`cannot download ${base}/npm/all.zip \\(ECONNREFUSED, 3 attempts\\)`));
+      assert.match(err.message, /left unchanged/);
+      return true;
+    });
+    assert.strictEqual(readPointer(cacheDir)!.generation, generation);
+    const db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.lookup('npm', 'flat').length, 1);
+    } finally {
+      db.close();
+    }
+    assert.ok(!fs.existsSync(path.join(cacheDir, 'db', 'update.lock')), 'lock released');
+    mirror = new Mirror(); // afterEach stops it
+    await mirror.start();
+  });
+
+  it('times out a mirror that does not answer', async () => {
+    mirror.hang = true;
+    await assert.rejects(
+      updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], retries: 0, timeoutMs: 200 }),
+      /cannot download .*npm\/all\.zip \(timed out, 1 attempts\)/,
+    );
+  });
+});
