@@ -2,10 +2,9 @@
 // Analysis and detection are separate steps so a caller can learn which ecosystems a target
 // uses (to fetch just those advisories) before it opens the DB.
 import { promises as fs } from 'node:fs';
-import { analyzerFor } from './analyzers';
+import { analyzerFor, decodeText } from './analyzers';
 import { detectPackages, type FindingFilter } from './detect';
 import type { IgnorePolicy } from './ignore';
-import { decodeText } from './text';
 import type {
   AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
 } from './types';

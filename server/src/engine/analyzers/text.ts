@@ -4,11 +4,13 @@ import type { SourceRange } from '../types';
 /**
  * Decodes file bytes into a string. A UTF-16 (LE or BE) or UTF-8 byte order mark picks the
  * encoding and is dropped; without one the bytes are read as UTF-8. Windows tools write
- * requirements.txt as UTF-16LE with a BOM, which Trivy also accepts.
+ * requirements.txt as UTF-16LE with a BOM, which Trivy also accepts. Throws on binary content.
  */
 export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  // A NUL byte in the first 8 KiB means a binary file, whatever its name says.
+  if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary content, not a text file');
   // TextDecoder drops a UTF-8 BOM by itself.
   return new TextDecoder('utf-8').decode(bytes);
 }
