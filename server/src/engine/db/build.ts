@@ -9,6 +9,7 @@ import {
   DbMetadata,
   decodePayload,
   encodePayload,
+  FLAG_DEFLATED,
   FLAG_WITHDRAWN,
   GenerationReader,
   packageKey,
@@ -81,12 +82,13 @@ export class GenerationBuilder {
     if (!previous) return;
     for (const source of previous.metadata().sources) this.sources.set(source.name, source);
     for (const { blob, flags } of previous.frames()) {
-      const payload = decodePayload(blob);
+      const payload = decodePayload(blob, flags);
       this.records.set(payload.osv.id, {
         id: payload.osv.id,
         modified: payload.osv.modified,
         source: payload.source,
         withdrawn: (flags & FLAG_WITHDRAWN) !== 0,
+        deflated: (flags & FLAG_DEFLATED) !== 0,
         keys: indexKeys(payload.osv),
         blob,
       });
@@ -114,7 +116,7 @@ export class GenerationBuilder {
       source,
       withdrawn: typeof record.withdrawn === 'string' && record.withdrawn !== '',
       keys: indexKeys(record),
-      blob: encodePayload({ osv: record, ...computeSeverity(record), source }),
+      ...encodePayload({ osv: record, ...computeSeverity(record), source }),
     });
   }
 

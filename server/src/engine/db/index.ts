@@ -5,7 +5,7 @@ import { normalizePackageName } from '../ecosystems';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressStage, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
-import { DbMetadata, GenerationReader, idKey, packageKey, RecordPayload, RecordRef, SourceInfo } from './format';
+import { DbMetadata, FLAG_WITHDRAWN, GenerationReader, idKey, packageKey, RecordPayload, RecordRef, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 
 export { defaultCacheDir, DbLockedError } from './store';
@@ -39,7 +39,7 @@ export class VulnDb implements AdvisoryLookup {
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
     return this.reader
       .refs(packageKey(ecosystem, normalizePackageName(ecosystem, name)))
-      .filter((ref) => ref.flags === 0)
+      .filter((ref) => (ref.flags & FLAG_WITHDRAWN) === 0)
       .map((ref) => this.load(ref));
   }
 
