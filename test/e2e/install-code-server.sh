@@ -8,7 +8,8 @@ set -euo pipefail
 CODE_SERVER_VERSION=4.100.3
 RIPGREP_PACKAGE_VERSION=1.15.11   # @vscode/ripgrep pinned by code-server 4.100.3's lib/vscode shrinkwrap
 RIPGREP_ASSET_VERSION=v13.0.0-10  # the VERSION constant in that package's lib/postinstall.js
-PREFIX="${VIGIL_CODE_SERVER_PREFIX:-$HOME/.cache/vigil/code-server-$CODE_SERVER_VERSION}"
+# Not under ~/.cache/vigil: that is Vigil's own DB cache dir.
+PREFIX="${VIGIL_CODE_SERVER_PREFIX:-$HOME/.cache/vigil-e2e/code-server-$CODE_SERVER_VERSION}"
 # Packages with install scripts in code-server's lib/vscode and lib/vscode/extensions trees (from
 # their npm-shrinkwrap.json). Windows-only ones are left out: npm skips them on Linux anyway.
 VSCODE_ALLOWED_SCRIPTS=@parcel/watcher,@vscode/deviceid,@vscode/ripgrep,@vscode/spdlog,kerberos,native-watchdog,node-pty

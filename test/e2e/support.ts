@@ -1,0 +1,123 @@
+// Shared plumbing for the end-to-end tests (levels 3 and 4): the build, the demo DB, a scratch copy
+// of examples/, tool discovery, and the rule that a missing tool skips locally but fails in CI.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const outDir = path.join(repoRoot, 'test', 'e2e', 'out');
+export const inCi = process.env.CI === 'true';
+
+/** Skips the test (or hook's suite) with a visible reason; under CI=true a missing piece is a failure. */
+export function unavailable(ctx: Mocha.Context, reason: string): never {
+  if (inCi) throw new Error(`e2e: ${reason} (CI=true, so this fails instead of skipping)`);
+  console.log(`      skipped: ${reason}`);
+  ctx.skip();
+}
+
+/** Absolute path of an executable on PATH, or undefined. */
+export function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+let buildError: string | undefined;
+let built = false;
+
+/** Builds dist/ once per test process (esbuild takes a second), so the tests never run a stale bundle. */
+export function ensureBuilt(ctx: Mocha.Context): void {
+  if (!built && buildError === undefined) {
+    const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    if (result.status === 0) built = true;
+    else buildError = (result.stderr || result.stdout || `exit ${result.status}`).trim().split('\n').slice(0, 8).join('\n');
+  }
+  if (buildError !== undefined) unavailable(ctx, `\`npm run build\` failed, so dist/ cannot be tested:\n${buildError}`);
+}
+
+export function distFile(name: 'server.js' | 'cli.js' | 'client.js'): string {
+  return path.join(repoRoot, 'dist', name);
+}
+
+export function makeTempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `vigil-e2e-${label}-`));
+}
+
+let demoDbDir: string | undefined;
+
+/** A fresh cache dir holding the demo DB (demo-db/osv imported with the CLI), shared by the process. */
+export function importDemoDb(ctx: Mocha.Context): string {
+  if (demoDbDir) return demoDbDir;
+  const source = path.join(repoRoot, 'demo-db', 'osv');
+  if (!fs.existsSync(source) || fs.readdirSync(source).length === 0) unavailable(ctx, `the demo DB records are missing: ${source}`);
+  const cacheDir = makeTempDir('db');
+  execFileSync(process.execPath, [distFile('cli.js'), 'db', 'import', '--quiet', '--cache-dir', cacheDir, source], { stdio: 'pipe' });
+  demoDbDir = cacheDir;
+  return cacheDir;
+}
+
+/** A scratch copy of examples/, so quick-fixes and editors can write to it. */
+export function copyExamples(ctx: Mocha.Context): string {
+  const source = path.join(repoRoot, 'examples');
+  if (!fs.existsSync(source) || fs.readdirSync(source).length === 0) unavailable(ctx, `the examples workspace is missing: ${source}`);
+  const copy = path.join(makeTempDir('ws'), 'examples');
+  fs.cpSync(source, copy, { recursive: true });
+  return copy;
+}
+
+/** One vulnerability finding as the CLI reports it: the reference the editors are checked against. */
+export interface ExpectedFinding {
+  /** Relative to the workspace root, forward slashes. */
+  file: string;
+  id: string;
+  /** 1-based, as in the Trivy JSON report. */
+  line: number;
+  pkg: string;
+}
+
+/** Runs `vigil fs --format json` on the workspace with the same DB and lists its located findings. */
+export function cliFindings(workspace: string, cacheDir: string): ExpectedFinding[] {
+  const json = execFileSync(process.execPath,
+    [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--cache-dir', cacheDir, workspace],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const report = JSON.parse(json) as {
+    Results?: { Target: string; Vulnerabilities?: { VulnerabilityID: string; PkgName: string; InstalledVersion: string; VigilLocation?: { StartLine: number } }[] }[];
+  };
+  const findings: ExpectedFinding[] = [];
+  for (const result of report.Results ?? []) {
+    for (const vuln of result.Vulnerabilities ?? []) {
+      if (!vuln.VigilLocation) continue;
+      findings.push({
+        file: result.Target.split(path.sep).join('/'),
+        id: vuln.VulnerabilityID,
+        line: vuln.VigilLocation.StartLine,
+        pkg: `${vuln.PkgName}@${vuln.InstalledVersion}`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function ensureOutDir(): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  return outDir;
+}
