@@ -1,13 +1,15 @@
 // `vigil db import|update|status`, and the DB preparation `vigil fs` does before matching.
 import {
-  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type VulnDb,
+  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type DbStatus, type VulnDb,
 } from '../engine/db';
 import type { Ecosystem } from '../engine/types';
 import { ECOSYSTEMS } from '../engine/ecosystems';
 import { CACHE_DIR_OPTION, UsageError, cacheDirOption, parse, splitList } from './options';
 
 const DB_HELP = `Usage:
-  vigil db import [--cache-dir DIR] PATH…   OSV all.zip files, folders of OSV .json/.yaml, custom feeds
+  vigil db import [--cache-dir DIR] [--custom DIR…] PATH…
+        OSV all.zip files and folders of OSV .json/.yaml; --custom marks your organisation's own
+        advisories, which win over public ones with the same ID
   vigil db update [--cache-dir DIR] [--db-mirror URL] [--ecosystems LIST]
   vigil db status [--cache-dir DIR] [--json]
 
@@ -30,6 +32,32 @@ function parseEcosystems(value: string | string[] | undefined): Ecosystem[] | un
   return list as Ecosystem[];
 }
 
+/** The ecosystems an earlier `db update` fetched: what a bare `db update` refreshes. */
+function mirroredEcosystems(cacheDir: string): string[] {
+  const status = dbStatus(cacheDir);
+  if (!status.present) return [];
+  return status.sources.filter(s => s.kind === 'mirror').map(s => s.name.replace(/^mirror:/, ''));
+}
+
+function formatAge(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours < 1 ? `${Math.round(ms / 60_000)} minutes` : hours < 48 ? `${hours.toFixed(1)} hours` : `${Math.round(hours / 24)} days`;
+}
+
+function formatStatus(status: DbStatus): string {
+  if (!status.present) return `${status.message}\n`;
+  const lines = [
+    `DB:         ${status.cacheDir} (schema ${status.schemaVersion}, generation ${status.generation})`,
+    `Built:      ${status.builtAt} (${formatAge(status.ageMs)} ago)`,
+    `Advisories: ${status.totalRecords} (${status.withdrawnRecords} withdrawn)`,
+    'Ecosystems:',
+    ...Object.entries(status.counts).sort().map(([ecosystem, count]) => `  ${ecosystem.padEnd(12)} ${count}`),
+    'Sources:',
+    ...status.sources.map(s => `  ${s.name.padEnd(20)} ${String(s.records).padStart(6)} records, fetched ${s.fetchedAt} from ${s.location}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export async function runDbCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || sub === '--help' || sub === '-h') {
@@ -40,6 +68,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
     ...CACHE_DIR_OPTION,
     'db-mirror': { type: 'string' },
     ecosystems: { type: 'string', multiple: true },
+    custom: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   });
@@ -47,24 +76,30 @@ export async function runDbCommand(args: string[]): Promise<number> {
   const quiet = values.quiet === true;
   switch (sub) {
     case 'import': {
-      if (!positionals.length) throw new UsageError('vigil db import needs at least one PATH');
-      const summary = await importAdvisories(cacheDir, positionals);
-      for (const problem of summary.problems) log(quiet, `skipped ${problem}`);
-      process.stdout.write(`imported ${summary.imported} advisories (${summary.total} in the DB) into ${cacheDir}\n`);
+      if (!positionals.length && !values.custom) throw new UsageError('vigil db import needs at least one PATH');
+      const report = await importAdvisories(cacheDir, positionals, { custom: values.custom });
+      for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      process.stdout.write(`read ${report.read} advisories (${report.added} new, ${report.updated} updated, `
+        + `${report.unchanged} unchanged); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
       return 0;
     }
     case 'update': {
-      const summary = await updateDb(cacheDir, {
-        mirror: values['db-mirror'], ecosystems: parseEcosystems(values.ecosystems),
-        onProgress: message => log(quiet, message),
+      const ecosystems = parseEcosystems(values.ecosystems) ?? mirroredEcosystems(cacheDir);
+      if (!ecosystems.length) throw new UsageError(`say which ecosystems to download, e.g. --ecosystems npm,PyPI (known: ${ECOSYSTEMS.join(', ')})`);
+      const report = await updateDb(cacheDir, {
+        mirror: values['db-mirror'], ecosystems, onProgress: (stage, detail) => log(quiet, detail ? `${stage} ${detail}` : stage),
       });
-      process.stdout.write(`${summary.message}\n`);
+      for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      for (const [ecosystem, update] of Object.entries(report.ecosystems)) {
+        process.stdout.write(`${ecosystem}: ${update.mode}, ${update.records} records downloaded\n`);
+      }
+      process.stdout.write(report.changed ? `DB updated in ${cacheDir}\n` : `DB already up to date in ${cacheDir}\n`);
       return 0;
     }
     case 'status': {
       const status = dbStatus(cacheDir);
-      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : status.text);
-      return 0;
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      return status.present ? 0 : 1;
     }
     default:
       throw new UsageError(`unknown db command '${sub}': use import, update or status`);
@@ -93,7 +128,7 @@ export async function ensureDb(options: EnsureDbOptions): Promise<VulnDb> {
   } catch (error) {
     if (!(error instanceof DbMissingError) || !mayDownload) throw error;
     log(quiet, `no vulnerability DB in ${cacheDir}: downloading ${ecosystems.join(', ')}`);
-    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: m => log(quiet, m) });
+    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: stage => log(quiet, stage) });
     return openDb(cacheDir);
   }
   if (!mayDownload) return db;
@@ -103,7 +138,7 @@ export async function ensureDb(options: EnsureDbOptions): Promise<VulnDb> {
   // A DB built only by `db import` is the user's to refresh: never reach the network behind it.
   if (!mirrored.length || (!stale && !missing.length)) return db;
   try {
-    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: m => log(quiet, m) });
+    await updateDb(cacheDir, { mirror: options.mirror, ecosystems });
     db.close();
     return openDb(cacheDir);
   } catch (error) {

@@ -8,9 +8,9 @@ export class UsageError extends Error {}
 
 export const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
 
-export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+export function parse<Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

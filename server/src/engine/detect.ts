@@ -29,6 +29,7 @@ function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string
   const { osv } = advisory;
   const allIds = [osv.id, ...(osv.aliases ?? [])];
   const id = preferredId(osv.id, osv.aliases ?? []);
+  const cweIds = osv.database_specific?.cwe_ids;
   return {
     vulnerabilityId: id,
     aliases: allIds.filter(a => a !== id),
@@ -45,6 +46,7 @@ function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string
     references: (osv.references ?? []).map(r => r.url),
     primaryUrl: `https://osv.dev/vulnerability/${osv.id}`,
     cvss: advisory.cvss,
+    cweIds: Array.isArray(cweIds) && cweIds.length ? cweIds.map(String) : undefined,
     publishedDate: osv.published,
     lastModifiedDate: osv.modified,
     dataSourceId: osv.id,

@@ -112,10 +112,7 @@ export async function analyzePath(root: string, options: ScanOptions = {}): Prom
 }
 
 /** Fills in the vulnerabilities of every analyzed file. Mutates and returns `scan`. */
-export function detectVulnerabilities(
-  scan: ScanResult, db: AdvisoryLookup, options: Omit<ScanOptions, 'db'> | FindingFilter = {},
-): ScanResult {
-  const filter = 'isIgnored' in options || !('ignore' in options) ? options as FindingFilter : filterOf(options as ScanOptions);
+export function detectVulnerabilities(scan: ScanResult, db: AdvisoryLookup, filter: FindingFilter = {}): ScanResult {
   for (const result of scan.results) {
     result.vulnerabilities = detectPackages(result.packages, result.target, db, filter);
   }

@@ -91,6 +91,8 @@ export interface DetectedVulnerability {
   references: string[];
   primaryUrl: string;
   cvss: Record<string, CvssScore>;
+  /** CWE IDs, where the advisory gives them (GHSA's `database_specific.cwe_ids`). */
+  cweIds?: string[];
   publishedDate?: string;
   lastModifiedDate?: string;
   /** The OSV record's ID as stored, before CVE preference. */

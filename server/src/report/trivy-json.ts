@@ -36,7 +36,6 @@ export interface TrivyJsonOptions {
 
 /** Optional data a detector may attach beyond the shared DetectedVulnerability contract. */
 type VulnerabilityExtras = DetectedVulnerability & {
-  cweIds?: string[];
   vendorSeverity?: Record<string, number>;
 };
 type PackageExtras = Package & { licenses?: string[] };
