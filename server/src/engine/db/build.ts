@@ -28,7 +28,9 @@ export interface ImportProblem {
   message: string;
 }
 
-export type ProgressStage = 'reading' | 'writing' | 'written' | 'committed';
+export type ProgressStage = 'reading' | 'downloading' | 'writing' | 'written' | 'committed';
+/** Progress for a CLI to print: a sentence, and the stage for code that reacts to it. */
+export type ProgressListener = (message: string, stage: ProgressStage) => void;
 
 /** The ecosystem an affected entry indexes under (`Alpine:v3.10` -> `Alpine`), and the name key. */
 function indexKeys(record: OsvRecord): string[] {
@@ -74,13 +76,13 @@ export interface MergeCounts {
 /** Holds the records of the next generation while it is assembled. */
 export class GenerationBuilder {
   private readonly records = new Map<string, PreparedRecord>();
-  private readonly sources = new Map<string, SourceInfo>();
+  private readonly sourceInfo = new Map<string, SourceInfo>();
   readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0 };
 
   /** Starts from the previous generation, reusing its compressed records as they are. */
   constructor(previous?: GenerationReader) {
     if (!previous) return;
-    for (const source of previous.metadata().sources) this.sources.set(source.name, source);
+    for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
     for (const { blob, flags } of previous.frames()) {
       const payload = decodePayload(blob, flags);
       this.records.set(payload.osv.id, {
@@ -121,11 +123,15 @@ export class GenerationBuilder {
   }
 
   setSource(info: SourceInfo): void {
-    this.sources.set(info.name, info);
+    this.sourceInfo.set(info.name, info);
   }
 
   source(name: string): SourceInfo | undefined {
-    return this.sources.get(name);
+    return this.sourceInfo.get(name);
+  }
+
+  sources(): SourceInfo[] {
+    return [...this.sourceInfo.values()];
   }
 
   get changed(): boolean {
@@ -145,7 +151,7 @@ export class GenerationBuilder {
     return {
       schemaVersion: SCHEMA_VERSION,
       builtAt: new Date().toISOString(),
-      sources: [...this.sources.values()],
+      sources: [...this.sourceInfo.values()],
       counts,
       totalRecords: this.records.size,
       withdrawnRecords,
@@ -156,22 +162,22 @@ export class GenerationBuilder {
    * Writes the generation to a temp file, makes it current, and removes generations older than the
    * one it replaces. Must be called while holding the update lock.
    */
-  commit(cacheDir: string, previousGeneration: string | undefined, onProgress?: (stage: ProgressStage) => void): {
+  commit(cacheDir: string, previousGeneration: string | undefined, onProgress?: ProgressListener): {
     generation: string;
     metadata: DbMetadata;
   } {
     const metadata = this.metadata();
     const temp = tempGenerationPath(cacheDir);
-    onProgress?.('writing');
+    onProgress?.(`writing a DB of ${this.records.size} advisories`, 'writing');
     try {
       writeGeneration(temp, [...this.records.values()], metadata);
     } catch (err) {
       fs.rmSync(temp, { force: true });
       throw err;
     }
-    onProgress?.('written');
+    onProgress?.('written; making it current', 'written');
     const generation = commitGeneration(cacheDir, temp, SCHEMA_VERSION);
-    onProgress?.('committed');
+    onProgress?.(`DB ${generation} is current`, 'committed');
     removeOldGenerations(cacheDir, previousGeneration ? [generation, previousGeneration] : [generation]);
     return { generation, metadata };
   }

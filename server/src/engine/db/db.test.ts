@@ -88,7 +88,10 @@ describe('db: import and lookup', () => {
   it('merges a custom feed: newer modified wins, and each record keeps its source', async () => {
     await importAdvisories(cacheDir, zips);
     const report = await importAdvisories(cacheDir, [], { custom: [customFeed] });
-    assert.deepStrictEqual({ added: report.added, updated: report.updated }, { added: 2, updated: 1 });
+    assert.deepStrictEqual(
+      { added: report.added, updated: report.updated, imported: report.imported, total: report.total },
+      { added: 2, updated: 1, imported: 3, total: 28 },
+    );
     const db = openDb(cacheDir);
     try {
       const flat = db.lookup('npm', 'flat');
@@ -158,6 +161,8 @@ describe('db: import and lookup', () => {
     assert.ok(status.ageMs >= 0 && status.ageMs < 60_000);
     assert.deepStrictEqual(status.sources.map((s) => [s.name, s.records]), [['osv:npm', 8]]);
     assert.strictEqual(status.counts.npm, 8);
+    assert.match(status.text, /^  osv:npm  .*all\.zip  fetched .*  8 records$/m);
+    assert.match(status.text, /^  npm: 8$/m);
   });
 
   it('picks the cache folder from VIGIL_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {

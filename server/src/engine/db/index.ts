@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
-import { GenerationBuilder, ImportProblem, MergeCounts, ProgressStage, readAdvisoryPath } from './build';
+import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
 import { DbMetadata, FLAG_WITHDRAWN, GenerationReader, idKey, packageKey, RecordPayload, RecordRef, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
@@ -13,7 +13,7 @@ export { DbMissingError } from './current';
 export type { LockOptions } from './store';
 export { SCHEMA_VERSION } from './format';
 export type { DbMetadata, SourceInfo } from './format';
-export type { ImportProblem, MergeCounts, ProgressStage } from './build';
+export type { ImportProblem, MergeCounts, ProgressListener, ProgressStage } from './build';
 export { computeSeverity, severityFromScore } from './severity';
 export { updateDb, DbUpdateError } from './update';
 export type { UpdateOptions, UpdateReport } from './update';
@@ -96,13 +96,17 @@ export interface ImportOptions {
   /** Folders or files of an organisation's own advisories. On an ID tie they win over public ones. */
   custom?: string[];
   lock?: LockOptions;
-  onProgress?: (stage: ProgressStage) => void;
+  onProgress?: ProgressListener;
 }
 
 export interface ImportReport extends MergeCounts {
   generation: string;
   /** Records read from the given paths. */
   read: number;
+  /** Records added or replaced (added + updated). */
+  imported: number;
+  /** Records in the new generation. */
+  total: number;
   /** Files or zip entries that were skipped, with the reason. */
   problems: ImportProblem[];
   metadata: DbMetadata;
@@ -141,11 +145,11 @@ export async function importAdvisories(
     const previous = openPrevious(cacheDir);
     const builder = new GenerationBuilder(previous?.reader);
     previous?.reader.close();
-    options.onProgress?.('reading');
     const problems: ImportProblem[] = [];
     let read = 0;
     for (const target of targets) {
       const source = sourceFor(target.path, target.custom);
+      options.onProgress?.(`reading ${target.path}`, 'reading');
       let records = 0;
       for (const result of readAdvisoryPath(target.path)) {
         if ('error' in result) {
@@ -159,28 +163,51 @@ export async function importAdvisories(
       builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
     }
     const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
-    return { generation, read, problems, metadata, ...builder.counts };
+    const { added, updated } = builder.counts;
+    return { generation, read, imported: added + updated, total: metadata.totalRecords, problems, metadata, ...builder.counts };
   } finally {
     release();
   }
 }
 
 export type DbStatus =
-  | { present: false; cacheDir: string; message: string }
-  | ({ present: true; cacheDir: string; generation: string; ageMs: number } & DbMetadata);
+  | { present: false; cacheDir: string; message: string; text: string }
+  | ({ present: true; cacheDir: string; generation: string; ageMs: number; text: string } & DbMetadata);
 
-/** What the CLI prints for `vigil db status`: age, sources and per-ecosystem counts. */
+function formatAge(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} days`;
+}
+
+function statusText(dir: string, generation: string, ageMs: number, meta: DbMetadata): string {
+  const lines = [
+    `DB: ${path.join(dir, 'db', generation)} (schema ${meta.schemaVersion})`,
+    `built ${meta.builtAt} (${formatAge(ageMs)} ago); ${meta.totalRecords} advisories, ${meta.withdrawnRecords} withdrawn`,
+    'sources:',
+    ...meta.sources.map((s) => `  ${s.name}  ${s.location}  fetched ${s.fetchedAt}  ${s.records} records`),
+    'advisories per ecosystem:',
+    ...Object.entries(meta.counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([ecosystem, count]) => `  ${ecosystem}: ${count}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** What the CLI prints for `vigil db status`: age, sources and per-ecosystem counts (`text` is ready to print). */
 export function dbStatus(cacheDir: string = defaultCacheDir()): DbStatus {
   let db: VulnDb;
   try {
     db = openDb(cacheDir);
   } catch (err) {
-    if (err instanceof DbMissingError) return { present: false, cacheDir, message: err.message };
+    if (err instanceof DbMissingError) return { present: false, cacheDir, message: err.message, text: `${err.message}\n` };
     throw err;
   }
   try {
     const metadata = db.metadata();
-    return { present: true, cacheDir, generation: db.generation, ageMs: Date.now() - Date.parse(metadata.builtAt), ...metadata };
+    const ageMs = Date.now() - Date.parse(metadata.builtAt);
+    return { present: true, cacheDir, generation: db.generation, ageMs, text: statusText(cacheDir, db.generation, ageMs, metadata), ...metadata };
   } finally {
     db.close();
   }

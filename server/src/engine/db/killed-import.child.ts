@@ -4,7 +4,7 @@ import { importAdvisories } from '.';
 
 const [cacheDir, source] = process.argv.slice(2);
 void importAdvisories(cacheDir, [source], {
-  onProgress: (stage) => {
+  onProgress: (_message, stage) => {
     if (stage === 'written') process.kill(process.pid, 'SIGKILL');
   },
 });

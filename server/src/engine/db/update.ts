@@ -3,7 +3,7 @@
 // (lines `<RFC 3339 modified>,<ID>`, newest first) and only the records modified since the last run,
 // each from <base>/<Ecosystem>/<ID>.json.
 import type { OsvRecord } from '../osv';
-import { checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressStage } from './build';
+import { checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import { openPrevious } from './current';
 import type { DbMetadata, SourceInfo } from './format';
 import { acquireLock, LockOptions } from './store';
@@ -14,8 +14,11 @@ export const DEFAULT_MIRROR = 'https://osv-vulnerabilities.storage.googleapis.co
 export interface UpdateOptions {
   /** Base URL of the mirror. Default: OSV's public bucket. */
   mirror?: string;
-  /** OSV ecosystem names to fetch, e.g. `['npm', 'PyPI']`. Only these are touched. */
-  ecosystems: string[];
+  /**
+   * OSV ecosystem names to fetch, e.g. `['npm', 'PyPI']`. Only these are touched. Default: the
+   * ecosystems the DB already has from a mirror.
+   */
+  ecosystems?: string[];
   /** Download all.zip again even where an incremental update is possible. */
   full?: boolean;
   /** Per request, including the body. Default 120 s. */
@@ -27,7 +30,7 @@ export interface UpdateOptions {
   /** Parallel record downloads in an incremental update. Default 8. */
   concurrency?: number;
   lock?: LockOptions;
-  onProgress?: (stage: ProgressStage | 'downloading', detail?: string) => void;
+  onProgress?: ProgressListener;
 }
 
 export interface EcosystemUpdate {
@@ -40,6 +43,8 @@ export interface EcosystemUpdate {
 export interface UpdateReport extends MergeCounts {
   /** False when nothing changed: then no new generation was written. */
   changed: boolean;
+  /** One line for the user, e.g. `npm: 12 records (incremental); Go: unchanged`. */
+  message: string;
   generation?: string;
   ecosystems: Record<string, EcosystemUpdate>;
   problems: ImportProblem[];
@@ -149,7 +154,7 @@ class EcosystemUpdater {
   /** Fetches only what modified_id.csv lists as newer; undefined when the mirror has no such list. */
   private async incremental(state: SourceInfo): Promise<EcosystemUpdate | undefined> {
     const listUrl = `${this.base}/modified_id.csv`;
-    this.options.onProgress?.('downloading', listUrl);
+    this.options.onProgress?.(`downloading ${listUrl}`, 'downloading');
     const list = await get(listUrl, validators(state.listEtag, state.listLastModified), this.options);
     if (list.status === 304) return { mode: 'unchanged', records: 0 };
     if (list.status === 404) return undefined;
@@ -187,7 +192,7 @@ class EcosystemUpdater {
 
   private async full(state: SourceInfo | undefined): Promise<EcosystemUpdate> {
     const url = `${this.base}/all.zip`;
-    this.options.onProgress?.('downloading', url);
+    this.options.onProgress?.(`downloading ${url}`, 'downloading');
     const response = await get(url, validators(state?.etag, state?.lastModified), this.options);
     if (response.status === 304) return { mode: 'unchanged', records: 0 };
     if (response.status !== 200) throw new DbUpdateError(`${url} answered HTTP ${response.status}`);
@@ -237,12 +242,19 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     const previous = openPrevious(cacheDir);
     const builder = new GenerationBuilder(previous?.reader);
     previous?.reader.close();
+    const wanted =
+      options.ecosystems ??
+      builder.sources().filter((s) => s.kind === 'mirror').map((s) => s.name.slice('mirror:'.length));
+    if (!wanted.length) throw new DbUpdateError('no ecosystems to update: name them (e.g. npm, PyPI)');
     const problems: ImportProblem[] = [];
     const ecosystems: Record<string, EcosystemUpdate> = {};
-    for (const ecosystem of options.ecosystems) {
+    for (const ecosystem of wanted) {
       ecosystems[ecosystem] = await new EcosystemUpdater(ecosystem, mirror, builder, problems, options).run();
     }
-    const report = { ecosystems, problems, ...builder.counts };
+    const message = Object.entries(ecosystems)
+      .map(([name, e]) => (e.mode === 'unchanged' ? `${name}: unchanged` : `${name}: ${e.records} records (${e.mode})`))
+      .join('; ');
+    const report = { ecosystems, problems, message, ...builder.counts };
     if (!builder.changed && previous) return { changed: false, generation: previous.generation, ...report };
     const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
     return { changed: true, generation, metadata, ...report };
