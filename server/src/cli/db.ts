@@ -1,6 +1,6 @@
 // `vigil db import|update|status`, and the DB preparation `vigil fs` does before matching.
 import {
-  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type DbStatus, type VulnDb,
+  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type VulnDb,
 } from '../engine/db';
 import type { Ecosystem } from '../engine/types';
 import { ECOSYSTEMS } from '../engine/ecosystems';
@@ -32,32 +32,6 @@ function parseEcosystems(value: string | string[] | undefined): Ecosystem[] | un
   return list as Ecosystem[];
 }
 
-/** The ecosystems an earlier `db update` fetched: what a bare `db update` refreshes. */
-function mirroredEcosystems(cacheDir: string): string[] {
-  const status = dbStatus(cacheDir);
-  if (!status.present) return [];
-  return status.sources.filter(s => s.kind === 'mirror').map(s => s.name.replace(/^mirror:/, ''));
-}
-
-function formatAge(ms: number): string {
-  const hours = ms / 3_600_000;
-  return hours < 1 ? `${Math.round(ms / 60_000)} minutes` : hours < 48 ? `${hours.toFixed(1)} hours` : `${Math.round(hours / 24)} days`;
-}
-
-function formatStatus(status: DbStatus): string {
-  if (!status.present) return `${status.message}\n`;
-  const lines = [
-    `DB:         ${status.cacheDir} (schema ${status.schemaVersion}, generation ${status.generation})`,
-    `Built:      ${status.builtAt} (${formatAge(status.ageMs)} ago)`,
-    `Advisories: ${status.totalRecords} (${status.withdrawnRecords} withdrawn)`,
-    'Ecosystems:',
-    ...Object.entries(status.counts).sort().map(([ecosystem, count]) => `  ${ecosystem.padEnd(12)} ${count}`),
-    'Sources:',
-    ...status.sources.map(s => `  ${s.name.padEnd(20)} ${String(s.records).padStart(6)} records, fetched ${s.fetchedAt} from ${s.location}`),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
 export async function runDbCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || sub === '--help' || sub === '-h') {
@@ -84,21 +58,16 @@ export async function runDbCommand(args: string[]): Promise<number> {
       return 0;
     }
     case 'update': {
-      const ecosystems = parseEcosystems(values.ecosystems) ?? mirroredEcosystems(cacheDir);
-      if (!ecosystems.length) throw new UsageError(`say which ecosystems to download, e.g. --ecosystems npm,PyPI (known: ${ECOSYSTEMS.join(', ')})`);
       const report = await updateDb(cacheDir, {
-        mirror: values['db-mirror'], ecosystems, onProgress: (stage, detail) => log(quiet, detail ? `${stage} ${detail}` : stage),
+        mirror: values['db-mirror'], ecosystems: parseEcosystems(values.ecosystems), onProgress: message => log(quiet, message),
       });
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
-      for (const [ecosystem, update] of Object.entries(report.ecosystems)) {
-        process.stdout.write(`${ecosystem}: ${update.mode}, ${update.records} records downloaded\n`);
-      }
-      process.stdout.write(report.changed ? `DB updated in ${cacheDir}\n` : `DB already up to date in ${cacheDir}\n`);
+      process.stdout.write(`${report.message}\n`);
       return 0;
     }
     case 'status': {
       const status = dbStatus(cacheDir);
-      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : status.text);
       return status.present ? 0 : 1;
     }
     default:
@@ -128,7 +97,7 @@ export async function ensureDb(options: EnsureDbOptions): Promise<VulnDb> {
   } catch (error) {
     if (!(error instanceof DbMissingError) || !mayDownload) throw error;
     log(quiet, `no vulnerability DB in ${cacheDir}: downloading ${ecosystems.join(', ')}`);
-    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: stage => log(quiet, stage) });
+    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: message => log(quiet, message) });
     return openDb(cacheDir);
   }
   if (!mayDownload) return db;
