@@ -80,6 +80,8 @@ export interface ExpectedFinding {
   /** 1-based, as in the Trivy JSON report. */
   line: number;
   pkg: string;
+  /** Trivy's level: CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN. */
+  severity: string;
 }
 
 /** Runs `vigil fs --format json` on the workspace with the same DB and lists its located findings. */
@@ -88,7 +90,7 @@ export function cliFindings(workspace: string, cacheDir: string): ExpectedFindin
     [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--cache-dir', cacheDir, workspace],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const report = JSON.parse(json) as {
-    Results?: { Target: string; Vulnerabilities?: { VulnerabilityID: string; PkgName: string; InstalledVersion: string; VigilLocation?: { StartLine: number } }[] }[];
+    Results?: { Target: string; Vulnerabilities?: { VulnerabilityID: string; PkgName: string; InstalledVersion: string; Severity: string; VigilLocation?: { StartLine: number } }[] }[];
   };
   const findings: ExpectedFinding[] = [];
   for (const result of report.Results ?? []) {
@@ -99,10 +101,30 @@ export function cliFindings(workspace: string, cacheDir: string): ExpectedFindin
         id: vuln.VulnerabilityID,
         line: vuln.VigilLocation.StartLine,
         pkg: `${vuln.PkgName}@${vuln.InstalledVersion}`,
+        severity: vuln.Severity,
       });
     }
   }
   return findings;
+}
+
+let vsixPath: string | undefined;
+let vsixError: string | undefined;
+
+/** `npm run package` once per process (it builds dist/ too); returns the .vsix path. */
+export function ensurePackaged(ctx: Mocha.Context): string {
+  if (!vsixPath && vsixError === undefined) {
+    const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+    const file = path.join(repoRoot, 'vigil.vsix');
+    if (result.status === 0 && fs.existsSync(file)) {
+      vsixPath = file;
+      built = true;
+    } else {
+      vsixError = `${result.stdout}\n${result.stderr}`.trim().split('\n').filter(l => !/npm warn/i.test(l)).slice(-12).join('\n');
+    }
+  }
+  if (vsixError !== undefined) unavailable(ctx, `\`npm run package\` failed:\n${vsixError}`);
+  return vsixPath!;
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

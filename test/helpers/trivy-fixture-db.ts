@@ -63,7 +63,7 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;
           records.push({
-            id: `${id}--${ecosystem}--${pkg.bucket}`.replace(/[^A-Za-z0-9.-]/g, '_'),
+            id: `TRIVY-FIXTURE-${ecosystem}-${pkg.bucket}-${id}`.replace(/[^A-Za-z0-9.-]/g, '_'),
             aliases: [id],
             modified: info.LastModifiedDate ?? '2020-01-01T00:00:00Z',
             published: info.PublishedDate,

@@ -1,0 +1,286 @@
+// Level 4: a real VS Code. code-server (from npm) runs the packaged .vsix on a copy of examples/,
+// Debian's Chromium shows it, playwright-core drives it like a person would.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { unzipSync } from 'fflate';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import {
+  cliFindings, copyExamples, ensureOutDir, ensurePackaged, freePort, importDemoDb, inCi, makeTempDir, repoRoot,
+  unavailable, which, type ExpectedFinding,
+} from './support';
+
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VSIX_LIMIT_BYTES = 5 * 1024 * 1024;
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+
+/** $VIGIL_CODE_SERVER, else the prefix test/e2e/install-code-server.sh installs to, else PATH. */
+function findCodeServer(): string | undefined {
+  const cached = path.join(os.homedir(), '.cache', 'vigil-e2e', 'code-server-4.100.3', 'bin', 'code-server');
+  for (const candidate of [process.env.VIGIL_CODE_SERVER, cached]) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  return which('code-server');
+}
+
+class CodeServer {
+  private process?: ChildProcess;
+  private log = '';
+  readonly url: string;
+
+  constructor(private readonly binary: string, readonly port: number, private readonly dirs: { userData: string; extensions: string; config: string }) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  private common(): string[] {
+    return ['--config', this.dirs.config, '--user-data-dir', this.dirs.userData, '--extensions-dir', this.dirs.extensions];
+  }
+
+  install(vsix: string): void {
+    const result = spawnSync(this.binary, [...this.common(), '--install-extension', vsix], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `code-server --install-extension failed:\n${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /successfully installed/i, result.stdout);
+  }
+
+  async start(folder: string, env: NodeJS.ProcessEnv): Promise<void> {
+    this.process = spawn(this.binary, [...this.common(), '--bind-addr', `127.0.0.1:${this.port}`, '--auth', 'none',
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', folder],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process.stdout!.on('data', chunk => { this.log += chunk; });
+    this.process.stderr!.on('data', chunk => { this.log += chunk; });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.process.exitCode !== null) break;
+      try {
+        if ((await fetch(`${this.url}/healthz`)).ok) return;
+      } catch { /* not listening yet */ }
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    throw new Error(`code-server did not come up on ${this.url}:\n${this.log}`);
+  }
+
+  output(): string {
+    return this.log;
+  }
+
+  /** Ends code-server and everything it started (its own process group). */
+  stop(): void {
+    if (this.process?.pid && this.process.exitCode === null) {
+      try { process.kill(-this.process.pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
+  }
+}
+
+async function openWorkbench(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Rows of the Problems panel (file headers and markers) after filtering it by `text`. */
+async function problemRows(page: Page, text: string): Promise<string[]> {
+  const filter = page.locator('.part.panel .viewpane-filter input').first();
+  await filter.fill(text);
+  await page.waitForTimeout(400); // the panel debounces its filter
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll(rows =>
+    rows.map(row => `${row.getAttribute('aria-label') ?? ''} | ${row.textContent ?? ''}`));
+}
+
+describe('e2e level 4: the packaged extension in code-server and Chromium', function () {
+  this.timeout(300_000);
+
+  let codeServer: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let vsix: string;
+  let workspace: string;
+  let expected: ExpectedFinding[];
+  let scratch: string;
+  const timings: string[] = [];
+
+  before(async function () {
+    const binary = findCodeServer();
+    if (!binary) unavailable(this, 'code-server is not installed (run test/e2e/install-code-server.sh, or set VIGIL_CODE_SERVER)');
+    if (!fs.existsSync(CHROMIUM)) unavailable(this, `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+    let started = Date.now();
+    vsix = ensurePackaged(this);
+    timings.push(`package ${Date.now() - started} ms`);
+    const cacheDir = importDemoDb(this);
+    workspace = copyExamples(this);
+    expected = cliFindings(workspace, cacheDir);
+
+    scratch = makeTempDir('code-server');
+    const dirs = { userData: path.join(scratch, 'user-data'), extensions: path.join(scratch, 'extensions'), config: path.join(scratch, 'config.yaml') };
+    fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+    fs.writeFileSync(dirs.config, 'auth: none\n');
+    fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
+      'vigil.cacheDir': cacheDir,
+      'vigil.offline': true,
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'update.mode': 'none',
+    }, null, 2));
+
+    codeServer = new CodeServer(binary, await freePort(), dirs);
+    started = Date.now();
+    codeServer.install(vsix);
+    await codeServer.start(workspace, { ...process.env, VIGIL_CACHE_DIR: cacheDir });
+    timings.push(`install + start ${Date.now() - started} ms`);
+
+    started = Date.now();
+    context = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 1000 },
+    });
+    page = await openWorkbench(context, `${codeServer.url}/?folder=${encodeURIComponent(workspace)}`);
+    timings.push(`workbench ${Date.now() - started} ms`);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const file = path.join(ensureOutDir(), `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`);
+      await page.screenshot({ path: file }).catch(() => undefined);
+      console.log(`      screenshot of the failure: ${path.relative(repoRoot, file)}`);
+    }
+  });
+
+  after(async function () {
+    if (timings.length) console.log(`      code-server timings: ${timings.join(', ')}`);
+    await context?.close().catch(() => undefined);
+    codeServer?.stop();
+    if (scratch && !inCi) fs.rmSync(scratch, { recursive: true, force: true });
+    if (workspace) fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
+  });
+
+  it('packages a small .vsix with the bundles and no node_modules', function () {
+    const size = fs.statSync(vsix).size;
+    const names: string[] = [];
+    unzipSync(fs.readFileSync(vsix), { filter: file => { names.push(file.name); return false; } });
+    console.log(`      vigil.vsix: ${(size / 1024).toFixed(0)} KiB, ${names.length} entries`);
+    assert.ok(size < VSIX_LIMIT_BYTES, `vigil.vsix is ${size} bytes`);
+    for (const bundle of ['client.js', 'server.js']) assert.ok(names.includes(`extension/dist/${bundle}`), names.join('\n'));
+    assert.deepEqual(names.filter(n => n.includes('node_modules/') || n.endsWith('.map') || n.endsWith('.ts')), []);
+  });
+
+  it('lists the expected findings in the Problems panel', async function () {
+    // Problems lists errors, warnings and infos; UNKNOWN maps to Hint by default, which it leaves out.
+    const shown = expected.filter(f => f.severity !== 'UNKNOWN');
+    assert.ok(shown.length > 0, 'the CLI found nothing above UNKNOWN in examples/');
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel').waitFor();
+    // The first scan is in the background: wait until the first finding is listed.
+    const first = shown[0];
+    const deadline = Date.now() + 90_000;
+    while (!(await problemRows(page, first.id)).some(row => row.includes(`vigil(${first.id})`))) {
+      assert.ok(Date.now() < deadline, `${first.id} never appeared in the Problems panel`);
+      await page.waitForTimeout(1000);
+    }
+    const missing: string[] = [];
+    for (const finding of shown) {
+      const rows = await problemRows(page, finding.id);
+      const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.basename(path.posix.dirname(finding.file))}`));
+      const marker = rows.findIndex(row => row.includes(`vigil(${finding.id})`) && row.includes(`[Ln ${finding.line},`));
+      if (header < 0 || marker < header) missing.push(`${finding.file}:${finding.line} ${finding.id}`);
+    }
+    await problemRows(page, '');
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-problems.png') });
+    assert.deepEqual(missing, [], 'findings the CLI reports that the Problems panel does not list');
+  });
+
+  it('shows the severity counts in the status bar', async function () {
+    const item = page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[id^="${EXTENSION_ID}."]`);
+    const counts = new Map<string, number>();
+    for (const f of expected) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    const wanted = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].filter(s => counts.get(s)).map(s => counts.get(s)!);
+    let text = '';
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const texts = await item.evaluateAll(els => els.map(e => `${e.textContent ?? ''} ${e.getAttribute('aria-label') ?? ''}`));
+      text = texts.join(' || ');
+      const numbers = new Set((text.match(/\d+/g) ?? []).map(Number));
+      if (wanted.every(n => numbers.has(n))) break;
+      assert.ok(Date.now() < deadline,
+        `the Vigil status bar item (#${EXTENSION_ID}.*) shows "${text}"; the CLI's counts are ${JSON.stringify(Object.fromEntries(counts))}`);
+      await page.waitForTimeout(500);
+    }
+  });
+
+  it('applies a quick-fix from the keyboard and the file changes on disk', async function () {
+    const target = expected.find(f => f.file.endsWith('requirements.txt'));
+    assert.ok(target, 'no finding in a requirements.txt to fix');
+    const name = target.pkg.slice(0, target.pkg.lastIndexOf('@'));
+    const installed = target.pkg.slice(target.pkg.lastIndexOf('@') + 1);
+    const file = path.join(workspace, target.file);
+    const before = fs.readFileSync(file, 'utf8');
+
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(target.file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.posix.basename(target.file) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').first().waitFor();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(target.line));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: new RegExp(`\\b(Pin|Update|Upgrade|Bump)\\b.*${name}`, 'i') }).first();
+    await fix.waitFor({ timeout: 30_000 });
+    const title = await fix.textContent();
+    await fix.click();
+    await page.keyboard.press('Control+S');
+
+    const deadline = Date.now() + 15_000;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+      after = fs.readFileSync(file, 'utf8');
+    }
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-quick-fix.png') });
+    const line = after.split(/\r?\n/).find(l => l.toLowerCase().startsWith(name.toLowerCase()));
+    assert.notEqual(after, before, `"${title}" did not change ${target.file}`);
+    assert.ok(line && !line.includes(`==${installed}`), `${name} is still pinned to ${installed}: ${line}`);
+  });
+
+  it('runs the in-editor suite through the workbench URL payload', async function () {
+    const suiteDir = makeTempDir('vscode-suite');
+    await build({
+      entryPoints: [path.join(__dirname, 'vscode-suite', 'index.ts')], outfile: path.join(suiteDir, 'index.js'),
+      bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning',
+    });
+    fs.writeFileSync(path.join(suiteDir, 'expected.json'), JSON.stringify(expected));
+    const authority = `127.0.0.1:${codeServer!.port}`;
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://${authority}${repoRoot}`],
+      ['extensionTestsPath', `vscode-remote://${authority}${suiteDir}/index.js`],
+    ];
+    const testPage = await context!.newPage();
+    const exit = new Promise<number>(resolve => {
+      void testPage.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    await testPage.goto(`${codeServer!.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const code = await Promise.race([exit, new Promise<number>(resolve => setTimeout(() => resolve(-1), 180_000))]);
+    const resultFile = path.join(suiteDir, 'result.json');
+    const result = fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : '(no result.json: the suite did not run)';
+    await testPage.close();
+    assert.equal(code, 0, `the in-editor suite exited with ${code}:\n${result}`);
+  });
+});
