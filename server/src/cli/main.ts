@@ -49,4 +49,10 @@ export function run(argv: string[]): Promise<void> {
   );
 }
 
+// A reader that stops early (`vigil fs . | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 if (require.main === module) void run(process.argv.slice(2));
