@@ -44,9 +44,9 @@ export class LspTestClient {
       client.findings.set(params.uri, params.findings);
       client.wake();
     });
-    connection.onNotification('vigil/status', (params: unknown) => client.statuses.push(params));
-    connection.onNotification('window/logMessage', (params: { message: string }) => client.logs.push(params.message));
-    connection.onNotification('window/showMessage', (params: { message: string }) => client.logs.push(`showMessage: ${params.message}`));
+    connection.onNotification('vigil/status', (params: unknown) => void client.statuses.push(params));
+    connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
+    connection.onNotification('window/showMessage', (params: { message: string }) => void client.logs.push(`showMessage: ${params.message}`));
     connection.onNotification('$/progress', (params: { value: { kind: string } }) => {
       if (params.value.kind === 'end') client.progressEnded++;
       client.wake();

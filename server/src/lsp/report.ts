@@ -1,0 +1,26 @@
+// The whole-scan summary the report view shows: counts by severity, then findings, then packages.
+import { SEVERITIES, type FileError, type FileResult, type Severity } from '../engine/types';
+import { severityRank } from './diagnostics';
+import type { ReportModel } from './protocol';
+
+export function buildReport(targets: string[], files: { file: string; result?: FileResult; error?: FileError }[], title = 'Vigil workspace scan'): ReportModel {
+  const bySeverity = Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<Severity, number>;
+  const report: ReportModel = { title, generatedAt: new Date().toISOString(), targets, bySeverity, findings: [], packages: [], errors: [] };
+  for (const { file, result, error } of [...files].sort((a, b) => a.file.localeCompare(b.file))) {
+    if (error) report.errors.push({ file, message: error.message });
+    if (!result) continue;
+    for (const vuln of result.vulnerabilities) {
+      bySeverity[vuln.severity]++;
+      report.findings.push({
+        severity: vuln.severity, id: vuln.vulnerabilityId, type: 'vulnerability', title: vuln.title, file,
+        line: vuln.location?.startLine ?? 1, pkgName: vuln.pkgName, installedVersion: vuln.installedVersion,
+        fixedVersion: vuln.fixedVersions.join(', ') || undefined, url: vuln.primaryUrl || undefined,
+      });
+    }
+    for (const pkg of result.packages) {
+      report.packages.push({ name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, file, direct: pkg.direct, dev: pkg.dev });
+    }
+  }
+  report.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  return report;
+}
