@@ -1,10 +1,10 @@
 // Benchmarks the npm lockfile analyzer against plain JSON.parse of the same text, and the walker
 // against a bare recursive readdir of the same tree. Run: npx tsx bench/analyzers.ts
 //
-// The corpus has no real package-lock.json with 1,000+ packages, so one is built
-// deterministically: package names are the real ones found in the corpus npm lockfiles, made
-// unique with a numeric suffix where needed; a fixed-seed PRNG picks versions, nesting (one in
-// five packages also appears under another package's node_modules) and dependency edges.
+// Two lockfiles: the real one in bench/fixtures/large-npm (1,303 packages) and a generated one,
+// built deterministically: package names are the real ones found in the corpus npm lockfiles,
+// made unique with a numeric suffix where needed; a fixed-seed PRNG picks versions, nesting (one
+// in five packages also appears under another package's node_modules) and dependency edges.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { walk } from '../server/src/engine/walker';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus/vuln');
 const PACKAGE_COUNT = 1500;
+const LARGE_NPM = path.resolve(__dirname, 'fixtures/large-npm/package-lock.json');
 
 function corpusPackageNames(): string[] {
   const names = new Set<string>();
@@ -65,13 +66,27 @@ function buildLockfile(): string {
   return JSON.stringify({ name: 'bench', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2);
 }
 
-function timeIt(label: string, runs: number, fn: () => void): number {
-  for (let i = 0; i < 3; i++) fn(); // warm-up
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) fn();
-  const perRun = Number(process.hrtime.bigint() - start) / 1e6 / runs;
-  console.log(`${label.padEnd(44)} ${perRun.toFixed(2)} ms/run`);
-  return perRun;
+/** Median of `rounds` timings (ms); the two functions alternate so both see the same machine load. */
+function medians(rounds: number, fns: (() => void)[]): number[] {
+  for (const fn of fns) for (let i = 0; i < 3; i++) fn(); // warm-up
+  const times: number[][] = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, i) => {
+      const start = process.hrtime.bigint();
+      fn();
+      times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
+}
+
+function benchLockfile(label: string, content: string): void {
+  const analyze = () => npmLockAnalyzer.analyze({ path: 'package-lock.json', content });
+  const packages = analyze().packages.length;
+  const [parse, analyzer] = medians(101, [() => JSON.parse(content), analyze]);
+  console.log(`${label}: ${(content.length / 1024).toFixed(0)} KiB, ${packages} packages after dedupe`);
+  console.log(`  JSON.parse (baseline)   ${parse.toFixed(2)} ms (median of 101)`);
+  console.log(`  npm-lock analyzer       ${analyzer.toFixed(2)} ms   ratio ${(analyzer / parse).toFixed(1)}x`);
 }
 
 async function timeAsync(label: string, runs: number, fn: () => Promise<unknown>): Promise<number> {
@@ -84,12 +99,8 @@ async function timeAsync(label: string, runs: number, fn: () => Promise<unknown>
 }
 
 async function main() {
-  const content = buildLockfile();
-  const result = npmLockAnalyzer.analyze({ path: 'package-lock.json', content });
-  console.log(`lockfile: ${(content.length / 1024).toFixed(0)} KiB, ${result.packages.length} packages after dedupe`);
-  const baseline = timeIt('JSON.parse (baseline)', 50, () => JSON.parse(content));
-  const analyzer = timeIt('npm-lock analyzer', 50, () => npmLockAnalyzer.analyze({ path: 'package-lock.json', content }));
-  console.log(`ratio analyzer / JSON.parse: ${(analyzer / baseline).toFixed(1)}x`);
+  benchLockfile('generated lockfile', buildLockfile());
+  benchLockfile('real lockfile (bench/fixtures/large-npm)', fs.readFileSync(LARGE_NPM, 'utf8'));
 
   // Walker: 20,000 files in 400 directories, a .gitignore at the root.
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-walk-bench-'));

@@ -74,6 +74,80 @@ describe('npm-lock analyzer', () => {
     assert.equal(b.direct, false);
   });
 
+  describe('any valid JSON formatting', () => {
+    /** The source text a location covers (1-based lines and columns, end exclusive). */
+    const textAt = (content: string, location: Package['location']) => {
+      const lineStarts = [0];
+      for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      const offset = (line: number, column: number) => lineStarts[line - 1] + column - 1;
+      return content.slice(offset(location!.startLine, location!.startColumn), offset(location!.endLine, location!.endColumn));
+    };
+    /** Each package's location must cover exactly `"key": {…}` for its entry. */
+    const assertLocatedEntries = (content: string, section: (lock: any) => Record<string, unknown>) => {
+      const packages = analyzeText(content);
+      assert.ok(packages.length > 0);
+      for (const p of packages) {
+        const member = JSON.parse(`{${textAt(content, p.location)}}`);
+        const [key] = Object.keys(member);
+        assert.deepEqual(member[key], section(JSON.parse(content))[key], `${p.id} located at its own entry`);
+      }
+      return packages;
+    };
+    const lock = {
+      name: 'app "quoted" \\ {not a brace} 😀',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', dependencies: { 'a': '1', '@s/b': '1' }, description: '[{"packages": {}}]' },
+        'node_modules/a': { version: '1.0.0', resolved: 'x\\', dependencies: { '@s/b': '1' } },
+        'node_modules/@s/b': { version: '2.0.0', dev: true, license: '"}' },
+        'node_modules/a/node_modules/@s/b': { version: '3.0.0', funding: ['{', '"', { url: '}' }] },
+        'node_modules/ü😀': { version: '1.0.0' },
+      },
+    };
+    const variants: Record<string, string> = {
+      pretty: JSON.stringify(lock, null, 2),
+      minified: JSON.stringify(lock),
+      crlf: JSON.stringify(lock, null, 2).replace(/\n/g, '\r\n'),
+      tabs: JSON.stringify(lock, null, '\t'),
+      // keys are the only strings that start a line
+      'odd whitespace': JSON.stringify(lock, null, 1).replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, '$1\t :\r\n ').replace(/,\n/g, '\n ,'),
+      'escaped keys': JSON.stringify(lock, null, 2).replace('"node_modules/a": {', '"node_modules\\/\\u0061": {'),
+      'unicode escapes': JSON.stringify(lock, null, 2).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    };
+    const expected = analyzeText(variants.pretty).map(({ location, otherLocations, ...rest }) => rest);
+
+    for (const [name, content] of Object.entries(variants)) {
+      it(`${name}: same packages, each located at its entry`, () => {
+        const packages = assertLocatedEntries(content, (parsed) => parsed.packages);
+        assert.deepEqual(packages.map(({ location, otherLocations, ...rest }) => rest), expected);
+      });
+    }
+
+    it('lockfile v1, minified and pretty: nested dependencies located at their entries', () => {
+      const v1 = {
+        lockfileVersion: 1,
+        dependencies: {
+          a: { version: '1.0.0', requires: { b: '^2' }, dependencies: { b: { version: '2.0.0', description: '}{"' } } },
+          b: { version: '1.0.0', dev: true },
+        },
+      };
+      for (const content of [JSON.stringify(v1), JSON.stringify(v1, null, 4).replace(/\n/g, '\r\n')]) {
+        const packages = analyzeText(content);
+        assert.deepEqual(packages.map((p) => p.id), ['a@1.0.0', 'b@2.0.0', 'b@1.0.0']);
+        assert.deepEqual(packages[0].dependsOn, ['b@2.0.0']);
+        assert.equal(JSON.parse(`{${textAt(content, packages[1].location)}}`).b.description, '}{"');
+        assert.equal(JSON.parse(`{${textAt(content, packages[2].location)}}`).b.dev, true);
+      }
+    });
+
+    it('counts columns in UTF-16 units after non-ASCII text', () => {
+      const content = '{"lockfileVersion":3,"x":"é😀","packages":{"node_modules/a":{"version":"1.0.0"}}}';
+      const [a] = analyzeText(content);
+      assert.equal(a.location!.startColumn, content.indexOf('"node_modules/a"') + 1);
+      assert.equal(a.location!.endColumn, content.length - 1);
+    });
+  });
+
   it('merges the same name@version under several paths: first location, dev only if all are', () => {
     const packages = byId(analyzeFixture('package-lock_v3_with-same-dev-and-non-dev.json'));
     const minimist = packages.get('minimist@0.0.8')!;
@@ -149,5 +223,10 @@ describe('npm-lock analyzer', () => {
     assert.throws(() => analyzeText('this is not json'), /not valid JSON/);
     assert.throws(() => analyzeText('[1, 2]'), /must hold a JSON object/);
     assert.throws(() => analyzeText(''), /not valid JSON/);
+    assert.throws(() => analyzeText('{\r\n  "packages": {},\r\n}'), /package-lock\.json: not valid JSON \(property name expected at line 3, column 1\)/);
+    assert.throws(() => analyzeText('{"a": "tab\there"}'), /control character in string at line 1, column 11/);
+    assert.throws(() => analyzeText("{'a': 1}"), /property name expected at line 1, column 2/);
+    assert.throws(() => analyzeText('{"a": 01}'), /at line 1, column 8/);
+    assert.throws(() => analyzeText('\ufeff{}'), /value expected at line 1, column 1/);
   });
 });

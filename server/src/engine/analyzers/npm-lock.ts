@@ -10,9 +10,9 @@
 // Dev: `dev: true` only. `devOptional` means the package is also reachable as an optional
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
 // The same name@version under several paths is one package located at its first entry.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { buildPurl } from '../purl';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, SourceRange } from '../types';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types';
+import { locateMembers, parseJson, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
 import { LineIndex } from './text';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
@@ -29,26 +29,19 @@ export const npmLockAnalyzer: Analyzer = {
   },
 };
 
+// JSON.parse gives the values; locateMembers gives the source span of just the entries we
+// report, which is several times cheaper than building a full syntax tree.
 export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
-  const errors: ParseError[] = [];
-  const root = parseTree(input.content, errors, { allowTrailingComma: false, disallowComments: true });
-  const lines = new LineIndex(input.path, input.content);
-  if (errors.length > 0 || !root) {
-    const first = errors[0];
-    const where = first ? lines.range(first.offset, first.offset) : undefined;
-    const code = first ? printParseErrorCode(first.error) : 'empty document';
-    throw new Error(`${input.path}: not valid JSON (${code}${where ? ` at line ${where.startLine}, column ${where.startColumn}` : ''})`);
-  }
-  if (root.type !== 'object') throw new Error(`${input.path}: a package-lock.json must hold a JSON object`);
+  const root = parseJson(input.path, input.content);
+  if (!isObject(root)) throw new Error(`${input.path}: a package-lock.json must hold a JSON object`);
 
-  const packagesNode = property(root, 'packages');
-  const lockfileVersion = scalar(root, 'lockfileVersion');
-  const collector = new PackageCollector(lines);
-  if (packagesNode?.type === 'object' && lockfileVersion !== 1) {
-    readPackagesSection(packagesNode, collector);
-  } else {
-    const dependencies = property(root, 'dependencies');
-    if (dependencies?.type === 'object') readDependenciesSection(dependencies, [], collector);
+  const collector = new PackageCollector(new LineIndex(input.path, input.content));
+  if (isObject(root.packages) && root.lockfileVersion !== 1) {
+    const spans = locateMembers(input.content, ['packages']);
+    readPackagesSection(root.packages, spans, collector);
+  } else if (isObject(root.dependencies)) {
+    const spans = locateMembers(input.content, ['dependencies'], 'dependencies');
+    readDependenciesSection(root.dependencies, spans, [], collector);
   }
   return { packages: collector.packages() };
 }
@@ -57,81 +50,85 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
 
 interface FolderEntry {
   path: string;
-  /** The property node: key and value, for the location. */
-  node: Node;
-  value: Node;
+  /** Key and value, for the location. */
+  span: MemberSpan;
+  value: JsonObject;
+  /** name@version for an installed registry package; undefined for links, projects and entries without a version. */
+  id: string | undefined;
 }
 
-function readPackagesSection(packagesNode: Node, collector: PackageCollector): void {
+function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector: PackageCollector): void {
   const folders = new Map<string, FolderEntry>();
-  for (const prop of packagesNode.children ?? []) {
-    const [keyNode, value] = prop.children ?? [];
-    if (!keyNode || value?.type !== 'object') continue;
-    folders.set(String(keyNode.value), { path: String(keyNode.value), node: prop, value });
+  for (const [path, span] of spans) {
+    const value = packages[path];
+    if (isObject(value)) folders.set(path, { path, span, value, id: folderId(path, value) });
   }
 
   /** Follows `link: true` entries to their target folder. */
   const followLink = (folder: FolderEntry): FolderEntry | undefined => {
-    if (scalar(folder.value, 'link') !== true) return folder;
-    const target = scalar(folder.value, 'resolved');
+    if (folder.value.link !== true) return folder;
+    const target = folder.value.resolved;
     return typeof target === 'string' && target !== '' ? folders.get(target) : undefined;
   };
 
-  /** Node's module resolution: the nearest node_modules/<name> from `fromPath` upwards. */
+  // Installed folders by the package folder name they provide, each with the folder whose
+  // node_modules holds it ('' for the top-level node_modules).
+  const installed = new Map<string, { parent: string; folder: FolderEntry }[]>();
+  for (const folder of folders.values()) {
+    const split = folder.path.lastIndexOf('/node_modules/');
+    if (split <= 0 && !folder.path.startsWith('node_modules/')) continue;
+    const parent = split > 0 ? folder.path.slice(0, split) : '';
+    const name = folder.path.slice(split > 0 ? split + '/node_modules/'.length : 'node_modules/'.length);
+    const candidates = installed.get(name);
+    if (candidates) candidates.push({ parent, folder });
+    else installed.set(name, [{ parent, folder }]);
+  }
+
+  /** Node's module resolution: the `name` in the nearest node_modules from `fromPath` upwards. */
   const resolve = (fromPath: string, name: string): FolderEntry | undefined => {
-    let dir = fromPath;
-    for (;;) {
-      const candidate = folders.get(dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`);
-      if (candidate) return followLink(candidate);
-      if (dir === '') return undefined;
-      const slash = dir.lastIndexOf('/');
-      dir = slash === -1 ? '' : dir.slice(0, slash);
+    let nearest: { parent: string; folder: FolderEntry } | undefined;
+    for (const candidate of installed.get(name) ?? []) {
+      if (nearest && candidate.parent.length <= nearest.parent.length) continue;
+      if (isSelfOrAncestor(candidate.parent, fromPath)) nearest = candidate;
     }
+    return nearest && followLink(nearest.folder);
   };
 
   const directPaths = new Set<string>();
   for (const folder of folders.values()) {
     if (isInstalledPath(folder.path)) continue;
     for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-      for (const name of objectKeys(property(folder.value, field))) {
+      for (const name of objectKeys(folder.value[field])) {
         const target = resolve(folder.path, name);
         if (target) directPaths.add(target.path);
       }
     }
   }
 
-  const ids = new Map<FolderEntry, string | undefined>();
-  const idOf = (folder: FolderEntry): string | undefined => {
-    if (ids.has(folder)) return ids.get(folder);
-    let id: string | undefined;
-    const version = scalar(folder.value, 'version');
-    if (isInstalledPath(folder.path) && scalar(folder.value, 'link') !== true && typeof version === 'string' && version !== '') {
-      id = `${packageName(folder)}@${version}`;
-    }
-    ids.set(folder, id);
-    return id;
-  };
-
   for (const folder of folders.values()) {
-    const id = idOf(folder);
-    if (!id) continue;
+    if (!folder.id) continue;
     const dependsOn: string[] = [];
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
-      for (const name of objectKeys(property(folder.value, field))) {
+      for (const name of objectKeys(folder.value[field])) {
         const target = resolve(folder.path, name);
-        const targetId = target && idOf(target);
+        const targetId = target?.id;
         if (targetId) dependsOn.push(targetId);
       }
     }
     collector.add({
-      name: packageName(folder),
-      version: String(scalar(folder.value, 'version')),
+      name: packageName(folder.path, folder.value),
+      version: String(folder.value.version),
       direct: directPaths.has(folder.path),
-      dev: scalar(folder.value, 'dev') === true,
-      node: folder.node,
+      dev: folder.value.dev === true,
+      span: folder.span,
       dependsOn,
     });
   }
+}
+
+/** True when `dir` is `path` or one of the folders above it ('' is the top). */
+function isSelfOrAncestor(dir: string, path: string): boolean {
+  return dir === '' || (path.startsWith(dir) && (path.length === dir.length || path.charCodeAt(dir.length) === 0x2f));
 }
 
 /** True for folders npm installed (`…node_modules/<name>`), false for the user's own projects. */
@@ -139,11 +136,17 @@ function isInstalledPath(path: string): boolean {
   return path.startsWith('node_modules/') || path.includes('/node_modules/');
 }
 
+function folderId(path: string, value: JsonObject): string | undefined {
+  const version = value.version;
+  if (!isInstalledPath(path) || value.link === true || typeof version !== 'string' || version === '') return undefined;
+  return `${packageName(path, value)}@${version}`;
+}
+
 /** The `name` field when the folder is an alias (`"x": "npm:real@1"`), else the folder name. */
-function packageName(folder: FolderEntry): string {
-  const name = scalar(folder.value, 'name');
+function packageName(path: string, value: JsonObject): string {
+  const name = value.name;
   if (typeof name === 'string' && name !== '') return name;
-  return folder.path.slice(folder.path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 }
 
 // ---- lockfileVersion 1: nested `dependencies` ----
@@ -151,31 +154,31 @@ function packageName(folder: FolderEntry): string {
 /** Resolved ids by name, one map per nesting level, innermost last. */
 type Scope = Map<string, string | undefined>;
 
-function readDependenciesSection(dependencies: Node, outer: Scope[], collector: PackageCollector): void {
+function readDependenciesSection(dependencies: JsonObject, spans: MemberSpans, outer: Scope[], collector: PackageCollector): void {
   const scope: Scope = new Map();
-  const entries: { node: Node; value: Node; name: string; version: string; id?: string }[] = [];
-  for (const prop of dependencies.children ?? []) {
-    const [keyNode, value] = prop.children ?? [];
-    if (!keyNode || value?.type !== 'object') continue;
-    const [name, version] = realNameAndVersion(String(keyNode.value), scalar(value, 'version'));
+  const entries: { span: MemberSpan; value: JsonObject; name: string; version: string; id?: string }[] = [];
+  for (const [key, span] of spans) {
+    const value = dependencies[key];
+    if (!isObject(value)) continue;
+    const [name, version] = realNameAndVersion(key, value.version);
     const id = version && !version.startsWith('file:') ? `${name}@${version}` : undefined;
-    scope.set(String(keyNode.value), id);
-    entries.push({ node: prop, value, name, version, id });
+    scope.set(key, id);
+    entries.push({ span, value, name, version, id });
   }
 
   const scopes = [...outer, scope];
   for (const entry of entries) {
-    const nested = property(entry.value, 'dependencies');
+    const nested = entry.value.dependencies;
     if (entry.id) {
       const nestedScope = new Map<string, string | undefined>();
-      for (const prop of nested?.children ?? []) {
-        const [keyNode, value] = prop.children ?? [];
-        if (!keyNode || value?.type !== 'object') continue;
-        const [name, version] = realNameAndVersion(String(keyNode.value), scalar(value, 'version'));
-        nestedScope.set(String(keyNode.value), version ? `${name}@${version}` : undefined);
+      for (const key of entry.span.nested?.keys() ?? []) {
+        const value = isObject(nested) ? nested[key] : undefined;
+        if (!isObject(value)) continue;
+        const [name, version] = realNameAndVersion(key, value.version);
+        nestedScope.set(key, version ? `${name}@${version}` : undefined);
       }
       const dependsOn: string[] = [];
-      for (const required of objectKeys(property(entry.value, 'requires'))) {
+      for (const required of objectKeys(entry.value.requires)) {
         const id = lookup([...scopes, nestedScope], required);
         if (id) dependsOn.push(id);
       }
@@ -183,12 +186,12 @@ function readDependenciesSection(dependencies: Node, outer: Scope[], collector: 
         name: entry.name,
         version: entry.version,
         direct: false,
-        dev: scalar(entry.value, 'dev') === true,
-        node: entry.node,
+        dev: entry.value.dev === true,
+        span: entry.span,
         dependsOn,
       });
     }
-    if (nested?.type === 'object') readDependenciesSection(nested, scopes, collector);
+    if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector);
   }
 }
 
@@ -215,7 +218,7 @@ interface Occurrence {
   version: string;
   direct: boolean;
   dev: boolean;
-  node: Node;
+  span: MemberSpan;
   dependsOn: string[];
 }
 
@@ -227,7 +230,7 @@ class PackageCollector {
 
   add(occurrence: Occurrence): void {
     const id = `${occurrence.name}@${occurrence.version}`;
-    const location = this.rangeOf(occurrence.node);
+    const location = this.lines.range(occurrence.span.start, occurrence.span.end);
     const known = this.byId.get(id);
     if (!known) {
       this.byId.set(id, {
@@ -239,13 +242,13 @@ class PackageCollector {
         direct: occurrence.direct,
         dev: occurrence.dev,
         location,
-        dependsOn: [...new Set(occurrence.dependsOn)].sort(),
+        dependsOn: sortedUnique(occurrence.dependsOn),
       });
       return;
     }
     known.dev = known.dev && occurrence.dev;
     known.direct = known.direct || occurrence.direct;
-    known.dependsOn = [...new Set([...(known.dependsOn ?? []), ...occurrence.dependsOn])].sort();
+    known.dependsOn = sortedUnique([...(known.dependsOn ?? []), ...occurrence.dependsOn]);
     (known.otherLocations ??= []).push(location);
   }
 
@@ -255,26 +258,18 @@ class PackageCollector {
       (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
     );
   }
-
-  private rangeOf(node: Node): SourceRange {
-    return this.lines.range(node.offset, node.offset + node.length);
-  }
 }
 
-function property(object: Node | undefined, key: string): Node | undefined {
-  if (object?.type !== 'object') return undefined;
-  for (const prop of object.children ?? []) {
-    if (prop.children?.[0]?.value === key) return prop.children[1];
-  }
-  return undefined;
+/** Sorts in place and drops repeats. */
+function sortedUnique(items: string[]): string[] {
+  items.sort();
+  return items.filter((item, i) => i === 0 || item !== items[i - 1]);
 }
 
-function scalar(object: Node | undefined, key: string): unknown {
-  const node = property(object, key);
-  return node && node.type !== 'object' && node.type !== 'array' ? node.value : undefined;
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function objectKeys(object: Node | undefined): string[] {
-  if (object?.type !== 'object') return [];
-  return (object.children ?? []).map((prop) => String(prop.children?.[0]?.value));
+function objectKeys(value: unknown): string[] {
+  return isObject(value) ? Object.keys(value) : [];
 }
