@@ -16,17 +16,17 @@ export interface MemberSpan {
 /** Member key -> span, in source order; a repeated key keeps its first place and its last span, as JSON.parse keeps the last value. */
 export type MemberSpans = Map<string, MemberSpan>;
 
-/** Parses JSON; on a syntax error throws an Error naming the file, the problem and its line and column. */
-export function parseJson(file: string, text: string): unknown {
+/** Parses JSON; on a syntax error throws an Error naming the problem and its line and column. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const found = findSyntaxError(text);
-    if (!found) throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    if (!found) throw new Error(`not valid JSON (${(error as Error).message})`);
     const before = text.slice(0, found.offset);
     const line = before.split('\n').length;
     const column = found.offset - (before.lastIndexOf('\n') + 1) + 1;
-    throw new Error(`${file}: not valid JSON (${found.problem} at line ${line}, column ${column})`);
+    throw new Error(`not valid JSON (${found.problem} at line ${line}, column ${column})`);
   }
 }
 

@@ -219,11 +219,11 @@ describe('npm-lock analyzer', () => {
   });
 
   it('throws a clear error on malformed input', () => {
-    assert.throws(() => analyzeText('{\n  "lockfileVersion": 3,\n  "packages": {\n'), /package-lock\.json: not valid JSON \(.* at line 4, column 1\)/);
+    assert.throws(() => analyzeText('{\n  "lockfileVersion": 3,\n  "packages": {\n'), /Error: not valid JSON \(.* at line 4, column 1\)/);
     assert.throws(() => analyzeText('this is not json'), /not valid JSON/);
     assert.throws(() => analyzeText('[1, 2]'), /must hold a JSON object/);
     assert.throws(() => analyzeText(''), /not valid JSON/);
-    assert.throws(() => analyzeText('{\r\n  "packages": {},\r\n}'), /package-lock\.json: not valid JSON \(property name expected at line 3, column 1\)/);
+    assert.throws(() => analyzeText('{\r\n  "packages": {},\r\n}'), /Error: not valid JSON \(property name expected at line 3, column 1\)/);
     assert.throws(() => analyzeText('{"a": "tab\there"}'), /control character in string at line 1, column 11/);
     assert.throws(() => analyzeText("{'a': 1}"), /property name expected at line 1, column 2/);
     assert.throws(() => analyzeText('{"a": 01}'), /at line 1, column 8/);

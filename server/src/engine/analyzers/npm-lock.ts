@@ -32,8 +32,8 @@ export const npmLockAnalyzer: Analyzer = {
 // JSON.parse gives the values; locateMembers gives the source span of just the entries we
 // report, which is several times cheaper than building a full syntax tree.
 export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
-  const root = parseJson(input.path, input.content);
-  if (!isObject(root)) throw new Error(`${input.path}: a package-lock.json must hold a JSON object`);
+  const root = parseJson(input.content);
+  if (!isObject(root)) throw new Error('a package-lock.json must hold a JSON object');
 
   const collector = new PackageCollector(new LineIndex(input.path, input.content));
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
