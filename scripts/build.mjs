@@ -1,7 +1,9 @@
 // Bundles the four entry points with esbuild. Run by `npm run build` and by `prepare`.
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning' };
+// jsonc-parser's UMD build requires its own files at run time, which a bundle cannot follow: use its ES build.
+const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', alias };
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },

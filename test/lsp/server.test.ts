@@ -230,3 +230,27 @@ describe('lsp: without a DB', function () {
     }
   });
 });
+
+describe('lsp: the bundled server', function () {
+  this.timeout(120000);
+
+  it('builds to dist/server.js and answers over --stdio, as other editors run it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-dist-'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), path.join(tmp, 'python-app'), { recursive: true });
+    const cacheDir = path.join(tmp, 'cache');
+    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    const client = await LspTestClient.start({
+      workspaceFolders: [tmp], settings: () => ({ cacheDir }),
+      command: { file: process.execPath, args: [path.join(REPO_ROOT, 'dist/server.js'), '--stdio'] },
+    });
+    try {
+      await client.waitForScans(1);
+      assert.ok(client.diagnosticsOf(path.join(tmp, 'python-app/requirements.txt')).length > 0, client.logs.join('\n'));
+    } finally {
+      await client.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

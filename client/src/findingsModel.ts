@@ -1,0 +1,84 @@
+// The findings view's data: what the server reported per file, grouped and filtered.
+// No vscode import, so it is unit-testable; the tree provider wraps it.
+import type { FindingSummary, SeverityName } from '../../server/src/lsp/protocol';
+
+export type GroupBy = 'severity' | 'file' | 'type';
+export const SEVERITY_ORDER: SeverityName[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+
+export interface FileFinding extends FindingSummary {
+  uri: string;
+  /** Path shown to the user (workspace-relative where possible). */
+  label: string;
+}
+
+export interface Group {
+  key: string;
+  label: string;
+  findings: FileFinding[];
+}
+
+export class FindingsModel {
+  private readonly byUri = new Map<string, FileFinding[]>();
+  groupBy: GroupBy = 'severity';
+  filter = '';
+
+  /** Replaces one file's findings, as the server's `vigil/findings` notification does. */
+  set(uri: string, label: string, findings: FindingSummary[]): void {
+    if (findings.length === 0) this.byUri.delete(uri);
+    else this.byUri.set(uri, findings.map(f => ({ ...f, uri, label })));
+  }
+
+  clear(): void {
+    this.byUri.clear();
+  }
+
+  /** Every finding, unfiltered: the count the Problems panel shows for source `vigil`. */
+  all(): FileFinding[] {
+    return [...this.byUri.values()].flat();
+  }
+
+  /** Findings matching the filter text (ID, package, message or file, case-insensitive). */
+  visible(): FileFinding[] {
+    const needle = this.filter.trim().toLowerCase();
+    if (!needle) return this.all();
+    return this.all().filter(f => [f.id, f.pkgName ?? '', f.message, f.label, f.severity].some(text => text.toLowerCase().includes(needle)));
+  }
+
+  countsBySeverity(findings: FileFinding[] = this.all()): Record<SeverityName, number> {
+    const counts = Object.fromEntries(SEVERITY_ORDER.map(s => [s, 0])) as Record<SeverityName, number>;
+    for (const finding of findings) counts[finding.severity]++;
+    return counts;
+  }
+
+  groups(): Group[] {
+    const groups = new Map<string, Group>();
+    for (const finding of this.visible()) {
+      const key = this.groupBy === 'severity' ? finding.severity : this.groupBy === 'file' ? finding.uri : finding.type;
+      const label = this.groupBy === 'file' ? finding.label : key;
+      const group = groups.get(key) ?? { key, label, findings: [] };
+      group.findings.push(finding);
+      groups.set(key, group);
+    }
+    const order = (g: Group) => (this.groupBy === 'severity' ? SEVERITY_ORDER.indexOf(g.key as SeverityName) : 0);
+    const sorted = [...groups.values()].sort((a, b) => order(a) - order(b) || a.label.localeCompare(b.label));
+    for (const group of sorted) {
+      group.findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.label.localeCompare(b.label) || a.line - b.line);
+    }
+    return sorted;
+  }
+}
+
+/** Status bar text, e.g. `2C 5H 1M 0L`. */
+export function countsText(counts: Record<SeverityName, number>): string {
+  return `${counts.CRITICAL}C ${counts.HIGH}H ${counts.MEDIUM}M ${counts.LOW}L`;
+}
+
+/** DB age in words and whether it counts as stale (older than 7 days, or missing). */
+export function dbAge(updatedAt: string | undefined, now = Date.now()): { text: string; stale: boolean } {
+  if (!updatedAt) return { text: 'no DB', stale: true };
+  const ms = now - Date.parse(updatedAt);
+  if (Number.isNaN(ms)) return { text: 'DB age unknown', stale: true };
+  const hours = Math.floor(ms / 3_600_000);
+  const text = hours < 1 ? 'DB <1h' : hours < 48 ? `DB ${hours}h` : `DB ${Math.floor(hours / 24)}d`;
+  return { text, stale: ms > 7 * 24 * 3_600_000 };
+}
