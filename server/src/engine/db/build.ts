@@ -7,8 +7,8 @@ import type { OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
 import {
   DbMetadata,
-  decodePayload,
-  encodePayload,
+  decodeMatch,
+  encodeRecord,
   FLAG_DEFLATED,
   FLAG_WITHDRAWN,
   GenerationReader,
@@ -79,20 +79,21 @@ export class GenerationBuilder {
   private readonly sourceInfo = new Map<string, SourceInfo>();
   readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0 };
 
-  /** Starts from the previous generation, reusing its compressed records as they are. */
+  /** Starts from the previous generation, reusing its stored parts as they are (only match parts are parsed). */
   constructor(previous?: GenerationReader) {
     if (!previous) return;
     for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
-    for (const { blob, flags } of previous.frames()) {
-      const payload = decodePayload(blob, flags);
-      this.records.set(payload.osv.id, {
-        id: payload.osv.id,
-        modified: payload.osv.modified,
-        source: payload.source,
-        withdrawn: (flags & FLAG_WITHDRAWN) !== 0,
-        deflated: (flags & FLAG_DEFLATED) !== 0,
-        keys: indexKeys(payload.osv),
-        blob,
+    for (const { frame, details } of previous.allRecords()) {
+      const part = decodeMatch(frame.match);
+      this.records.set(part.osv.id, {
+        id: part.osv.id,
+        modified: part.osv.modified,
+        source: part.source,
+        withdrawn: (frame.flags & FLAG_WITHDRAWN) !== 0,
+        deflated: (frame.flags & FLAG_DEFLATED) !== 0,
+        keys: indexKeys(part.osv),
+        match: frame.match,
+        details,
       });
     }
   }
@@ -118,7 +119,7 @@ export class GenerationBuilder {
       source,
       withdrawn: typeof record.withdrawn === 'string' && record.withdrawn !== '',
       keys: indexKeys(record),
-      ...encodePayload({ osv: record, ...computeSeverity(record), source }),
+      ...encodeRecord({ osv: record, ...computeSeverity(record), source }),
     });
   }
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { unzipSync, zipSync } from 'fflate';
-import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb } from '.';
+import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb, SCHEMA_VERSION } from '.';
 import { acquireLock, dbDir, readPointer } from './store';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
@@ -60,13 +60,69 @@ describe('db: import and lookup', () => {
       assert.ok(flat.osv.aliases?.includes('CVE-2020-36632'), 'aliases are kept');
 
       const meta = db.metadata();
-      assert.strictEqual(meta.schemaVersion, 1);
+      assert.strictEqual(meta.schemaVersion, SCHEMA_VERSION);
       assert.ok(meta.counts.npm >= 8 && meta.counts.Go >= 4 && meta.counts.PyPI >= 5, JSON.stringify(meta.counts));
       assert.deepStrictEqual(
         meta.sources.map((s) => s.name),
         ['osv:npm', 'osv:Go', 'osv:crates.io', 'osv:RubyGems', 'osv:maven-json', 'osv:pypi-yaml'],
       );
       assert.ok(db.ecosystems().includes('crates.io'));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('hands out whole records: the details part is read on first use, and only while the DB is open', async () => {
+    await importAdvisories(cacheDir, zips);
+    const originals = new Map<string, unknown>();
+    for (const zip of zips) {
+      for (const data of Object.values(unzipSync(fs.readFileSync(zip)))) {
+        const record = JSON.parse(Buffer.from(data).toString('utf8'));
+        originals.set(record.id, record);
+      }
+    }
+    const db = openDb(cacheDir);
+    try {
+      for (const [id, original] of originals) {
+        // Spreading reads every field, the lazy ones included.
+        assert.deepStrictEqual({ ...db.get(id)!.osv }, original, id);
+      }
+      const [flat] = db.lookup('npm', 'flat');
+      assert.ok(Object.keys(flat.osv).includes('details'), 'details is an own, enumerable field before it is read');
+      assert.strictEqual(JSON.stringify(flat.osv), JSON.stringify(db.get(flat.osv.id)!.osv));
+    } finally {
+      db.close();
+    }
+    const reopened = openDb(cacheDir);
+    const [sshpk] = reopened.lookup('npm', 'sshpk');
+    reopened.close();
+    assert.throws(() => sshpk.osv.summary, /was closed/);
+  });
+
+  it('refuses a DB of another schema and says how to get a new one; the next import starts afresh', async () => {
+    const dir = dbDir(cacheDir);
+    fs.mkdirSync(dir, { recursive: true });
+    // The header of a schema 1 generation file.
+    const old = Buffer.alloc(64);
+    old.write('VIGILDB\n', 0, 'latin1');
+    old.writeUInt32LE(1, 8);
+    fs.writeFileSync(path.join(dir, 'gen-old.vdb'), old);
+    fs.writeFileSync(path.join(dir, 'current'), JSON.stringify({ generation: 'gen-old.vdb', schemaVersion: 1 }));
+    assert.throws(() => openDb(cacheDir), (err: Error) => {
+      assert.ok(err instanceof DbMissingError);
+      assert.match(err.message, new RegExp(`schema 1, this Vigil reads schema ${SCHEMA_VERSION}`));
+      assert.match(err.message, /vigil db update/);
+      return true;
+    });
+    // A pointer that claims the right schema over an old file is caught by the file's own header.
+    fs.writeFileSync(path.join(dir, 'current'), JSON.stringify({ generation: 'gen-old.vdb', schemaVersion: SCHEMA_VERSION }));
+    assert.throws(() => openDb(cacheDir), /has DB schema 1, this Vigil reads schema .*vigil db update/);
+
+    const report = await importAdvisories(cacheDir, [zips[0]]);
+    assert.strictEqual(report.metadata.sources.length, 1);
+    const db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.lookup('npm', 'flat').length, 1);
     } finally {
       db.close();
     }

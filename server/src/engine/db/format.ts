@@ -3,14 +3,15 @@
 import * as fs from 'fs';
 import { deflateRawSync, inflateRawSync } from 'zlib';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const MAGIC = 'VIGILDB\n';
-const FIXED_HEADER_SIZE = 64;
-const FRAME_HEADER_SIZE = 5;
-/** A reference to a record: 6-byte position, 4-byte length, 1 flag byte. */
+const FIXED_HEADER_SIZE = 128;
+/** u32 matchLength, u8 flags, u48 detailsPosition, u32 detailsLength. */
+const FRAME_HEADER_SIZE = 15;
+/** A reference to a record's frame: 6-byte position, 4-byte length (header + match part), 1 flag byte. */
 const REF_SIZE = 11;
 export const FLAG_WITHDRAWN = 1;
-/** The record's payload is raw-deflated JSON (else plain UTF-8 JSON). */
+/** The record's details part is raw-deflated JSON (else plain UTF-8 JSON). */
 export const FLAG_DEFLATED = 2;
 
 /** Where the data of one import source came from, and how to ask for it again. */
@@ -42,7 +43,7 @@ export interface DbMetadata {
   withdrawnRecords: number;
 }
 
-/** What is stored per advisory (deflated JSON). */
+/** An advisory as the importer hands it to the writer. */
 export interface RecordPayload {
   osv: import('../osv').OsvRecord;
   severity: import('../types').Severity;
@@ -52,16 +53,32 @@ export interface RecordPayload {
   source: string;
 }
 
-/** A record ready to be written: its compressed payload and the index keys that point at it. */
+/**
+ * The OSV fields kept in a record's match part: what matching, merging and indexing need. The other
+ * fields (summary, details, references...) go to the details part, read only when someone asks.
+ */
+const MATCH_FIELDS = new Set(['schema_version', 'id', 'modified', 'published', 'withdrawn', 'aliases', 'affected']);
+
+/** The part of a record a lookup parses. `detailKeys` names the OSV fields stored in the details part. */
+export interface MatchPart extends Omit<RecordPayload, 'osv'> {
+  osv: import('../osv').OsvRecord;
+  detailKeys: string[];
+}
+
+/** A record ready to be written: its two parts and the index keys that point at it. */
 export interface PreparedRecord {
   id: string;
   modified: string;
   source: string;
   withdrawn: boolean;
+  /** The details part is deflated. */
   deflated: boolean;
   /** Package keys, see packageKey(). */
   keys: string[];
-  blob: Uint8Array;
+  /** UTF-8 JSON of the MatchPart. */
+  match: Uint8Array;
+  /** UTF-8 JSON (deflated when `deflated`) of the other OSV fields. */
+  details: Uint8Array;
 }
 
 export function packageKey(ecosystem: string, normalizedName: string): string {
@@ -72,19 +89,30 @@ export function idKey(id: string): string {
 }
 
 /**
- * Payloads at least this long are deflated. Decoding a deflated record costs a zlib call (~10-20 us
- * each, Node's zlib rather than fflate: 2-5x faster on the corpus), which dominates lookups of
- * packages with many advisories; small records are left plain.
+ * Details parts at least this long are deflated. Details are read only for findings and `get`, so
+ * the zlib call rarely matters; match parts are never deflated (lookups parse them).
  */
 export const DEFLATE_ABOVE = 8192;
 
-export function encodePayload(payload: RecordPayload): { blob: Uint8Array; deflated: boolean } {
-  const json = Buffer.from(JSON.stringify(payload));
-  if (json.length < DEFLATE_ABOVE) return { blob: json, deflated: false };
-  return { blob: deflateRawSync(json, { level: 1 }), deflated: true };
+export function encodeRecord(payload: RecordPayload): { match: Uint8Array; details: Uint8Array; deflated: boolean } {
+  const matchOsv: Record<string, unknown> = {};
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload.osv)) {
+    if (MATCH_FIELDS.has(key)) matchOsv[key] = value;
+    else details[key] = value;
+  }
+  const part: MatchPart = { ...payload, osv: matchOsv as unknown as MatchPart['osv'], detailKeys: Object.keys(details) };
+  const json = Buffer.from(JSON.stringify(details));
+  const deflated = json.length >= DEFLATE_ABOVE;
+  return { match: Buffer.from(JSON.stringify(part)), details: deflated ? deflateRawSync(json, { level: 1 }) : json, deflated };
 }
-export function decodePayload(blob: Uint8Array, flags: number): RecordPayload {
-  const json = flags & FLAG_DEFLATED ? inflateRawSync(blob) : Buffer.from(blob.buffer, blob.byteOffset, blob.length);
+
+export function decodeMatch(bytes: Uint8Array): MatchPart {
+  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+}
+
+export function decodeDetails(bytes: Uint8Array, flags: number): Record<string, unknown> {
+  const json = flags & FLAG_DEFLATED ? inflateRawSync(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return JSON.parse(json.toString('utf8'));
 }
 
@@ -95,10 +123,19 @@ function hashKey(key: Buffer): number {
   return h >>> 0;
 }
 
+/** Where a record's frame (header + match part) is. */
 export interface RecordRef {
   position: number;
   length: number;
   flags: number;
+}
+
+/** A record's frame as read: its match part and where its details part is. */
+export interface RecordFrame {
+  match: Buffer;
+  flags: number;
+  detailsPosition: number;
+  detailsLength: number;
 }
 
 function writeAll(fd: number, data: Uint8Array, position: number): void {
@@ -106,34 +143,56 @@ function writeAll(fd: number, data: Uint8Array, position: number): void {
   while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, position + done);
 }
 
+/** The key a record is filed under on disk, so that one package's records sit side by side. */
+function primaryKey(record: PreparedRecord): string {
+  let min = '';
+  for (const key of record.keys) if (!min || key < min) min = key;
+  return min;
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Writes a complete generation to `file` (which must not exist) and fsyncs it.
- * Records are written in ID order; the index follows them.
+ * Match parts are written grouped by package, then all details parts, then the index.
  */
 export function writeGeneration(file: string, records: PreparedRecord[], metadata: DbMetadata): void {
-  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const filed = records.map((record) => ({ record, primary: primaryKey(record) }));
+  filed.sort((a, b) => byString(a.primary, b.primary) || byString(a.record.id, b.record.id));
   const fd = fs.openSync(file, 'wx', 0o644);
   try {
+    const refOf = new Map<PreparedRecord, RecordRef>();
+    const matchEnd = filed.reduce((end, { record }) => end + FRAME_HEADER_SIZE + record.match.length, FIXED_HEADER_SIZE);
+    let position = FIXED_HEADER_SIZE;
+    let detailsPosition = matchEnd;
+    const frameHeader = Buffer.alloc(FRAME_HEADER_SIZE);
+    for (const { record } of filed) {
+      const flags = (record.withdrawn ? FLAG_WITHDRAWN : 0) | (record.deflated ? FLAG_DEFLATED : 0);
+      frameHeader.writeUInt32LE(record.match.length, 0);
+      frameHeader.writeUInt8(flags, 4);
+      frameHeader.writeUIntLE(detailsPosition, 5, 6);
+      frameHeader.writeUInt32LE(record.details.length, 11);
+      writeAll(fd, frameHeader, position);
+      writeAll(fd, record.match, position + FRAME_HEADER_SIZE);
+      writeAll(fd, record.details, detailsPosition);
+      refOf.set(record, { position, length: FRAME_HEADER_SIZE + record.match.length, flags });
+      position += FRAME_HEADER_SIZE + record.match.length;
+      detailsPosition += record.details.length;
+    }
+    position = detailsPosition;
+
+    // Refs are listed in ID order, whatever the file order, so lookups return records in ID order.
     const index = new Map<string, RecordRef[]>();
     const addRef = (key: string, ref: RecordRef) => {
       const refs = index.get(key);
       if (refs) refs.push(ref);
       else index.set(key, [ref]);
     };
-    let position = FIXED_HEADER_SIZE;
-    const frameHeader = Buffer.alloc(FRAME_HEADER_SIZE);
-    for (const record of sorted) {
-      const flags = (record.withdrawn ? FLAG_WITHDRAWN : 0) | (record.deflated ? FLAG_DEFLATED : 0);
-      frameHeader.writeUInt32LE(record.blob.length, 0);
-      frameHeader.writeUInt8(flags, 4);
-      writeAll(fd, frameHeader, position);
-      const ref = { position: position + FRAME_HEADER_SIZE, length: record.blob.length, flags };
-      writeAll(fd, record.blob, ref.position);
-      position = ref.position + record.blob.length;
+    for (const record of [...records].sort((a, b) => byString(a.id, b.id))) {
+      const ref = refOf.get(record)!;
       addRef(idKey(record.id), ref);
       for (const key of new Set(record.keys)) addRef(key, ref);
     }
-    const recordsEnd = position;
 
     const meta = Buffer.from(JSON.stringify(metadata));
     const metaOffset = position;
@@ -144,6 +203,7 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     let bucketCount = 1;
     while (bucketCount < index.size) bucketCount *= 2;
     const buckets: Buffer[][] = Array.from({ length: bucketCount }, () => []);
+    const packageHashes: number[] = [];
     for (const [key, refs] of index) {
       const keyBytes = Buffer.from(key);
       const entry = Buffer.alloc(2 + keyBytes.length + 4 + refs.length * REF_SIZE);
@@ -155,8 +215,15 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
         p = entry.writeUInt32LE(ref.length, p);
         p = entry.writeUInt8(ref.flags, p);
       }
-      buckets[hashKey(keyBytes) & (bucketCount - 1)].push(entry);
+      const hash = hashKey(keyBytes);
+      buckets[hash & (bucketCount - 1)].push(entry);
+      if (key.startsWith('p\0')) packageHashes.push(hash);
     }
+    const hashSet = Buffer.from(Uint32Array.from(new Set(packageHashes)).sort().buffer);
+    const hashSetOffset = position;
+    writeAll(fd, hashSet, hashSetOffset);
+    position += hashSet.length;
+
     const table = Buffer.alloc(bucketCount * 8);
     const bucketsOffset = position;
     const entriesOffset = bucketsOffset + table.length;
@@ -177,12 +244,14 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     header.writeUInt32LE(SCHEMA_VERSION, 8);
     header.writeUInt32LE(bucketCount, 12);
     header.writeUIntLE(FIXED_HEADER_SIZE, 16, 6); // records start
-    header.writeUIntLE(recordsEnd, 22, 6);
+    header.writeUIntLE(matchEnd, 22, 6);
     header.writeUIntLE(metaOffset, 28, 6);
     header.writeUInt32LE(meta.length, 34);
     header.writeUIntLE(bucketsOffset, 38, 6);
     header.writeUIntLE(entriesOffset, 44, 6);
     header.writeUInt32LE(entriesLength, 50);
+    header.writeUIntLE(hashSetOffset, 54, 6);
+    header.writeUInt32LE(hashSet.length / 4, 60);
     writeAll(fd, header, 0);
     fs.fsyncSync(fd);
   } finally {
@@ -202,20 +271,33 @@ interface FixedHeader {
   bucketsOffset: number;
   entriesOffset: number;
   entriesLength: number;
+  hashSetOffset: number;
+  hashSetCount: number;
 }
+
+/** Refs closer than this are read with one call (the bytes between are read and dropped). */
+const READ_GAP = 4096;
+/** The most one coalesced read may cover. */
+const READ_SPAN = 1 << 20;
 
 /** Positioned reads over one open generation file. */
 export class GenerationReader {
   private readonly header: FixedHeader;
   private closed = false;
+  /** Sorted FNV hashes of every package key: a lookup of an unknown package stops here. Read at the first lookup. */
+  private packageHashes?: Uint32Array;
 
   constructor(readonly fd: number, readonly file: string) {
     const raw = this.read(0, FIXED_HEADER_SIZE);
-    if (raw.length < FIXED_HEADER_SIZE || raw.toString('latin1', 0, 8) !== MAGIC) {
+    if (raw.length < 12 || raw.toString('latin1', 0, 8) !== MAGIC) {
       throw new FormatError(`${file} is not a Vigil DB file`);
     }
+    const schemaVersion = raw.readUInt32LE(8);
+    if (schemaVersion !== SCHEMA_VERSION || raw.length < FIXED_HEADER_SIZE) {
+      throw new FormatError(`${file} has DB schema ${schemaVersion}, this Vigil reads schema ${SCHEMA_VERSION}`);
+    }
     this.header = {
-      schemaVersion: raw.readUInt32LE(8),
+      schemaVersion,
       bucketCount: raw.readUInt32LE(12),
       recordsStart: raw.readUIntLE(16, 6),
       recordsEnd: raw.readUIntLE(22, 6),
@@ -224,15 +306,13 @@ export class GenerationReader {
       bucketsOffset: raw.readUIntLE(38, 6),
       entriesOffset: raw.readUIntLE(44, 6),
       entriesLength: raw.readUInt32LE(50),
+      hashSetOffset: raw.readUIntLE(54, 6),
+      hashSetCount: raw.readUInt32LE(60),
     };
-    if (this.header.schemaVersion !== SCHEMA_VERSION) {
-      throw new FormatError(
-        `${file} has DB schema ${this.header.schemaVersion}, this Vigil reads schema ${SCHEMA_VERSION}`,
-      );
-    }
   }
 
   private read(position: number, length: number): Buffer {
+    if (this.closed) throw new Error(`the DB ${this.file} was closed`);
     const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
@@ -250,7 +330,9 @@ export class GenerationReader {
   /** The references stored under one index key. */
   refs(key: string): RecordRef[] {
     const keyBytes = Buffer.from(key);
-    const slot = hashKey(keyBytes) & (this.header.bucketCount - 1);
+    const hash = hashKey(keyBytes);
+    if (key.startsWith('p\0') && !this.hasPackageHash(hash)) return [];
+    const slot = hash & (this.header.bucketCount - 1);
     const slotInfo = this.read(this.header.bucketsOffset + slot * 8, 8);
     const length = slotInfo.readUInt32LE(4);
     if (length === 0) return [];
@@ -274,18 +356,55 @@ export class GenerationReader {
     return [];
   }
 
-  payload(ref: RecordRef): RecordPayload {
-    return decodePayload(this.read(ref.position, ref.length), ref.flags);
+  private hasPackageHash(hash: number): boolean {
+    const hashes = (this.packageHashes ??= new Uint32Array(
+      Uint8Array.from(this.read(this.header.hashSetOffset, this.header.hashSetCount * 4)).buffer,
+    ));
+    let low = 0;
+    let high = hashes.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (hashes[middle] === hash) return true;
+      if (hashes[middle] < hash) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
   }
 
-  /** Every record's raw blob, in file order, read in chunks (used to build the next generation). */
-  *frames(): Generator<{ blob: Uint8Array; flags: number }> {
+  /** The frames of `refs`, in the same order; refs that lie close together are read with one call. */
+  frames(refs: RecordRef[]): RecordFrame[] {
+    const order = refs.map((_, i) => i).sort((a, b) => refs[a].position - refs[b].position);
+    const frames: RecordFrame[] = new Array(refs.length);
+    for (let i = 0; i < order.length; ) {
+      const start = refs[order[i]].position;
+      let end = start + refs[order[i]].length;
+      let j = i + 1;
+      for (; j < order.length; j++) {
+        const next = refs[order[j]];
+        if (next.position > end + READ_GAP || next.position + next.length - start > READ_SPAN) break;
+        end = Math.max(end, next.position + next.length);
+      }
+      const span = this.read(start, end - start);
+      for (; i < j; i++) {
+        const ref = refs[order[i]];
+        frames[order[i]] = parseFrame(span.subarray(ref.position - start, ref.position - start + ref.length));
+      }
+    }
+    return frames;
+  }
+
+  details(frame: RecordFrame): Record<string, unknown> {
+    return decodeDetails(this.read(frame.detailsPosition, frame.detailsLength), frame.flags);
+  }
+
+  /** Every record's frame and details part, in file order (used to build the next generation). */
+  *allRecords(): Generator<{ frame: RecordFrame; details: Buffer }> {
     let position = this.header.recordsStart;
     while (position < this.header.recordsEnd) {
-      const frame = this.read(position, FRAME_HEADER_SIZE);
-      const length = frame.readUInt32LE(0);
-      yield { blob: this.read(position + FRAME_HEADER_SIZE, length), flags: frame[4] };
-      position += FRAME_HEADER_SIZE + length;
+      const length = FRAME_HEADER_SIZE + this.read(position, 4).readUInt32LE(0);
+      const frame = parseFrame(this.read(position, length));
+      yield { frame, details: this.read(frame.detailsPosition, frame.detailsLength) };
+      position += length;
     }
   }
 
@@ -293,4 +412,13 @@ export class GenerationReader {
     if (!this.closed) fs.closeSync(this.fd);
     this.closed = true;
   }
+}
+
+function parseFrame(bytes: Buffer): RecordFrame {
+  return {
+    match: bytes.subarray(FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + bytes.readUInt32LE(0)),
+    flags: bytes[4],
+    detailsPosition: bytes.readUIntLE(5, 6),
+    detailsLength: bytes.readUInt32LE(11),
+  };
 }

@@ -5,7 +5,7 @@ import { normalizePackageName } from '../ecosystems';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
-import { DbMetadata, FLAG_WITHDRAWN, GenerationReader, idKey, packageKey, RecordPayload, RecordRef, SourceInfo } from './format';
+import { DbMetadata, decodeMatch, FLAG_WITHDRAWN, GenerationReader, idKey, packageKey, RecordFrame, RecordRef, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 
 export { defaultCacheDir, DbLockedError } from './store';
@@ -28,6 +28,8 @@ const CACHE_SIZE = 512;
 /**
  * One open generation. It keeps its fd, so it goes on seeing the same data while updates swap
  * in newer generations. Returned advisories are shared with a small cache: treat them as read-only.
+ * An advisory's descriptive OSV fields (summary, details, references...) are read from the file the
+ * first time one is used, so use them before close().
  */
 export class VulnDb implements AdvisoryLookup {
   private readonly parsed = new Map<number, DbAdvisory>();
@@ -37,16 +39,13 @@ export class VulnDb implements AdvisoryLookup {
 
   /** Advisories with an `affected` entry for this package, withdrawn ones excluded, in ID order. */
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
-    return this.reader
-      .refs(packageKey(ecosystem, normalizePackageName(ecosystem, name)))
-      .filter((ref) => (ref.flags & FLAG_WITHDRAWN) === 0)
-      .map((ref) => this.load(ref));
+    const refs = this.reader.refs(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
+    return this.load(refs.filter((ref) => (ref.flags & FLAG_WITHDRAWN) === 0));
   }
 
   /** One advisory by its ID, withdrawn ones included. */
   get(id: string): DbAdvisory | undefined {
-    const [ref] = this.reader.refs(idKey(id));
-    return ref && this.load(ref);
+    return this.load(this.reader.refs(idKey(id)).slice(0, 1))[0];
   }
 
   metadata(): DbMetadata {
@@ -64,25 +63,52 @@ export class VulnDb implements AdvisoryLookup {
     this.parsed.clear();
   }
 
-  private load(ref: RecordRef): DbAdvisory {
-    const cached = this.parsed.get(ref.position);
-    if (cached) {
+  /** The advisories of `refs`, from the cache or read in as few calls as the file layout allows. */
+  private load(refs: RecordRef[]): DbAdvisory[] {
+    const advisories: (DbAdvisory | undefined)[] = refs.map((ref) => {
+      const cached = this.parsed.get(ref.position);
       // Refresh its place in the LRU order.
-      this.parsed.delete(ref.position);
-      this.parsed.set(ref.position, cached);
+      if (cached) this.parsed.delete(ref.position);
       return cached;
-    }
-    const payload: RecordPayload = this.reader.payload(ref);
-    const advisory: DbAdvisory = {
-      osv: payload.osv,
-      severity: payload.severity,
-      severitySource: payload.severitySource,
-      cvss: payload.cvss,
-      source: payload.source,
+    });
+    const missing = refs.filter((_, i) => !advisories[i]);
+    const frames = missing.length ? this.reader.frames(missing) : [];
+    let next = 0;
+    return refs.map((ref, i) => {
+      const advisory = advisories[i] ?? this.advisoryOf(frames[next++]);
+      if (this.parsed.size >= CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value as number);
+      this.parsed.set(ref.position, advisory);
+      return advisory;
+    });
+  }
+
+  private advisoryOf(frame: RecordFrame): DbAdvisory {
+    const part = decodeMatch(frame.match);
+    const osv = part.osv;
+    // The details part is parsed on first use of any of its fields; they are own, enumerable
+    // properties, so spreading or serializing the record gives the whole of it.
+    const defineValue = (key: string, value: unknown) =>
+      Object.defineProperty(osv, key, { value, writable: true, enumerable: true, configurable: true });
+    const fillDetails = () => {
+      const details = this.reader.details(frame);
+      for (const key of part.detailKeys) {
+        if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(key, details[key]);
+      }
     };
-    if (this.parsed.size >= CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value as number);
-    this.parsed.set(ref.position, advisory);
-    return advisory;
+    for (const key of part.detailKeys) {
+      Object.defineProperty(osv, key, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          fillDetails();
+          return (osv as unknown as Record<string, unknown>)[key];
+        },
+        set(value: unknown) {
+          defineValue(key, value);
+        },
+      });
+    }
+    return { osv, severity: part.severity, severitySource: part.severitySource, cvss: part.cvss, source: part.source };
   }
 }
 
