@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
+import type { OsvRecord } from '../osv';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
@@ -85,31 +86,56 @@ export class VulnDb implements AdvisoryLookup {
   private advisoryOf(frame: RecordFrame): DbAdvisory {
     const part = decodeMatch(frame.match);
     const osv = part.osv;
-    // The details part is parsed on first use of any of its fields; they are own, enumerable
-    // properties, so spreading or serializing the record gives the whole of it.
-    const defineValue = (key: string, value: unknown) =>
-      Object.defineProperty(osv, key, { value, writable: true, enumerable: true, configurable: true });
-    const fillDetails = () => {
-      const details = this.reader.details(frame);
-      for (const key of part.detailKeys) {
-        if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(key, details[key]);
-      }
-    };
-    for (const key of part.detailKeys) {
-      Object.defineProperty(osv, key, {
-        enumerable: true,
-        configurable: true,
-        get() {
-          fillDetails();
-          return (osv as unknown as Record<string, unknown>)[key];
-        },
-        set(value: unknown) {
-          defineValue(key, value);
-        },
-      });
-    }
+    detailsSources.set(osv, { reader: this.reader, frame, keys: part.detailKeys });
+    Object.defineProperties(osv, detailAccessors(part.detailKeys));
     return { osv, severity: part.severity, severitySource: part.severitySource, cvss: part.cvss, source: part.source };
   }
+}
+
+/** Where the details part of a record with lazy fields is (kept aside, so the record has only OSV fields). */
+const detailsSources = new WeakMap<OsvRecord, { reader: GenerationReader; frame: RecordFrame; keys: string[] }>();
+
+function defineValue(osv: OsvRecord, key: string, value: unknown): void {
+  Object.defineProperty(osv, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** Replaces the record's lazy fields by the values of its details part. */
+function fillDetails(osv: OsvRecord): void {
+  const source = detailsSources.get(osv)!;
+  const details = source.reader.details(source.frame);
+  for (const key of source.keys) {
+    if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(osv, key, details[key]);
+  }
+  detailsSources.delete(osv);
+}
+
+/**
+ * Accessors for the OSV fields kept in the details part: own and enumerable, so spreading or
+ * serializing the record gives the whole of it; the first use of any reads and parses the part.
+ * Shared by every record with the same set of fields.
+ */
+const accessorsByKeys = new Map<string, PropertyDescriptorMap>();
+function detailAccessors(keys: string[]): PropertyDescriptorMap {
+  const signature = keys.join('\0');
+  let accessors = accessorsByKeys.get(signature);
+  if (!accessors) {
+    accessors = {};
+    for (const key of keys) {
+      accessors[key] = {
+        enumerable: true,
+        configurable: true,
+        get(this: OsvRecord) {
+          fillDetails(this);
+          return (this as unknown as Record<string, unknown>)[key];
+        },
+        set(this: OsvRecord, value: unknown) {
+          defineValue(this, key, value);
+        },
+      };
+    }
+    accessorsByKeys.set(signature, accessors);
+  }
+  return accessors;
 }
 
 /** Opens the current DB generation of `cacheDir` (see defaultCacheDir()). Throws DbMissingError. */
