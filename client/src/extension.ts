@@ -15,6 +15,7 @@ import { countsText, dbAge, FindingsModel, SEVERITY_ORDER, type FileFinding, typ
 import { renderReportHtml } from './reportHtml';
 
 const VIEW_ID = 'vigil.findings';
+const COUNTED_TYPES = new Set(['vulnerability', 'misconfiguration', 'secret', 'license']);
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
 
@@ -25,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const model = new FindingsModel();
   const tree = new FindingsTree(model);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  const statusBar = vscode.window.createStatusBarItem('vigil.status', vscode.StatusBarAlignment.Left, 50);
   statusBar.command = `${VIEW_ID}.focus`;
   statusBar.name = 'Vigil';
   let status: StatusParams | undefined;
@@ -33,7 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   function refreshViews(): void {
     tree.refresh();
-    const counts = model.countsBySeverity();
+    // Findings as the CLI counts them; the manifest lines that summarise a lockfile's findings are left out.
+    const counts = model.countsBySeverity(model.all().filter(f => COUNTED_TYPES.has(f.type)));
     const visible = model.visible().length;
     treeView.description = model.filter ? `${visible} of ${model.all().length} · filter: ${model.filter}` : `${model.all().length} · by ${model.groupBy}`;
     const age = dbAge(status?.db.state === 'ready' || status?.db.updatedAt ? status?.db.updatedAt : undefined);

@@ -76,4 +76,6 @@ export interface InitializationOptions {
   trusted?: boolean;
   /** The client can prompt for an ignore reason and expiry (offers the "with reason…" action). */
   promptsForIgnoreReason?: boolean;
+  /** Quiet time after a keystroke before the buffer is re-analyzed. Default 150 ms. */
+  changeDebounceMs?: number;
 }

@@ -26,7 +26,7 @@ import {
 import { buildReport } from './report';
 import { normalizeSettings, severitiesFrom, type VigilSettings } from './settings';
 
-const CHANGE_DEBOUNCE_MS = 150;
+const DEFAULT_CHANGE_DEBOUNCE_MS = 150;
 const IGNORE_FILES = ['.trivyignore', '.vigilignore', '.trivyignore.yaml', '.vigilignore.yaml'];
 const LOCKFILES_WITH_MANIFEST = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
 
@@ -491,7 +491,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidChangeContent(event => {
     const fsPath = toFsPath(event.document.uri);
-    if (fsPath) scheduleScan(fsPath, CHANGE_DEBOUNCE_MS);
+    if (fsPath) scheduleScan(fsPath, options.changeDebounceMs ?? DEFAULT_CHANGE_DEBOUNCE_MS);
   });
   documents.onDidSave(event => {
     const fsPath = toFsPath(event.document.uri);

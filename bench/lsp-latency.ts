@@ -1,0 +1,159 @@
+// Editor latency: time from textDocument/didChange to the publishDiagnostics of that version, for
+// a 3,000-package package-lock.json, against the bare engine call (scanFile on the same text)
+// measured in the same run. Also the server's RSS after its initial workspace scan.
+//
+// The lockfile is generated deterministically (seeded PRNG, no registry access): 300 direct
+// dependencies, 2,700 transitive ones with 0-4 dependencies each, plus the real, old pins of the
+// demo workspace (express 4.16.0, qs 6.5.1, lodash 4.17.15, ...) so that findings exist.
+// DB: the corpus's npm OSV zip when ../shared/corpus is present, else the demo DB (demo-db/osv).
+// Edits are incremental one-character changes, as VS Code sends them while typing.
+// The server runs from the bundle (dist/server.js, built first) with the change debounce at 0 ms,
+// so the figures are the pipeline's; the editor adds its 150 ms debounce on top while typing.
+//   npx tsx bench/lsp-latency.ts [rounds]
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importAdvisories, openDb } from '../server/src/engine/db';
+import { scanFile } from '../server/src/engine/scan';
+import { LspTestClient } from '../test/lsp/client';
+
+const ROOT = path.resolve(__dirname, '..');
+const CORPUS_NPM = path.resolve(ROOT, '../shared/corpus/vuln/advisories/osv/npm/all.zip');
+const PACKAGES = 3000;
+const DIRECT = 300;
+const ROUNDS = Number(process.argv[2] ?? 60);
+
+/** Mulberry32: a tiny deterministic PRNG, so every run benchmarks the same lockfile. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A package-lock.json v3 with PACKAGES entries, and its package.json. */
+export function generateLockfile(): { lock: string; manifest: string } {
+  const random = prng(3000);
+  const demo = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/node-app/package-lock.json'), 'utf8')).packages as Record<string, { version: string; dependencies?: Record<string, string> }>;
+  const real = Object.entries(demo).filter(([key]) => key.startsWith('node_modules/') && !key.slice(13).includes('node_modules/'))
+    .map(([key, entry]) => ({ name: key.slice('node_modules/'.length), version: entry.version, dependencies: entry.dependencies ?? {} }));
+  const synthetic = Array.from({ length: PACKAGES - real.length }, (_, i) => ({
+    name: `bench-pkg-${String(i).padStart(4, '0')}`,
+    version: `${1 + Math.floor(random() * 5)}.${Math.floor(random() * 20)}.${Math.floor(random() * 10)}`,
+    dependencies: {} as Record<string, string>,
+  }));
+  // Synthetic packages depend on later ones (a DAG) and now and then on a real one.
+  synthetic.forEach((pkg, i) => {
+    const count = Math.floor(random() * 5);
+    for (let d = 0; d < count; d++) {
+      const pickReal = random() < 0.05;
+      const target = pickReal ? real[Math.floor(random() * real.length)] : synthetic[i + 1 + Math.floor(random() * (synthetic.length - i - 1))];
+      if (target) pkg.dependencies[target.name] = `^${target.version}`;
+    }
+  });
+  const all = [...real, ...synthetic].sort((a, b) => a.name.localeCompare(b.name));
+  const direct = Object.fromEntries([
+    ...Object.entries(JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/node-app/package.json'), 'utf8')).dependencies as Record<string, string>),
+    ...synthetic.slice(0, DIRECT - 6).map(p => [p.name, `^${p.version}`]),
+  ]);
+  const packages: Record<string, unknown> = { '': { name: 'bench-app', version: '1.0.0', dependencies: direct } };
+  for (const pkg of all) {
+    packages[`node_modules/${pkg.name}`] = {
+      version: pkg.version,
+      resolved: `https://registry.npmjs.org/${pkg.name}/-/${pkg.name}-${pkg.version}.tgz`,
+      license: 'MIT',
+      ...(Object.keys(pkg.dependencies).length > 0 ? { dependencies: pkg.dependencies } : {}),
+    };
+  }
+  const lock = JSON.stringify({ name: 'bench-app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n';
+  const manifest = JSON.stringify({ name: 'bench-app', version: '1.0.0', dependencies: direct }, null, 2) + '\n';
+  return { lock, manifest };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-lsp-'));
+  const workspace = path.join(tmp, 'ws');
+  const cacheDir = path.join(tmp, 'cache');
+  fs.mkdirSync(workspace);
+  const { lock, manifest } = generateLockfile();
+  const lockPath = path.join(workspace, 'package-lock.json');
+  fs.writeFileSync(lockPath, lock);
+  fs.writeFileSync(path.join(workspace, 'package.json'), manifest);
+  const source = fs.existsSync(CORPUS_NPM) ? CORPUS_NPM : path.join(ROOT, 'demo-db/osv');
+  await importAdvisories(cacheDir, [source]);
+
+  // Two texts that differ in one character of qs's version, so every change yields a different result.
+  const qsVersion = /"node_modules\/qs": \{\n\s*"version": "6\.5\./.exec(lock);
+  if (!qsVersion) throw new Error('no qs entry in the generated lockfile');
+  const offset = qsVersion.index + qsVersion[0].length;
+  const variants = [lock, lock.slice(0, offset) + '3' + lock.slice(offset + 1)];
+  const before = lock.slice(0, offset).split('\n');
+  const at = { line: before.length - 1, character: before[before.length - 1].length };
+  const patchRange = { start: at, end: { line: at.line, character: at.character + 1 } };
+
+  // Baseline: the bare engine call the server makes per change.
+  const db = openDb(cacheDir);
+  const options = { scanners: ['vuln' as const], db, severities: undefined, includeDevDeps: false };
+  for (let i = 0; i < 5; i++) scanFile('package-lock.json', variants[i % 2], options);
+  const engine: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = performance.now();
+    const scanned = scanFile('package-lock.json', variants[i % 2], options);
+    engine.push(performance.now() - start);
+    findings = Math.max(findings, scanned?.result?.vulnerabilities.length ?? 0);
+  }
+  db.close();
+
+  const client = await LspTestClient.start({
+    workspaceFolders: [workspace],
+    settings: () => ({ cacheDir }),
+    initializationOptions: { changeDebounceMs: 0 },
+    command: { file: process.execPath, args: [path.join(ROOT, 'dist/server.js'), '--stdio'] },
+  });
+  const scanStart = performance.now();
+  await client.waitForScans(1);
+  const initialScanMs = performance.now() - scanStart;
+  const rssAfterScan = rssMiB(client.process.pid!);
+
+  await client.open(lockPath, variants[0], 1);
+  await client.nextDiagnostics(lockPath, p => p.version === 1);
+  const lsp: number[] = [];
+  for (let i = 0; i < ROUNDS + 5; i++) {
+    const version = i + 2;
+    const published = client.nextDiagnostics(lockPath, p => p.version === version);
+    const start = performance.now();
+    await client.changeRange(lockPath, patchRange, (i + 1) % 2 === 0 ? '1' : '3', version);
+    await published;
+    if (i >= 5) lsp.push(performance.now() - start);
+  }
+  const rssAfterEdits = rssMiB(client.process.pid!);
+  await client.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  const row = (name: string, values: number[]) => `${name.padEnd(44)} p50 ${percentile(values, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(values, 95).toFixed(1).padStart(7)} ms`;
+  console.log(`lockfile: ${PACKAGES} packages (generated, seed 3000), ${(lock.length / 1024).toFixed(0)} KiB, ${findings} findings; DB: ${path.relative(ROOT, source)}; ${ROUNDS} rounds`);
+  console.log(row('engine scanFile (baseline)', engine));
+  console.log(row('LSP didChange -> publishDiagnostics', lsp));
+  console.log(`ratio p50 ${(percentile(lsp, 50) / percentile(engine, 50)).toFixed(2)}x, p95 ${(percentile(lsp, 95) / percentile(engine, 95)).toFixed(2)}x; goal p95 < 50 ms (plus the 150 ms typing debounce)`);
+  console.log(`initial workspace scan ${initialScanMs.toFixed(0)} ms; server RSS after it ${rssAfterScan.toFixed(0)} MiB, after ${ROUNDS + 5} edits ${rssAfterEdits.toFixed(0)} MiB`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
