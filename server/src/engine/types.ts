@@ -48,6 +48,8 @@ export interface AnalyzerInput {
 
 export interface AnalyzerOutput {
   packages: Package[];
+  /** Misconfigurations, secrets and licenses the analyzer found in the file itself. */
+  findings?: Finding[];
 }
 
 /**
@@ -102,6 +104,25 @@ export interface DetectedVulnerability {
   dev: boolean;
 }
 
+/**
+ * A finding that is not a package vulnerability: a misconfiguration, a secret or a license.
+ * Later analyzers emit these; the report writers and the editor handle every kind the same way.
+ */
+export interface Finding {
+  kind: 'misconfiguration' | 'secret' | 'license';
+  /** Stable rule ID (Trivy's where one exists, e.g. `DS002`, `aws-access-key-id`). */
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  /** What is wrong here, in one or two sentences. */
+  message: string;
+  location: SourceRange;
+  primaryUrl?: string;
+  references?: string[];
+  /** An edit that resolves the finding, offered as a quick-fix. */
+  fix?: import('./fixes/edits').EngineFix;
+}
+
 /** Everything found in one file. */
 export interface FileResult {
   /** Path relative to the scan root. */
@@ -112,6 +133,8 @@ export interface FileResult {
   type: string;
   packages: Package[];
   vulnerabilities: DetectedVulnerability[];
+  /** Findings of the other scanners, where an analyzer produced any. */
+  findings?: Finding[];
 }
 
 export interface FileError {
