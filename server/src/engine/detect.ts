@@ -1,6 +1,7 @@
 // The vulnerability detector: matches analyzed packages against the advisory DB.
+import type { IgnorableFinding } from './ignore';
 import type {
-  AdvisoryLookup, DetectedVulnerability, Package, Severity, StoredAdvisory,
+  AdvisoryLookup, DetectedVulnerability, Finding, Package, Severity, StoredAdvisory,
 } from './types';
 import { matchAdvisory } from './match/affected';
 import { compareVersions } from './versions';
@@ -9,7 +10,7 @@ import { compareVersions } from './versions';
 export interface FindingFilter {
   severities?: Severity[];
   ignoreUnfixed?: boolean;
-  isIgnored?: (finding: { id: string; aliases: string[]; path: string; purl: string }) => boolean;
+  isIgnored?: (finding: IgnorableFinding) => boolean;
 }
 
 /** The ID a finding is reported under: the CVE when the advisory has one, as Trivy does. */
@@ -93,6 +94,12 @@ export function passesFilter(finding: DetectedVulnerability, file: string, filte
     return false;
   }
   return true;
+}
+
+/** The same filter for misconfigurations, secrets and licenses (no fix status for those). */
+export function filterFindings(findings: Finding[], file: string, filter: FindingFilter): Finding[] {
+  return findings.filter(f => (!filter.severities || filter.severities.includes(f.severity))
+    && !filter.isIgnored?.({ id: f.ruleId, path: file, kind: f.kind }));
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };

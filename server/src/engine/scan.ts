@@ -3,7 +3,7 @@
 // uses (to fetch just those advisories) before it opens the DB.
 import { promises as fs } from 'node:fs';
 import { analyzerFor, decodeText } from './analyzers';
-import { detectPackages, type FindingFilter } from './detect';
+import { detectPackages, filterFindings, type FindingFilter } from './detect';
 import type { IgnorePolicy } from './ignore';
 import type {
   AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
@@ -55,13 +55,14 @@ export function findingFilter(options: ScanOptions): FindingFilter {
 function analyzeFile(path: string, content: string, options: ScanOptions): FileResult | undefined {
   const analyzer = analyzerFor(path);
   if (!analyzer || !enabledScanners(options).includes(analyzer.scanner)) return undefined;
-  const { packages } = analyzer.analyze({ path, content });
+  const { packages, findings } = analyzer.analyze({ path, content });
   return {
     target: path,
     class: CLASS_BY_SCANNER[analyzer.scanner],
     type: analyzer.type,
     packages: options.includeDevDeps ? packages : packages.filter(p => !p.dev),
     vulnerabilities: [],
+    findings: findings && filterFindings(findings, path, findingFilter(options)),
   };
 }
 
