@@ -1,0 +1,29 @@
+// dist/engine.js is a CommonJS library: build it as `npm run build` does and use it from plain Node.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './helpers/corpus';
+
+describe('dist/engine.js as a library', function () {
+  this.timeout(60_000);
+
+  it('exports compareVersions and the scan pipeline to plain require()', () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT });
+    const bundle = path.join(REPO_ROOT, 'dist/engine.js');
+    assert.ok(fs.existsSync(bundle));
+    const script = `
+      const vigil = require(${JSON.stringify(bundle)});
+      const out = {
+        pypi: vigil.compareVersions('PyPI', '1.0rc1', '1.0'),
+        go: vigil.compareVersions('Go', '1.2.3', '1.2.3+incompatible'),
+        debian: vigil.compareVersions('Debian', '1:1.0', '2.0'),
+        npm: vigil.compareVersions('npm', '1.0.0', '1.0.0'),
+        api: ['scanPath', 'scanFile', 'openDb', 'importAdvisories', 'updateDb', 'dbStatus', 'loadIgnorePolicy']
+          .filter(name => typeof vigil[name] !== 'function'),
+      };
+      process.stdout.write(JSON.stringify(out));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(out, { pypi: -1, go: 0, debian: 1, npm: 0, api: [] });
+  });
+});
