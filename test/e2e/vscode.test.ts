@@ -102,6 +102,28 @@ async function problemRows(page: Page, text: string): Promise<string[]> {
     rows.map(row => `${row.getAttribute('aria-label') ?? ''} | ${row.textContent ?? ''}`));
 }
 
+/** A marker row reads "jquery@3.4.0: CVE-… [MEDIUM, …] vigil CVE-… [Ln 371, Col 5]". */
+function listsFinding(row: string, finding: ExpectedFinding): boolean {
+  return row.includes(finding.id) && row.includes('vigil') && row.includes(`Ln ${finding.line},`);
+}
+
+/** Moves the focus in the open code action list to the first action matching `pattern`, then applies it. */
+async function applyCodeAction(page: Page, pattern: RegExp): Promise<string> {
+  const list = page.locator('.action-widget .monaco-list');
+  await list.waitFor({ timeout: 30_000 });
+  const labels = await list.locator('.monaco-list-row').evaluateAll(rows => rows.map(r => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+  assert.ok(labels.some(l => pattern.test(l)), `no code action matches ${pattern}: ${labels.join(' | ')}`);
+  for (let step = 0; step <= labels.length; step++) {
+    const focused = (await list.locator('.monaco-list-row.focused').getAttribute('aria-label')) ?? '';
+    if (pattern.test(focused)) {
+      await page.keyboard.press('Enter');
+      return focused;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`could not focus a code action matching ${pattern}`);
+}
+
 describe('e2e level 4: the packaged extension in code-server and Chromium', function () {
   this.timeout(300_000);
 
@@ -191,7 +213,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     // The first scan is in the background: wait until the first finding is listed.
     const first = shown[0];
     const deadline = Date.now() + 90_000;
-    while (!(await problemRows(page, first.id)).some(row => row.includes(`vigil(${first.id})`))) {
+    while (!(await problemRows(page, first.id)).some(row => listsFinding(row, first))) {
       assert.ok(Date.now() < deadline, `${first.id} never appeared in the Problems panel`);
       await page.waitForTimeout(1000);
     }
@@ -199,8 +221,8 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     for (const finding of shown) {
       const rows = await problemRows(page, finding.id);
       const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.basename(path.posix.dirname(finding.file))}`));
-      const marker = rows.findIndex(row => row.includes(`vigil(${finding.id})`) && row.includes(`[Ln ${finding.line},`));
-      if (header < 0 || marker < header) missing.push(`${finding.file}:${finding.line} ${finding.id}`);
+      const marker = rows.findIndex(row => listsFinding(row, finding));
+      if (header < 0 || marker < header) missing.push(`${finding.file}:${finding.line} ${finding.id}; rows: ${rows.join(' // ')}`);
     }
     await problemRows(page, '');
     await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-problems.png') });
@@ -242,10 +264,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     await page.keyboard.type(String(target.line));
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
-    const fix = page.locator('.action-widget .monaco-list-row', { hasText: new RegExp(`\\b(Pin|Update|Upgrade|Bump)\\b.*${name}`, 'i') }).first();
-    await fix.waitFor({ timeout: 30_000 });
-    const title = await fix.textContent();
-    await fix.click();
+    const title = await applyCodeAction(page, new RegExp(`\\b(Pin|Update|Upgrade|Bump)\\b.*${name}`, 'i'));
     await page.keyboard.press('Control+S');
 
     const deadline = Date.now() + 15_000;
@@ -272,15 +291,20 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
       ['extensionDevelopmentPath', `vscode-remote://${authority}${repoRoot}`],
       ['extensionTestsPath', `vscode-remote://${authority}${suiteDir}/index.js`],
     ];
+    // A fresh copy: the quick-fix test has edited the first one.
+    const suiteWorkspace = copyExamples(this);
     const testPage = await context!.newPage();
     const exit = new Promise<number>(resolve => {
       void testPage.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
-    await testPage.goto(`${codeServer!.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const code = await Promise.race([exit, new Promise<number>(resolve => setTimeout(() => resolve(-1), 180_000))]);
+    await testPage.goto(`${codeServer!.url}/?folder=${encodeURIComponent(suiteWorkspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exit, new Promise<number>(resolve => { timer = setTimeout(() => resolve(-1), 180_000); })]);
+    clearTimeout(timer);
     const resultFile = path.join(suiteDir, 'result.json');
     const result = fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : '(no result.json: the suite did not run)';
     await testPage.close();
+    fs.rmSync(path.dirname(suiteWorkspace), { recursive: true, force: true });
     assert.equal(code, 0, `the in-editor suite exited with ${code}:\n${result}`);
   });
 });
