@@ -3,6 +3,7 @@ import type { IgnorableFinding } from './ignore';
 import type {
   AdvisoryLookup, DetectedVulnerability, Finding, Package, Severity, StoredAdvisory,
 } from './types';
+import { isInlineIgnored } from './inline-ignore';
 import { matchAdvisory } from './match/affected';
 import { compareVersions } from './versions';
 
@@ -118,7 +119,10 @@ export function detectPackages(
   const findings: DetectedVulnerability[] = [];
   for (const pkg of packages) {
     for (const finding of detectPackage(pkg, db)) {
-      if (passesFilter(finding, file, filter)) findings.push(finding);
+      if (!passesFilter(finding, file, filter)) continue;
+      // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
+      if (isInlineIgnored(pkg.inlineIgnores, [finding.vulnerabilityId, ...finding.aliases])) continue;
+      findings.push(finding);
     }
   }
   return sortFindings(findings);

@@ -37,6 +37,19 @@ export interface Package {
   otherLocations?: SourceRange[];
   /** Ids of the packages this one depends on, where the format records them. */
   dependsOn?: string[];
+  /**
+   * IDs ignored by a comment next to the package's entry, where the format allows comments
+   * (`# vigil:ignore:CVE-2019-1010083` in requirements.txt, on its line or the line above).
+   * The detector drops findings whose ID or any alias is listed.
+   */
+  inlineIgnores?: InlineIgnore[];
+}
+
+/** One `vigil:ignore:ID` or `trivy:ignore:ID` comment, optionally `...:exp:YYYY-MM-DD`. */
+export interface InlineIgnore {
+  id: string;
+  /** `YYYY-MM-DD`: the comment stops ignoring on that day (midnight UTC), as ignore-file entries do. */
+  expiresAt?: string;
 }
 
 /** What an analyzer sees of one file. */
@@ -163,6 +176,9 @@ export interface StoredAdvisory {
 
 /** What the detector needs of a vulnerability DB. */
 export interface AdvisoryLookup {
-  /** Every advisory with an `affected` entry for this package, withdrawn ones excluded. */
+  /**
+   * Every advisory with an `affected` entry for this package, withdrawn ones excluded.
+   * An implementation may trim `osv.affected` to this package's entries (the on-disk DB does).
+   */
   lookup(ecosystem: Ecosystem, name: string): StoredAdvisory[];
 }

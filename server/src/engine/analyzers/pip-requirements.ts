@@ -7,12 +7,16 @@
 // `name==1.0 \` + `--hash=...` works. Environment markers (`; python_version < "3"`),
 // extras (`pkg[extra]==1`) and per-requirement options (`--hash=...`) are allowed.
 //
+// Inline ignores: a `# vigil:ignore:ID` or `# trivy:ignore:ID` comment on a requirement's line, or
+// alone on the line just above it, is recorded in the package's `inlineIgnores`.
+//
 // Encoding: the scan should decode bytes with `decodeText` (./text.ts), which honours UTF-16 and
 // UTF-8 byte order marks. The analyzer also drops a leading BOM, and if it is handed UTF-16LE
 // bytes decoded as UTF-8 (NULs between ASCII characters) it recovers the ASCII text.
 import { valid as validPep440 } from '@renovatebot/pep440';
+import { parseInlineIgnores } from '../inline-ignore';
 import { buildPurl } from '../purl';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package } from '../types';
 import { LineIndex } from './text';
 
 export const pipRequirementsAnalyzer: Analyzer = {
@@ -38,7 +42,10 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
   const lines = new LineIndex(input.path, content);
   const byId = new Map<string, Package>();
 
+  let lineAbove: LogicalLine | undefined;
   for (const line of logicalLines(content)) {
+    const above = lineAbove;
+    lineAbove = line;
     const requirement = stripComment(line.text);
     if (requirement.trimStart().startsWith('-')) continue; // -r, -c, -e, --index-url, ...
     const withoutMarker = requirement.split(';')[0];
@@ -53,9 +60,12 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     const end = line.offsets[match.indices[3][1] - 1] + 1;
     const location = lines.range(start, end);
     const id = `${name}@${version}`;
+    const ignores = inlineIgnoresOf(line, above);
     const known = byId.get(id);
     if (known) {
       (known.otherLocations ??= []).push(location);
+      // One entry of a duplicated pin is enough to ignore: findings are per package, not per line.
+      if (ignores.length > 0) known.inlineIgnores = [...(known.inlineIgnores ?? []), ...ignores];
       continue;
     }
     byId.set(id, {
@@ -67,9 +77,22 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
       direct: true,
       dev: false,
       location,
+      ...(ignores.length > 0 ? { inlineIgnores: ignores } : {}),
     });
   }
   return { packages: [...byId.values()] };
+}
+
+/** Ignore comments of a requirement: its own trailing comment, and a comment-only line just above. */
+function inlineIgnoresOf(line: LogicalLine, above: LogicalLine | undefined): InlineIgnore[] {
+  const own = commentOf(line.text);
+  const previous = above && /^\s*#/.test(above.text) ? above.text : '';
+  return [...parseInlineIgnores(previous), ...parseInlineIgnores(own)];
+}
+
+function commentOf(text: string): string {
+  const hash = text.indexOf('#');
+  return hash === -1 ? '' : text.slice(hash);
 }
 
 interface LogicalLine {
