@@ -3,17 +3,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { normalizePackageName } from '../ecosystems';
-import type { OsvRecord } from '../osv';
+import type { OsvAffected, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
 import {
   DbMetadata,
-  decodeMatch,
-  encodeRecord,
+  encodeStored,
   FLAG_DEFLATED,
-  FLAG_WITHDRAWN,
   GenerationReader,
+  MATCH_FIELDS,
   packageKey,
   PreparedRecord,
+  RecordPayload,
   SCHEMA_VERSION,
   SourceInfo,
   writeGeneration,
@@ -32,16 +32,52 @@ export type ProgressStage = 'reading' | 'downloading' | 'writing' | 'written' | 
 /** Progress for a CLI to print: a sentence, and the stage for code that reacts to it. */
 export type ProgressListener = (message: string, stage: ProgressStage) => void;
 
-/** The ecosystem an affected entry indexes under (`Alpine:v3.10` -> `Alpine`), and the name key. */
-function indexKeys(record: OsvRecord): string[] {
-  const keys = new Set<string>();
-  for (const affected of record.affected ?? []) {
-    const pkg = affected.package;
-    if (!pkg || typeof pkg.ecosystem !== 'string' || typeof pkg.name !== 'string') continue;
-    const base = pkg.ecosystem.split(':')[0];
-    keys.add(packageKey(base, normalizePackageName(base as Ecosystem, pkg.name)));
+/** The key an affected entry is indexed under: its base ecosystem (`Alpine:v3.10` -> `Alpine`) and normalized name. */
+function affectedKey(affected: OsvAffected): string | undefined {
+  const pkg = affected.package;
+  if (!pkg || typeof pkg.ecosystem !== 'string' || typeof pkg.name !== 'string') return undefined;
+  const base = pkg.ecosystem.split(':')[0];
+  return packageKey(base, normalizePackageName(base as Ecosystem, pkg.name));
+}
+
+/**
+ * Splits a record into what gets written: its package keys and, unless it is withdrawn, one match
+ * part per package whose `affected` holds only that package's entries, so a lookup parses no more
+ * than matching the package needs. `stored` is the record as already written by a previous generation.
+ */
+function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; deflated: boolean }): PreparedRecord {
+  const { osv } = payload;
+  const withdrawn = typeof osv.withdrawn === 'string' && osv.withdrawn !== '';
+  const entriesByKey = new Map<string, OsvAffected[]>();
+  for (const affected of osv.affected ?? []) {
+    const key = affectedKey(affected);
+    if (!key) continue;
+    const entries = entriesByKey.get(key);
+    if (entries) entries.push(affected);
+    else entriesByKey.set(key, [affected]);
   }
-  return [...keys];
+  const matchParts = new Map<string, string>();
+  if (!withdrawn) {
+    const matchOsv: Record<string, unknown> = {};
+    const detailKeys: string[] = [];
+    for (const [field, value] of Object.entries(osv)) {
+      if (MATCH_FIELDS.has(field)) matchOsv[field] = value;
+      else detailKeys.push(field);
+    }
+    const { severity, severitySource, cvss, source } = payload;
+    // PackageEntry items after the frame's place (see PreparedRecord.matchParts).
+    const computed = JSON.stringify([detailKeys.join(','), severity, severitySource, cvss, source]).slice(1, -1);
+    for (const [key, affected] of entriesByKey) matchParts.set(key, `${computed},${JSON.stringify({ ...matchOsv, affected })}`);
+  }
+  return {
+    id: osv.id,
+    modified: osv.modified,
+    source: payload.source,
+    withdrawn,
+    keys: [...entriesByKey.keys()],
+    matchParts,
+    ...(stored ?? encodeStored(payload)),
+  };
 }
 
 function ecosystemOfKey(key: string): string {
@@ -79,22 +115,12 @@ export class GenerationBuilder {
   private readonly sourceInfo = new Map<string, SourceInfo>();
   readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0 };
 
-  /** Starts from the previous generation, reusing its stored parts as they are (only match parts are parsed). */
+  /** Starts from the previous generation, reusing its stored records as written. */
   constructor(previous?: GenerationReader) {
     if (!previous) return;
     for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
-    for (const { frame, details } of previous.allRecords()) {
-      const part = decodeMatch(frame.match);
-      this.records.set(part.osv.id, {
-        id: part.osv.id,
-        modified: part.osv.modified,
-        source: part.source,
-        withdrawn: (frame.flags & FLAG_WITHDRAWN) !== 0,
-        deflated: (frame.flags & FLAG_DEFLATED) !== 0,
-        keys: indexKeys(part.osv),
-        match: frame.match,
-        details,
-      });
+    for (const { payload, flags, stored } of previous.allRecords()) {
+      this.records.set(payload.osv.id, prepareRecord(payload, { stored, deflated: (flags & FLAG_DEFLATED) !== 0 }));
     }
   }
 
@@ -113,14 +139,7 @@ export class GenerationBuilder {
     } else {
       this.counts.added++;
     }
-    this.records.set(record.id, {
-      id: record.id,
-      modified: record.modified,
-      source,
-      withdrawn: typeof record.withdrawn === 'string' && record.withdrawn !== '',
-      keys: indexKeys(record),
-      ...encodeRecord({ osv: record, ...computeSeverity(record), source }),
-    });
+    this.records.set(record.id, prepareRecord({ osv: record, ...computeSeverity(record), source }));
   }
 
   setSource(info: SourceInfo): void {

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { unzipSync, zipSync } from 'fflate';
 import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb, SCHEMA_VERSION } from '.';
 import { acquireLock, dbDir, readPointer } from './store';
+import type { Ecosystem } from '../types';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
 const corpus = path.resolve(__dirname, '../../../../../shared/corpus/vuln/advisories');
@@ -89,7 +90,19 @@ describe('db: import and lookup', () => {
       }
       const [flat] = db.lookup('npm', 'flat');
       assert.ok(Object.keys(flat.osv).includes('details'), 'details is an own, enumerable field before it is read');
-      assert.strictEqual(JSON.stringify(flat.osv), JSON.stringify(db.get(flat.osv.id)!.osv));
+      assert.deepStrictEqual({ ...flat.osv }, db.get(flat.osv.id)!.osv);
+
+      // A lookup's record holds only the looked-up package's affected entries; get() holds them all.
+      type Affected = { package?: { ecosystem: string; name: string } };
+      const several = [...originals.values()].find(
+        (r) => new Set((r as { affected: Affected[] }).affected.map((a) => a.package?.name)).size > 1,
+      ) as { id: string; affected: Affected[] };
+      assert.ok(several, 'the fixtures have a record that affects several packages');
+      const { ecosystem, name } = several.affected[0].package!;
+      const found = db.lookup(ecosystem as Ecosystem, name).find((a) => a.osv.id === several.id)!;
+      assert.deepStrictEqual(found.osv.affected, several.affected.filter((a) => a.package?.name === name));
+      assert.deepStrictEqual({ ...found.osv, affected: several.affected }, several);
+      assert.strictEqual(db.get(several.id)!.osv.affected!.length, several.affected.length);
     } finally {
       db.close();
     }

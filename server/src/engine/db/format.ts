@@ -3,15 +3,15 @@
 import * as fs from 'fs';
 import { deflateRawSync, inflateRawSync } from 'zlib';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const MAGIC = 'VIGILDB\n';
 const FIXED_HEADER_SIZE = 128;
-/** u32 matchLength, u8 flags, u48 detailsPosition, u32 detailsLength. */
-const FRAME_HEADER_SIZE = 15;
-/** A reference to a record's frame: 6-byte position, 4-byte length (header + match part), 1 flag byte. */
-const REF_SIZE = 11;
+/** u32 length of the stored record, u8 flags. */
+const FRAME_HEADER_SIZE = 5;
+/** Where an index key's data is: 6-byte position, 4-byte length. */
+const REF_SIZE = 10;
 export const FLAG_WITHDRAWN = 1;
-/** The record's details part is raw-deflated JSON (else plain UTF-8 JSON). */
+/** The stored record is raw-deflated JSON (else plain UTF-8 JSON). */
 export const FLAG_DEFLATED = 2;
 
 /** Where the data of one import source came from, and how to ask for it again. */
@@ -54,31 +54,45 @@ export interface RecordPayload {
 }
 
 /**
- * The OSV fields kept in a record's match part: what matching, merging and indexing need. The other
- * fields (summary, details, references...) go to the details part, read only when someone asks.
+ * The OSV fields kept in a match part: what matching needs. The other fields (summary, details,
+ * references...) are read from the stored record only when someone asks.
  */
-const MATCH_FIELDS = new Set(['schema_version', 'id', 'modified', 'published', 'withdrawn', 'aliases', 'affected']);
+export const MATCH_FIELDS = new Set(['schema_version', 'id', 'modified', 'published', 'withdrawn', 'aliases', 'affected']);
 
-/** The part of a record a lookup parses. `detailKeys` names the OSV fields stored in the details part. */
-export interface MatchPart extends Omit<RecordPayload, 'osv'> {
-  osv: import('../osv').OsvRecord;
-  detailKeys: string[];
-}
+/**
+ * What a lookup parses for one advisory of one package, as one JSON array (property names are not
+ * repeated, so a package's list parses faster): where its stored record's frame is, the names of
+ * the OSV fields left in the stored record (comma-separated), what the importer computed, and the
+ * match fields of the record, with `affected` holding only that package's entries.
+ */
+export type PackageEntry = [
+  framePosition: number,
+  frameLength: number,
+  detailKeys: string,
+  severity: RecordPayload['severity'],
+  severitySource: string,
+  cvss: RecordPayload['cvss'],
+  source: string,
+  osv: import('../osv').OsvRecord,
+];
 
-/** A record ready to be written: its two parts and the index keys that point at it. */
+/** A record ready to be written: the whole record, and its match part for each package it affects. */
 export interface PreparedRecord {
   id: string;
   modified: string;
   source: string;
   withdrawn: boolean;
-  /** The details part is deflated. */
+  /** `stored` is deflated. */
   deflated: boolean;
   /** Package keys, see packageKey(). */
   keys: string[];
-  /** UTF-8 JSON of the MatchPart. */
-  match: Uint8Array;
-  /** UTF-8 JSON (deflated when `deflated`) of the other OSV fields. */
-  details: Uint8Array;
+  /** UTF-8 JSON of the RecordPayload, raw-deflated when `deflated`. */
+  stored: Uint8Array;
+  /**
+   * Package key -> the record's PackageEntry for that package as JSON items without the brackets and
+   * the first two (the frame's place is known only when writing). Empty for withdrawn records (lookups skip them).
+   */
+  matchParts: Map<string, string>;
 }
 
 export function packageKey(ecosystem: string, normalizedName: string): string {
@@ -89,29 +103,18 @@ export function idKey(id: string): string {
 }
 
 /**
- * Details parts at least this long are deflated. Details are read only for findings and `get`, so
- * the zlib call rarely matters; match parts are never deflated (lookups parse them).
+ * Stored records at least this long are deflated. They are read only by `get`, by an update and
+ * when a finding uses a descriptive field, so the zlib call rarely matters.
  */
-export const DEFLATE_ABOVE = 8192;
+export const DEFLATE_ABOVE = 1024;
 
-export function encodeRecord(payload: RecordPayload): { match: Uint8Array; details: Uint8Array; deflated: boolean } {
-  const matchOsv: Record<string, unknown> = {};
-  const details: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(payload.osv)) {
-    if (MATCH_FIELDS.has(key)) matchOsv[key] = value;
-    else details[key] = value;
-  }
-  const part: MatchPart = { ...payload, osv: matchOsv as unknown as MatchPart['osv'], detailKeys: Object.keys(details) };
-  const json = Buffer.from(JSON.stringify(details));
+export function encodeStored(payload: RecordPayload): { stored: Uint8Array; deflated: boolean } {
+  const json = Buffer.from(JSON.stringify(payload));
   const deflated = json.length >= DEFLATE_ABOVE;
-  return { match: Buffer.from(JSON.stringify(part)), details: deflated ? deflateRawSync(json, { level: 1 }) : json, deflated };
+  return { stored: deflated ? deflateRawSync(json, { level: 1 }) : json, deflated };
 }
 
-export function decodeMatch(bytes: Uint8Array): MatchPart {
-  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
-}
-
-export function decodeDetails(bytes: Uint8Array, flags: number): Record<string, unknown> {
+export function decodeStored(bytes: Uint8Array, flags: number): RecordPayload {
   const json = flags & FLAG_DEFLATED ? inflateRawSync(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return JSON.parse(json.toString('utf8'));
 }
@@ -123,19 +126,10 @@ function hashKey(key: Buffer): number {
   return h >>> 0;
 }
 
-/** Where a record's frame (header + match part) is. */
-export interface RecordRef {
+/** Where the data of an index key is: a record's frame, or a package's list of match parts. */
+export interface Ref {
   position: number;
   length: number;
-  flags: number;
-}
-
-/** A record's frame as read: its match part and where its details part is. */
-export interface RecordFrame {
-  match: Buffer;
-  flags: number;
-  detailsPosition: number;
-  detailsLength: number;
 }
 
 function writeAll(fd: number, data: Uint8Array, position: number): void {
@@ -143,55 +137,43 @@ function writeAll(fd: number, data: Uint8Array, position: number): void {
   while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, position + done);
 }
 
-/** The key a record is filed under on disk, so that one package's records sit side by side. */
-function primaryKey(record: PreparedRecord): string {
-  let min = '';
-  for (const key of record.keys) if (!min || key < min) min = key;
-  return min;
-}
-
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Writes a complete generation to `file` (which must not exist) and fsyncs it.
- * Match parts are written grouped by package, then all details parts, then the index.
+ * Stored records in ID order, then each package's list of match parts, then the index.
  */
 export function writeGeneration(file: string, records: PreparedRecord[], metadata: DbMetadata): void {
-  const filed = records.map((record) => ({ record, primary: primaryKey(record) }));
-  filed.sort((a, b) => byString(a.primary, b.primary) || byString(a.record.id, b.record.id));
+  const sorted = [...records].sort((a, b) => byString(a.id, b.id));
   const fd = fs.openSync(file, 'wx', 0o644);
   try {
-    const refOf = new Map<PreparedRecord, RecordRef>();
-    const matchEnd = filed.reduce((end, { record }) => end + FRAME_HEADER_SIZE + record.match.length, FIXED_HEADER_SIZE);
+    const index = new Map<string, Ref>();
+    // Per package key, its PackageEntry JSON texts in record ID order.
+    const packageEntries = new Map<string, string[]>();
     let position = FIXED_HEADER_SIZE;
-    let detailsPosition = matchEnd;
     const frameHeader = Buffer.alloc(FRAME_HEADER_SIZE);
-    for (const { record } of filed) {
-      const flags = (record.withdrawn ? FLAG_WITHDRAWN : 0) | (record.deflated ? FLAG_DEFLATED : 0);
-      frameHeader.writeUInt32LE(record.match.length, 0);
-      frameHeader.writeUInt8(flags, 4);
-      frameHeader.writeUIntLE(detailsPosition, 5, 6);
-      frameHeader.writeUInt32LE(record.details.length, 11);
+    for (const record of sorted) {
+      frameHeader.writeUInt32LE(record.stored.length, 0);
+      frameHeader.writeUInt8((record.withdrawn ? FLAG_WITHDRAWN : 0) | (record.deflated ? FLAG_DEFLATED : 0), 4);
       writeAll(fd, frameHeader, position);
-      writeAll(fd, record.match, position + FRAME_HEADER_SIZE);
-      writeAll(fd, record.details, detailsPosition);
-      refOf.set(record, { position, length: FRAME_HEADER_SIZE + record.match.length, flags });
-      position += FRAME_HEADER_SIZE + record.match.length;
-      detailsPosition += record.details.length;
+      writeAll(fd, record.stored, position + FRAME_HEADER_SIZE);
+      const length = FRAME_HEADER_SIZE + record.stored.length;
+      index.set(idKey(record.id), { position, length });
+      for (const [key, part] of record.matchParts) {
+        const entry = `[${position},${length},${part}]`;
+        const entries = packageEntries.get(key);
+        if (entries) entries.push(entry);
+        else packageEntries.set(key, [entry]);
+      }
+      position += length;
     }
-    position = detailsPosition;
+    const recordsEnd = position;
 
-    // Refs are listed in ID order, whatever the file order, so lookups return records in ID order.
-    const index = new Map<string, RecordRef[]>();
-    const addRef = (key: string, ref: RecordRef) => {
-      const refs = index.get(key);
-      if (refs) refs.push(ref);
-      else index.set(key, [ref]);
-    };
-    for (const record of [...records].sort((a, b) => byString(a.id, b.id))) {
-      const ref = refOf.get(record)!;
-      addRef(idKey(record.id), ref);
-      for (const key of new Set(record.keys)) addRef(key, ref);
+    for (const key of [...packageEntries.keys()].sort(byString)) {
+      const list = Buffer.from(`[${packageEntries.get(key)!.join(',')}]`);
+      writeAll(fd, list, position);
+      index.set(key, { position, length: list.length });
+      position += list.length;
     }
 
     const meta = Buffer.from(JSON.stringify(metadata));
@@ -204,17 +186,13 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     while (bucketCount < index.size) bucketCount *= 2;
     const buckets: Buffer[][] = Array.from({ length: bucketCount }, () => []);
     const packageHashes: number[] = [];
-    for (const [key, refs] of index) {
+    for (const [key, ref] of index) {
       const keyBytes = Buffer.from(key);
-      const entry = Buffer.alloc(2 + keyBytes.length + 4 + refs.length * REF_SIZE);
+      const entry = Buffer.alloc(2 + keyBytes.length + REF_SIZE);
       let p = entry.writeUInt16LE(keyBytes.length, 0);
       p += keyBytes.copy(entry, p);
-      p = entry.writeUInt32LE(refs.length, p);
-      for (const ref of refs) {
-        p = entry.writeUIntLE(ref.position, p, 6);
-        p = entry.writeUInt32LE(ref.length, p);
-        p = entry.writeUInt8(ref.flags, p);
-      }
+      p = entry.writeUIntLE(ref.position, p, 6);
+      entry.writeUInt32LE(ref.length, p);
       const hash = hashKey(keyBytes);
       buckets[hash & (bucketCount - 1)].push(entry);
       if (key.startsWith('p\0')) packageHashes.push(hash);
@@ -244,7 +222,7 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     header.writeUInt32LE(SCHEMA_VERSION, 8);
     header.writeUInt32LE(bucketCount, 12);
     header.writeUIntLE(FIXED_HEADER_SIZE, 16, 6); // records start
-    header.writeUIntLE(matchEnd, 22, 6);
+    header.writeUIntLE(recordsEnd, 22, 6);
     header.writeUIntLE(metaOffset, 28, 6);
     header.writeUInt32LE(meta.length, 34);
     header.writeUIntLE(bucketsOffset, 38, 6);
@@ -275,10 +253,13 @@ interface FixedHeader {
   hashSetCount: number;
 }
 
-/** Refs closer than this are read with one call (the bytes between are read and dropped). */
-const READ_GAP = 4096;
-/** The most one coalesced read may cover. */
-const READ_SPAN = 1 << 20;
+/** A stored record as read back, with the flags of its frame. */
+export interface StoredRecord {
+  payload: RecordPayload;
+  flags: number;
+  /** The frame's body as written (JSON, deflated when flags say so), to copy into the next generation. */
+  stored: Buffer;
+}
 
 /** Positioned reads over one open generation file. */
 export class GenerationReader {
@@ -327,33 +308,25 @@ export class GenerationReader {
     return JSON.parse(this.read(this.header.metaOffset, this.header.metaLength).toString('utf8'));
   }
 
-  /** The references stored under one index key. */
-  refs(key: string): RecordRef[] {
+  /** Where the data of one index key is, if the key is there. */
+  find(key: string): Ref | undefined {
     const keyBytes = Buffer.from(key);
     const hash = hashKey(keyBytes);
-    if (key.startsWith('p\0') && !this.hasPackageHash(hash)) return [];
+    if (key.startsWith('p\0') && !this.hasPackageHash(hash)) return undefined;
     const slot = hash & (this.header.bucketCount - 1);
     const slotInfo = this.read(this.header.bucketsOffset + slot * 8, 8);
     const length = slotInfo.readUInt32LE(4);
-    if (length === 0) return [];
+    if (length === 0) return undefined;
     const bucket = this.read(this.header.entriesOffset + slotInfo.readUInt32LE(0), length);
-    let p = 0;
-    while (p < bucket.length) {
+    for (let p = 0; p < bucket.length; ) {
       const keyLength = bucket.readUInt16LE(p);
-      const matches = keyLength === keyBytes.length && bucket.compare(keyBytes, 0, keyLength, p + 2, p + 2 + keyLength) === 0;
-      p += 2 + keyLength;
-      const count = bucket.readUInt32LE(p);
-      p += 4;
-      if (matches) {
-        const refs: RecordRef[] = [];
-        for (let i = 0; i < count; i++, p += REF_SIZE) {
-          refs.push({ position: bucket.readUIntLE(p, 6), length: bucket.readUInt32LE(p + 6), flags: bucket[p + 10] });
-        }
-        return refs;
+      p += 2;
+      if (keyLength === keyBytes.length && bucket.compare(keyBytes, 0, keyLength, p, p + keyLength) === 0) {
+        return { position: bucket.readUIntLE(p + keyLength, 6), length: bucket.readUInt32LE(p + keyLength + 6) };
       }
-      p += count * REF_SIZE;
+      p += keyLength + REF_SIZE;
     }
-    return [];
+    return undefined;
   }
 
   private hasPackageHash(hash: number): boolean {
@@ -371,39 +344,22 @@ export class GenerationReader {
     return false;
   }
 
-  /** The frames of `refs`, in the same order; refs that lie close together are read with one call. */
-  frames(refs: RecordRef[]): RecordFrame[] {
-    const order = refs.map((_, i) => i).sort((a, b) => refs[a].position - refs[b].position);
-    const frames: RecordFrame[] = new Array(refs.length);
-    for (let i = 0; i < order.length; ) {
-      const start = refs[order[i]].position;
-      let end = start + refs[order[i]].length;
-      let j = i + 1;
-      for (; j < order.length; j++) {
-        const next = refs[order[j]];
-        if (next.position > end + READ_GAP || next.position + next.length - start > READ_SPAN) break;
-        end = Math.max(end, next.position + next.length);
-      }
-      const span = this.read(start, end - start);
-      for (; i < j; i++) {
-        const ref = refs[order[i]];
-        frames[order[i]] = parseFrame(span.subarray(ref.position - start, ref.position - start + ref.length));
-      }
-    }
-    return frames;
+  /** A package's match parts (one read, one JSON.parse). */
+  packageEntries(ref: Ref): PackageEntry[] {
+    return JSON.parse(this.read(ref.position, ref.length).toString('utf8'));
   }
 
-  details(frame: RecordFrame): Record<string, unknown> {
-    return decodeDetails(this.read(frame.detailsPosition, frame.detailsLength), frame.flags);
+  /** The stored record whose frame `ref` points at. */
+  record(ref: Ref): StoredRecord {
+    return parseFrame(this.read(ref.position, ref.length));
   }
 
-  /** Every record's frame and details part, in file order (used to build the next generation). */
-  *allRecords(): Generator<{ frame: RecordFrame; details: Buffer }> {
+  /** Every stored record, in file order (used to build the next generation). */
+  *allRecords(): Generator<StoredRecord> {
     let position = this.header.recordsStart;
     while (position < this.header.recordsEnd) {
       const length = FRAME_HEADER_SIZE + this.read(position, 4).readUInt32LE(0);
-      const frame = parseFrame(this.read(position, length));
-      yield { frame, details: this.read(frame.detailsPosition, frame.detailsLength) };
+      yield this.record({ position, length });
       position += length;
     }
   }
@@ -414,11 +370,8 @@ export class GenerationReader {
   }
 }
 
-function parseFrame(bytes: Buffer): RecordFrame {
-  return {
-    match: bytes.subarray(FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + bytes.readUInt32LE(0)),
-    flags: bytes[4],
-    detailsPosition: bytes.readUIntLE(5, 6),
-    detailsLength: bytes.readUInt32LE(11),
-  };
+function parseFrame(bytes: Buffer): StoredRecord {
+  const flags = bytes[4];
+  const stored = bytes.subarray(FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + bytes.readUInt32LE(0));
+  return { payload: decodeStored(stored, flags), flags, stored };
 }

@@ -6,7 +6,7 @@ import type { OsvRecord } from '../osv';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
-import { DbMetadata, decodeMatch, FLAG_WITHDRAWN, GenerationReader, idKey, packageKey, RecordFrame, RecordRef, SourceInfo } from './format';
+import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 
 export { defaultCacheDir, DbLockedError } from './store';
@@ -24,29 +24,41 @@ export interface DbAdvisory extends StoredAdvisory {
   source: string;
 }
 
-const CACHE_SIZE = 512;
+/** The most advisories the cache of parsed lookups and records holds. */
+const CACHE_SIZE = 1024;
 
 /**
  * One open generation. It keeps its fd, so it goes on seeing the same data while updates swap
  * in newer generations. Returned advisories are shared with a small cache: treat them as read-only.
- * An advisory's descriptive OSV fields (summary, details, references...) are read from the file the
- * first time one is used, so use them before close().
+ * A looked-up advisory's descriptive OSV fields (summary, details, references...) are read from the
+ * file the first time one is used, so use them before close().
  */
 export class VulnDb implements AdvisoryLookup {
-  private readonly parsed = new Map<number, DbAdvisory>();
+  /** Parsed advisories by the file position they were read from, oldest use first. */
+  private readonly cache = new Map<number, DbAdvisory[]>();
+  private cachedAdvisories = 0;
   private meta?: DbMetadata;
 
   constructor(private readonly reader: GenerationReader, readonly generation: string) {}
 
-  /** Advisories with an `affected` entry for this package, withdrawn ones excluded, in ID order. */
+  /**
+   * Advisories with an `affected` entry for this package, withdrawn ones excluded, in ID order.
+   * Their `osv.affected` holds only this package's entries; `get` gives the whole record.
+   */
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
-    const refs = this.reader.refs(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
-    return this.load(refs.filter((ref) => (ref.flags & FLAG_WITHDRAWN) === 0));
+    const ref = this.reader.find(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
+    if (!ref) return [];
+    return this.cached(ref, () => this.reader.packageEntries(ref).map((entry) => this.advisoryOf(entry)));
   }
 
-  /** One advisory by its ID, withdrawn ones included. */
+  /** One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry. */
   get(id: string): DbAdvisory | undefined {
-    return this.load(this.reader.refs(idKey(id)).slice(0, 1))[0];
+    const ref = this.reader.find(idKey(id));
+    if (!ref) return undefined;
+    return this.cached(ref, () => {
+      const { payload } = this.reader.record(ref);
+      return [{ osv: payload.osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }];
+    })[0];
   }
 
   metadata(): DbMetadata {
@@ -61,65 +73,66 @@ export class VulnDb implements AdvisoryLookup {
 
   close(): void {
     this.reader.close();
-    this.parsed.clear();
+    this.cache.clear();
+    this.cachedAdvisories = 0;
   }
 
-  /** The advisories of `refs`, from the cache or read in as few calls as the file layout allows. */
-  private load(refs: RecordRef[]): DbAdvisory[] {
-    const advisories: (DbAdvisory | undefined)[] = refs.map((ref) => {
-      const cached = this.parsed.get(ref.position);
+  /** The advisories read from `ref`, from the LRU cache or by `read`. */
+  private cached(ref: Ref, read: () => DbAdvisory[]): DbAdvisory[] {
+    let advisories = this.cache.get(ref.position);
+    if (advisories) {
       // Refresh its place in the LRU order.
-      if (cached) this.parsed.delete(ref.position);
-      return cached;
-    });
-    const missing = refs.filter((_, i) => !advisories[i]);
-    const frames = missing.length ? this.reader.frames(missing) : [];
-    let next = 0;
-    return refs.map((ref, i) => {
-      const advisory = advisories[i] ?? this.advisoryOf(frames[next++]);
-      if (this.parsed.size >= CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value as number);
-      this.parsed.set(ref.position, advisory);
-      return advisory;
-    });
+      this.cache.delete(ref.position);
+    } else {
+      advisories = read();
+      this.cachedAdvisories += advisories.length;
+      for (const [position, old] of this.cache) {
+        if (this.cachedAdvisories <= CACHE_SIZE) break;
+        this.cache.delete(position);
+        this.cachedAdvisories -= old.length;
+      }
+    }
+    this.cache.set(ref.position, advisories);
+    return advisories;
   }
 
-  private advisoryOf(frame: RecordFrame): DbAdvisory {
-    const part = decodeMatch(frame.match);
-    const osv = part.osv;
-    detailsSources.set(osv, { reader: this.reader, frame, keys: part.detailKeys });
-    Object.defineProperties(osv, detailAccessors(part.detailKeys));
-    return { osv, severity: part.severity, severitySource: part.severitySource, cvss: part.cvss, source: part.source };
+  private advisoryOf([position, length, detailKeys, severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
+    const lazy = lazyFields(detailKeys);
+    detailsSources.set(osv, { reader: this.reader, stored: { position, length }, keys: lazy.keys });
+    Object.defineProperties(osv, lazy.accessors);
+    return { osv, severity, severitySource, cvss, source };
   }
 }
 
-/** Where the details part of a record with lazy fields is (kept aside, so the record has only OSV fields). */
-const detailsSources = new WeakMap<OsvRecord, { reader: GenerationReader; frame: RecordFrame; keys: string[] }>();
+/** Where the stored record of an advisory with lazy fields is (kept aside, so the record has only OSV fields). */
+const detailsSources = new WeakMap<OsvRecord, { reader: GenerationReader; stored: Ref; keys: string[] }>();
 
 function defineValue(osv: OsvRecord, key: string, value: unknown): void {
   Object.defineProperty(osv, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-/** Replaces the record's lazy fields by the values of its details part. */
+/** Replaces the record's lazy fields by their values in the stored record. */
 function fillDetails(osv: OsvRecord): void {
   const source = detailsSources.get(osv)!;
-  const details = source.reader.details(source.frame);
+  const whole = source.reader.record(source.stored).payload.osv as unknown as Record<string, unknown>;
   for (const key of source.keys) {
-    if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(osv, key, details[key]);
+    if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(osv, key, whole[key]);
   }
   detailsSources.delete(osv);
 }
 
 /**
- * Accessors for the OSV fields kept in the details part: own and enumerable, so spreading or
- * serializing the record gives the whole of it; the first use of any reads and parses the part.
- * Shared by every record with the same set of fields.
+ * Accessors for the OSV fields left out of match parts: own and enumerable, so spreading or
+ * serializing the record gives all of it (but `affected` for the one package); the first use of
+ * any reads and parses the stored record. Shared by every record with the same set of fields
+ * (`detailKeys`: their names, comma-separated).
  */
-const accessorsByKeys = new Map<string, PropertyDescriptorMap>();
-function detailAccessors(keys: string[]): PropertyDescriptorMap {
-  const signature = keys.join('\0');
-  let accessors = accessorsByKeys.get(signature);
-  if (!accessors) {
-    accessors = {};
+const lazyFieldsByKeys = new Map<string, { keys: string[]; accessors: PropertyDescriptorMap }>();
+function lazyFields(detailKeys: string): { keys: string[]; accessors: PropertyDescriptorMap } {
+  let fields = lazyFieldsByKeys.get(detailKeys);
+  if (!fields) {
+    const keys = detailKeys ? detailKeys.split(',') : [];
+    const accessors: PropertyDescriptorMap = {};
     for (const key of keys) {
       accessors[key] = {
         enumerable: true,
@@ -133,9 +146,10 @@ function detailAccessors(keys: string[]): PropertyDescriptorMap {
         },
       };
     }
-    accessorsByKeys.set(signature, accessors);
+    fields = { keys, accessors };
+    lazyFieldsByKeys.set(detailKeys, fields);
   }
-  return accessors;
+  return fields;
 }
 
 /** Opens the current DB generation of `cacheDir` (see defaultCacheDir()). Throws DbMissingError. */
