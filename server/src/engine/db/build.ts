@@ -67,7 +67,11 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
     const { severity, severitySource, cvss, source } = payload;
     // PackageEntry items after the frame's place (see PreparedRecord.matchParts).
     const computed = JSON.stringify([detailKeys.join(','), severity, severitySource, cvss, source]).slice(1, -1);
-    for (const [key, affected] of entriesByKey) matchParts.set(key, `${computed},${JSON.stringify({ ...matchOsv, affected })}`);
+    for (const [key, entries] of entriesByKey) {
+      // Matching reads package, ranges and versions; the vendor payloads stay in the whole record (`get`).
+      const affected = entries.map(({ database_specific, ecosystem_specific, ...matchable }) => matchable);
+      matchParts.set(key, `${computed},${JSON.stringify({ ...matchOsv, affected })}`);
+    }
   }
   return {
     id: osv.id,
