@@ -60,6 +60,7 @@ export function importDemoDb(ctx: Mocha.Context): string {
   const cacheDir = makeTempDir('db');
   execFileSync(process.execPath, [distFile('cli.js'), 'db', 'import', '--quiet', '--cache-dir', cacheDir, source], { stdio: 'pipe' });
   demoDbDir = cacheDir;
+  process.once('exit', () => fs.rmSync(cacheDir, { recursive: true, force: true }));
   return cacheDir;
 }
 

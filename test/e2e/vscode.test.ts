@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
-  cliFindings, copyExamples, ensureOutDir, ensurePackaged, freePort, importDemoDb, inCi, makeTempDir, repoRoot,
+  cliFindings, copyExamples, ensureOutDir, ensurePackaged, freePort, importDemoDb, makeTempDir, repoRoot,
   unavailable, which, type ExpectedFinding,
 } from './support';
 
@@ -190,7 +190,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     if (timings.length) console.log(`      code-server timings: ${timings.join(', ')}`);
     await context?.close().catch(() => undefined);
     codeServer?.stop();
-    if (scratch && !inCi) fs.rmSync(scratch, { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
     if (workspace) fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 
