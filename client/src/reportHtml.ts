@@ -12,6 +12,7 @@ export function renderReportHtml(report: ReportModel, nonce: string): string {
   const findings = report.findings.map(f => `<tr class="${f.severity.toLowerCase()}">
       <td>${escape(f.severity)}</td>
       <td>${f.url ? `<a href="${escape(f.url)}">${escape(f.id)}</a>` : escape(f.id)}</td>
+      <td>${escape(f.type)}</td>
       <td>${escape(f.pkgName)}${f.installedVersion ? `@${escape(f.installedVersion)}` : ''}</td>
       <td>${escape(f.fixedVersion ?? '')}</td>
       <td>${escape(f.title)}</td>
@@ -38,7 +39,7 @@ export function renderReportHtml(report: ReportModel, nonce: string): string {
 <p>${escape(report.targets.join(', '))} · ${escape(report.generatedAt)}</p>
 <div class="summary">${summary}</div>
 <h2>Findings (${report.findings.length})</h2>
-<table><thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>Fixed in</th><th>Title</th><th>Location</th></tr></thead>
+<table><thead><tr><th>Severity</th><th>ID</th><th>Type</th><th>Package</th><th>Fixed in</th><th>Title</th><th>Location</th></tr></thead>
 <tbody>${findings}</tbody></table>
 <h2>Packages (${report.packages.length})</h2>
 <table><thead><tr><th>Name</th><th>Version</th><th>Ecosystem</th><th>Kind</th><th>File</th></tr></thead>

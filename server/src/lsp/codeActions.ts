@@ -5,10 +5,11 @@ import { major as pep440Major } from '@renovatebot/pep440';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
+import { inlineIgnoreComment } from '../engine/inline-ignore';
 import { addOverrideEdits, bumpDependencyEdits, overrideStyleFor } from '../engine/fixes/packageJson';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
-import { lineOffsets, manifestFor, positionAt, SOURCE, type BumpPlan, type DependencyData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
+import { lineOffsets, manifestFor, positionAt, SOURCE, type BumpPlan, type DependencyData, type FindingData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.vigil`;
 export const IGNORE_WITH_REASON_COMMAND = 'vigil.ignoreWithReason';
@@ -40,9 +41,16 @@ interface PlannedFix {
   title: string;
   safe: boolean;
   preferred: boolean;
+  changes: DocumentChange[];
+}
+
+interface DocumentChange {
   document: DocumentSnapshot;
   edits: TextEditAt[];
 }
+
+/** File types whose format has comments and whose analyzer honours `vigil:ignore:ID` in them. */
+const INLINE_IGNORE_FILE_TYPES = new Set(['pip']);
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -52,6 +60,8 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const fix of plannedFixes(input, data)) {
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: toWorkspaceEdit([fix]) });
     }
+    const comment = inlineIgnoreFix(input, diagnostic, data);
+    if (comment) actions.push({ title: comment.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([comment]) });
     for (const id of ignorableIds(diagnostic, data)) {
       const ignore = ignoreFix(input, id, {});
       if (ignore) actions.push({ title: ignore.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([ignore]) });
@@ -68,28 +78,60 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
 /**
  * `source.fixAll.vigil`: every safe fix for the document's diagnostics, applied one after the
- * other so that fixes touching the same file (two overrides, say) compose.
+ * other so that fixes touching the same file (two overrides, say) compose. The engine's own fixes
+ * (offsets into the analyzed text) go first, all at once, leaving out any that overlap an earlier
+ * one; the version bumps and overrides are then recomputed against the text as they left it.
  */
 export function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   const byUri = new Map<string, { document: DocumentSnapshot; text: string; titles: string[] }>();
+  const stateOf = (document: DocumentSnapshot) => {
+    const state = byUri.get(document.uri) ?? { document, text: document.text, titles: [] };
+    byUri.set(document.uri, state);
+    return state;
+  };
+  const vigilDiagnostics = input.diagnostics.filter(d => d.source === SOURCE);
+  const dataOf = (diagnostic: Diagnostic) => diagnostic.data as VigilDiagnosticData | undefined;
   const seen = new Set<string>();
-  for (const diagnostic of input.diagnostics) {
-    if (diagnostic.source !== SOURCE) continue;
-    const data = diagnostic.data as VigilDiagnosticData | undefined;
+
+  const engineFixes = vigilDiagnostics.filter(d => dataOf(d)?.type === 'finding').flatMap(d => plannedFixes(input, dataOf(d)).filter(f => f.safe));
+  const accepted = new Map<string, TextEditAt[]>();
+  for (const fix of engineFixes) {
+    if (seen.has(fix.title)) continue;
+    seen.add(fix.title);
+    const clashes = fix.changes.some(c => c.edits.some(e => (accepted.get(c.document.uri) ?? []).some(a => overlaps(a, e))));
+    if (clashes) continue;
+    for (const change of fix.changes) accepted.set(change.document.uri, [...accepted.get(change.document.uri) ?? [], ...change.edits]);
+    stateOf(fix.changes[0].document).titles.push(fix.title);
+  }
+  for (const fix of engineFixes) {
+    for (const change of fix.changes) {
+      const edits = accepted.get(change.document.uri);
+      if (!edits) continue;
+      stateOf(change.document).text = applyTextEdits(change.document.text, edits);
+      accepted.delete(change.document.uri);
+    }
+  }
+
+  for (const diagnostic of vigilDiagnostics) {
+    const data = dataOf(diagnostic);
+    if (data?.type === 'finding') continue;
     for (const fix of plannedFixes(input, data).filter(f => f.safe)) {
       if (seen.has(fix.title)) continue;
       seen.add(fix.title);
-      const state = byUri.get(fix.document.uri) ?? { document: fix.document, text: fix.document.text, titles: [] };
-      // Recompute against the text as earlier fixes left it.
-      const again = plannedFixes({ ...input, ...rebase(input, fix.document.uri, state.text) }, data).find(f => f.title === fix.title);
+      // Recompute against the texts as earlier fixes left them.
+      const texts = new Map([...byUri].map(([uri, state]) => [uri, state.text]));
+      const again = plannedFixes({ ...input, ...rebase(input, texts) }, data).find(f => f.title === fix.title);
       if (!again) continue;
-      state.text = applyTextEdits(state.text, again.edits);
-      state.titles.push(fix.title);
-      byUri.set(fix.document.uri, state);
+      for (const change of again.changes) {
+        const state = stateOf(fix.changes.find(c => c.document.uri === change.document.uri)?.document ?? change.document);
+        state.text = applyTextEdits(state.text, change.edits);
+      }
+      stateOf(fix.changes[0].document).titles.push(fix.title);
     }
   }
-  if (byUri.size === 0) return undefined;
-  const documentChanges: TextDocumentEdit[] = [...byUri.values()].map(({ document, text }) => ({
+  const changed = [...byUri.values()].filter(s => s.text !== s.document.text);
+  if (changed.length === 0) return undefined;
+  const documentChanges: TextDocumentEdit[] = changed.map(({ document, text }) => ({
     textDocument: { uri: document.uri, version: document.version },
     edits: [{ range: { start: { line: 0, character: 0 }, end: positionAt(lineOffsets(document.text), document.text.length) }, newText: text }],
   }));
@@ -97,13 +139,18 @@ export function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   return { title: `Fix all safe Vigil findings (${titles.length})`, kind: FIX_ALL_KIND, edit: { documentChanges } };
 }
 
-/** The same input with one document's text replaced, as seen by the resolver and the document itself. */
-function rebase(input: CodeActionInput, uri: string, text: string): Partial<CodeActionInput> {
+function overlaps(a: TextEditAt, b: TextEditAt): boolean {
+  return a.offset < b.offset + b.length && b.offset < a.offset + a.length || a.offset === b.offset;
+}
+
+/** The same input with some documents' texts replaced, as seen by the resolver and the document itself. */
+function rebase(input: CodeActionInput, texts: Map<string, string>): Partial<CodeActionInput> {
+  const withText = <T extends DocumentSnapshot>(found: T): T => (texts.has(found.uri) ? { ...found, text: texts.get(found.uri)! } : found);
   return {
-    document: input.document.uri === uri ? { ...input.document, text } : input.document,
+    document: withText(input.document),
     resolve: (relPath: string) => {
       const found = relPath === input.document.relPath ? input.document : input.resolve(relPath);
-      return found && found.uri === uri ? { ...found, text } : found;
+      return found && withText(found);
     },
   };
 }
@@ -111,7 +158,22 @@ function rebase(input: CodeActionInput, uri: string, text: string): Partial<Code
 function plannedFixes(input: CodeActionInput, data: VigilDiagnosticData | undefined): PlannedFix[] {
   if (data?.type === 'vulnerability') return vulnerabilityFixes(input, data);
   if (data?.type === 'dependency') return dependencyFixes(input, data);
+  if (data?.type === 'finding') return engineFixes(input, data);
   return [];
+}
+
+/** The fix the engine attached to a misconfiguration, secret or license, on the files it names. */
+function engineFixes(input: CodeActionInput, data: FindingData): PlannedFix[] {
+  if (!data.fix) return [];
+  const changes: DocumentChange[] = [];
+  for (const change of data.fix.changes) {
+    const document = read(input, change.file);
+    if (!document) return [];
+    const outOfRange = change.edits.some(e => e.offset < 0 || e.offset + e.length > document.text.length);
+    if (outOfRange) return [];
+    changes.push({ document, edits: change.edits });
+  }
+  return changes.length > 0 ? [{ title: data.fix.title, safe: data.fix.safe, preferred: true, changes }] : [];
 }
 
 function read(input: CodeActionInput, relPath: string): DocumentSnapshot | undefined {
@@ -126,7 +188,7 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
   if (data.ecosystem === 'PyPI') {
     const file = read(input, data.target);
     const edits = file && pinRequirementEdits(file.text, data.pkgName, bump.version);
-    if (file && edits) fixes.push({ title: `Pin ${data.pkgName}==${bump.version}${fixesSuffix(bump)}`, safe, preferred: true, document: file, edits });
+    if (file && edits) fixes.push({ title: `Pin ${data.pkgName}==${bump.version}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: file, edits }] });
     return fixes;
   }
   const manifestPath = manifestFor(data.target);
@@ -134,7 +196,7 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
   if (!manifest || !manifestPath) return fixes;
   if (data.direct) {
     const planned = bumpDependencyEdits(manifest.text, data.pkgName, bump.version);
-    if (planned) fixes.push({ title: `Update ${data.pkgName} to ${planned.spec} in ${manifestPath}${fixesSuffix(bump)}`, safe, preferred: true, document: manifest, edits: planned.edits });
+    if (planned) fixes.push({ title: `Update ${data.pkgName} to ${planned.spec} in ${manifestPath}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
   } else {
     const override = overrideFix(manifest, manifestPath, data.fileType, data.pkgName, data.installedVersion, bump, safe);
     if (override) fixes.push(override);
@@ -148,7 +210,7 @@ function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedF
   if (data.bump && data.installedVersion) {
     const planned = bumpDependencyEdits(manifest.text, data.dependency, data.bump.version);
     const safe = withinMajor('npm', data.installedVersion, data.bump.version);
-    if (planned) fixes.push({ title: `Update ${data.dependency} to ${planned.spec}${fixesSuffix(data.bump)}`, safe, preferred: true, document: manifest, edits: planned.edits });
+    if (planned) fixes.push({ title: `Update ${data.dependency} to ${planned.spec}${fixesSuffix(data.bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
   }
   for (const t of data.transitive) {
     if (!t.bump) continue;
@@ -164,12 +226,13 @@ function overrideFix(manifest: DocumentSnapshot, manifestPath: string, fileType:
   const { edits, path } = addOverrideEdits(manifest.text, style, name, installed, bump.version);
   if (edits.length === 0) return undefined;
   const field = path.slice(0, -1).join('.');
-  return { title: `Override ${name}@${installed} with ${bump.version} (${field} in ${manifestPath})${fixesSuffix(bump)}`, safe, preferred: false, document: manifest, edits };
+  return { title: `Override ${name}@${installed} with ${bump.version} (${field} in ${manifestPath})${fixesSuffix(bump)}`, safe, preferred: false, changes: [{ document: manifest, edits }] };
 }
 
 function ignorableIds(diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): string[] {
   if (data?.type === 'vulnerability') return [data.id];
   if (data?.type === 'dependency') return data.ids.slice(0, 5);
+  if (data?.type === 'finding') return [data.ruleId];
   return typeof diagnostic.code === 'string' && data?.type !== 'error' ? [diagnostic.code] : [];
 }
 
@@ -178,18 +241,44 @@ export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string
   const file = input.ignoreFile;
   if (file.exists && ignoreFileLists(file.text, id)) return undefined;
   const edit = appendIgnoreEntry(file.text, formatIgnoreLine(id, options));
-  return { title: `Ignore ${id} in ${file.name}`, safe: false, preferred: false, document: file, edits: [edit] };
+  return { title: `Ignore ${id} in ${file.name}`, safe: false, preferred: false, changes: [{ document: file, edits: [edit] }] };
+}
+
+/**
+ * `# vigil:ignore:ID` for a finding in a file whose format has comments and whose analyzer reads
+ * them: appended to an ignore comment just above the finding's line, else on a new line above it.
+ */
+export function inlineIgnoreFix(input: Pick<CodeActionInput, 'document'>, diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): PlannedFix | undefined {
+  if (data?.type !== 'vulnerability' || !INLINE_IGNORE_FILE_TYPES.has(data.fileType) || data.target !== input.document.relPath) return undefined;
+  const { text } = input.document;
+  const starts = lineOffsets(text);
+  const line = diagnostic.range.start.line;
+  if (line >= starts.length) return undefined;
+  const comment = inlineIgnoreComment(data.id);
+  const lineText = (n: number) => text.slice(starts[n], (starts[n + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
+  const above = line > 0 ? lineText(line - 1) : undefined;
+  const title = `Ignore ${data.id} on this line (comment)`;
+  let edit: TextEditAt;
+  if (above !== undefined && /^\s*#.*\b(?:vigil|trivy):ignore:/.test(above)) {
+    if (above.includes(comment)) return undefined;
+    edit = { offset: starts[line - 1] + above.length, length: 0, newText: ` ${comment}` };
+  } else {
+    const indent = /^\s*/.exec(lineText(line))![0];
+    const newline = text.includes('\r\n') ? '\r\n' : '\n';
+    edit = { offset: starts[line], length: 0, newText: `${indent}# ${comment}${newline}` };
+  }
+  return { title, safe: false, preferred: false, changes: [{ document: input.document, edits: [edit] }] };
 }
 
 /** Workspace edit for planned fixes; creates files that do not exist yet. */
 export function toWorkspaceEdit(fixes: readonly PlannedFix[]): WorkspaceEdit {
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
-  for (const fix of fixes) {
-    if (!fix.document.exists) documentChanges.push({ kind: 'create', uri: fix.document.uri, options: { ignoreIfExists: true } });
-    const starts = lineOffsets(fix.document.text);
+  for (const { document, edits } of fixes.flatMap(f => f.changes)) {
+    if (!document.exists) documentChanges.push({ kind: 'create', uri: document.uri, options: { ignoreIfExists: true } });
+    const starts = lineOffsets(document.text);
     documentChanges.push({
-      textDocument: { uri: fix.document.uri, version: fix.document.exists ? fix.document.version : null },
-      edits: fix.edits.map(e => ({
+      textDocument: { uri: document.uri, version: document.exists ? document.version : null },
+      edits: edits.map(e => ({
         range: { start: positionAt(starts, e.offset), end: positionAt(starts, e.offset + e.length) },
         newText: e.newText,
       })),

@@ -3,7 +3,8 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { DependencyGraph } from '../engine/depgraph';
 import { listManifestDependencies } from '../engine/fixes/packageJson';
 import { lowestFixingVersion } from '../engine/fixes/versions';
-import { SEVERITIES, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Severity, type SourceRange } from '../engine/types';
+import type { EngineFix } from '../engine/fixes/edits';
+import { SEVERITIES, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
 
 export const SOURCE = 'vigil';
@@ -49,18 +50,31 @@ export interface DependencyData {
   transitive: { name: string; installedVersion: string; bump?: BumpPlan; ids: string[] }[];
 }
 
+/** `data` of a misconfiguration, secret or license diagnostic: the engine's own fix, if it has one. */
+export interface FindingData {
+  type: 'finding';
+  kind: Finding['kind'];
+  ruleId: string;
+  /** The analyzed file, relative to its workspace folder; the fix's file names are relative to the same root. */
+  target: string;
+  /** Offsets into the texts the engine analyzed. */
+  fix?: EngineFix;
+}
+
 export interface ErrorData {
   type: 'error';
 }
 
-export type VigilDiagnosticData = VulnerabilityData | DependencyData | ErrorData;
+export type VigilDiagnosticData = VulnerabilityData | DependencyData | FindingData | ErrorData;
 
-/** The advisories behind a span of a file, for hovers. */
+/** The advisories and findings behind a span of a file, for hovers. */
 export interface HoverEntry {
   range: Range;
   vulnerabilities: DetectedVulnerability[];
   /** Dependency path per package id, direct dependency first. */
   paths: Record<string, string[]>;
+  /** Misconfigurations, secrets and licenses on the span. */
+  findings?: Finding[];
 }
 
 /** Everything the server publishes for one file. `findings[i]` describes `diagnostics[i]`. */
@@ -131,7 +145,7 @@ function fixText(vuln: DetectedVulnerability): string {
   return vuln.fixedVersions.length > 0 ? `fixed in ${vuln.fixedVersions.join(', ')}` : 'no fix yet';
 }
 
-/** Diagnostics, view entries and hovers for one analyzed file (a lockfile or requirements file). */
+/** Diagnostics, view entries and hovers for one analyzed file: its vulnerabilities, then its other findings. */
 export function resultView(result: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
   const view = emptyView();
   const graph = new DependencyGraph(result.packages);
@@ -163,6 +177,19 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
     const entry = hoverByRange.get(key) ?? { range, vulnerabilities: [], paths: {} };
     entry.vulnerabilities.push(vuln);
     entry.paths[vuln.pkgId] = path;
+    hoverByRange.set(key, entry);
+  }
+  const findings = [...result.findings ?? []].sort((a, b) =>
+    a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || severityRank(b.severity) - severityRank(a.severity));
+  for (const finding of findings) {
+    const range = toLspRange(finding.location);
+    const message = `${finding.ruleId} ${finding.title}: ${finding.message} [${finding.severity}]`;
+    const data: FindingData = { type: 'finding', kind: finding.kind, ruleId: finding.ruleId, target: result.target, ...(finding.fix ? { fix: finding.fix } : {}) };
+    view.diagnostics.push(withUrl({ range, severity: severityMap[finding.severity], source: SOURCE, code: finding.ruleId, message, data }, finding.primaryUrl));
+    view.findings.push({ type: finding.kind, id: finding.ruleId, severity: finding.severity, message, line: range.start.line, character: range.start.character });
+    const key = JSON.stringify(range);
+    const entry = hoverByRange.get(key) ?? { range, vulnerabilities: [], paths: {} };
+    (entry.findings ??= []).push(finding);
     hoverByRange.set(key, entry);
   }
   view.hovers = [...hoverByRange.values()];

@@ -1,6 +1,6 @@
 // Hover text for the advisories under the cursor. Pure: takes the entries the views computed.
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import type { DetectedVulnerability } from '../engine/types';
+import type { DetectedVulnerability, Finding } from '../engine/types';
 import { severityRank, type HoverEntry } from './diagnostics';
 
 export function contains(range: Range, position: Position): boolean {
@@ -16,7 +16,9 @@ export function hoverAt(entries: readonly HoverEntry[], position: Position): Hov
   const vulnerabilities = matching.flatMap(e => e.vulnerabilities)
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
   const paths = Object.assign({}, ...matching.map(e => e.paths)) as Record<string, string[]>;
-  const sections = vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId]));
+  const findings = matching.flatMap(e => e.findings ?? [])
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
+  const sections = [...vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId])), ...findings.map(findingMarkdown)];
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: matching[0].range };
 }
 
@@ -43,6 +45,21 @@ export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[]): 
     lines.push('- References:');
     for (const url of references) lines.push(`  - <${url}>`);
     if (vuln.references.length > references.length) lines.push(`  - … ${vuln.references.length - references.length} more`);
+  }
+  return lines.join('\n');
+}
+
+const KIND_LABELS: Record<Finding['kind'], string> = { misconfiguration: 'Misconfiguration', secret: 'Secret', license: 'License' };
+
+/** A misconfiguration, secret or license: title, severity, what is wrong, references. */
+export function findingMarkdown(finding: Finding): string {
+  const heading = finding.primaryUrl ? `[${finding.ruleId}](${finding.primaryUrl})` : finding.ruleId;
+  const lines = [`**${heading}** · ${finding.severity} · ${escapeMarkdown(finding.title)}`, '', `${KIND_LABELS[finding.kind]}: ${escapeMarkdown(finding.message)}`];
+  if (finding.fix) lines.push('', `Fix available: ${escapeMarkdown(finding.fix.title)}`);
+  const references = (finding.references ?? []).filter(url => url !== finding.primaryUrl).slice(0, 5);
+  if (references.length > 0) {
+    lines.push('', '- References:');
+    for (const url of references) lines.push(`  - <${url}>`);
   }
   return lines.join('\n');
 }

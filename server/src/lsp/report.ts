@@ -1,4 +1,5 @@
-// The whole-scan summary the report view shows: counts by severity, then findings, then packages.
+// The whole-scan summary the report view shows: counts by severity, then findings (vulnerabilities,
+// misconfigurations, secrets, licenses), then packages.
 import { SEVERITIES, type FileError, type FileResult, type Severity } from '../engine/types';
 import { severityRank } from './diagnostics';
 import type { ReportModel } from './protocol';
@@ -15,6 +16,13 @@ export function buildReport(targets: string[], files: { file: string; result?: F
         severity: vuln.severity, id: vuln.vulnerabilityId, type: 'vulnerability', title: vuln.title, file,
         line: vuln.location?.startLine ?? 1, pkgName: vuln.pkgName, installedVersion: vuln.installedVersion,
         fixedVersion: vuln.fixedVersions.join(', ') || undefined, url: vuln.primaryUrl || undefined,
+      });
+    }
+    for (const finding of result.findings ?? []) {
+      bySeverity[finding.severity]++;
+      report.findings.push({
+        severity: finding.severity, id: finding.ruleId, type: finding.kind, title: finding.title, file,
+        line: finding.location.startLine, url: finding.primaryUrl || undefined,
       });
     }
     for (const pkg of result.packages) {
