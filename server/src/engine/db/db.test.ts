@@ -225,6 +225,26 @@ describe('db: import and lookup', () => {
     }
   });
 
+  it('refuses a zip bomb entry that inflates past its declared size, and imports the rest', async () => {
+    const work = tempCache();
+    try {
+      const files = unzipSync(fs.readFileSync(zips[0]));
+      const zip = Buffer.from(zipSync({ ...files, 'bomb.json': new Uint8Array(64 * 1024 * 1024).fill(0x20) }, { level: 9 }));
+      // The central directory names the entry last; claim 1,000 bytes where 64 MiB will come out.
+      const central = zip.lastIndexOf(Buffer.from('bomb.json')) - 46;
+      zip.writeUInt32LE(1000, central + 24);
+      const bombZip = path.join(work, 'all.zip');
+      fs.writeFileSync(bombZip, zip);
+      const report = await importAdvisories(cacheDir, [bombZip]);
+      assert.deepStrictEqual(report.problems.map((p) => path.basename(p.file)), ['all.zip!bomb.json']);
+      // Stopped while inflating, at the declared size: not inflated whole and then found wrong.
+      assert.match(report.problems[0].message, /larger than 1000 bytes/);
+      assert.strictEqual(report.read, Object.keys(files).length);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('reports status: age, sources and counts', async () => {
     await importAdvisories(cacheDir, [zips[0]]);
     const status = dbStatus(cacheDir);

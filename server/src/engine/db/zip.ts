@@ -13,6 +13,8 @@ export interface ZipEntry {
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
+/** An OSV record is a few KiB; the biggest real ones stay well under 1 MiB. */
+const MAX_ENTRY_SIZE = 16 * 1024 * 1024;
 
 let crcTable: Uint32Array | undefined;
 function crc32(data: Uint8Array): number {
@@ -61,6 +63,7 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     entries.push({
       name,
       read() {
+        if (size > MAX_ENTRY_SIZE) throw new Error(`entry of ${size} bytes is larger than any advisory could be`);
         if (localOffset + 30 > zip.length || zip.readUInt32LE(localOffset) !== LOCAL_SIGNATURE) {
           throw new Error('bad local header');
         }
@@ -69,7 +72,8 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
         if (raw.length !== compressedSize) throw new Error('entry runs past the end of the archive');
         let data: Uint8Array;
         if (method === 0) data = raw;
-        else if (method === 8) data = inflateRawSync(raw);
+        // The declared size bounds the inflation, so a hostile archive cannot expand past it.
+        else if (method === 8) data = inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) });
         else throw new Error(`unsupported compression method ${method}`);
         if (data.length !== size || crc32(data) !== crc) throw new Error('CRC mismatch');
         return data;
