@@ -245,6 +245,24 @@ describe('db: import and lookup', () => {
     }
   });
 
+  it('refuses a YAML alias bomb as one bad file', async () => {
+    const work = tempCache();
+    try {
+      const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+      for (let i = 1; i < 10; i++) {
+        const prev = String.fromCharCode(96 + i);
+        levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      }
+      fs.writeFileSync(path.join(work, 'bomb.yaml'), `id: BOMB-1\nmodified: "2024-01-01T00:00:00Z"\n${levels.join('\n')}\n`);
+      fs.copyFileSync(path.join(customFeed, 'ACME-2024-0001.json'), path.join(work, 'ACME-2024-0001.json'));
+      const report = await importAdvisories(cacheDir, [work]);
+      assert.deepStrictEqual(report.problems.map((p) => path.basename(p.file)), ['bomb.yaml']);
+      assert.strictEqual(report.read, 1);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('reports status: age, sources and counts', async () => {
     await importAdvisories(cacheDir, [zips[0]]);
     const status = dbStatus(cacheDir);
