@@ -79,6 +79,7 @@ describe('e2e level 3: Neovim 0.7 drives the language server over stdio', functi
     }, 150_000);
     assert.equal(code, 0, `nvim exited with ${code}:\n${stderr}`);
     report = JSON.parse(fs.readFileSync(outFile, 'utf8'));
+    fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
     console.log(`      neovim: ${openFiles.length} files opened, ${report.publishes.length} publishes, ` +
       `settled after ${report.elapsed_ms} ms (whole run ${Date.now() - started} ms)`);
 

@@ -140,6 +140,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     const binary = findCodeServer();
     if (!binary) unavailable(this, 'code-server is not installed (run test/e2e/install-code-server.sh, or set VIGIL_CODE_SERVER)');
     if (!fs.existsSync(CHROMIUM)) unavailable(this, `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+    for (const stale of fs.readdirSync(ensureOutDir()).filter(f => f.startsWith('failed-'))) fs.rmSync(path.join(ensureOutDir(), stale));
     let started = Date.now();
     vsix = ensurePackaged(this);
     timings.push(`package ${Date.now() - started} ms`);
@@ -305,6 +306,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     const result = fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : '(no result.json: the suite did not run)';
     await testPage.close();
     fs.rmSync(path.dirname(suiteWorkspace), { recursive: true, force: true });
+    fs.rmSync(suiteDir, { recursive: true, force: true });
     assert.equal(code, 0, `the in-editor suite exited with ${code}:\n${result}`);
   });
 });
