@@ -78,7 +78,7 @@ function input(document: DocumentSnapshot & { relPath: string }, diagnostics: Di
 function apply(action: CodeAction, files: Map<string, string>): void {
   for (const change of action.edit?.documentChanges ?? []) {
     if ('kind' in change) {
-      if (!files.has(change.uri)) files.set(change.uri, '');
+      if (change.kind === 'create' && !files.has(change.uri)) files.set(change.uri, '');
       continue;
     }
     const edit = change as TextDocumentEdit;

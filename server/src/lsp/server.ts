@@ -14,6 +14,7 @@ import {
   claimsFile, DbMissingError, defaultCacheDir, importAdvisories, openDb,
   scanFile, scanPath, updateDb, VERSION, type FileError, type FileResult, type IgnorePolicy, type ScanOptions, type VulnDb,
 } from '../engine';
+import { dbDir, readPointer } from '../engine/db/store';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { createIgnorePolicy, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
@@ -27,6 +28,8 @@ import { buildReport } from './report';
 import { normalizeSettings, severitiesFrom, type VigilSettings } from './settings';
 
 const DEFAULT_CHANGE_DEBOUNCE_MS = 150;
+/** How often the DB pointer's stat is polled for updates made by another process (the CLI). */
+const DB_POLL_MS = 1000;
 const IGNORE_FILES = ['.trivyignore', '.vigilignore', '.trivyignore.yaml', '.vigilignore.yaml'];
 const LOCKFILES_WITH_MANIFEST = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
 
@@ -62,6 +65,7 @@ export function startServer(connection: Connection): void {
   const publishedUris = new Map<string, string>();
   const settingsCache = new Map<string, Promise<VigilSettings>>();
   const dbs = new Map<string, DbState>();
+  const watchedPointers = new Map<string, string>();
   const timers = new Map<string, NodeJS.Timeout>();
   let capabilities: ClientCapabilities = {};
   let options: InitializationOptions = {};
@@ -134,9 +138,50 @@ export function startServer(connection: Connection): void {
     if (!state || retry) {
       state = openDbState(cacheDir, state);
       dbs.set(cacheDir, state);
+      watchDbPointer(cacheDir);
       sendStatus();
     }
     return state.db;
+  }
+
+  /**
+   * Another process (`vigil db update` / `db import`) swaps in a new generation by renaming a new
+   * pointer over `<cacheDir>/db/current`. A cheap stat poll notices (fs.watch loses a file that is
+   * renamed over, and the folder may not exist yet); the DB is reopened and the known files rescanned.
+   */
+  function watchDbPointer(cacheDir: string): void {
+    if (watchedPointers.has(cacheDir)) return;
+    const pointer = path.join(dbDir(cacheDir), 'current');
+    watchedPointers.set(cacheDir, pointer);
+    fs.watchFile(pointer, { interval: DB_POLL_MS, persistent: false }, (now, before) => {
+      if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
+      void onDbPointerChanged(cacheDir).catch(error => log(`reloading the DB of ${cacheDir} failed: ${(error as Error).stack ?? error}`));
+    });
+  }
+
+  async function onDbPointerChanged(cacheDir: string): Promise<void> {
+    const state = dbs.get(cacheDir);
+    // Our own update or import reopens the DB itself when it is done.
+    if (shuttingDown || state?.status.state === 'updating') return;
+    let generation: string | undefined;
+    try {
+      generation = readPointer(cacheDir)?.generation;
+    } catch {
+      return; // Half-visible pointer: the next poll sees the whole one.
+    }
+    if (generation !== undefined && generation === state?.db?.generation) return;
+    log(`the DB in ${cacheDir} changed on disk${generation ? ` (now ${generation})` : ''}; reloading`);
+    reopenDb(cacheDir);
+    await rescanUsing(cacheDir);
+  }
+
+  /** Re-analyzes the known files of every folder whose settings use this cache dir. */
+  async function rescanUsing(cacheDir: string): Promise<void> {
+    const known = new Map<string, Folder>();
+    for (const folder of [...folders, ...[...states.values()].map(s => s.folder)]) if (!known.has(folder.uri)) known.set(folder.uri, folder);
+    for (const folder of known.values()) {
+      if (cacheDirOf(await settingsFor(folder), folder) === cacheDir) await rescanKnown(folder);
+    }
   }
 
   function openDbState(cacheDir: string, previous?: DbState): DbState {
@@ -611,6 +656,7 @@ export function startServer(connection: Connection): void {
     for (const folder of folders) folder.scan?.abort();
     for (const timer of timers.values()) clearTimeout(timer);
     for (const state of dbs.values()) state.db?.close();
+    for (const pointer of watchedPointers.values()) fs.unwatchFile(pointer);
   });
 
   documents.listen(connection);
