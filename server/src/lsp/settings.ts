@@ -25,7 +25,8 @@ export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
   HIGH: DiagnosticSeverity.Error,
   MEDIUM: DiagnosticSeverity.Warning,
   LOW: DiagnosticSeverity.Information,
-  UNKNOWN: DiagnosticSeverity.Hint,
+  // Unscored is not harmless (many PYSEC advisories carry no severity): keep it in the Problems panel.
+  UNKNOWN: DiagnosticSeverity.Information,
 };
 
 export const DEFAULT_SETTINGS: VigilSettings = {
