@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { npmLockAnalyzer } from '../server/src/engine/analyzers/npm-lock';
 import { walk } from '../server/src/engine/walker';
+import { CORPUS_DIR } from '../test/helpers/corpus';
 
-const CORPUS = path.resolve(__dirname, '../../shared/corpus/vuln');
+const CORPUS = path.join(CORPUS_DIR, 'vuln');
 const PACKAGE_COUNT = 1500;
 const LARGE_NPM = path.resolve(__dirname, 'fixtures/large-npm/package-lock.json');
 

@@ -8,8 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { unzipSync } from 'fflate';
 import { importAdvisories } from '../server/src/engine/db';
+import { CORPUS_DIR } from '../test/helpers/corpus';
 
-const corpus = path.resolve(__dirname, '../../shared/corpus/vuln/advisories');
+const corpus = path.join(CORPUS_DIR, 'vuln/advisories');
 const RUNS = 3;
 
 function corpusZips(): string[] {

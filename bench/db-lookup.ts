@@ -10,8 +10,9 @@ import * as path from 'path';
 import { unzipSync } from 'fflate';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import type { Ecosystem } from '../server/src/engine/types';
+import { CORPUS_DIR } from '../test/helpers/corpus';
 
-const corpus = path.resolve(__dirname, '../../shared/corpus/vuln/advisories');
+const corpus = path.join(CORPUS_DIR, 'vuln/advisories');
 const KNOWN = new Set(['npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist', 'Alpine']);
 
 function corpusZips(): string[] {

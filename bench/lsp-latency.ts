@@ -26,9 +26,10 @@ import path from 'node:path';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import { scanFile } from '../server/src/engine/scan';
 import { LspTestClient } from '../test/lsp/client';
+import { CORPUS_DIR } from '../test/helpers/corpus';
 
 const ROOT = path.resolve(__dirname, '..');
-const CORPUS_NPM = path.resolve(ROOT, '../shared/corpus/vuln/advisories/osv/npm/all.zip');
+const CORPUS_NPM = path.join(CORPUS_DIR, 'vuln/advisories/osv/npm/all.zip');
 const PACKAGES = 3000;
 const DIRECT = 300;
 const ROUNDS = Number(process.argv[2] ?? 60);

@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import { scanFile } from '../server/src/engine/scan';
+import { CORPUS_DIR } from '../test/helpers/corpus';
 
 const LOCKFILE = path.join(__dirname, 'fixtures/large-npm/package-lock.json');
-const CORPUS_OSV = path.resolve(__dirname, '../../shared/corpus/vuln/advisories/osv');
+const CORPUS_OSV = path.join(CORPUS_DIR, 'vuln/advisories/osv');
 const ROUNDS = 30;
 
 function median(values: number[]): number {

@@ -8,8 +8,9 @@ import type { Analyzer, Package } from '../types';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { decodeText } from './text';
+import { CORPUS_DIR } from '../../../../test/helpers/corpus';
 
-const CORPUS = path.resolve(__dirname, '../../../..', '../shared/corpus/vuln');
+const CORPUS = path.join(CORPUS_DIR, 'vuln');
 const TRIVY = path.join(CORPUS, 'trivy/parser-testdata');
 const OSV_SCANNER = path.join(CORPUS, 'osv-scanner/v1.9.2/pkg/lockfile/fixtures');
 

@@ -7,9 +7,10 @@ import { unzipSync, zipSync } from 'fflate';
 import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb, SCHEMA_VERSION } from '.';
 import { acquireLock, dbDir, readPointer } from './store';
 import type { Ecosystem } from '../types';
+import { CORPUS_DIR } from '../../../../test/helpers/corpus';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
-const corpus = path.resolve(__dirname, '../../../../../shared/corpus/vuln/advisories');
+const corpus = path.join(CORPUS_DIR, 'vuln/advisories');
 const zips = ['npm', 'Go', 'crates.io', 'RubyGems'].map((eco) => path.join(fixtures, 'osv', eco, 'all.zip'));
 const folders = [path.join(fixtures, 'folders', 'maven-json'), path.join(fixtures, 'folders', 'pypi-yaml')];
 const customFeed = path.join(fixtures, 'custom-feed');

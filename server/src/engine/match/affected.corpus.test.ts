@@ -9,8 +9,9 @@ import { baseEcosystem } from '../ecosystems';
 import type { OsvRecord } from '../osv';
 import { isValidVersion } from '../versions';
 import { matchAdvisory } from './affected';
+import { CORPUS_DIR } from '../../../../test/helpers/corpus';
 
-const OSV_DIR = path.resolve(__dirname, '../../../..', '../shared/corpus/vuln/advisories/osv');
+const OSV_DIR = path.join(CORPUS_DIR, 'vuln/advisories/osv');
 
 /**
  * Listed versions the ranges do not cover, each for a reason in the data, not in the matcher:

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareVersions, isValidVersion } from './index';
+import { CORPUS_DIR, REPO_ROOT } from '../../../../test/helpers/corpus';
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/versions');
+const VERSIONS_CORPUS = path.join(CORPUS_DIR, 'versions');
 const FIXTURE_DIR = path.join(REPO_ROOT, 'test/fixtures/versions');
 
 const ECOSYSTEM_OF_FILE: Record<string, string> = {
@@ -25,7 +25,7 @@ const ECOSYSTEM_OF_FILE: Record<string, string> = {
 const EXPECTED: Record<string, number> = { '<': -1, '=': 0, '>': 1 };
 
 function fixtureDir(): string {
-  return fs.existsSync(CORPUS_DIR) ? CORPUS_DIR : FIXTURE_DIR;
+  return fs.existsSync(VERSIONS_CORPUS) ? VERSIONS_CORPUS : FIXTURE_DIR;
 }
 
 interface Comparison {
