@@ -169,10 +169,6 @@ export interface ImportReport extends MergeCounts {
   generation: string;
   /** Records read from the given paths. */
   read: number;
-  /** Records added or replaced (added + updated). */
-  imported: number;
-  /** Records in the new generation. */
-  total: number;
   /** Files or zip entries that were skipped, with the reason. */
   problems: ImportProblem[];
   metadata: DbMetadata;
@@ -230,7 +226,7 @@ export async function importAdvisories(
     }
     const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
     const { added, updated } = builder.counts;
-    return { generation, read, imported: added + updated, total: metadata.totalRecords, problems, metadata, ...builder.counts };
+    return { generation, read, problems, metadata, ...builder.counts };
   } finally {
     release();
   }
