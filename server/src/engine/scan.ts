@@ -8,7 +8,7 @@ import type { IgnorePolicy } from './ignore';
 import type {
   AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
 } from './types';
-import { walk } from './walker';
+import { DEFAULT_MAX_FILE_SIZE, walk } from './walker';
 
 export interface ScanOptions {
   /** Default: ['vuln']. */
@@ -77,6 +77,12 @@ function errorMessage(error: unknown): string {
 export function scanFile(
   path: string, content: string, options: ScanOptions,
 ): { result?: FileResult; error?: FileError } | undefined {
+  if (!claimsFile(path, options)) return undefined;
+  // The walker skips big files before reading them; an editor buffer gets the same limit here.
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (content.length > limit) {
+    return { error: { file: path, message: `larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed` } };
+  }
   try {
     const result = analyzeFile(path, content, options);
     if (!result) return undefined;

@@ -1,0 +1,79 @@
+// The scan pipeline over the demo workspace and the demo DB's real OSV records.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importAdvisories, openDb, type VulnDb } from './db';
+import { createIgnorePolicy, parseIgnoreFile } from './ignore';
+import { analyzePath, claimsFile, ecosystemsOf, scanFile, scanPath } from './scan';
+import { REPO_ROOT } from '../../../test/helpers/corpus';
+
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
+const LOCKFILE = fs.readFileSync(path.join(EXAMPLES, 'node-app/package-lock.json'), 'utf8');
+
+describe('scan pipeline', function () {
+  this.timeout(30_000);
+  let cacheDir: string;
+  let db: VulnDb;
+
+  before(async () => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-scan-'));
+    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    db = openDb(cacheDir);
+  });
+  after(() => {
+    db.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('claims lockfiles by path, for enabled scanners only', () => {
+    assert.ok(claimsFile('a/b/package-lock.json'));
+    assert.ok(claimsFile('requirements.txt'));
+    assert.ok(!claimsFile('package.json'));
+    assert.ok(!claimsFile('requirements.txt', { scanners: ['secret'] }));
+  });
+
+  it('analyzes a folder without a DB, and names the ecosystems it found', async () => {
+    const scan = await analyzePath(EXAMPLES);
+    assert.deepEqual(scan.results.map(r => r.target), ['node-app/package-lock.json', 'python-app/requirements.txt']);
+    assert.ok(scan.results.every(r => r.vulnerabilities.length === 0));
+    assert.deepEqual(ecosystemsOf(scan), ['PyPI', 'npm']);
+    assert.deepEqual(scan.errors, []);
+  });
+
+  it('leaves dev dependencies out unless asked, as Trivy does', () => {
+    const prod = scanFile('package-lock.json', LOCKFILE, { db })!.result!;
+    const all = scanFile('package-lock.json', LOCKFILE, { db, includeDevDeps: true })!.result!;
+    assert.ok(!prod.packages.some(p => p.name === 'mocha'));
+    assert.ok(all.packages.some(p => p.name === 'mocha' && p.dev));
+    assert.ok(all.vulnerabilities.length >= prod.vulnerabilities.length);
+  });
+
+  it('matches one finding per package and vulnerability, CVE first, located on the lockfile entry', () => {
+    const { result } = scanFile('package-lock.json', LOCKFILE, { db })!;
+    const keys = result!.vulnerabilities.map(v => `${v.pkgId} ${v.vulnerabilityId}`);
+    assert.equal(new Set(keys).size, keys.length);
+    const qs = result!.vulnerabilities.find(v => v.pkgName === 'qs')!;
+    assert.equal(qs.vulnerabilityId, 'CVE-2022-24999');
+    assert.deepEqual(qs.fixedVersions, ['6.5.3']);
+    assert.equal(qs.direct, false);
+    const line = LOCKFILE.split('\n')[qs.location!.startLine - 1];
+    assert.match(line, /"node_modules\/qs"/);
+  });
+
+  it('filters by severity, fix status and ignore policy', async () => {
+    const scan = await scanPath(EXAMPLES, { db, severities: ['CRITICAL'] });
+    const all = scan.results.flatMap(r => r.vulnerabilities);
+    assert.ok(all.length > 0 && all.every(v => v.severity === 'CRITICAL'));
+    const ignore = createIgnorePolicy(parseIgnoreFile('GHSA-hrpp-h998-j3pp\n', '.trivyignore').entries);
+    const ignored = scanFile('package-lock.json', LOCKFILE, { db, ignore })!.result!;
+    assert.ok(!ignored.vulnerabilities.some(v => v.vulnerabilityId === 'CVE-2022-24999'));
+  });
+
+  it('turns a broken or oversized buffer into an error for that file, never a throw', () => {
+    assert.match(scanFile('package-lock.json', '{"packages": {', { db })!.error!.message, /not valid JSON/);
+    const big = scanFile('package-lock.json', LOCKFILE, { db, maxFileSize: 1024 })!;
+    assert.match(big.error!.message, /limit for one file/);
+    assert.equal(scanFile('README.md', '# hi', { db }), undefined);
+  });
+});
