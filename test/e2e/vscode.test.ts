@@ -84,15 +84,6 @@ async function openWorkbench(context: BrowserContext, url: string): Promise<Page
   return page;
 }
 
-async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${label}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
 /** Rows of the Problems panel (file headers and markers) after filtering it by `text`. */
 async function problemRows(page: Page, text: string): Promise<string[]> {
   const filter = page.locator('.part.panel .viewpane-filter input').first();

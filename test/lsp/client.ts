@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter,
-  type ApplyWorkspaceEditParams, type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentEdit,
+  type ApplyWorkspaceEditParams, type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -142,26 +142,5 @@ export class LspTestClient {
     }
     this.connection.dispose();
     if (this.process.exitCode === null) this.process.kill();
-  }
-}
-
-/** Applies the TextDocumentEdits of a workspace edit to texts keyed by URI (creating files as asked). */
-export function applyWorkspaceEdit(edit: { documentChanges?: unknown[] }, texts: Map<string, string>): void {
-  for (const change of edit.documentChanges ?? []) {
-    const c = change as { kind?: string; uri?: string } & Partial<TextDocumentEdit>;
-    if (c.kind === 'create') {
-      if (!texts.has(c.uri!)) texts.set(c.uri!, '');
-      continue;
-    }
-    const uri = c.textDocument!.uri;
-    let text = texts.get(uri);
-    if (text === undefined) throw new Error(`edit for unknown document ${uri}`);
-    const lines = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') lines.push(i + 1);
-    const offset = (p: { line: number; character: number }) => lines[p.line] + p.character;
-    const edits = [...c.edits!].map(e => e as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string })
-      .sort((a, b) => offset(b.range.start) - offset(a.range.start));
-    for (const e of edits) text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
-    texts.set(uri, text);
   }
 }

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol/node';
 import { importAdvisories } from '../../server/src/engine';
-import { applyWorkspaceEdit, LspTestClient, REPO_ROOT } from './client';
+import { LspTestClient, REPO_ROOT } from './client';
+import { applyWorkspaceEdit } from '../helpers/lsp-edits';
 
 describe('lsp: a DB updated by another process', function () {
   this.timeout(60000);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
 import { importAdvisories } from '../../server/src/engine';
-import { applyWorkspaceEdit, LspTestClient, REPO_ROOT } from './client';
+import { LspTestClient, REPO_ROOT } from './client';
+import { applyWorkspaceEdit } from '../helpers/lsp-edits';
 
 const message = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 

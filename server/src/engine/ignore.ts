@@ -21,6 +21,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { LineIndex } from './text';
 
 export type IgnoreKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
 
@@ -186,9 +187,10 @@ function parseYamlIgnore(content: string, file: string, now: Date) {
   const entries: IgnoreEntry[] = [];
   const warnings: IgnoreWarning[] = [];
   const doc = YAML.parseDocument(content);
-  const lineCounter = lineStarts(content);
+  const lines = new LineIndex(content);
+  const lineAt = (offset: number) => lines.position(offset).line + 1;
   for (const error of doc.errors) {
-    warnings.push({ file, line: lineAt(lineCounter, error.pos[0]), message: `YAML error: ${error.message.split('\n')[0]}` });
+    warnings.push({ file, line: lineAt(error.pos[0]), message: `YAML error: ${error.message.split('\n')[0]}` });
   }
   if (doc.errors.length > 0) return { entries, warnings };
   const root = doc.contents;
@@ -199,7 +201,7 @@ function parseYamlIgnore(content: string, file: string, now: Date) {
   }
   for (const pair of root.items) {
     const section = String(YAML.isScalar(pair.key) ? pair.key.value : pair.key);
-    const keyLine = lineAt(lineCounter, (pair.key as YAML.Node | null)?.range?.[0] ?? 0);
+    const keyLine = lineAt((pair.key as YAML.Node | null)?.range?.[0] ?? 0);
     const kind = YAML_SECTIONS[section];
     if (!kind) {
       warnings.push({ file, line: keyLine, message: `unknown section "${section}"` });
@@ -212,7 +214,7 @@ function parseYamlIgnore(content: string, file: string, now: Date) {
       continue;
     }
     for (const item of list.items) {
-      const line = lineAt(lineCounter, (item as YAML.Node | null)?.range?.[0] ?? 0);
+      const line = lineAt((item as YAML.Node | null)?.range?.[0] ?? 0);
       const value = YAML.isNode(item) ? item.toJSON() : item;
       const entry = yamlEntry(value, kind, file, line, now, warnings);
       if (entry) entries.push(entry);
@@ -356,19 +358,3 @@ function purlMatches(ignorePurl: string, findingPurl: string): boolean {
   return true;
 }
 
-function lineStarts(content: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < content.length; i++) if (content[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
-}

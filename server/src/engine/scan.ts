@@ -2,7 +2,8 @@
 // Analysis and detection are separate steps so a caller can learn which ecosystems a target
 // uses (to fetch just those advisories) before it opens the DB.
 import { promises as fs } from 'node:fs';
-import { analyzerFor, decodeText } from './analyzers';
+import { analyzerFor } from './analyzers';
+import { decodeText } from './text';
 import { detectPackages, filterFindings, type FindingFilter } from './detect';
 import type { IgnorePolicy } from './ignore';
 import type {

@@ -9,7 +9,8 @@ import { inlineIgnoreComment } from '../engine/inline-ignore';
 import { addOverrideEdits, bumpDependencyEdits, overrideStyleFor } from '../engine/fixes/packageJson';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
-import { lineOffsets, manifestFor, positionAt, SOURCE, type BumpPlan, type DependencyData, type FindingData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
+import { manifestFor, SOURCE, type BumpPlan, type DependencyData, type FindingData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
+import { LineIndex } from '../engine/text';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.vigil`;
 export const IGNORE_WITH_REASON_COMMAND = 'vigil.ignoreWithReason';
@@ -133,7 +134,7 @@ export function fixAllAction(input: CodeActionInput): CodeAction | undefined {
   if (changed.length === 0) return undefined;
   const documentChanges: TextDocumentEdit[] = changed.map(({ document, text }) => ({
     textDocument: { uri: document.uri, version: document.version },
-    edits: [{ range: { start: { line: 0, character: 0 }, end: positionAt(lineOffsets(document.text), document.text.length) }, newText: text }],
+    edits: [{ range: { start: { line: 0, character: 0 }, end: new LineIndex(document.text).position(document.text.length) }, newText: text }],
   }));
   const titles = [...byUri.values()].flatMap(s => s.titles);
   return { title: `Fix all safe Vigil findings (${titles.length})`, kind: FIX_ALL_KIND, edit: { documentChanges } };
@@ -251,21 +252,20 @@ export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string
 export function inlineIgnoreFix(input: Pick<CodeActionInput, 'document'>, diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): PlannedFix | undefined {
   if (data?.type !== 'vulnerability' || !INLINE_IGNORE_FILE_TYPES.has(data.fileType) || data.target !== input.document.relPath) return undefined;
   const { text } = input.document;
-  const starts = lineOffsets(text);
+  const lines = new LineIndex(text);
   const line = diagnostic.range.start.line;
-  if (line >= starts.length) return undefined;
+  if (line >= lines.lineCount) return undefined;
   const comment = inlineIgnoreComment(data.id);
-  const lineText = (n: number) => text.slice(starts[n], (starts[n + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
-  const above = line > 0 ? lineText(line - 1) : undefined;
+  const above = line > 0 ? lines.line(line - 1) : undefined;
   const title = `Ignore ${data.id} on this line (comment)`;
   let edit: TextEditAt;
   if (above !== undefined && /^\s*#.*\b(?:vigil|trivy):ignore:/.test(above)) {
     if (above.includes(comment)) return undefined;
-    edit = { offset: starts[line - 1] + above.length, length: 0, newText: ` ${comment}` };
+    edit = { offset: lines.offset({ line: line - 1, character: above.length }), length: 0, newText: ` ${comment}` };
   } else {
-    const indent = /^\s*/.exec(lineText(line))![0];
+    const indent = /^\s*/.exec(lines.line(line))![0];
     const newline = text.includes('\r\n') ? '\r\n' : '\n';
-    edit = { offset: starts[line], length: 0, newText: `${indent}# ${comment}${newline}` };
+    edit = { offset: lines.offset({ line, character: 0 }), length: 0, newText: `${indent}# ${comment}${newline}` };
   }
   return { title, safe: false, preferred: false, changes: [{ document: input.document, edits: [edit] }] };
 }
@@ -275,11 +275,11 @@ export function toWorkspaceEdit(fixes: readonly PlannedFix[]): WorkspaceEdit {
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
   for (const { document, edits } of fixes.flatMap(f => f.changes)) {
     if (!document.exists) documentChanges.push({ kind: 'create', uri: document.uri, options: { ignoreIfExists: true } });
-    const starts = lineOffsets(document.text);
+    const lines = new LineIndex(document.text);
     documentChanges.push({
       textDocument: { uri: document.uri, version: document.exists ? document.version : null },
       edits: edits.map(e => ({
-        range: { start: positionAt(starts, e.offset), end: positionAt(starts, e.offset + e.length) },
+        range: { start: lines.position(e.offset), end: lines.position(e.offset + e.length) },
         newText: e.newText,
       })),
     });

@@ -6,6 +6,7 @@ import { lowestFixingVersion } from '../engine/fixes/versions';
 import type { EngineFix } from '../engine/fixes/edits';
 import { SEVERITIES, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
+import { LineIndex } from '../engine/text';
 
 export const SOURCE = 'vigil';
 export const PARSE_ERROR_CODE = 'VIGIL-PARSE-ERROR';
@@ -228,7 +229,7 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     }
   }
   const declared = listManifestDependencies(manifestText);
-  const lineStarts = lineOffsets(manifestText);
+  const lines = new LineIndex(manifestText);
   for (const dependency of declared) {
     const vulns = byDirect.get(dependency.name);
     if (!vulns) continue;
@@ -243,7 +244,7 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     if (transitive.length > 0) parts.push(`pulls in ${transitive.map(t => `${t.name}@${t.installedVersion}: ${t.ids.join(', ')}`).join('; ')}`);
     const severity = worst(vulns.map(v => v.severity));
     const lead = [...vulns].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0];
-    const range: Range = { start: positionAt(lineStarts, dependency.offset), end: positionAt(lineStarts, dependency.offset + dependency.length) };
+    const range: Range = { start: lines.position(dependency.offset), end: lines.position(dependency.offset + dependency.length) };
     const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, worst ${severity}]`;
     const data: DependencyData = {
       type: 'dependency', dependency: dependency.name, lockfile: lock.target, fileType: lock.type,
@@ -262,23 +263,6 @@ function groupByPackage(vulns: DetectedVulnerability[]): [string, DetectedVulner
   const groups = new Map<string, DetectedVulnerability[]>();
   for (const vuln of vulns) groups.set(vuln.pkgId, [...(groups.get(vuln.pkgId) ?? []), vuln]);
   return [...groups];
-}
-
-export function lineOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-export function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, character: offset - lineStarts[low] };
 }
 
 /** Concatenates views of one file (e.g. its own findings and a manifest summary). */

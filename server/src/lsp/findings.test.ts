@@ -2,12 +2,12 @@
 // hovers, code actions from the engine's fixes, the ignore actions, the report; and the inline
 // ignore comment for requirements.txt.
 import * as assert from 'node:assert/strict';
-import { DiagnosticSeverity, type CodeAction, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
-import { applyTextEdits } from '../engine/fixes/edits';
+import { DiagnosticSeverity, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
+import { applyWorkspaceEdit } from '../../../test/helpers/lsp-edits';
 import { parseRequirements } from '../engine/analyzers/pip-requirements';
 import type { FileResult, Finding } from '../engine/types';
 import { codeActions, fixAllAction, type CodeActionInput, type DocumentSnapshot } from './codeActions';
-import { lineOffsets, resultView, type FindingData, type VulnerabilityData } from './diagnostics';
+import { resultView, type FindingData, type VulnerabilityData } from './diagnostics';
 import { hoverAt } from './hover';
 import { buildReport } from './report';
 import { DEFAULT_SEVERITY_MAP, normalizeSettings } from './settings';
@@ -74,21 +74,6 @@ function input(document: DocumentSnapshot & { relPath: string }, diagnostics: Di
   };
 }
 
-/** Applies a code action's text edits to in-memory files keyed by URI. */
-function apply(action: CodeAction, files: Map<string, string>): void {
-  for (const change of action.edit?.documentChanges ?? []) {
-    if ('kind' in change) {
-      if (change.kind === 'create' && !files.has(change.uri)) files.set(change.uri, '');
-      continue;
-    }
-    const edit = change as TextDocumentEdit;
-    const text = files.get(edit.textDocument.uri)!;
-    const starts = lineOffsets(text);
-    const offset = (p: { line: number; character: number }) => starts[p.line] + p.character;
-    files.set(edit.textDocument.uri, applyTextEdits(text, edit.edits.map(e => ({ offset: offset(e.range.start), length: offset(e.range.end) - offset(e.range.start), newText: (e as { newText: string }).newText }))));
-  }
-}
-
 describe('lsp: misconfiguration, secret and license findings', () => {
   const docker = resultView(dockerResult, DEFAULT_SEVERITY_MAP);
 
@@ -145,7 +130,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
     const versions = (fix.edit!.documentChanges as TextDocumentEdit[]).map(c => [c.textDocument.uri, c.textDocument.version]);
     assert.deepEqual(versions, [[`${folderUri}/Dockerfile`, 7], [`${folderUri}/compose.yaml`, null]]);
     const files = new Map([[`${folderUri}/Dockerfile`, dockerfile], [`${folderUri}/compose.yaml`, compose]]);
-    apply(fix, files);
+    applyWorkspaceEdit(fix.edit!, files);
     assert.equal(files.get(`${folderUri}/Dockerfile`), dockerfile.replace('USER root', 'USER node'));
     assert.equal(files.get(`${folderUri}/compose.yaml`), compose.replace('user: root', 'user: node'));
   });
@@ -158,7 +143,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
         const ignore = actions.find(a => a.title === `Ignore ${d.code} in .trivyignore`);
         assert.ok(ignore, actions.map(a => a.title).join('\n'));
         const files = new Map<string, string>();
-        apply(ignore, files);
+        applyWorkspaceEdit(ignore.edit!, files);
         assert.equal(files.get(`${folderUri}/.trivyignore`), `${d.code}\n`);
       }
       assert.ok(!actions.some(a => a.title.includes('(comment)')));
@@ -170,7 +155,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
     const action = fixAllAction(input(document, docker.diagnostics, { 'compose.yaml': compose }))!;
     assert.equal(action.title, 'Fix all safe Vigil findings (2)');
     const files = new Map([[`${folderUri}/Dockerfile`, dockerfile], [`${folderUri}/compose.yaml`, compose]]);
-    apply(action, files);
+    applyWorkspaceEdit(action.edit!, files);
     assert.equal(files.get(`${folderUri}/Dockerfile`), 'FROM node:18\nUSER node\nCOPY app.tar.gz /app\nRUN npm ci\n');
     assert.equal(files.get(`${folderUri}/compose.yaml`), compose.replace('root', 'node'));
     // The buffer shrank since the scan: the fix whose offsets fall outside it is not offered.
@@ -205,7 +190,7 @@ describe('lsp: inline ignore comment quick-fix', () => {
     assert.equal(action.title, 'Ignore CVE-2019-1 on this line (comment)');
     const uri = `${folderUri}/requirements.txt`;
     const files = new Map([[uri, requirements]]);
-    apply(action, files);
+    applyWorkspaceEdit(action.edit!, files);
     const text = files.get(uri)!;
     assert.equal(text, 'flask==2.0.0\n    # vigil:ignore:CVE-2019-1\n    Django==2.2.0  # pinned\nrequests==2.19.1\n');
     const django = parseRequirements({ path: 'requirements.txt', content: text }).packages.find(p => p.name === 'Django')!;
@@ -213,14 +198,14 @@ describe('lsp: inline ignore comment quick-fix', () => {
 
     // A second ID joins the same comment; the same ID again is not offered.
     const second = commentAction(text, vulnerability('Django', 2, 'CVE-2019-2'))!;
-    apply(second, files);
+    applyWorkspaceEdit(second.edit!, files);
     assert.equal(files.get(uri)!.split('\n')[1], '    # vigil:ignore:CVE-2019-1 vigil:ignore:CVE-2019-2');
     assert.equal(commentAction(files.get(uri)!, vulnerability('Django', 2, 'CVE-2019-1')), undefined);
   });
 
   it('keeps CRLF line endings', () => {
     const files = new Map([[`${folderUri}/requirements.txt`, 'a==1\r\nb==2\r\n']]);
-    apply(commentAction('a==1\r\nb==2\r\n', vulnerability('b', 1, 'CVE-1'))!, files);
+    applyWorkspaceEdit(commentAction('a==1\r\nb==2\r\n', vulnerability('b', 1, 'CVE-1'))!.edit!, files);
     assert.equal(files.get(`${folderUri}/requirements.txt`), 'a==1\r\n# vigil:ignore:CVE-1\r\nb==2\r\n');
   });
 

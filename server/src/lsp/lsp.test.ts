@@ -2,11 +2,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit } from 'vscode-languageserver';
-import { applyTextEdits } from '../engine/fixes/edits';
+import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver';
+import { applyLspEdits } from '../../../test/helpers/lsp-edits';
 import type { FileResult } from '../engine/types';
 import { codeActions, fixAllAction, FIX_ALL_KIND, type CodeActionInput, type DocumentSnapshot } from './codeActions';
-import { errorView, lineOffsets, manifestFor, manifestView, PARSE_ERROR_CODE, resultView, toLspRange, type DependencyData, type VulnerabilityData } from './diagnostics';
+import { errorView, manifestFor, manifestView, PARSE_ERROR_CODE, resultView, toLspRange, type DependencyData, type VulnerabilityData } from './diagnostics';
 import { hoverAt } from './hover';
 import { DEFAULT_SEVERITY_MAP, normalizeSettings, severitiesFrom } from './settings';
 
@@ -31,9 +31,7 @@ function applyAction(action: CodeAction, files: Map<string, { text: string; vers
     const file = files.get(edit.textDocument.uri);
     assert.ok(file, `edit for unknown ${edit.textDocument.uri}`);
     assert.equal(edit.textDocument.version, file.version, 'edit made for another version');
-    const starts = lineOffsets(file.text);
-    const toOffset = (p: { line: number; character: number }) => starts[p.line] + p.character;
-    file.text = applyTextEdits(file.text, edit.edits.map(e => ({ offset: toOffset(e.range.start), length: toOffset(e.range.end) - toOffset(e.range.start), newText: (e as { newText: string }).newText })));
+    file.text = applyLspEdits(file.text, edit.edits as TextEdit[]);
   }
 }
 

@@ -18,7 +18,7 @@ import { dbDir, readPointer } from '../engine/db/store';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { createIgnorePolicy, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
-import { emptyView, errorView, manifestFor, manifestView, mergeViews, resultView, SOURCE, type FileView } from './diagnostics';
+import { emptyView, errorView, manifestView, mergeViews, resultView, SOURCE, type FileView } from './diagnostics';
 import { hoverAt } from './hover';
 import {
   ApplyIgnoreCommand, FindingsNotification, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,

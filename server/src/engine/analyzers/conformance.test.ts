@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Analyzer, Package } from '../types';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
-import { decodeText } from './text';
+import { decodeText } from '../text';
 import { CORPUS_DIR } from '../../../../test/helpers/corpus';
 
 const CORPUS = path.join(CORPUS_DIR, 'vuln');

@@ -10,4 +10,3 @@ export function analyzerFor(path: string): Analyzer | undefined {
   return ANALYZERS.find((analyzer) => analyzer.claims(path));
 }
 
-export { decodeText } from './text';

@@ -13,7 +13,7 @@
 import { buildPurl } from '../purl';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types';
 import { locateMembers, parseJson, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
-import { LineIndex } from './text';
+import { LineIndex } from '../text';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 
@@ -35,7 +35,7 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
   const root = parseJson(input.content);
   if (!isObject(root)) throw new Error('a package-lock.json must hold a JSON object');
 
-  const collector = new PackageCollector(new LineIndex(input.path, input.content));
+  const collector = new PackageCollector(new LineIndex(input.content, input.path));
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
     const spans = locateMembers(input.content, ['packages']);
     readPackagesSection(root.packages, spans, collector);

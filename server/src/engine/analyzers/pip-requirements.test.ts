@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Package } from '../types';
-import { decodeText } from './text';
+import { decodeText } from '../text';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'pip-requirements');

@@ -17,7 +17,7 @@ import { valid as validPep440 } from '@renovatebot/pep440';
 import { parseInlineIgnores } from '../inline-ignore';
 import { buildPurl } from '../purl';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package } from '../types';
-import { LineIndex } from './text';
+import { LineIndex } from '../text';
 
 export const pipRequirementsAnalyzer: Analyzer = {
   id: 'pip-requirements',
@@ -39,7 +39,7 @@ const PINNED = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\]
 
 export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
   const content = repairEncoding(input.content);
-  const lines = new LineIndex(input.path, content);
+  const lines = new LineIndex(content, input.path);
   const byId = new Map<string, Package>();
 
   let lineAbove: LogicalLine | undefined;

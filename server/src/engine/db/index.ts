@@ -225,7 +225,6 @@ export async function importAdvisories(
       builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
     }
     const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
-    const { added, updated } = builder.counts;
     return { generation, read, problems, metadata, ...builder.counts };
   } finally {
     release();

@@ -131,7 +131,7 @@ class EcosystemUpdater {
   private readonly sourceName: string;
 
   constructor(
-    private readonly ecosystem: string,
+    ecosystem: string,
     mirror: string,
     private readonly builder: GenerationBuilder,
     private readonly problems: ImportProblem[],

@@ -1,0 +1,71 @@
+// Text helpers: decoding file bytes, and turning offsets into lines and columns and back.
+import type { SourceRange } from './types';
+
+/**
+ * Decodes file bytes into a string. A UTF-16 (LE or BE) or UTF-8 byte order mark picks the
+ * encoding and is dropped; without one the bytes are read as UTF-8. Windows tools write
+ * requirements.txt as UTF-16LE with a BOM, which Trivy also accepts. Throws on binary content.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  // A NUL byte in the first 8 KiB means a binary file, whatever its name says.
+  if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary content, not a text file');
+  // TextDecoder drops a UTF-8 BOM by itself.
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+/**
+ * Maps offsets in a text to lines and columns and back. Columns count UTF-16 units, as
+ * JavaScript strings and the LSP do. One index serves the analyzers (1-based SourceRanges), the
+ * ignore-file reader and the language server (0-based positions).
+ */
+export class LineIndex {
+  /** The offset at which each line starts. */
+  private readonly lineStarts: number[] = [0];
+
+  constructor(
+    private readonly text: string,
+    /** The file SourceRanges name, relative to the scan root. */
+    private readonly file = '',
+  ) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  /** The 0-based line and character of an offset. */
+  position(offset: number): { line: number; character: number } {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: offset - this.lineStarts[low] };
+  }
+
+  /** The offset of a 0-based position; a line past the end maps to the end of the text. */
+  offset(position: { line: number; character: number }): number {
+    const start = this.lineStarts[position.line];
+    return start === undefined ? this.text.length : start + position.character;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The text of a 0-based line, without its line break (`\n` or `\r\n`). */
+  line(line: number): string {
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
+    return this.text.slice(this.lineStarts[line], end).replace(/\r$/, '');
+  }
+
+  /** The 1-based range from `start` (inclusive) to `end` (exclusive). */
+  range(start: number, end: number): SourceRange {
+    const from = this.position(start);
+    const to = this.position(end);
+    return {
+      file: this.file, startLine: from.line + 1, startColumn: from.character + 1, endLine: to.line + 1, endColumn: to.character + 1,
+    };
+  }
+}
