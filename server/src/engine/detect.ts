@@ -1,7 +1,7 @@
 // The vulnerability detector: matches analyzed packages against the advisory DB.
 import type { IgnorableFinding } from './ignore';
-import type {
-  AdvisoryLookup, DetectedVulnerability, Finding, Package, Severity, StoredAdvisory,
+import {
+  severityRank, type AdvisoryLookup, type DetectedVulnerability, type Finding, type Package, type Severity, type StoredAdvisory,
 } from './types';
 import { isInlineIgnored } from './inline-ignore';
 import { matchAdvisory } from './match/affected';
@@ -103,14 +103,17 @@ export function filterFindings(findings: Finding[], file: string, filter: Findin
     && !filter.isIgnored?.({ id: f.ruleId, path: file, kind: f.kind }));
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
+/** Byte order, as Go (and so Trivy) compares strings. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-/** Trivy's report order: by package, then severity (worst first), then ID. */
-export function sortFindings(findings: DetectedVulnerability[]): DetectedVulnerability[] {
-  return findings.sort((a, b) =>
-    a.pkgName.localeCompare(b.pkgName) || a.installedVersion.localeCompare(b.installedVersion)
-    || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]
-    || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
+/** Trivy's report order: by package name, installed version, worst severity first, then ID. */
+export function sortFindings<T extends DetectedVulnerability>(findings: readonly T[]): T[] {
+  return [...findings].sort((a, b) =>
+    byteOrder(a.pkgName, b.pkgName) || byteOrder(a.installedVersion, b.installedVersion)
+    || severityRank(b.severity) - severityRank(a.severity)
+    || byteOrder(a.vulnerabilityId, b.vulnerabilityId));
 }
 
 export function detectPackages(

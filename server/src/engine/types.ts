@@ -9,6 +9,11 @@ export type Ecosystem =
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
+/** Higher is worse: UNKNOWN is 0, CRITICAL 4. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
 export type Scanner = 'vuln' | 'misconfig' | 'secret' | 'license';
 
 /** A span of a file. `endColumn` is exclusive. */

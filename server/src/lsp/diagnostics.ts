@@ -4,7 +4,7 @@ import { DependencyGraph } from '../engine/depgraph';
 import { listManifestDependencies } from '../engine/fixes/packageJson';
 import { lowestFixingVersion } from '../engine/fixes/versions';
 import type { EngineFix } from '../engine/fixes/edits';
-import { SEVERITIES, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
+import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
 import { LineIndex } from '../engine/text';
 
@@ -98,10 +98,6 @@ export function toLspRange(location: SourceRange): Range {
 }
 
 const FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
 
 function worst(severities: Severity[]): Severity {
   return severities.reduce<Severity>((a, b) => (severityRank(b) > severityRank(a) ? b : a), 'UNKNOWN');

@@ -1,7 +1,7 @@
 // Hover text for the advisories under the cursor. Pure: takes the entries the views computed.
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import type { DetectedVulnerability, Finding } from '../engine/types';
-import { severityRank, type HoverEntry } from './diagnostics';
+import { severityRank, type DetectedVulnerability, type Finding } from '../engine/types';
+import type { HoverEntry } from './diagnostics';
 
 export function contains(range: Range, position: Position): boolean {
   const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);

@@ -1,7 +1,6 @@
 // The whole-scan summary the report view shows: counts by severity, then findings (vulnerabilities,
 // misconfigurations, secrets, licenses), then packages.
-import { SEVERITIES, type FileError, type FileResult, type Severity } from '../engine/types';
-import { severityRank } from './diagnostics';
+import { SEVERITIES, severityRank, type FileError, type FileResult, type Severity } from '../engine/types';
 import type { ReportModel } from './protocol';
 
 export function buildReport(targets: string[], files: { file: string; result?: FileResult; error?: FileError }[], title = 'Vigil workspace scan'): ReportModel {

@@ -6,7 +6,8 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { CvssScore, DetectedVulnerability, FileResult, ScanResult, Severity } from '../engine/types';
-import { dataSource, sortVulnerabilities } from './trivy-json';
+import { sortFindings } from '../engine/detect';
+import { dataSource } from './trivy-json';
 
 export interface SarifOptions {
   /** The scanned path as the user gave it; relative paths resolve against the current directory. */
@@ -40,7 +41,7 @@ export function toSarif(scan: ScanResult, options: SarifOptions): Json {
   const results: Json[] = [];
 
   for (const fileResult of [...scan.results].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))) {
-    for (const vuln of sortVulnerabilities(fileResult.vulnerabilities)) {
+    for (const vuln of sortFindings(fileResult.vulnerabilities)) {
       // Later findings of the same ID overwrite the rule's text, as in Trivy's output.
       const rule = ruleFor(vuln, fileResult);
       let index = ruleIndex.get(vuln.vulnerabilityId);

@@ -2,7 +2,7 @@
 // total and a box-drawn table. Colours only when asked (the CLI passes isTTY), never otherwise.
 import type { DetectedVulnerability, FileResult, ScanResult, Severity } from '../engine/types';
 import { SEVERITIES } from '../engine/types';
-import { sortVulnerabilities } from './trivy-json';
+import { sortFindings } from '../engine/detect';
 
 export interface TableOptions {
   color?: boolean;
@@ -68,7 +68,7 @@ function resultSection(result: FileResult, color: boolean, maxTitle: number): st
 
 function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
   let previousPackage = '';
-  return sortVulnerabilities(vulns).map((v) => {
+  return sortFindings(vulns).map((v) => {
     const packageKey = `${v.pkgName}@${v.installedVersion}`;
     const groupStart = packageKey !== previousPackage;
     previousPackage = packageKey;

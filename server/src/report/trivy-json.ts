@@ -16,8 +16,8 @@
 //   Report.VigilErrors               [{Target, Message}] files that could not be read or parsed
 //   Report.VigilNotes                [string] things worth knowing that are not errors
 import { createHash } from 'crypto';
-import type { CvssScore, DetectedVulnerability, FileResult, Package, ScanResult, Severity, SourceRange } from '../engine/types';
-import { SEVERITIES } from '../engine/types';
+import type { CvssScore, DetectedVulnerability, FileResult, Package, ScanResult, SourceRange } from '../engine/types';
+import { sortFindings } from '../engine/detect';
 
 export interface TrivyJsonOptions {
   /** The scanned path as the user gave it. */
@@ -71,7 +71,7 @@ function resultJson(result: FileResult, listAllPkgs: boolean): Json {
     Class: result.class,
     Type: result.type,
     Packages: listAllPkgs ? sortPackages(result.packages).map((p) => packageJson(p, result)) : undefined,
-    Vulnerabilities: sortVulnerabilities(result.vulnerabilities).map((v) => vulnerabilityJson(v, result)),
+    Vulnerabilities: sortFindings(result.vulnerabilities).map((v) => vulnerabilityJson(v, result)),
   });
 }
 
@@ -196,27 +196,12 @@ export function dataSource(advisoryId: string, purl: string): { ID: string; Name
   return { ID: 'osv', Name: 'OSV', URL: `https://osv.dev/vulnerability/${advisoryId}` };
 }
 
-/** Trivy's order: by package name, installed version, then most severe first, then ID. */
-export function sortVulnerabilities<T extends DetectedVulnerability>(vulns: readonly T[]): T[] {
-  return [...vulns].sort(
-    (a, b) =>
-      compareStrings(a.pkgName, b.pkgName) ||
-      compareStrings(a.installedVersion, b.installedVersion) ||
-      severityRank(b.severity) - severityRank(a.severity) ||
-      compareStrings(a.vulnerabilityId, b.vulnerabilityId),
-  );
-}
-
 /** Trivy's order: direct dependencies before indirect ones, then by name and version. */
 function sortPackages(packages: readonly Package[]): Package[] {
   return [...packages].sort(
     (a, b) =>
       Number(!a.direct) - Number(!b.direct) || compareStrings(a.name, b.name) || compareStrings(a.version, b.version),
   );
-}
-
-function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
 }
 
 /** Byte order, as Go compares strings. */
