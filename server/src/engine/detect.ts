@@ -6,6 +6,7 @@ import {
 import { isInlineIgnored } from './inline-ignore';
 import { matchAdvisory } from './match/affected';
 import { compareVersions } from './versions';
+import { compareStrings } from './text';
 
 /** Filters applied to findings after matching; all optional. */
 export interface FindingFilter {
@@ -103,17 +104,12 @@ export function filterFindings(findings: Finding[], file: string, filter: Findin
     && !filter.isIgnored?.({ id: f.ruleId, path: file, kind: f.kind }));
 }
 
-/** Byte order, as Go (and so Trivy) compares strings. */
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Trivy's report order: by package name, installed version, worst severity first, then ID. */
 export function sortFindings<T extends DetectedVulnerability>(findings: readonly T[]): T[] {
   return [...findings].sort((a, b) =>
-    byteOrder(a.pkgName, b.pkgName) || byteOrder(a.installedVersion, b.installedVersion)
+    compareStrings(a.pkgName, b.pkgName) || compareStrings(a.installedVersion, b.installedVersion)
     || severityRank(b.severity) - severityRank(a.severity)
-    || byteOrder(a.vulnerabilityId, b.vulnerabilityId));
+    || compareStrings(a.vulnerabilityId, b.vulnerabilityId));
 }
 
 export function detectPackages(

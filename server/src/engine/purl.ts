@@ -4,6 +4,7 @@
 // qualifiers sorted by key).
 import { normalizePackageName } from './ecosystems';
 import type { Ecosystem } from './types';
+import { compareStrings } from './text';
 
 /** The purl type for each OSV ecosystem. */
 export const PURL_TYPES: Readonly<Record<Ecosystem, string>> = {
@@ -50,7 +51,7 @@ export function buildPurl(ecosystem: Ecosystem, name: string, version: string, o
 
   const qualifiers = Object.entries(options.qualifiers ?? {})
     .filter((entry): entry is [string, string] => !!entry[1])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => compareStrings(a, b));
   if (qualifiers.length > 0) {
     purl += '?' + qualifiers.map(([key, value]) => `${key.toLowerCase()}=${encodeSegment(value)}`).join('&');
   }

@@ -15,6 +15,11 @@ export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+/** Code-unit order, as Go's strings.Compare (and so Trivy) and C's strcmp order strings. */
+export function compareStrings(a: string, b: string): -1 | 0 | 1 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * Maps offsets in a text to lines and columns and back. Columns count UTF-16 units, as
  * JavaScript strings and the LSP do. One index serves the analyzers (1-based SourceRanges), the

@@ -18,6 +18,7 @@
 import { createHash } from 'crypto';
 import type { CvssScore, DetectedVulnerability, FileResult, Package, ScanResult, SourceRange } from '../engine/types';
 import { sortFindings } from '../engine/detect';
+import { compareStrings } from '../engine/text';
 
 export interface TrivyJsonOptions {
   /** The scanned path as the user gave it. */
@@ -202,11 +203,6 @@ function sortPackages(packages: readonly Package[]): Package[] {
     (a, b) =>
       Number(!a.direct) - Number(!b.direct) || compareStrings(a.name, b.name) || compareStrings(a.version, b.version),
   );
-}
-
-/** Byte order, as Go compares strings. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A stable 64-bit package identity in the shape of Trivy's UID (hex, no leading zeros). */

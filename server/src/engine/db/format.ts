@@ -2,6 +2,7 @@
 // Readers keep an fd and read the parts they need with positioned reads; nothing is loaded whole.
 import * as fs from 'fs';
 import { deflateRawSync, inflateRawSync } from 'zlib';
+import { compareStrings } from '../text';
 
 export const SCHEMA_VERSION = 3;
 export const MAGIC = 'VIGILDB\n';
@@ -137,14 +138,13 @@ function writeAll(fd: number, data: Uint8Array, position: number): void {
   while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, position + done);
 }
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Writes a complete generation to `file` (which must not exist) and fsyncs it.
  * Stored records in ID order, then each package's list of match parts, then the index.
  */
 export function writeGeneration(file: string, records: PreparedRecord[], metadata: DbMetadata): void {
-  const sorted = [...records].sort((a, b) => byString(a.id, b.id));
+  const sorted = [...records].sort((a, b) => compareStrings(a.id, b.id));
   const fd = fs.openSync(file, 'wx', 0o644);
   try {
     const index = new Map<string, Ref>();
@@ -169,7 +169,7 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     }
     const recordsEnd = position;
 
-    for (const key of [...packageEntries.keys()].sort(byString)) {
+    for (const key of [...packageEntries.keys()].sort(compareStrings)) {
       const list = Buffer.from(`[${packageEntries.get(key)!.join(',')}]`);
       writeAll(fd, list, position);
       index.set(key, { position, length: list.length });

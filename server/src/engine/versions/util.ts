@@ -1,4 +1,7 @@
 // Small helpers shared by the version comparators.
+import { compareStrings } from '../text';
+
+export { compareStrings };
 
 export type Ordering = -1 | 0 | 1;
 
@@ -6,10 +9,6 @@ export function sign(n: number): Ordering {
   return n < 0 ? -1 : n > 0 ? 1 : 0;
 }
 
-/** Plain code-unit comparison, like Go's strings.Compare or C's strcmp. */
-export function compareStrings(a: string, b: string): Ordering {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Compares two strings of ASCII digits by numeric value, without converting them to numbers:
