@@ -54,27 +54,34 @@ interface DocumentChange {
 const INLINE_IGNORE_FILE_TYPES = new Set(['pip']);
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
-  const actions: CodeAction[] = [];
+  // Many diagnostics on one line often share a fix ("Pin Django==2.2.28" resolves all 29 Django
+  // advisories): offer each action once, naming every diagnostic it resolves.
+  const byTitle = new Map<string, CodeAction>();
+  const offer = (diagnostic: Diagnostic, action: Omit<CodeAction, 'diagnostics' | 'kind'>) => {
+    const existing = byTitle.get(action.title);
+    if (existing) existing.diagnostics!.push(diagnostic);
+    else byTitle.set(action.title, { ...action, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] });
+  };
   for (const diagnostic of input.diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
     const data = diagnostic.data as VigilDiagnosticData | undefined;
     for (const fix of plannedFixes(input, data)) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: toWorkspaceEdit([fix]) });
+      offer(diagnostic, { title: fix.title, isPreferred: fix.preferred, edit: toWorkspaceEdit([fix]) });
     }
     const comment = inlineIgnoreFix(input, diagnostic, data);
-    if (comment) actions.push({ title: comment.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([comment]) });
+    if (comment) offer(diagnostic, { title: comment.title, edit: toWorkspaceEdit([comment]) });
     for (const id of ignorableIds(diagnostic, data)) {
       const ignore = ignoreFix(input, id, {});
-      if (ignore) actions.push({ title: ignore.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([ignore]) });
+      if (ignore) offer(diagnostic, { title: ignore.title, edit: toWorkspaceEdit([ignore]) });
       if (input.promptsForIgnoreReason) {
-        actions.push({
-          title: `Ignore ${id} with a reason and expiry…`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic],
+        offer(diagnostic, {
+          title: `Ignore ${id} with a reason and expiry…`,
           command: { title: 'Ignore with reason', command: IGNORE_WITH_REASON_COMMAND, arguments: [{ folderUri: input.folderUri, id }] },
         });
       }
     }
   }
-  return actions;
+  return [...byTitle.values()];
 }
 
 /**

@@ -235,6 +235,13 @@ describe('lsp: code actions', () => {
     assert.equal(pin.title, 'Pin django==2.2.10 (fixes 2)');
     applyAction(pin, files);
     assert.equal(files.get(doc.uri)!.text, 'Django==2.2.10\nrequests==2.19.1\n');
+
+    // With both diagnostics of the line in the request, the shared pin is offered once, for both.
+    const both = codeActions(setup(doc, view.diagnostics).input);
+    const pins = both.filter(a => a.title.startsWith('Pin'));
+    assert.equal(pins.length, 1);
+    assert.deepEqual(pins[0].diagnostics!.map(d => d.code), view.diagnostics.map(d => d.code));
+    assert.equal(new Set(both.map(a => a.title)).size, both.length, 'no action twice');
   });
 
   it('fix-all applies the safe fixes of a document together and leaves cross-major bumps out', () => {
