@@ -7,6 +7,7 @@ import type { EngineFix } from '../engine/fixes/edits';
 import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
 import { LineIndex } from '../engine/text';
+import semver from 'semver';
 
 export const SOURCE = 'vigil';
 export const PARSE_ERROR_CODE = 'VIGIL-PARSE-ERROR';
@@ -236,6 +237,9 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
       name: list[0].pkgName, installedVersion: list[0].installedVersion, bump: plans.get(pkgId), ids: list.map(v => v.vulnerabilityId),
     }));
     const parts: string[] = [];
+    // After a bump is saved and before `npm install`, package.json asks for more than the lockfile has.
+    const stale = own.length > 0 && lockfileBehind(dependency.spec, own[0].installedVersion);
+    if (stale) parts.push(`package.json asks for ${dependency.spec}, ${lock.target} still has ${own[0].installedVersion}: run npm install`);
     if (own.length > 0) parts.push(`${own[0].pkgName}@${own[0].installedVersion}: ${own.map(v => v.vulnerabilityId).join(', ')}`);
     if (transitive.length > 0) parts.push(`pulls in ${transitive.map(t => `${t.name}@${t.installedVersion}: ${t.ids.join(', ')}`).join('; ')}`);
     const severity = worst(vulns.map(v => v.severity));
@@ -244,7 +248,7 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, worst ${severity}]`;
     const data: DependencyData = {
       type: 'dependency', dependency: dependency.name, lockfile: lock.target, fileType: lock.type,
-      ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 ? plans.get(own[0].pkgId) : undefined, transitive,
+      ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 && !stale ? plans.get(own[0].pkgId) : undefined, transitive,
     };
     view.diagnostics.push(withUrl({ range, severity: severityMap[severity], source: SOURCE, code: lead.vulnerabilityId, message, data }, lead.primaryUrl));
     view.findings.push({ type: 'dependency', id: lead.vulnerabilityId, severity, message, line: range.start.line, character: range.start.character, pkgName: dependency.name });
@@ -253,6 +257,12 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     view.hovers.push({ range, vulnerabilities: vulns, paths });
   }
   return view;
+}
+
+/** True when a semver range in package.json excludes the version the lockfile installs. */
+function lockfileBehind(spec: string, installed: string): boolean {
+  const range = semver.validRange(spec);
+  return range !== null && semver.valid(installed) !== null && !semver.satisfies(installed, range);
 }
 
 function groupByPackage(vulns: DetectedVulnerability[]): [string, DetectedVulnerability[]][] {

@@ -112,6 +112,16 @@ describe('lsp: manifest summaries', () => {
     assert.deepEqual(data.transitive.map(t => [t.name, t.bump?.version]), [['qs', '6.5.3']]);
   });
 
+  it('says when package.json asks for more than the lockfile installs, and offers no bump then', () => {
+    const bumped = manifestText.replace('"lodash": "^4.17.15"', '"lodash": "^4.17.21"');
+    const after = manifestView(bumped, result, DEFAULT_SEVERITY_MAP);
+    const lodash = after.diagnostics.find(d => (d.data as DependencyData).dependency === 'lodash')!;
+    assert.match(lodash.message as string, /^package\.json asks for \^4\.17\.21, package-lock\.json still has 4\.17\.15: run npm install; lodash@4\.17\.15: /);
+    assert.equal((lodash.data as DependencyData).bump, undefined);
+    const express = after.diagnostics.find(d => (d.data as DependencyData).dependency === 'express')!;
+    assert.doesNotMatch(express.message as string, /npm install/, 'express@4.16.0 still satisfies its spec');
+  });
+
   it('says nothing when the lockfile has no findings or the manifest does not parse', () => {
     assert.equal(manifestView(manifestText, { ...result, vulnerabilities: [] }, DEFAULT_SEVERITY_MAP).diagnostics.length, 0);
     assert.equal(manifestView('{', result, DEFAULT_SEVERITY_MAP).diagnostics.length, 0);
