@@ -4,6 +4,7 @@ import {
   severityRank, type AdvisoryLookup, type DetectedVulnerability, type Finding, type Package, type Severity, type StoredAdvisory,
 } from './types';
 import { isInlineIgnored } from './inline-ignore';
+import type { OsvRecord } from './osv';
 import { matchAdvisory } from './match/affected';
 import { compareVersions } from './versions';
 import { compareStrings } from './text';
@@ -21,15 +22,16 @@ export function preferredId(osvId: string, aliases: readonly string[]): string {
   return aliases.find(a => a.startsWith('CVE-')) ?? osvId;
 }
 
-function titleOf(advisory: StoredAdvisory): string {
-  const { summary, details } = advisory.osv;
+function titleOf(osv: OsvRecord): string {
+  const { summary, details } = osv;
   if (summary) return summary;
   const firstLine = (details ?? '').trim().split('\n')[0];
   return firstLine.length > 120 ? firstLine.slice(0, 119) + '…' : firstLine;
 }
 
 function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string[]): DetectedVulnerability {
-  const { osv } = advisory;
+  // A looked-up `osv` may hold only the match fields: the descriptive ones come from the whole record.
+  const osv = advisory.full?.() ?? advisory.osv;
   const allIds = [osv.id, ...(osv.aliases ?? [])];
   const id = preferredId(osv.id, osv.aliases ?? []);
   const cweIds = osv.database_specific?.cwe_ids;
@@ -44,7 +46,7 @@ function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string
     status: fixedVersions.length ? 'fixed' : 'affected',
     severity: advisory.severity,
     severitySource: advisory.severitySource,
-    title: titleOf(advisory),
+    title: titleOf(osv),
     description: osv.details ?? '',
     references: (osv.references ?? []).map(r => r.url),
     primaryUrl: `https://osv.dev/vulnerability/${osv.id}`,

@@ -172,7 +172,14 @@ export interface ScanResult {
 
 /** An advisory as the DB hands it out: the OSV record, with its severity worked out once at import. */
 export interface StoredAdvisory {
+  /**
+   * The OSV record, possibly trimmed to what matching needs: the match fields (id, aliases,
+   * modified, published, withdrawn) and the `affected` entries of the looked-up package.
+   * An in-memory lookup gives the whole record here and no `full`.
+   */
   osv: import('./osv').OsvRecord;
+  /** The whole OSV record, read on demand (the on-disk DB reads it from disk; only while the DB is open). */
+  full?(): import('./osv').OsvRecord;
   severity: Severity;
   /** `cvss_v3`, `cvss_v4`, `ghsa` or `none`. */
   severitySource: string;
@@ -183,7 +190,8 @@ export interface StoredAdvisory {
 export interface AdvisoryLookup {
   /**
    * Every advisory with an `affected` entry for this package, withdrawn ones excluded.
-   * An implementation may trim `osv.affected` to this package's entries (the on-disk DB does).
+   * An implementation may trim `osv` to what matching needs (the on-disk DB does) and then gives
+   * the whole record through `full()`.
    */
   lookup(ecosystem: Ecosystem, name: string): StoredAdvisory[];
 }

@@ -74,46 +74,57 @@ describe('db: import and lookup', () => {
     }
   });
 
-  it('hands out whole records: the details part is read on first use, and only while the DB is open', async () => {
+  it('looks up match parts only, and reads the whole record by get() and full() while the DB is open', async () => {
     await importAdvisories(cacheDir, zips);
-    const originals = new Map<string, unknown>();
+    type Affected = { package?: { ecosystem: string; name: string } } & Record<string, unknown>;
+    type Original = { id: string; withdrawn?: string; affected: Affected[] } & Record<string, unknown>;
+    const originals = new Map<string, Original>();
     for (const zip of zips) {
       for (const data of Object.values(unzipSync(fs.readFileSync(zip)))) {
         const record = JSON.parse(Buffer.from(data).toString('utf8'));
         originals.set(record.id, record);
       }
     }
+    const stripPayloads = ({ database_specific, ecosystem_specific, ...rest }: Affected) => rest;
     const db = openDb(cacheDir);
     try {
+      let lookedUp = 0;
       for (const [id, original] of originals) {
-        // Spreading reads every field, the lazy ones included.
-        assert.deepStrictEqual({ ...db.get(id)!.osv }, original, id);
+        assert.deepStrictEqual(db.get(id)!.osv, original, id);
+        assert.strictEqual(db.get(id)!.full, undefined, 'get() gives the whole record as osv');
+        if (original.withdrawn) continue;
+        // Under each package it affects: the match fields, that package's affected entries, and full().
+        for (const { ecosystem, name } of original.affected.map((a) => a.package!)) {
+          const found = db.lookup(ecosystem as Ecosystem, name).find((a) => a.osv.id === id)!;
+          assert.ok(found, `${id} under ${ecosystem}/${name}`);
+          const matchFields = Object.fromEntries(
+            Object.entries(original).filter(([key]) => ['schema_version', 'id', 'modified', 'published', 'withdrawn', 'aliases'].includes(key)),
+          );
+          const ownEntries = original.affected.filter((a) => a.package?.ecosystem === ecosystem && a.package?.name === name);
+          assert.deepStrictEqual(found.osv, { ...matchFields, affected: ownEntries.map(stripPayloads) }, `${id} match part`);
+          assert.deepStrictEqual(found.full!(), original, `${id} full()`);
+          lookedUp++;
+        }
       }
-      const [flat] = db.lookup('npm', 'flat');
-      assert.ok(Object.keys(flat.osv).includes('details'), 'details is an own, enumerable field before it is read');
-      const whole = db.get(flat.osv.id)!.osv;
-      const matchable = whole.affected!.map(({ database_specific, ecosystem_specific, ...rest }) => rest);
-      assert.deepStrictEqual({ ...flat.osv }, { ...whole, affected: matchable }, 'vendor payloads of affected[] stay in the whole record');
+      assert.ok(lookedUp > 20, `${lookedUp} lookups checked`);
 
-      // A lookup's record holds only the looked-up package's affected entries; get() holds them all.
-      type Affected = { package?: { ecosystem: string; name: string } };
-      const several = [...originals.values()].find(
-        (r) => new Set((r as { affected: Affected[] }).affected.map((a) => a.package?.name)).size > 1,
-      ) as { id: string; affected: Affected[] };
-      assert.ok(several, 'the fixtures have a record that affects several packages');
-      const { ecosystem, name } = several.affected[0].package!;
-      const found = db.lookup(ecosystem as Ecosystem, name).find((a) => a.osv.id === several.id)!;
-      const stripPayloads = ({ database_specific, ecosystem_specific, ...rest }: Affected & Record<string, unknown>) => rest;
-      assert.deepStrictEqual(found.osv.affected, several.affected.filter((a) => a.package?.name === name).map(stripPayloads));
-      assert.deepStrictEqual({ ...found.osv, affected: several.affected }, several);
-      assert.strictEqual(db.get(several.id)!.osv.affected!.length, several.affected.length);
+      const [flat] = db.lookup('npm', 'flat');
+      for (const detail of ['summary', 'details', 'references', 'database_specific']) {
+        assert.ok(!(detail in flat.osv), `a looked-up osv has no ${detail}`);
+      }
+      assert.ok(flat.full!().details, 'full() has the details');
+      assert.ok(
+        [...originals.values()].some((r) => new Set(r.affected.map((a) => a.package?.name)).size > 1),
+        'the fixtures have a record that affects several packages',
+      );
     } finally {
       db.close();
     }
     const reopened = openDb(cacheDir);
     const [sshpk] = reopened.lookup('npm', 'sshpk');
+    sshpk.full!(); // cached, yet no longer readable once closed
     reopened.close();
-    assert.throws(() => sshpk.osv.summary, /was closed/);
+    assert.throws(() => sshpk.full!(), /GHSA-.*DB, which was closed; call full\(\) before close\(\)/);
   });
 
   it('refuses a DB of another schema and says how to get a new one; the next import starts afresh', async () => {
@@ -169,7 +180,7 @@ describe('db: import and lookup', () => {
     try {
       const flat = db.lookup('npm', 'flat');
       assert.strictEqual(flat.length, 1);
-      assert.match(flat[0].osv.summary!, /^ACME triage:/);
+      assert.match(flat[0].full!().summary!, /^ACME triage:/);
       assert.strictEqual(flat[0].source, 'custom:custom-feed');
       const own = db.lookup('npm', '@acme/internal-utils');
       assert.deepStrictEqual(ids(own), ['ACME-2024-0001']);

@@ -63,8 +63,9 @@ export const MATCH_FIELDS = new Set(['schema_version', 'id', 'modified', 'publis
 /**
  * What a lookup parses for one advisory of one package, as one JSON array (property names are not
  * repeated, so a package's list parses faster): where its stored record's frame is, the names of
- * the OSV fields left in the stored record (comma-separated), what the importer computed, and the
- * match fields of the record, with `affected` holding only that package's entries.
+ * the OSV fields left in the stored record (comma-separated; readers do not need them), what the
+ * importer computed, and the match fields of the record, with `affected` holding only that
+ * package's entries.
  */
 export type PackageEntry = [
   framePosition: number,

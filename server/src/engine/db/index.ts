@@ -2,7 +2,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
-import type { OsvRecord } from '../osv';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
@@ -19,7 +18,10 @@ export { computeSeverity, severityFromScore } from './severity';
 export { updateDb, DbUpdateError } from './update';
 export type { UpdateOptions, UpdateReport } from './update';
 
-/** An advisory as this DB hands it out; `source` names the import source it came from. */
+/**
+ * An advisory as this DB hands it out; `source` names the import source it came from.
+ * A looked-up advisory's `osv` holds the match fields only; `full()` reads the whole record.
+ */
 export interface DbAdvisory extends StoredAdvisory {
   source: string;
 }
@@ -30,20 +32,20 @@ const CACHE_SIZE = 1024;
 /**
  * One open generation. It keeps its fd, so it goes on seeing the same data while updates swap
  * in newer generations. Returned advisories are shared with a small cache: treat them as read-only.
- * A looked-up advisory's descriptive OSV fields (summary, details, references...) are read from the
- * file the first time one is used, so use them before close().
  */
 export class VulnDb implements AdvisoryLookup {
   /** Parsed advisories by the file position they were read from, oldest use first. */
   private readonly cache = new Map<number, DbAdvisory[]>();
   private cachedAdvisories = 0;
   private meta?: DbMetadata;
+  private closed = false;
 
   constructor(private readonly reader: GenerationReader, readonly generation: string) {}
 
   /**
    * Advisories with an `affected` entry for this package, withdrawn ones excluded, in ID order.
-   * Their `osv.affected` holds only this package's entries; `get` gives the whole record.
+   * Their `osv` holds the match fields, with only this package's `affected` entries (without their
+   * vendor payloads); `full()` reads the whole record, while the DB is open.
    */
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
     const ref = this.reader.find(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
@@ -54,11 +56,7 @@ export class VulnDb implements AdvisoryLookup {
   /** One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry. */
   get(id: string): DbAdvisory | undefined {
     const ref = this.reader.find(idKey(id));
-    if (!ref) return undefined;
-    return this.cached(ref, () => {
-      const { payload } = this.reader.record(ref);
-      return [{ osv: payload.osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }];
-    })[0];
+    return ref && this.storedAdvisory(ref);
   }
 
   metadata(): DbMetadata {
@@ -73,6 +71,7 @@ export class VulnDb implements AdvisoryLookup {
 
   close(): void {
     this.reader.close();
+    this.closed = true;
     this.cache.clear();
     this.cachedAdvisories = 0;
   }
@@ -96,60 +95,21 @@ export class VulnDb implements AdvisoryLookup {
     return advisories;
   }
 
-  private advisoryOf([position, length, detailKeys, severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
-    const lazy = lazyFields(detailKeys);
-    detailsSources.set(osv, { reader: this.reader, stored: { position, length }, keys: lazy.keys });
-    Object.defineProperties(osv, lazy.accessors);
-    return { osv, severity, severitySource, cvss, source };
+  /** The whole stored record whose frame `ref` points at (cached like lookups). */
+  private storedAdvisory(ref: Ref): DbAdvisory {
+    return this.cached(ref, () => {
+      const { payload } = this.reader.record(ref);
+      return [{ osv: payload.osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }];
+    })[0];
   }
-}
 
-/** Where the stored record of an advisory with lazy fields is (kept aside, so the record has only OSV fields). */
-const detailsSources = new WeakMap<OsvRecord, { reader: GenerationReader; stored: Ref; keys: string[] }>();
-
-function defineValue(osv: OsvRecord, key: string, value: unknown): void {
-  Object.defineProperty(osv, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
-/** Replaces the record's lazy fields by their values in the stored record. */
-function fillDetails(osv: OsvRecord): void {
-  const source = detailsSources.get(osv)!;
-  const whole = source.reader.record(source.stored).payload.osv as unknown as Record<string, unknown>;
-  for (const key of source.keys) {
-    if (Object.getOwnPropertyDescriptor(osv, key)?.get) defineValue(osv, key, whole[key]);
+  private advisoryOf([position, length, , severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
+    const full = () => {
+      if (this.closed) throw new Error(`${osv.id}: its whole record is read from the DB, which was closed; call full() before close()`);
+      return this.storedAdvisory({ position, length }).osv;
+    };
+    return { osv, severity, severitySource, cvss, source, full };
   }
-  detailsSources.delete(osv);
-}
-
-/**
- * Accessors for the OSV fields left out of match parts: own and enumerable, so spreading or
- * serializing the record gives all of it (but `affected` for the one package); the first use of
- * any reads and parses the stored record. Shared by every record with the same set of fields
- * (`detailKeys`: their names, comma-separated).
- */
-const lazyFieldsByKeys = new Map<string, { keys: string[]; accessors: PropertyDescriptorMap }>();
-function lazyFields(detailKeys: string): { keys: string[]; accessors: PropertyDescriptorMap } {
-  let fields = lazyFieldsByKeys.get(detailKeys);
-  if (!fields) {
-    const keys = detailKeys ? detailKeys.split(',') : [];
-    const accessors: PropertyDescriptorMap = {};
-    for (const key of keys) {
-      accessors[key] = {
-        enumerable: true,
-        configurable: true,
-        get(this: OsvRecord) {
-          fillDetails(this);
-          return (this as unknown as Record<string, unknown>)[key];
-        },
-        set(this: OsvRecord, value: unknown) {
-          defineValue(this, key, value);
-        },
-      };
-    }
-    fields = { keys, accessors };
-    lazyFieldsByKeys.set(detailKeys, fields);
-  }
-  return fields;
 }
 
 /** Opens the current DB generation of `cacheDir` (see defaultCacheDir()). Throws DbMissingError. */

@@ -144,7 +144,7 @@ describe('db: update from a mirror', () => {
     assert.deepStrictEqual({ added: second.added, updated: second.updated }, { added: 1, updated: 1 });
     db = openDb(cacheDir);
     try {
-      assert.strictEqual(db.lookup('npm', 'sshpk')[0].osv.summary, 'Updated upstream');
+      assert.strictEqual(db.lookup('npm', 'sshpk')[0].full!().summary, 'Updated upstream');
       assert.strictEqual(db.lookup('npm', '@acme/internal-utils').length, 1);
       assert.strictEqual(db.lookup('npm', 'jquery').length, 2, 'untouched records are kept');
     } finally {
