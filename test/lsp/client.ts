@@ -26,6 +26,8 @@ export class LspTestClient {
   readonly statuses: unknown[] = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   readonly logs: string[] = [];
+  /** Every $/progress notification, in order. */
+  readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string } }[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
   private progressEnded = 0;
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
@@ -47,7 +49,8 @@ export class LspTestClient {
     connection.onNotification('vigil/status', (params: unknown) => void client.statuses.push(params));
     connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: { message: string }) => void client.logs.push(`showMessage: ${params.message}`));
-    connection.onNotification('$/progress', (params: { value: { kind: string } }) => {
+    connection.onNotification('$/progress', (params: LspTestClient['progress'][number]) => {
+      client.progress.push(params);
       if (params.value.kind === 'end') client.progressEnded++;
       client.wake();
     });

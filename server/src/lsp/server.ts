@@ -11,13 +11,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  claimsFile, DbMissingError, defaultCacheDir, importAdvisories, openDb,
-  scanFile, scanPath, updateDb, VERSION, type FileError, type FileResult, type IgnorePolicy, type ScanOptions, type VulnDb,
+  claimsFile, DbMissingError, defaultCacheDir, openDb,
+  scanFile, scanPath, VERSION, type FileError, type FileResult, type IgnorePolicy, type ScanOptions, type VulnDb,
 } from '../engine';
 import { dbDir, readPointer } from '../engine/db/store';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { createIgnorePolicy, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
+import { startDbJob, type RunningDbJob } from './dbJob';
 import { emptyView, errorView, manifestView, mergeViews, resultView, SOURCE, type FileView } from './diagnostics';
 import { hoverAt } from './hover';
 import {
@@ -57,7 +58,12 @@ interface DbState {
   warned?: boolean;
 }
 
-export function startServer(connection: Connection): void {
+export interface ServerOptions {
+  /** The server's entry script: DB jobs run it in a worker thread (see dbJob.ts). */
+  workerEntry: string;
+}
+
+export function startServer(connection: Connection, { workerEntry }: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const folders: Folder[] = [];
   const states = new Map<string, FileState>();
@@ -67,6 +73,7 @@ export function startServer(connection: Connection): void {
   const dbs = new Map<string, DbState>();
   const watchedPointers = new Map<string, string>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const dbJobs = new Set<RunningDbJob<string>>();
   let capabilities: ClientCapabilities = {};
   let options: InitializationOptions = {};
   let pushedSettings: unknown;
@@ -163,16 +170,21 @@ export function startServer(connection: Connection): void {
     const state = dbs.get(cacheDir);
     // Our own update or import reopens the DB itself when it is done.
     if (shuttingDown || state?.status.state === 'updating') return;
-    let generation: string | undefined;
-    try {
-      generation = readPointer(cacheDir)?.generation;
-    } catch {
-      return; // Half-visible pointer: the next poll sees the whole one.
-    }
+    const generation = generationOnDisk(cacheDir);
+    if (generation === null) return;
     if (generation !== undefined && generation === state?.db?.generation) return;
     log(`the DB in ${cacheDir} changed on disk${generation ? ` (now ${generation})` : ''}; reloading`);
     reopenDb(cacheDir);
     await rescanUsing(cacheDir);
+  }
+
+  /** The current generation's name; undefined when there is no DB, null when the pointer is half-visible (look again later). */
+  function generationOnDisk(cacheDir: string): string | undefined | null {
+    try {
+      return readPointer(cacheDir)?.generation;
+    } catch {
+      return null;
+    }
   }
 
   /** Re-analyzes the known files of every folder whose settings use this cache dir. */
@@ -607,7 +619,11 @@ export function startServer(connection: Connection): void {
     return { ok: true, message: `Scanned ${folders.length} folder(s).` } satisfies DbCommandResult;
   });
 
-  async function dbCommand(what: string, run: (cacheDir: string, settings: VigilSettings) => Promise<string>): Promise<DbCommandResult> {
+  /**
+   * Runs a DB job (in a worker thread, see dbJob.ts) with cancellable progress, then reopens the DB
+   * and rescans. The previous DB stays open and in use until then.
+   */
+  async function dbCommand(what: string, start: (cacheDir: string, settings: VigilSettings, onProgress: (message: string) => void) => RunningDbJob<string>): Promise<DbCommandResult> {
     const folder = folders[0] ?? { uri: 'file:///', fsPath: path.parse(process.cwd()).root };
     const settings = await settingsFor(folder);
     const cacheDir = cacheDirOf(settings, folder);
@@ -615,35 +631,49 @@ export function startServer(connection: Connection): void {
     dbs.set(cacheDir, { ...(previous ?? {}), status: { state: 'updating', path: cacheDir } });
     sendStatus();
     const progress = await connection.window.createWorkDoneProgress();
-    progress.begin(`Vigil: ${what}`, undefined, undefined, false);
+    progress.begin(`Vigil: ${what}`, undefined, undefined, true);
+    let job: RunningDbJob<string> | undefined;
     try {
-      const message = await run(cacheDir, settings);
+      job = start(cacheDir, settings, message => progress.report(message));
+      dbJobs.add(job);
+      progress.token.onCancellationRequested(job.cancel);
+      const message = await job.result;
       reopenDb(cacheDir);
       for (const folder of folders) await rescanKnown(folder);
       return { ok: true, message };
     } catch (error) {
       dbs.set(cacheDir, previous ?? { status: { state: 'error', message: (error as Error).message } });
       sendStatus();
+      // A job stopped at the last moment may have made its generation current all the same.
+      if (generationOnDisk(cacheDir) !== previous?.db?.generation) await onDbPointerChanged(cacheDir);
       return { ok: false, message: (error as Error).message };
     } finally {
+      if (job) dbJobs.delete(job);
       progress.done();
     }
   }
 
-  connection.onRequest(UpdateDbRequest, () => dbCommand('updating the vulnerability DB', async (cacheDir, settings) => {
+  /** A running job whose report becomes the message for the user. */
+  function describedJob<R>(job: RunningDbJob<R>, describe: (report: R) => string): RunningDbJob<string> {
+    return { result: job.result.then(describe), cancel: job.cancel };
+  }
+
+  connection.onRequest(UpdateDbRequest, () => dbCommand('updating the vulnerability DB', (cacheDir, settings, onProgress) => {
     if (settings.offline) throw new Error('Offline mode is on (vigil.offline): import a DB instead.');
     const seen = [...states.values()].flatMap(s => s.result?.packages.map(p => p.ecosystem) ?? []);
     const ecosystems = [...new Set(seen.length > 0 ? seen : ['npm', 'PyPI'])];
-    const report = await updateDb(cacheDir, { mirror: settings.db.mirrorUrl || undefined, ecosystems });
-    return report.changed
+    const job = startDbJob(workerEntry, { kind: 'update', cacheDir, mirror: settings.db.mirrorUrl || undefined, ecosystems }, onProgress);
+    return describedJob(job, report => report.changed
       ? `Vulnerability DB updated (${ecosystems.join(', ')}): ${report.added} added, ${report.updated} updated.`
-      : `Vulnerability DB already up to date (${ecosystems.join(', ')}).`;
+      : `Vulnerability DB already up to date (${ecosystems.join(', ')}).`);
   }));
 
-  connection.onRequest(ImportDbRequest, (params: ImportDbParams) => dbCommand('importing advisories', async cacheDir => {
-    const report = await importAdvisories(cacheDir, params.paths);
-    const problems = report.problems.length > 0 ? `, ${report.problems.length} files skipped` : '';
-    return `Imported ${report.read} advisories${problems}; the DB now holds ${report.metadata.totalRecords}.`;
+  connection.onRequest(ImportDbRequest, (params: ImportDbParams) => dbCommand('importing advisories', (cacheDir, _settings, onProgress) => {
+    const job = startDbJob(workerEntry, { kind: 'import', cacheDir, paths: params.paths }, onProgress);
+    return describedJob(job, report => {
+      const problems = report.problems.length > 0 ? `, ${report.problems.length} files skipped` : '';
+      return `Imported ${report.read} advisories${problems}; the DB now holds ${report.metadata.totalRecords}.`;
+    });
   }));
 
   connection.onRequest(ReportRequest, (): ReportModel => buildReport(
@@ -655,6 +685,7 @@ export function startServer(connection: Connection): void {
     shuttingDown = true;
     for (const folder of folders) folder.scan?.abort();
     for (const timer of timers.values()) clearTimeout(timer);
+    for (const job of dbJobs) job.cancel();
     for (const state of dbs.values()) state.db?.close();
     for (const pointer of watchedPointers.values()) fs.unwatchFile(pointer);
   });

@@ -2,12 +2,13 @@
 //
 // <cacheDir>/db/current          pointer: JSON naming the current generation file
 // <cacheDir>/db/gen-*.vdb        generations (immutable once renamed into place)
-// <cacheDir>/db/update.lock/     held by the one running updater (owner.json: pid, host, time)
+// <cacheDir>/db/update.lock/     held by the one running updater (owner.json: pid, thread, host, time)
 // <cacheDir>/db/*.tmp-*          leftovers of an interrupted update, removed by the next one
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { threadId } from 'worker_threads';
 
 /** `$VIGIL_CACHE_DIR`, else `$XDG_CACHE_HOME/vigil`, else `~/.cache/vigil`. */
 export function defaultCacheDir(): string {
@@ -113,6 +114,8 @@ export class DbLockedError extends Error {}
 
 interface LockOwner {
   pid: number;
+  /** worker_threads.threadId of the holder (0: the main thread), so a terminated worker's lock can be told apart. */
+  thread?: number;
   host: string;
   startedAt: string;
 }
@@ -147,6 +150,47 @@ function isStale(ownerText: string | undefined, staleAfterMs: number): boolean {
   return Date.now() - Date.parse(owner.startedAt) > staleAfterMs;
 }
 
+/**
+ * Removes the lock if `ownerText` is still its owner file. The lock is moved aside first and checked:
+ * another taker may have replaced it meanwhile, and then it goes back.
+ */
+function removeLockOwnedBy(dir: string, ownerText: string | undefined): void {
+  const lockDir = path.join(dir, LOCK);
+  const aside = path.join(dir, `${LOCK}.stale.tmp-${uniqueSuffix()}`);
+  try {
+    fs.renameSync(lockDir, aside);
+  } catch {
+    return; // gone already
+  }
+  if (readOwner(aside) === ownerText) {
+    fs.rmSync(aside, { recursive: true, force: true });
+  } else {
+    try {
+      fs.renameSync(aside, lockDir);
+    } catch {
+      // A third updater holds the lock now; the moved one is cleaned up as a leftover.
+    }
+  }
+}
+
+/**
+ * Releases the lock left by a worker thread of this process that is gone (terminated mid-update:
+ * its `finally` never ran). Its pid is ours and alive, so the lock would not look stale until it is
+ * an hour old. Thread ids are never reused within a process, so no live holder can match.
+ */
+export function releaseLockOfEndedThread(cacheDir: string, endedThreadId: number): void {
+  const dir = dbDir(cacheDir);
+  const ownerText = readOwner(path.join(dir, LOCK));
+  if (ownerText === undefined) return;
+  let owner: LockOwner;
+  try {
+    owner = JSON.parse(ownerText);
+  } catch {
+    return; // left for the stale-lock takeover
+  }
+  if (owner.host === os.hostname() && owner.pid === process.pid && owner.thread === endedThreadId) removeLockOwnedBy(dir, ownerText);
+}
+
 export interface LockOptions {
   /** How long to wait for another updater to finish. Default 60 s. */
   waitMs?: number;
@@ -168,7 +212,7 @@ export async function acquireLock(cacheDir: string, options: LockOptions = {}): 
   for (;;) {
     const candidate = path.join(dir, `${LOCK}.tmp-${uniqueSuffix()}`);
     fs.mkdirSync(candidate);
-    const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+    const owner: LockOwner = { pid: process.pid, thread: threadId, host: os.hostname(), startedAt: new Date().toISOString() };
     fs.writeFileSync(path.join(candidate, 'owner.json'), JSON.stringify(owner));
     try {
       fs.renameSync(candidate, lockDir);
@@ -180,23 +224,7 @@ export async function acquireLock(cacheDir: string, options: LockOptions = {}): 
     }
     const ownerText = readOwner(lockDir);
     if (isStale(ownerText, staleAfterMs)) {
-      // Move the stale lock aside, then check it is the one judged stale: another taker may have
-      // replaced it meanwhile, and then it goes back.
-      const aside = path.join(dir, `${LOCK}.stale.tmp-${uniqueSuffix()}`);
-      try {
-        fs.renameSync(lockDir, aside);
-      } catch {
-        continue; // gone already; look again
-      }
-      if (readOwner(aside) === ownerText) {
-        fs.rmSync(aside, { recursive: true, force: true });
-      } else {
-        try {
-          fs.renameSync(aside, lockDir);
-        } catch {
-          // A third updater holds the lock now; the moved one is cleaned up as a leftover.
-        }
-      }
+      removeLockOwnedBy(dir, ownerText);
       continue;
     }
     if (Date.now() > deadline) {

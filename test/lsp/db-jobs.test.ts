@@ -1,0 +1,129 @@
+// LSP integration: DB imports and updates run in a worker thread, so the server keeps answering
+// while a generation is built; cancelling the progress stops the job, keeps the old DB, frees the lock.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
+import { importAdvisories } from '../../server/src/engine';
+import { readPointer } from '../../server/src/engine/db/store';
+import { corpusOrSkip } from '../helpers/corpus';
+import { LspTestClient, REPO_ROOT } from './client';
+
+interface DbCommandResult { ok: boolean; message: string }
+
+describe('lsp: DB jobs in a worker thread', function () {
+  this.timeout(120000);
+  let tmp: string;
+  let cacheDir: string;
+  let requirements: string;
+  let django: Diagnostic;
+  let client: LspTestClient;
+  let mirror: http.Server;
+  const mirrorRequests: string[] = [];
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-dbjobs-'));
+    const workspace = path.join(tmp, 'ws');
+    cacheDir = path.join(tmp, 'cache');
+    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), workspace, { recursive: true });
+    requirements = path.join(workspace, 'requirements.txt');
+    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    // A mirror that has nothing: every download answers 404.
+    mirror = http.createServer((request, response) => {
+      mirrorRequests.push(request.url ?? '');
+      response.writeHead(404).end();
+    });
+    await new Promise<void>(resolve => mirror.listen(0, '127.0.0.1', resolve));
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir, db: { mirrorUrl } }) });
+    await client.waitForScans(1);
+    const opened = client.nextDiagnostics(requirements, p => p.diagnostics.length > 0);
+    await client.open(requirements, fs.readFileSync(requirements, 'utf8'), 1, 'pip-requirements');
+    django = (await opened).diagnostics.find(d => /^django@/i.test(String(d.message)))!;
+    assert.ok(django, 'a Django finding to hover');
+  });
+  after(async () => {
+    await client?.stop();
+    mirror?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function corpusZips(context: Mocha.Context): string[] {
+    const osv = corpusOrSkip(context, 'vuln/advisories/osv');
+    if (!osv) return [];
+    return fs.readdirSync(osv).map(ecosystem => path.join(osv, ecosystem, 'all.zip')).filter(zip => fs.existsSync(zip));
+  }
+
+  /** Starts an import and resolves once its worker reports reading (the generation is being built). */
+  async function startImport(paths: string[]): Promise<{ token: string | number; result: Promise<DbCommandResult> }> {
+    const seen = client.progress.length;
+    const result = client.connection.sendRequest('vigil/importDb', { paths }) as Promise<DbCommandResult>;
+    const reading = () => client.progress.slice(seen).find(p => p.value.kind === 'report' && /^reading /.test(p.value.message ?? ''));
+    await client.waitFor('the import reading its first file', () => reading() !== undefined, 60000);
+    return { token: reading()!.token, result };
+  }
+
+  const lockDir = () => path.join(cacheDir, 'db', 'update.lock');
+
+  it('answers a hover while a big import runs, before the import is done', async function () {
+    const zips = corpusZips(this);
+    const statusesBefore = client.statuses.length;
+    const started = performance.now();
+    const { result } = await startImport(zips);
+    let importAnsweredAt: number | undefined;
+    void result.then(() => { importAnsweredAt = performance.now(); });
+
+    const hoverSent = performance.now();
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(requirements).href }, position: django.range.start,
+    }) as Hover | null;
+    const hoverAnsweredAt = performance.now();
+    const dbReloaded = client.statuses.slice(statusesBefore).some(s => (s as { db: { state: string } }).db.state === 'ready');
+    assert.equal(importAnsweredAt, undefined, 'the hover was answered before the import');
+    assert.equal(dbReloaded, false, 'the hover was answered before the server reopened the imported DB');
+    assert.match(JSON.stringify(hover?.contents), new RegExp(String(django.code)));
+
+    const imported = await result;
+    assert.equal(imported.ok, true, imported.message);
+    assert.match(imported.message, /^Imported \d+ advisories.*the DB now holds \d+\.$/);
+    assert.equal(fs.existsSync(lockDir()), false, 'the lock is released');
+    console.log(`      (${zips.length} zips: hover answered in ${(hoverAnsweredAt - hoverSent).toFixed(1)} ms; import answered after ${(importAnsweredAt! - started).toFixed(0)} ms)`);
+  });
+
+  it('cancelling the progress terminates the job: the DB stays as it was and the next import takes the lock', async function () {
+    const zips = corpusZips(this);
+    const generation = readPointer(cacheDir)!.generation;
+    const { token, result } = await startImport(zips);
+    await client.connection.sendNotification('window/workDoneProgress/cancel', { token });
+    const cancelled = await result;
+    assert.deepEqual(cancelled, { ok: false, message: 'Cancelled; the vulnerability DB was left as it was.' });
+    assert.equal(readPointer(cacheDir)!.generation, generation);
+    // The terminated worker never ran its release; its lock records our live pid, so it must be freed for us.
+    assert.equal(fs.existsSync(lockDir()), false, 'the lock of the terminated worker is released');
+
+    const started = performance.now();
+    const next = await client.connection.sendRequest('vigil/importDb', { paths: [path.join(REPO_ROOT, 'demo-db/osv')] }) as DbCommandResult;
+    assert.equal(next.ok, true, next.message);
+    assert.notEqual(readPointer(cacheDir)!.generation, generation);
+    console.log(`      (the next import took ${(performance.now() - started).toFixed(0)} ms)`);
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(requirements).href }, position: django.range.start,
+    }) as Hover | null;
+    assert.ok(hover, 'the reopened DB still serves the Django finding');
+  });
+
+  it('an update that fails in the worker reports the DbUpdateError to the user and keeps the DB', async () => {
+    const generation = readPointer(cacheDir)!.generation;
+    const result = await client.connection.sendRequest('vigil/updateDb') as DbCommandResult;
+    assert.equal(result.ok, false);
+    assert.match(result.message, /all\.zip answered HTTP 404\. The existing vulnerability DB was left unchanged\.$/);
+    assert.ok(mirrorRequests.length > 0, 'the worker asked the mirror');
+    assert.equal(readPointer(cacheDir)!.generation, generation);
+    assert.equal(fs.existsSync(lockDir()), false);
+    await client.waitFor('a ready DB status', () => (client.statuses.at(-1) as { db: { state: string } }).db.state === 'ready');
+  });
+});
