@@ -59,14 +59,12 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
   const matchParts = new Map<string, string>();
   if (!withdrawn) {
     const matchOsv: Record<string, unknown> = {};
-    const detailKeys: string[] = [];
     for (const [field, value] of Object.entries(osv)) {
       if (MATCH_FIELDS.has(field)) matchOsv[field] = value;
-      else detailKeys.push(field);
     }
     const { severity, severitySource, cvss, source } = payload;
     // PackageEntry items after the frame's place (see PreparedRecord.matchParts).
-    const computed = JSON.stringify([detailKeys.join(','), severity, severitySource, cvss, source]).slice(1, -1);
+    const computed = JSON.stringify([severity, severitySource, cvss, source]).slice(1, -1);
     for (const [key, entries] of entriesByKey) {
       // Matching reads package, ranges and versions; the vendor payloads stay in the whole record (`get`).
       const affected = entries.map(({ database_specific, ecosystem_specific, ...matchable }) => matchable);

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { deflateRawSync, inflateRawSync } from 'zlib';
 import { compareStrings } from '../text';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 export const MAGIC = 'VIGILDB\n';
 const FIXED_HEADER_SIZE = 128;
 /** u32 length of the stored record, u8 flags. */
@@ -70,7 +70,6 @@ export const MATCH_FIELDS = new Set(['schema_version', 'id', 'modified', 'publis
 export type PackageEntry = [
   framePosition: number,
   frameLength: number,
-  detailKeys: string,
   severity: RecordPayload['severity'],
   severitySource: string,
   cvss: RecordPayload['cvss'],

@@ -103,7 +103,7 @@ export class VulnDb implements AdvisoryLookup {
     })[0];
   }
 
-  private advisoryOf([position, length, , severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
+  private advisoryOf([position, length, severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
     const full = () => {
       if (this.closed) throw new Error(`${osv.id}: its whole record is read from the DB, which was closed; call full() before close()`);
       return this.storedAdvisory({ position, length }).osv;
