@@ -20,6 +20,7 @@ describe('client: findings model', () => {
     assert.equal(model.all().length, 4);
     assert.deepEqual(model.countsBySeverity(), { CRITICAL: 0, HIGH: 3, MEDIUM: 0, LOW: 1, UNKNOWN: 0 });
     assert.equal(countsText(model.countsBySeverity()), '0C 3H 0M 1L');
+    assert.equal(countsText({ CRITICAL: 1, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 7 }), '1C 0H 0M 0L 7U');
   });
 
   it('groups by severity (worst first), file or type', () => {

@@ -68,9 +68,10 @@ export class FindingsModel {
   }
 }
 
-/** Status bar text, e.g. `2C 5H 1M 0L`. */
+/** Status bar text, e.g. `2C 5H 1M 0L`, with `12U` after it when some advisories have no severity. */
 export function countsText(counts: Record<SeverityName, number>): string {
-  return `${counts.CRITICAL}C ${counts.HIGH}H ${counts.MEDIUM}M ${counts.LOW}L`;
+  const unknown = counts.UNKNOWN > 0 ? ` ${counts.UNKNOWN}U` : '';
+  return `${counts.CRITICAL}C ${counts.HIGH}H ${counts.MEDIUM}M ${counts.LOW}L${unknown}`;
 }
 
 /** DB age in words and whether it counts as stale (older than 7 days, or missing). */

@@ -226,7 +226,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     const item = page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[id^="${EXTENSION_ID}."]`);
     const counts = new Map<string, number>();
     for (const f of expected) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    const wanted = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].filter(s => counts.get(s)).map(s => counts.get(s)!);
+    const wanted = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].filter(s => counts.get(s)).map(s => counts.get(s)!);
     let text = '';
     const deadline = Date.now() + 30_000;
     for (;;) {
