@@ -3,7 +3,7 @@
 // uses (to fetch just those advisories) before it opens the DB.
 import { promises as fs } from 'node:fs';
 import { analyzerFor } from './analyzers';
-import { decodeText } from './text';
+import { compareStrings, decodeText } from './text';
 import { detectPackages, filterFindings, type FindingFilter } from './detect';
 import type { IgnorePolicy } from './ignore';
 import type {
@@ -115,7 +115,7 @@ export async function analyzePath(root: string, options: ScanOptions = {}): Prom
     }
     options.onProgress?.(++done, files.length);
   }
-  scan.results.sort((a, b) => a.target.localeCompare(b.target));
+  scan.results.sort((a, b) => compareStrings(a.target, b.target));
   return scan;
 }
 
