@@ -1,0 +1,92 @@
+// Serves the pure fixes of codeActions.ts against the live workspace: feeds them open buffers (with
+// their versions) or the disk, and shapes their edits for what the client can apply.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { ignoreFileName } from '../engine/fixes/ignoreFile';
+import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
+import { IGNORE_FILES } from './ignorePolicy';
+import type { ApplyIgnoreArgs } from './protocol';
+import type { Publisher } from './publish';
+import { relPathOf, toFsPath, type ClientInfo, type Workspace } from './workspace';
+
+export class CodeActionRequests {
+  constructor(
+    private readonly connection: Connection,
+    private readonly client: ClientInfo,
+    private readonly workspace: Workspace,
+    private readonly publisher: Publisher,
+  ) {}
+
+  /** textDocument/codeAction: the quick-fixes of the given diagnostics, or fix-all over the file's published ones. */
+  codeActions(params: CodeActionParams): CodeAction[] {
+    const fsPath = toFsPath(params.textDocument.uri);
+    if (!fsPath) return [];
+    const only = params.context.only;
+    const wantsFixAll = only?.some(kind => FIX_ALL_KIND.startsWith(kind) && kind.startsWith(CodeActionKind.Source));
+    if (wantsFixAll) {
+      const input = this.inputFor(params.textDocument.uri, this.publisher.viewOf(fsPath)?.diagnostics ?? []);
+      const action = input && fixAllAction(input);
+      return action ? [this.adapt(action)] : [];
+    }
+    if (only && !only.some(kind => CodeActionKind.QuickFix.startsWith(kind))) return [];
+    const input = this.inputFor(params.textDocument.uri, params.context.diagnostics);
+    return input ? codeActions(input).map(action => this.adapt(action)) : [];
+  }
+
+  /** The vigil.server.applyIgnore command: adds an entry (with the reason the client prompted for) to the folder's ignore file. */
+  async applyIgnore(args: ApplyIgnoreArgs): Promise<void> {
+    const folderPath = toFsPath(args.folderUri);
+    if (!folderPath || typeof args.id !== 'string') return;
+    // Only the folder matters here: any file in it yields the folder's ignore file.
+    const input = this.inputFor(pathToFileURL(path.join(folderPath, '.vigil-placeholder')).href, []);
+    if (!input) return;
+    try {
+      const fix = ignoreFix(input, args.id, { reason: args.reason, expires: args.expires || undefined });
+      if (fix) await this.connection.workspace.applyEdit({ label: fix.title, edit: this.forClient(toWorkspaceEdit([fix])) });
+    } catch (error) {
+      void this.connection.window.showErrorMessage(`Vigil: ${(error as Error).message}`);
+    }
+  }
+
+  private inputFor(uri: string, diagnostics: readonly Diagnostic[]): CodeActionInput | undefined {
+    const fsPath = toFsPath(uri);
+    if (!fsPath) return undefined;
+    const folder = this.workspace.folderOf(fsPath);
+    const existing = IGNORE_FILES.filter(name => fs.existsSync(path.join(folder.fsPath, name)) || this.workspace.documentFor(path.join(folder.fsPath, name)));
+    const ignoreName = ignoreFileName(existing);
+    const ignorePath = path.join(folder.fsPath, ignoreName);
+    return {
+      document: { ...this.snapshot(fsPath), relPath: relPathOf(folder, fsPath) },
+      diagnostics,
+      resolve: relPath => this.snapshot(path.join(folder.fsPath, ...relPath.split('/'))),
+      ignoreFile: { ...this.snapshot(ignorePath), name: ignoreName },
+      folderUri: folder.uri,
+      promptsForIgnoreReason: this.client.options.promptsForIgnoreReason === true,
+    };
+  }
+
+  private snapshot(fsPath: string): DocumentSnapshot {
+    const document = this.workspace.documentFor(fsPath);
+    if (document) return { uri: document.uri, version: document.version, text: document.getText(), exists: true };
+    const text = this.workspace.readText(fsPath);
+    return { uri: this.publisher.uriOf(fsPath), version: null, text: text ?? '', exists: text !== undefined };
+  }
+
+  /** Clients without `documentChanges` get the plain `changes` map (file creation needs the former). */
+  private forClient(edit: WorkspaceEdit): WorkspaceEdit {
+    if (this.client.capabilities.workspace?.workspaceEdit?.documentChanges) return edit;
+    const changes: NonNullable<WorkspaceEdit['changes']> = {};
+    for (const change of edit.documentChanges ?? []) {
+      if ('textDocument' in change) (changes[change.textDocument.uri] ??= []).push(...(change as TextDocumentEdit).edits as never[]);
+    }
+    return { changes };
+  }
+
+  private adapt(action: CodeAction): CodeAction {
+    return action.edit ? { ...action, edit: this.forClient(action.edit) } : action;
+  }
+}

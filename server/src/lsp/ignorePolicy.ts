@@ -1,0 +1,50 @@
+// A folder's .trivyignore / .vigilignore files: the policy scans apply, and the problems found in the
+// files themselves, shown as diagnostics on them. Read through the workspace so unsaved edits count.
+import * as path from 'node:path';
+import type { IgnorePolicy } from '../engine';
+import { createIgnorePolicy, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
+import { emptyView, SOURCE, type FileView } from './diagnostics';
+import type { Folder, Workspace } from './workspace';
+
+export const IGNORE_FILES = ['.trivyignore', '.vigilignore', '.trivyignore.yaml', '.vigilignore.yaml'];
+
+export function isIgnoreFile(fsPath: string): boolean {
+  return IGNORE_FILES.includes(path.basename(fsPath));
+}
+
+/** Where a folder's ignore files are or would be. */
+export function ignoreFilesOf(folder: Folder): string[] {
+  return IGNORE_FILES.map(name => path.join(folder.fsPath, name));
+}
+
+/** The folder's ignore policy, parsed on first use and kept on the folder until an ignore file changes. */
+export function ignorePolicyFor(folder: Folder, workspace: Workspace): IgnorePolicy {
+  if (!folder.ignore) {
+    const entries: IgnoreEntry[] = [];
+    const warnings: IgnoreWarning[] = [];
+    const missing: string[] = [];
+    for (const file of ignoreFilesOf(folder)) {
+      const text = workspace.readText(file);
+      if (text === undefined) {
+        missing.push(file);
+        continue;
+      }
+      const parsed = parseIgnoreFile(text, file);
+      entries.push(...parsed.entries);
+      warnings.push(...parsed.warnings);
+    }
+    folder.ignore = createIgnorePolicy(entries, warnings, missing);
+  }
+  return folder.ignore;
+}
+
+/** The problems of one ignore file (bad lines, expired entries) as its own diagnostics. */
+export function ignoreFileView(folder: Folder, fsPath: string, workspace: Workspace): FileView {
+  const view = emptyView();
+  for (const problem of ignorePolicyFor(folder, workspace).problems.filter(p => p.file === fsPath)) {
+    const line = Math.max(0, (problem.line ?? 1) - 1);
+    view.diagnostics.push({ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, severity: 2, source: SOURCE, code: 'VIGIL-IGNORE-FILE', message: problem.message });
+    view.findings.push({ type: 'ignore-file', id: 'VIGIL-IGNORE-FILE', severity: 'LOW', message: problem.message, line, character: 0 });
+  }
+  return view;
+}

@@ -1,0 +1,107 @@
+// Turns the latest analyses into what the client sees for each file: diagnostics plus the matching
+// vigil/findings notification. A package.json shows its lockfile's findings too, and an ignore file
+// its own problems. The last published view of each file backs hovers and fix-all.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Connection } from 'vscode-languageserver/node';
+import { errorView, manifestView, mergeViews, resultView, type FileView } from './diagnostics';
+import type { FolderSettings } from './folderSettings';
+import { ignoreFileView, isIgnoreFile } from './ignorePolicy';
+import { FindingsNotification, type FindingsParams } from './protocol';
+import type { FileState } from './scanning';
+import type { Folder, Workspace } from './workspace';
+
+const LOCKFILES_WITH_MANIFEST = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
+
+export class Publisher {
+  private readonly views = new Map<string, FileView>();
+  /** The URI each file was published under, so clearing it later uses the same spelling. */
+  private readonly publishedUris = new Map<string, string>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    private readonly settings: FolderSettings,
+    private readonly analyses: ReadonlyMap<string, FileState>,
+  ) {}
+
+  /** What was last published for a file, if it has any diagnostics. */
+  viewOf(fsPath: string): FileView | undefined {
+    return this.views.get(fsPath);
+  }
+
+  uriOf(fsPath: string): string {
+    return this.publishedUris.get(fsPath) ?? this.workspace.documentFor(fsPath)?.uri ?? pathToFileURL(fsPath).href;
+  }
+
+  /** Publishes each file once: the files, then the package.json beside each lockfile among them, then `alsoAfter`. */
+  async publishWithManifests(fsPaths: Iterable<string>, alsoAfter: Iterable<string> = []): Promise<void> {
+    const toPublish = new Set(fsPaths);
+    for (const fsPath of [...toPublish]) {
+      const manifest = manifestPathOf(fsPath);
+      if (manifest) toPublish.add(manifest);
+    }
+    for (const fsPath of alsoAfter) toPublish.add(fsPath);
+    for (const fsPath of toPublish) await this.publish(fsPath);
+  }
+
+  /** Sends a file's current view, or clears it; files that never had diagnostics stay silent. */
+  async publish(fsPath: string): Promise<void> {
+    if (this.shuttingDown) return;
+    const view = await this.currentView(fsPath);
+    const uri = this.uriOf(fsPath);
+    const hadDiagnostics = (this.views.get(fsPath)?.diagnostics.length ?? 0) > 0;
+    if (view.diagnostics.length === 0 && !hadDiagnostics && !this.views.has(fsPath)) return;
+    if (view.diagnostics.length === 0) {
+      this.views.delete(fsPath);
+      this.publishedUris.delete(fsPath);
+    } else {
+      this.views.set(fsPath, view);
+      this.publishedUris.set(fsPath, uri);
+    }
+    const version = this.workspace.documentFor(fsPath)?.version;
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: view.diagnostics });
+    await this.connection.sendNotification(FindingsNotification, { uri, findings: view.findings } satisfies FindingsParams);
+  }
+
+  /** Re-publishes the published files of a folder whose analyses were dropped (the folder was removed). */
+  republishFolder(folder: Folder): void {
+    for (const fsPath of [...this.views.keys()]) if (this.workspace.folderOf(fsPath).uri === folder.uri) void this.publish(fsPath);
+  }
+
+  dispose(): void {
+    this.shuttingDown = true;
+  }
+
+  private async currentView(fsPath: string): Promise<FileView> {
+    const folder = this.workspace.folderOf(fsPath);
+    const settings = await this.settings.for(folder);
+    const state = this.analyses.get(fsPath);
+    const parts: FileView[] = [];
+    if (state?.error) parts.push(errorView(state.error));
+    else if (state?.result) parts.push(resultView(state.result, settings.severityMap));
+    const lock = this.lockStateFor(fsPath);
+    if (lock?.result) {
+      const text = this.workspace.readText(fsPath);
+      if (text !== undefined) parts.push(manifestView(text, lock.result, settings.severityMap));
+    }
+    if (isIgnoreFile(fsPath) && path.dirname(fsPath) === folder.fsPath) parts.push(ignoreFileView(folder, fsPath, this.workspace));
+    return mergeViews(...parts);
+  }
+
+  /** The analyzed lockfile beside a package.json, if any. */
+  private lockStateFor(manifestPath: string): FileState | undefined {
+    if (path.basename(manifestPath) !== 'package.json') return undefined;
+    for (const name of LOCKFILES_WITH_MANIFEST) {
+      const state = this.analyses.get(path.join(path.dirname(manifestPath), name));
+      if (state?.result) return state;
+    }
+    return undefined;
+  }
+}
+
+/** The package.json beside a lockfile. */
+function manifestPathOf(fsPath: string): string | undefined {
+  return LOCKFILES_WITH_MANIFEST.includes(path.basename(fsPath)) ? path.join(path.dirname(fsPath), 'package.json') : undefined;
+}
