@@ -3,6 +3,7 @@
 //   workspace.ts       folders, open buffers, what the client said at initialize
 //   folderSettings.ts  per-folder settings, cached until they change
 //   dbState.ts         the vulnerability DBs: lazy open, reload on change, update/import jobs
+//   ignorePolicy.ts    each folder's .trivyignore/.vigilignore: the policy and the files' own problems
 //   scanning.ts        when to analyze what (folder scans, debounced edits, rescans)
 //   publish.ts         analyses -> diagnostics + vigil/findings, and the views hovers read
 //   codeActionRequests.ts quick-fixes and the apply-ignore command against live documents
