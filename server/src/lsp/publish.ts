@@ -9,7 +9,7 @@ import type { FolderSettings } from './folderSettings';
 import { ignoreFileView, isIgnoreFile } from './ignorePolicy';
 import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
-import type { Folder, Workspace } from './workspace';
+import { isInside, type Folder, type Workspace } from './workspace';
 
 const LOCKFILES_WITH_MANIFEST = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
 
@@ -65,9 +65,12 @@ export class Publisher {
     await this.connection.sendNotification(FindingsNotification, { uri, findings: view.findings } satisfies FindingsParams);
   }
 
-  /** Re-publishes the published files of a folder whose analyses were dropped (the folder was removed). */
+  /**
+   * Re-publishes the published files of a folder whose analyses were dropped (the folder was
+   * removed): matched by path, since the folder is no longer in the workspace's list.
+   */
   republishFolder(folder: Folder): void {
-    for (const fsPath of [...this.views.keys()]) if (this.workspace.folderOf(fsPath).uri === folder.uri) void this.publish(fsPath);
+    for (const fsPath of [...this.views.keys()]) if (isInside(folder, fsPath)) void this.publish(fsPath);
   }
 
   dispose(): void {

@@ -56,7 +56,7 @@ export class Workspace {
 
   /** The workspace folder holding a path: the innermost one, or the file's own directory when none does. */
   folderOf(fsPath: string): Folder {
-    const matching = this.folders.filter(f => fsPath === f.fsPath || fsPath.startsWith(f.fsPath + path.sep));
+    const matching = this.folders.filter(f => isInside(f, fsPath));
     if (matching.length > 0) return matching.sort((a, b) => b.fsPath.length - a.fsPath.length)[0];
     const dir = path.dirname(fsPath);
     return { uri: pathToFileURL(dir).href, fsPath: dir };
@@ -87,4 +87,9 @@ export class Workspace {
       return undefined;
     }
   }
+}
+
+/** Whether a path is the folder or lies anywhere below it. */
+export function isInside(folder: Folder, fsPath: string): boolean {
+  return fsPath === folder.fsPath || fsPath.startsWith(folder.fsPath + path.sep);
 }
