@@ -90,8 +90,12 @@ function splitAtLastSlash(name: string): [string, string] {
   return slash === -1 ? ['', name] : [name.slice(0, slash), name.slice(slash + 1)];
 }
 
+/** Characters that encodeSegment leaves as they are. */
+const NOTHING_TO_ENCODE = /^[A-Za-z0-9._~:-]*$/;
+
 /** Percent-encodes everything but unreserved characters and `:` (the spec allows a bare colon). */
 function encodeSegment(text: string): string {
+  if (NOTHING_TO_ENCODE.test(text)) return text; // most names and versions: skips three string rewrites
   return encodeURIComponent(text)
     .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
     .replace(/%3A/g, ':');

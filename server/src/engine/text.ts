@@ -74,3 +74,41 @@ export class LineIndex {
     };
   }
 }
+
+/**
+ * Turns offsets into 1-based SourceRanges, as LineIndex.range does, by moving a cursor from the
+ * last offset asked for instead of indexing every line first. An analyzer that asks in source
+ * order (a lockfile's entries) only scans the text once; going backwards rescans the gap.
+ */
+export class LineCursor {
+  /** 0-based line of the cursor, and the offset at which that line starts. */
+  private line = 0;
+  private lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file = '',
+  ) {}
+
+  /** The 1-based range from `start` (inclusive) to `end` (exclusive). */
+  range(start: number, end: number): SourceRange {
+    this.moveTo(start);
+    const startLine = this.line + 1;
+    const startColumn = start - this.lineStart + 1;
+    this.moveTo(end);
+    return { file: this.file, startLine, startColumn, endLine: this.line + 1, endColumn: end - this.lineStart + 1 };
+  }
+
+  private moveTo(offset: number): void {
+    const text = this.text;
+    while (this.lineStart > offset) {
+      // lineStart - 1 is the break that ends the previous line; look for the one before it.
+      this.lineStart = this.lineStart >= 2 ? text.lastIndexOf('\n', this.lineStart - 2) + 1 : 0;
+      this.line--;
+    }
+    for (let at = text.indexOf('\n', this.lineStart); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+      this.line++;
+      this.lineStart = at + 1;
+    }
+  }
+}

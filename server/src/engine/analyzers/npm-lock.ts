@@ -13,7 +13,7 @@
 import { buildPurl } from '../purl';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types';
 import { locateMembers, parseJson, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
-import { LineIndex } from '../text';
+import { LineCursor } from '../text';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 
@@ -35,7 +35,7 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
   const root = parseJson(input.content);
   if (!isObject(root)) throw new Error('a package-lock.json must hold a JSON object');
 
-  const collector = new PackageCollector(new LineIndex(input.content, input.path));
+  const collector = new PackageCollector(new LineCursor(input.content, input.path));
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
     const spans = locateMembers(input.content, ['packages']);
     readPackagesSection(root.packages, spans, collector);
@@ -55,13 +55,48 @@ interface FolderEntry {
   value: JsonObject;
   /** name@version for an installed registry package; undefined for links, projects and entries without a version. */
   id: string | undefined;
+  /** Set when a project folder (the root, a workspace) depends on this folder. */
+  direct: boolean;
 }
+
+/** Installed folders by the name they provide, for one node_modules. */
+type NodeModules = Map<string, FolderEntry>;
+
+const NODE_MODULES = 'node_modules/';
+const NESTED_NODE_MODULES = '/node_modules/';
 
 function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector: PackageCollector): void {
   const folders = new Map<string, FolderEntry>();
-  for (const [path, span] of spans) {
+  // Each node_modules, keyed by the folder that holds it ('' for the top level): resolving a
+  // name is then one lookup per enclosing node_modules, however many folders provide it.
+  const nodeModulesOf = new Map<string, NodeModules>();
+  const projects: FolderEntry[] = [];
+  // JSON.parse's own key strings have their hashes cached, the source slices in `spans` do not,
+  // and hashing 3,000 fresh paths is a visible part of the time. The two lists agree in order
+  // unless a key repeats or looks like an array index; where they differ, the slice serves.
+  const parsedKeys = Object.keys(packages);
+  let keyIndex = 0;
+  for (const [sourceKey, span] of spans) {
+    const parsedKey = parsedKeys[keyIndex++];
+    const path = parsedKey === sourceKey ? parsedKey : sourceKey;
     const value = packages[path];
-    if (isObject(value)) folders.set(path, { path, span, value, id: folderId(path, value) });
+    if (!isObject(value)) continue;
+    const folder: FolderEntry = { path, span, value, id: undefined, direct: false };
+    folders.set(path, folder);
+
+    const split = path.lastIndexOf(NESTED_NODE_MODULES);
+    const topLevel = path.startsWith(NODE_MODULES);
+    if (split === -1 && !topLevel) {
+      projects.push(folder); // not under any node_modules: the user's own project
+      continue;
+    }
+    folder.id = folderId(path, value);
+    if (split === 0) continue; // `/node_modules/x`: installed, yet in no folder's node_modules
+    const parent = split > 0 ? path.slice(0, split) : '';
+    const name = path.slice(split > 0 ? split + NESTED_NODE_MODULES.length : NODE_MODULES.length);
+    let nodeModules = nodeModulesOf.get(parent);
+    if (!nodeModules) nodeModulesOf.set(parent, (nodeModules = new Map()));
+    nodeModules.set(name, folder);
   }
 
   /** Follows `link: true` entries to their target folder. */
@@ -71,36 +106,36 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     return typeof target === 'string' && target !== '' ? folders.get(target) : undefined;
   };
 
-  // Installed folders by the package folder name they provide, each with the folder whose
-  // node_modules holds it ('' for the top-level node_modules).
-  const installed = new Map<string, { parent: string; folder: FolderEntry }[]>();
-  for (const folder of folders.values()) {
-    const split = folder.path.lastIndexOf('/node_modules/');
-    if (split <= 0 && !folder.path.startsWith('node_modules/')) continue;
-    const parent = split > 0 ? folder.path.slice(0, split) : '';
-    const name = folder.path.slice(split > 0 ? split + '/node_modules/'.length : 'node_modules/'.length);
-    const candidates = installed.get(name);
-    if (candidates) candidates.push({ parent, folder });
-    else installed.set(name, [{ parent, folder }]);
-  }
-
-  /** Node's module resolution: the `name` in the nearest node_modules from `fromPath` upwards. */
-  const resolve = (fromPath: string, name: string): FolderEntry | undefined => {
-    let nearest: { parent: string; folder: FolderEntry } | undefined;
-    for (const candidate of installed.get(name) ?? []) {
-      if (nearest && candidate.parent.length <= nearest.parent.length) continue;
-      if (isSelfOrAncestor(candidate.parent, fromPath)) nearest = candidate;
+  /** The node_modules that Node searches from `path`, nearest first: its own, then each folder above it, then the top level. */
+  const searchPath = (path: string): NodeModules[] => {
+    const found: NodeModules[] = [];
+    // Every prefix of `path` that ends before a `/` is a folder above it.
+    for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const nodeModules = nodeModulesOf.get(path.slice(0, end));
+      if (nodeModules) found.push(nodeModules);
     }
-    return nearest && followLink(nearest.folder);
+    const top = nodeModulesOf.get('');
+    if (top) found.push(top);
+    return found;
   };
 
-  const directPaths = new Set<string>();
-  for (const folder of folders.values()) {
-    if (isInstalledPath(folder.path)) continue;
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-      for (const name of objectKeys(folder.value[field])) {
-        const target = resolve(folder.path, name);
-        if (target) directPaths.add(target.path);
+  /** Node's module resolution: the `name` in the nearest node_modules. */
+  const resolve = (search: NodeModules[], name: string): FolderEntry | undefined => {
+    for (const nodeModules of search) {
+      const folder = nodeModules.get(name);
+      if (folder) return followLink(folder);
+    }
+    return undefined;
+  };
+
+  for (const project of projects) {
+    const search = searchPath(project.path);
+    const { dependencies, devDependencies, optionalDependencies, peerDependencies } = project.value;
+    for (const names of [dependencies, devDependencies, optionalDependencies, peerDependencies]) {
+      if (!isObject(names)) continue;
+      for (const name of Object.keys(names)) {
+        const target = resolve(search, name);
+        if (target) target.direct = true;
       }
     }
   }
@@ -108,17 +143,22 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
   for (const folder of folders.values()) {
     if (!folder.id) continue;
     const dependsOn: string[] = [];
-    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
-      for (const name of objectKeys(folder.value[field])) {
-        const target = resolve(folder.path, name);
-        const targetId = target?.id;
-        if (targetId) dependsOn.push(targetId);
+    const { dependencies, optionalDependencies, peerDependencies } = folder.value;
+    if (isObject(dependencies) || isObject(optionalDependencies) || isObject(peerDependencies)) {
+      const search = searchPath(folder.path);
+      for (const names of [dependencies, optionalDependencies, peerDependencies]) {
+        if (!isObject(names)) continue;
+        for (const name of Object.keys(names)) {
+          const targetId = resolve(search, name)?.id;
+          if (targetId) dependsOn.push(targetId);
+        }
       }
     }
     collector.add({
+      id: folder.id,
       name: packageName(folder.path, folder.value),
-      version: String(folder.value.version),
-      direct: directPaths.has(folder.path),
+      version: folder.value.version as string,
+      direct: folder.direct,
       dev: folder.value.dev === true,
       span: folder.span,
       dependsOn,
@@ -126,19 +166,9 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
   }
 }
 
-/** True when `dir` is `path` or one of the folders above it ('' is the top). */
-function isSelfOrAncestor(dir: string, path: string): boolean {
-  return dir === '' || (path.startsWith(dir) && (path.length === dir.length || path.charCodeAt(dir.length) === 0x2f));
-}
-
-/** True for folders npm installed (`…node_modules/<name>`), false for the user's own projects. */
-function isInstalledPath(path: string): boolean {
-  return path.startsWith('node_modules/') || path.includes('/node_modules/');
-}
-
 function folderId(path: string, value: JsonObject): string | undefined {
   const version = value.version;
-  if (!isInstalledPath(path) || value.link === true || typeof version !== 'string' || version === '') return undefined;
+  if (value.link === true || typeof version !== 'string' || version === '') return undefined;
   return `${packageName(path, value)}@${version}`;
 }
 
@@ -146,7 +176,7 @@ function folderId(path: string, value: JsonObject): string | undefined {
 function packageName(path: string, value: JsonObject): string {
   const name = value.name;
   if (typeof name === 'string' && name !== '') return name;
-  return path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return path.slice(path.lastIndexOf(NODE_MODULES) + NODE_MODULES.length);
 }
 
 // ---- lockfileVersion 1: nested `dependencies` ----
@@ -179,10 +209,11 @@ function readDependenciesSection(dependencies: JsonObject, spans: MemberSpans, o
       }
       const dependsOn: string[] = [];
       for (const required of objectKeys(entry.value.requires)) {
-        const id = lookup([...scopes, nestedScope], required);
+        const id = nestedScope.has(required) ? nestedScope.get(required) : lookup(scopes, required);
         if (id) dependsOn.push(id);
       }
       collector.add({
+        id: entry.id,
         name: entry.name,
         version: entry.version,
         direct: false,
@@ -214,6 +245,7 @@ function realNameAndVersion(key: string, version: unknown): [string, string] {
 // ---- shared ----
 
 interface Occurrence {
+  id: string;
   name: string;
   version: string;
   direct: boolean;
@@ -226,10 +258,10 @@ interface Occurrence {
 class PackageCollector {
   private readonly byId = new Map<string, Package>();
 
-  constructor(private readonly lines: LineIndex) {}
+  constructor(private readonly lines: LineCursor) {}
 
   add(occurrence: Occurrence): void {
-    const id = `${occurrence.name}@${occurrence.version}`;
+    const id = occurrence.id;
     const location = this.lines.range(occurrence.span.start, occurrence.span.end);
     const known = this.byId.get(id);
     if (!known) {
@@ -242,28 +274,35 @@ class PackageCollector {
         direct: occurrence.direct,
         dev: occurrence.dev,
         location,
-        dependsOn: sortedUnique(occurrence.dependsOn),
+        dependsOn: occurrence.dependsOn, // sorted once every occurrence is in, by packages()
       });
       return;
     }
     known.dev = known.dev && occurrence.dev;
     known.direct = known.direct || occurrence.direct;
-    known.dependsOn = sortedUnique([...(known.dependsOn ?? []), ...occurrence.dependsOn]);
+    for (const dependency of occurrence.dependsOn) known.dependsOn!.push(dependency);
     (known.otherLocations ??= []).push(location);
   }
 
   /** Sorted by file position of the first occurrence. */
   packages(): Package[] {
-    return [...this.byId.values()].sort(
+    const packages = [...this.byId.values()];
+    for (const pkg of packages) sortUnique(pkg.dependsOn!);
+    return packages.sort(
       (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
     );
   }
 }
 
-/** Sorts in place and drops repeats. */
-function sortedUnique(items: string[]): string[] {
+/** Sorts in place and drops repeats, in place too. */
+function sortUnique(items: string[]): void {
+  if (items.length < 2) return;
   items.sort();
-  return items.filter((item, i) => i === 0 || item !== items[i - 1]);
+  let kept = 1;
+  for (let i = 1; i < items.length; i++) {
+    if (items[i] !== items[kept - 1]) items[kept++] = items[i];
+  }
+  items.length = kept;
 }
 
 function isObject(value: unknown): value is JsonObject {
