@@ -16,6 +16,8 @@ export interface StartOptions {
   /** Answer to workspace/configuration for section `vigil`, per folder path. */
   settings: (folderPath: string | undefined) => Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Whether the client applies `documentChanges` (and so can create files from an edit). Default true. */
+  documentChanges?: boolean;
   /** Override the command, e.g. to run the built dist/server.js. */
   command?: { file: string; args: string[] };
 }
@@ -75,7 +77,7 @@ export class LspTestClient {
       capabilities: {
         workspace: {
           configuration: true, workspaceFolders: true, applyEdit: true,
-          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+          workspaceEdit: options.documentChanges === false ? {} : { documentChanges: true, resourceOperations: ['create'] },
           didChangeWatchedFiles: { dynamicRegistration: true },
         },
         window: { workDoneProgress: true },

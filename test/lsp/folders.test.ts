@@ -52,3 +52,44 @@ describe('lsp: multi-root workspaces', function () {
     await cleared;
   });
 });
+
+describe('lsp: a client without documentChanges (Neovim 0.7)', function () {
+  this.timeout(60000);
+  let tmp: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-plain-edits-'));
+    const cacheDir = path.join(tmp, 'cache');
+    fs.mkdirSync(path.join(tmp, 'ws'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'examples/python-app/requirements.txt'), path.join(tmp, 'ws/requirements.txt'));
+    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    client = await LspTestClient.start({
+      workspaceFolders: [path.join(tmp, 'ws')], settings: () => ({ cacheDir }), initializationOptions: { trusted: true }, documentChanges: false,
+    });
+    await client.waitForScans(1);
+  });
+
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('gets a new .trivyignore created by the server, then a plain edit to fill it', async () => {
+    const requirements = path.join(tmp, 'ws/requirements.txt');
+    const uri = pathToFileURL(requirements).href;
+    const [diagnostic] = client.diagnosticsOf(requirements);
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+    }) as { title: string; edit?: { documentChanges?: unknown }; command?: { command: string; arguments: unknown[] } }[];
+    assert.ok(actions.every(a => a.edit?.documentChanges === undefined), 'no documentChanges for this client');
+    const ignore = actions.find(a => a.title.startsWith('Ignore') && a.title.includes('.trivyignore'));
+    assert.ok(ignore?.command, actions.map(a => a.title).join('\n'));
+    const ignoreFile = path.join(tmp, 'ws/.trivyignore');
+    assert.ok(!fs.existsSync(ignoreFile), 'offering the action creates nothing');
+    await client.connection.sendRequest('workspace/executeCommand', ignore.command);
+    assert.ok(fs.existsSync(ignoreFile), 'the server created the file');
+    const applied = client.appliedEdits.at(-1)!.edit as { changes: Record<string, { newText: string }[]> };
+    assert.match(applied.changes[pathToFileURL(ignoreFile).href][0].newText, new RegExp(String(diagnostic.code)));
+  });
+});

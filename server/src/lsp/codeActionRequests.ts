@@ -9,7 +9,7 @@ import {
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
 import { IGNORE_FILES } from './ignorePolicy';
-import type { ApplyIgnoreArgs } from './protocol';
+import { CreateFilesAndEditCommand, type ApplyIgnoreArgs, type CreateFilesAndEditArgs } from './protocol';
 import type { Publisher } from './publish';
 import { relPathOf, toFsPath, type ClientInfo, type Workspace } from './workspace';
 
@@ -46,10 +46,25 @@ export class CodeActionRequests {
     if (!input) return;
     try {
       const fix = ignoreFix(input, args.id, { reason: args.reason, expires: args.expires || undefined });
-      if (fix) await this.connection.workspace.applyEdit({ label: fix.title, edit: this.forClient(toWorkspaceEdit([fix])) });
+      if (fix) await this.applyForClient(fix.title, toWorkspaceEdit([fix]));
     } catch (error) {
       void this.connection.window.showErrorMessage(`Vigil: ${(error as Error).message}`);
     }
+  }
+
+  /** The vigil.server.createFilesAndEdit command (see protocol.ts). */
+  async createFilesAndEdit(args: CreateFilesAndEditArgs): Promise<void> {
+    for (const uri of args.create) {
+      const fsPath = toFsPath(uri);
+      if (fsPath && !fs.existsSync(fsPath)) fs.writeFileSync(fsPath, '');
+    }
+    await this.connection.workspace.applyEdit({ edit: args.edit });
+  }
+
+  private async applyForClient(label: string, edit: WorkspaceEdit): Promise<void> {
+    const created = this.filesToCreate(edit);
+    if (created.length > 0 && !this.canCreateFiles()) await this.createFilesAndEdit({ create: created, edit: this.asChanges(edit) });
+    else await this.connection.workspace.applyEdit({ label, edit: this.forClient(edit) });
   }
 
   private inputFor(uri: string, diagnostics: readonly Diagnostic[]): CodeActionInput | undefined {
@@ -76,9 +91,16 @@ export class CodeActionRequests {
     return { uri: this.publisher.uriOf(fsPath), version: null, text: text ?? '', exists: text !== undefined };
   }
 
-  /** Clients without `documentChanges` get the plain `changes` map (file creation needs the former). */
-  private forClient(edit: WorkspaceEdit): WorkspaceEdit {
-    if (this.client.capabilities.workspace?.workspaceEdit?.documentChanges) return edit;
+  private canCreateFiles(): boolean {
+    return this.client.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+  }
+
+  private filesToCreate(edit: WorkspaceEdit): string[] {
+    return (edit.documentChanges ?? []).flatMap(change => ('kind' in change && change.kind === 'create' ? [change.uri] : []));
+  }
+
+  /** The plain `changes` map, for clients without `documentChanges`. */
+  private asChanges(edit: WorkspaceEdit): WorkspaceEdit {
     const changes: NonNullable<WorkspaceEdit['changes']> = {};
     for (const change of edit.documentChanges ?? []) {
       if ('textDocument' in change) (changes[change.textDocument.uri] ??= []).push(...(change as TextDocumentEdit).edits as never[]);
@@ -86,7 +108,20 @@ export class CodeActionRequests {
     return { changes };
   }
 
+  private forClient(edit: WorkspaceEdit): WorkspaceEdit {
+    return this.canCreateFiles() ? edit : this.asChanges(edit);
+  }
+
+  /**
+   * Shapes an action's edit for the client. One that must create a file (a new .trivyignore) becomes,
+   * for clients without `documentChanges`, a command that creates it on the server's side first.
+   */
   private adapt(action: CodeAction): CodeAction {
-    return action.edit ? { ...action, edit: this.forClient(action.edit) } : action;
+    if (!action.edit) return action;
+    const created = this.filesToCreate(action.edit);
+    if (created.length === 0 || this.canCreateFiles()) return { ...action, edit: this.forClient(action.edit) };
+    const { edit, ...rest } = action;
+    const args: CreateFilesAndEditArgs = { create: created, edit: this.asChanges(edit) };
+    return { ...rest, command: { title: action.title, command: CreateFilesAndEditCommand, arguments: [args] } };
   }
 }

@@ -62,6 +62,15 @@ export interface ReportModel {
 
 /** workspace/executeCommand commands the server implements. */
 export const ApplyIgnoreCommand = 'vigil.server.applyIgnore';
+/**
+ * For clients without `documentChanges`, which cannot create a file from an edit: the server
+ * creates the (empty) files, then asks the client to apply the plain `changes` edit.
+ */
+export const CreateFilesAndEditCommand = 'vigil.server.createFilesAndEdit';
+export interface CreateFilesAndEditArgs {
+  create: string[];
+  edit: import('vscode-languageserver').WorkspaceEdit;
+}
 export interface ApplyIgnoreArgs {
   /** URI of the workspace folder (or directory) whose ignore file gets the entry. */
   folderUri: string;

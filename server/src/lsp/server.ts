@@ -22,8 +22,8 @@ import type { RunningDbJob } from './dbJob';
 import { cacheDirOf, FolderSettings } from './folderSettings';
 import { hoverAt } from './hover';
 import {
-  ApplyIgnoreCommand, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
-  type ApplyIgnoreArgs, type DbCommandResult, type ImportDbParams, type InitializationOptions, type ReportModel, type StatusParams,
+  ApplyIgnoreCommand, CreateFilesAndEditCommand, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
+  type ApplyIgnoreArgs, type CreateFilesAndEditArgs, type DbCommandResult, type ImportDbParams, type InitializationOptions, type ReportModel, type StatusParams,
 } from './protocol';
 import { Publisher } from './publish';
 import { buildReport } from './report';
@@ -83,7 +83,7 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
-        executeCommandProvider: { commands: [ApplyIgnoreCommand] },
+        executeCommandProvider: { commands: [ApplyIgnoreCommand, CreateFilesAndEditCommand] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'vigil', version: VERSION },
@@ -140,8 +140,9 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
   connection.onCodeAction(params => actions.codeActions(params));
 
   connection.onExecuteCommand(async params => {
-    if (params.command !== ApplyIgnoreCommand) return;
-    await actions.applyIgnore((params.arguments?.[0] ?? {}) as ApplyIgnoreArgs);
+    const [args] = params.arguments ?? [];
+    if (params.command === ApplyIgnoreCommand) await actions.applyIgnore((args ?? {}) as ApplyIgnoreArgs);
+    if (params.command === CreateFilesAndEditCommand) await actions.createFilesAndEdit(args as CreateFilesAndEditArgs);
   });
 
   connection.onRequest(ScanWorkspaceRequest, async () => {
