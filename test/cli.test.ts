@@ -1,8 +1,10 @@
 // The `vigil` CLI end to end, as a user runs it: a real process, the demo workspace, a DB
 // imported from the demo DB's real OSV records.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers/corpus';
@@ -12,6 +14,18 @@ function vigil(args: string[], cwd = REPO_ROOT) {
     cwd, encoding: 'utf8', env: { ...process.env, VIGIL_CACHE_DIR: '/nonexistent-vigil-cache' },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like vigil(), without blocking this process (which may be serving the mirror the CLI talks to). */
+function vigilAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(REPO_ROOT, 'server/src/cli/main.ts'), ...args], {
+    cwd: REPO_ROOT, env: { ...process.env, VIGIL_CACHE_DIR: '/nonexistent-vigil-cache' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => { stdout += chunk; });
+  child.stderr.on('data', chunk => { stderr += chunk; });
+  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
 }
 
 describe('vigil CLI', function () {
@@ -115,5 +129,38 @@ describe('vigil CLI', function () {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /unknown format/);
     assert.equal(vigil(['image', 'alpine']).code, 2);
+  });
+
+  it('db update: exits 1 and names the failed ecosystem while the others are updated; --full downloads all.zip again', async () => {
+    const files = new Map<string, Buffer>([
+      ['/npm/all.zip', fs.readFileSync('test/fixtures/db/osv/npm/all.zip')],
+      ['/npm/modified_id.csv', Buffer.from('2020-01-01T00:00:00Z,GHSA-257q-pv89-v3xv\n')],
+    ]);
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url!);
+      const body = files.get(req.url!);
+      if (body) res.writeHead(200, { ETag: '"1"' }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const updateCache = path.join(tmp, 'update-cache');
+    try {
+      const partial = await vigilAsync(['db', 'update', '--quiet', '--cache-dir', updateCache, '--db-mirror', mirror, '--ecosystems', 'npm,Go']);
+      assert.equal(partial.code, 1, partial.stderr);
+      assert.match(partial.stdout, /^npm: 8 records \(full\); Go: FAILED, kept its previous records \(.*Go\/all\.zip answered HTTP 404\)\n$/);
+      assert.match(partial.stderr, /vigil: Go: update failed, its previous advisories are kept: .*Go\/all\.zip answered HTTP 404/);
+
+      requests.length = 0;
+      const full = await vigilAsync(['db', 'update', '--quiet', '--cache-dir', updateCache, '--db-mirror', mirror, '--ecosystems', 'npm', '--full']);
+      assert.equal(full.code, 0, full.stderr);
+      assert.deepEqual(requests, ['/npm/all.zip']);
+      assert.equal(full.stdout, 'npm: 8 records (full)\n');
+      assert.equal(full.stderr, '');
+    } finally {
+      server.closeAllConnections();
+      await new Promise(resolve => server.close(resolve));
+    }
   });
 });

@@ -1,6 +1,6 @@
 // `vigil db import|update|status`, and the DB preparation `vigil fs` does before matching.
 import {
-  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type VulnDb,
+  DbMissingError, dbStatus, importAdvisories, openDb, updateDb, type UpdateReport, type VulnDb,
 } from '../engine/db';
 import type { Ecosystem } from '../engine/types';
 import { ECOSYSTEMS } from '../engine/ecosystems';
@@ -10,7 +10,10 @@ const DB_HELP = `Usage:
   vigil db import [--cache-dir DIR] [--custom DIR…] PATH…
         OSV all.zip files and folders of OSV .json/.yaml; --custom marks your organisation's own
         advisories, which win over public ones with the same ID
-  vigil db update [--cache-dir DIR] [--db-mirror URL] [--ecosystems LIST]
+  vigil db update [--cache-dir DIR] [--db-mirror URL] [--ecosystems LIST] [--full]
+        downloads only what changed since the last update; --full downloads each ecosystem's
+        all.zip again, which also drops advisories removed upstream. Exits 1 when an
+        ecosystem failed (the others are updated; the failed ones keep their advisories)
   vigil db status [--cache-dir DIR] [--json]
 
 The DB lives in $VIGIL_CACHE_DIR, else $XDG_CACHE_HOME/vigil, else ~/.cache/vigil.
@@ -21,6 +24,13 @@ const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function log(quiet: boolean, message: string) {
   if (!quiet) process.stderr.write(`vigil: ${message}\n`);
+}
+
+/** Tells about the ecosystems an update could not refresh (they keep their previous advisories). */
+function logFailures(report: UpdateReport, quiet: boolean) {
+  for (const name of report.failed) {
+    log(quiet, `${name}: update failed, its previous advisories are kept: ${report.ecosystems[name].error}`);
+  }
 }
 
 function parseEcosystems(value: string | string[] | undefined): Ecosystem[] | undefined {
@@ -44,6 +54,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
     ecosystems: { type: 'string', multiple: true },
     custom: { type: 'string', multiple: true },
     json: { type: 'boolean' },
+    full: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   });
   const cacheDir = cacheDirOption(values['cache-dir']);
@@ -59,11 +70,14 @@ export async function runDbCommand(args: string[]): Promise<number> {
     }
     case 'update': {
       const report = await updateDb(cacheDir, {
-        mirror: values['db-mirror'], ecosystems: parseEcosystems(values.ecosystems), onProgress: message => log(quiet, message),
+        mirror: values['db-mirror'], ecosystems: parseEcosystems(values.ecosystems), full: values.full === true,
+        onProgress: message => log(quiet, message),
       });
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
       process.stdout.write(`${report.message}\n`);
-      return 0;
+      // Failures are errors: printed even with --quiet.
+      logFailures(report, false);
+      return report.failed.length ? 1 : 0;
     }
     case 'status': {
       const status = dbStatus(cacheDir);
@@ -97,7 +111,8 @@ export async function ensureDb(options: EnsureDbOptions): Promise<VulnDb> {
   } catch (error) {
     if (!(error instanceof DbMissingError) || !mayDownload) throw error;
     log(quiet, `no vulnerability DB in ${cacheDir}: downloading ${ecosystems.join(', ')}`);
-    await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: message => log(quiet, message) });
+    const report = await updateDb(cacheDir, { mirror: options.mirror, ecosystems, onProgress: message => log(quiet, message) });
+    logFailures(report, quiet);
     return openDb(cacheDir);
   }
   if (!mayDownload) return db;
@@ -107,7 +122,8 @@ export async function ensureDb(options: EnsureDbOptions): Promise<VulnDb> {
   // A DB built only by `db import` is the user's to refresh: never reach the network behind it.
   if (!mirrored.length || (!stale && !missing.length)) return db;
   try {
-    await updateDb(cacheDir, { mirror: options.mirror, ecosystems });
+    const report = await updateDb(cacheDir, { mirror: options.mirror, ecosystems });
+    logFailures(report, quiet);
     db.close();
     return openDb(cacheDir);
   } catch (error) {

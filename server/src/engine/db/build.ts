@@ -8,6 +8,7 @@ import type { Ecosystem } from '../types';
 import {
   DbMetadata,
   encodeStored,
+  decodeStored,
   FLAG_DEFLATED,
   GenerationReader,
   MATCH_FIELDS,
@@ -18,6 +19,7 @@ import {
   SourceInfo,
   writeGeneration,
 } from './format';
+import { removeMirrorState } from './mirror-state';
 import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
 import { computeSeverity } from './severity';
 import { listZipEntries } from './zip';
@@ -75,6 +77,7 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
     id: osv.id,
     modified: osv.modified,
     source: payload.source,
+    sources: payload.sources ?? [payload.source],
     withdrawn,
     keys: [...entriesByKey.keys()],
     matchParts,
@@ -109,13 +112,23 @@ export interface MergeCounts {
   updated: number;
   /** Incoming records that were not newer than the stored ones. */
   unchanged: number;
+  /** Records dropped because the only sources that held them no longer do (a mirror's all.zip). */
+  removed: number;
+}
+
+/** The payload with its `sources`, written only when they are not just `[source]`. */
+function withSources(payload: RecordPayload, sources: string[]): RecordPayload {
+  const { sources: _old, ...rest } = payload;
+  return sources.length === 1 && sources[0] === payload.source ? rest : { ...rest, sources };
 }
 
 /** Holds the records of the next generation while it is assembled. */
 export class GenerationBuilder {
   private readonly records = new Map<string, PreparedRecord>();
   private readonly sourceInfo = new Map<string, SourceInfo>();
-  readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0 };
+  readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+  /** Some record's list of sources changed (its content may not have). */
+  private sourcesChanged = false;
 
   /** Starts from the previous generation, reusing its stored records as written. */
   constructor(previous?: GenerationReader) {
@@ -126,22 +139,55 @@ export class GenerationBuilder {
     }
   }
 
-  /** Merges one record: a newer `modified` wins; on a tie a custom feed's record beats a public one. */
+  /**
+   * Merges one record: a newer `modified` wins; on a tie a custom feed's record beats a public one.
+   * Either way `source` joins the sources that hold the ID.
+   */
   add(record: OsvRecord, source: string): void {
     const stored = this.records.get(record.id);
+    const sources = !stored ? [source] : stored.sources.includes(source) ? stored.sources : [...stored.sources, source];
     if (stored) {
       const wins =
         isNewer(record.modified, stored.modified) ||
         (record.modified === stored.modified && isCustom(source) && !isCustom(stored.source));
       if (!wins) {
         this.counts.unchanged++;
+        // The stored version stays; only who holds the ID changes.
+        if (sources !== stored.sources) this.setRecordSources(stored, sources);
         return;
       }
       this.counts.updated++;
     } else {
       this.counts.added++;
     }
-    this.records.set(record.id, prepareRecord({ osv: record, ...computeSeverity(record), source }));
+    this.records.set(record.id, prepareRecord(withSources({ osv: record, ...computeSeverity(record), source }, sources)));
+  }
+
+  /**
+   * `source` (a mirror's all.zip, read again in full) now holds exactly the IDs in `kept`: the
+   * records it held before and no longer does stop naming it, and those no other source holds are
+   * dropped. Returns how many were dropped.
+   */
+  forget(source: string, kept: Set<string>): number {
+    let removed = 0;
+    for (const [id, record] of this.records) {
+      if (kept.has(id) || !record.sources.includes(source)) continue;
+      const sources = record.sources.filter((s) => s !== source);
+      if (sources.length) {
+        this.setRecordSources(record, sources);
+      } else {
+        this.records.delete(id);
+        removed++;
+      }
+    }
+    this.counts.removed += removed;
+    return removed;
+  }
+
+  private setRecordSources(record: PreparedRecord, sources: string[]): void {
+    const payload = decodeStored(record.stored, record.deflated ? FLAG_DEFLATED : 0);
+    Object.assign(record, encodeStored(withSources(payload, sources)), { sources });
+    this.sourcesChanged = true;
   }
 
   setSource(info: SourceInfo): void {
@@ -157,7 +203,7 @@ export class GenerationBuilder {
   }
 
   get changed(): boolean {
-    return this.counts.added + this.counts.updated > 0;
+    return this.counts.added + this.counts.updated + this.counts.removed > 0 || this.sourcesChanged;
   }
 
   metadata(): DbMetadata {
@@ -199,6 +245,12 @@ export class GenerationBuilder {
     }
     onProgress?.('written; making it current', 'written');
     const generation = commitGeneration(cacheDir, temp, SCHEMA_VERSION);
+    // The new generation's metadata holds what a no-change update saved beside the old one.
+    try {
+      removeMirrorState(cacheDir);
+    } catch {
+      // Harmless: it names the old generation, so nobody applies it.
+    }
     onProgress?.(`DB ${generation} is current`, 'committed');
     removeOldGenerations(cacheDir, previousGeneration ? [generation, previousGeneration] : [generation]);
     return { generation, metadata };

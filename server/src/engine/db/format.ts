@@ -52,6 +52,11 @@ export interface RecordPayload {
   cvss: Record<string, import('../types').CvssScore>;
   /** Name of the SourceInfo the record came from. */
   source: string;
+  /**
+   * Every source that currently holds this ID (the record's own `source` among them, unless that
+   * source dropped it since), when that is not just `[source]`. Absent: `[source]`.
+   */
+  sources?: string[];
 }
 
 /**
@@ -82,6 +87,8 @@ export interface PreparedRecord {
   id: string;
   modified: string;
   source: string;
+  /** The sources that hold this ID (see RecordPayload.sources), never empty. */
+  sources: string[];
   withdrawn: boolean;
   /** `stored` is deflated. */
   deflated: boolean;

@@ -6,6 +6,7 @@ import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
 import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent, openPrevious } from './current';
 import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
+import { readMirrorState } from './mirror-state';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 
 export { defaultCacheDir, DbLockedError } from './store';
@@ -16,7 +17,7 @@ export type { DbMetadata, SourceInfo } from './format';
 export type { ImportProblem, MergeCounts, ProgressListener, ProgressStage } from './build';
 export { computeSeverity, severityFromScore } from './severity';
 export { updateDb, DbUpdateError } from './update';
-export type { UpdateOptions, UpdateReport } from './update';
+export type { EcosystemUpdate, UpdateOptions, UpdateReport } from './update';
 
 /**
  * An advisory as this DB hands it out; `source` names the import source it came from.
@@ -167,6 +168,8 @@ export async function importAdvisories(
     const previous = openPrevious(cacheDir);
     const builder = new GenerationBuilder(previous?.reader);
     previous?.reader.close();
+    // Mirror validators a no-change update saved beside this generation go into the next one.
+    for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
     const problems: ImportProblem[] = [];
     let read = 0;
     for (const target of targets) {

@@ -4,7 +4,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { DbUpdateError, importAdvisories, openDb, updateDb } from '.';
 import { readPointer } from './store';
 import { parseModifiedIds } from './update';
@@ -80,6 +80,13 @@ function modifiedIdCsv(zip: Buffer, overrides: Record<string, string> = {}): str
   }
   rows.sort((a, b) => Date.parse(b.modified) - Date.parse(a.modified));
   return rows.map((r) => `${r.modified},${r.id}\n`).join('');
+}
+
+/** `zip` without the records whose IDs are given. */
+function zipWithout(zip: Buffer, ...ids: string[]): Buffer {
+  const entries = unzipSync(zip);
+  for (const id of ids) delete entries[`${id}.json`];
+  return Buffer.from(zipSync(entries));
 }
 
 const npmZip = fs.readFileSync(path.join(fixtures, 'osv', 'npm', 'all.zip'));
@@ -209,5 +216,157 @@ describe('db: update from a mirror', () => {
       updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], retries: 0, timeoutMs: 200 }),
       /cannot download .*npm\/all\.zip \(timed out, 1 attempts\)/,
     );
+  });
+
+  it('a full download drops what the mirror removed upstream, but not records another source also holds', async () => {
+    // A local import brings one of the records the mirror has too.
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-local-'));
+    try {
+      fs.writeFileSync(path.join(local, 'GHSA-2m39-62fm-q8r3.json'), Buffer.from(unzipSync(npmZip)['GHSA-2m39-62fm-q8r3.json']));
+      await importAdvisories(cacheDir, [local]);
+    } finally {
+      fs.rmSync(local, { recursive: true, force: true });
+    }
+    await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick });
+
+    // Upstream removes two npm records (one of them also imported locally) and one Go record.
+    const smallerNpm = zipWithout(npmZip, 'GHSA-257q-pv89-v3xv', 'GHSA-2m39-62fm-q8r3');
+    mirror.put('/npm/all.zip', smallerNpm);
+    mirror.put('/npm/modified_id.csv', modifiedIdCsv(smallerNpm));
+    mirror.put('/Go/all.zip', zipWithout(goZip, 'GO-2020-0001'));
+    mirror.files.delete('/Go/modified_id.csv');
+
+    // An incremental update cannot see removals.
+    const incremental = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    assert.deepStrictEqual(incremental.ecosystems, { npm: { mode: 'unchanged', records: 0 } });
+    let db = openDb(cacheDir);
+    assert.ok(db.get('GHSA-257q-pv89-v3xv'), 'still there after an incremental update');
+    db.close();
+
+    // `full` downloads every all.zip unconditionally (no validators) and resyncs.
+    mirror.log.length = 0;
+    const report = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], full: true, ...quick });
+    assert.deepStrictEqual(mirror.log.map((e) => [e.url, e.ifNoneMatch, e.status]), [
+      ['/npm/all.zip', undefined, 200],
+      ['/Go/all.zip', undefined, 200],
+    ]);
+    assert.deepStrictEqual(report.ecosystems, {
+      npm: { mode: 'full', records: 6, removed: 1 },
+      Go: { mode: 'full', records: 6, removed: 1 },
+    });
+    assert.strictEqual(report.removed, 2);
+    assert.strictEqual(report.message, 'npm: 6 records (full), 1 removed upstream; Go: 6 records (full), 1 removed upstream');
+    db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.get('GHSA-257q-pv89-v3xv'), undefined);
+      assert.strictEqual(db.get('GO-2020-0001'), undefined);
+      assert.ok(db.get('GHSA-2m39-62fm-q8r3'), 'the locally imported record stays');
+      assert.strictEqual(db.lookup('npm', 'sshpk').length, 1);
+      assert.strictEqual(db.lookup('npm', 'jquery').length, 1, 'the removed jquery advisory is gone from lookups');
+      assert.strictEqual(db.metadata().totalRecords, 13);
+    } finally {
+      db.close();
+    }
+
+    // Read again in full: the record the mirror dropped is the local import's alone now.
+    const again = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], full: true, ...quick });
+    assert.deepStrictEqual(again.ecosystems, { npm: { mode: 'full', records: 6 } });
+    assert.strictEqual(again.changed, false);
+    db = openDb(cacheDir);
+    try {
+      assert.ok(db.get('GHSA-2m39-62fm-q8r3'));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('commits the ecosystems that succeeded and keeps the previous records of one that failed', async () => {
+    await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick });
+    const goBefore = openDb(cacheDir);
+    const goSource = goBefore.metadata().sources.find((s) => s.name === 'mirror:Go');
+    goBefore.close();
+
+    const changed = JSON.parse(Buffer.from(unzipSync(npmZip)['GHSA-2m39-62fm-q8r3.json']).toString('utf8'));
+    changed.modified = '2031-02-03T04:05:06Z';
+    changed.summary = 'Updated upstream';
+    mirror.put('/npm/GHSA-2m39-62fm-q8r3.json', JSON.stringify(changed));
+    mirror.put('/npm/modified_id.csv', modifiedIdCsv(npmZip, { 'GHSA-2m39-62fm-q8r3': changed.modified }));
+    mirror.failures.set('/Go/modified_id.csv', 100);
+    const generation = readPointer(cacheDir)!.generation;
+
+    const report = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick, retries: 1 });
+    assert.deepStrictEqual(report.failed, ['Go']);
+    assert.deepStrictEqual(report.ecosystems.npm, { mode: 'incremental', records: 1 });
+    assert.strictEqual(report.ecosystems.Go.mode, 'failed');
+    assert.match(report.ecosystems.Go.error!, new RegExp(`cannot download ${base}/Go/modified_id.csv \\((HTTP 503|ECONNRESET|[^)]*), 2 attempts\\)`));
+    assert.match(report.message, /^npm: 1 records \(incremental\); Go: FAILED, kept its previous records \(cannot download .*\)$/);
+    assert.strictEqual(report.changed, true);
+    assert.notStrictEqual(readPointer(cacheDir)!.generation, generation, 'npm was committed');
+    const db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.lookup('npm', 'sshpk')[0].full!().summary, 'Updated upstream');
+      assert.ok(db.get('GO-2020-0001'), 'Go keeps its records');
+      assert.deepStrictEqual(db.metadata().sources.find((s) => s.name === 'mirror:Go'), goSource, 'and its mirror state');
+    } finally {
+      db.close();
+    }
+
+    // When every asked ecosystem fails, nothing is written and the error names each one.
+    mirror.failures.set('/npm/modified_id.csv', 100);
+    const last = readPointer(cacheDir)!.generation;
+    await assert.rejects(updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick, retries: 0 }), (err: Error) => {
+      assert.ok(err instanceof DbUpdateError);
+      assert.match(err.message, /^npm: cannot download .*npm\/modified_id\.csv .*; Go: cannot download .*Go\/modified_id\.csv .*left unchanged\.$/);
+      return true;
+    });
+    assert.strictEqual(readPointer(cacheDir)!.generation, last);
+  });
+
+  it('a first download with one failed ecosystem builds the DB from the others', async () => {
+    mirror.files.delete('/Go/all.zip');
+    const report = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm', 'Go'], ...quick });
+    assert.deepStrictEqual(report.ecosystems, {
+      npm: { mode: 'full', records: 8 },
+      Go: { mode: 'failed', records: 0, error: `${base}/Go/all.zip answered HTTP 404` },
+    });
+    const db = openDb(cacheDir);
+    try {
+      assert.deepStrictEqual(db.metadata().sources.map((s) => s.name), ['mirror:npm']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the list validators of a check that found nothing new, so the next check gets a 304', async () => {
+    await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    const generation = readPointer(cacheDir)!.generation;
+    mirror.log.length = 0;
+    const first = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    const second = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    const listEtag = mirror.files.get('/npm/modified_id.csv')!.etag;
+    assert.deepStrictEqual(mirror.log, [
+      { url: '/npm/modified_id.csv', ifNoneMatch: undefined, status: 200 },
+      { url: '/npm/modified_id.csv', ifNoneMatch: listEtag, status: 304 },
+    ]);
+    assert.deepStrictEqual([first.changed, second.changed], [false, false]);
+    assert.strictEqual(readPointer(cacheDir)!.generation, generation, 'no generation for no change');
+    const statePath = path.join(cacheDir, 'db', 'mirror-state.json');
+    assert.strictEqual(JSON.parse(fs.readFileSync(statePath, 'utf8')).generation, generation);
+    assert.deepStrictEqual(fs.readdirSync(path.join(cacheDir, 'db')).filter((n) => n.includes('.tmp-')), []);
+
+    // The next generation carries the validators in its metadata; the side file goes.
+    const added = JSON.parse(fs.readFileSync(path.join(fixtures, 'custom-feed', 'ACME-2024-0001.json'), 'utf8'));
+    added.modified = '2031-02-03T00:00:00Z';
+    mirror.put('/npm/ACME-2024-0001.json', JSON.stringify(added));
+    mirror.put('/npm/modified_id.csv', modifiedIdCsv(npmZip, { 'ACME-2024-0001': added.modified }));
+    const third = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });
+    assert.deepStrictEqual(third.ecosystems, { npm: { mode: 'incremental', records: 1 } });
+    assert.ok(!fs.existsSync(statePath));
+    const db = openDb(cacheDir);
+    try {
+      assert.strictEqual(db.metadata().sources[0].listEtag, mirror.files.get('/npm/modified_id.csv')!.etag);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,11 +1,13 @@
 // Downloading advisories from an OSV mirror (default: OSV's public bucket).
 // First time per ecosystem: <base>/<Ecosystem>/all.zip. Later: <base>/<Ecosystem>/modified_id.csv
 // (lines `<RFC 3339 modified>,<ID>`, newest first) and only the records modified since the last run,
-// each from <base>/<Ecosystem>/<ID>.json.
+// each from <base>/<Ecosystem>/<ID>.json. An incremental update cannot see records removed upstream;
+// a full download (first time, a mirror without the list, or `full`) drops them.
 import type { OsvRecord } from '../osv';
 import { checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import { openPrevious } from './current';
 import type { DbMetadata, SourceInfo } from './format';
+import { readMirrorState, writeMirrorState } from './mirror-state';
 import { acquireLock, LockOptions } from './store';
 import { listZipEntries } from './zip';
 
@@ -34,19 +36,32 @@ export interface UpdateOptions {
 }
 
 export interface EcosystemUpdate {
-  /** `full`: all.zip downloaded; `incremental`: changed records fetched; `unchanged`: the mirror said 304 / nothing newer. */
-  mode: 'full' | 'incremental' | 'unchanged';
+  /**
+   * `full`: all.zip downloaded; `incremental`: changed records fetched; `unchanged`: the mirror said
+   * 304 / nothing newer; `failed`: nothing of it could be used, its previous records are kept (`error`).
+   */
+  mode: 'full' | 'incremental' | 'unchanged' | 'failed';
   /** Records downloaded. */
   records: number;
+  /** `full` only, when not 0: records this mirror source held before that its all.zip no longer has, dropped. */
+  removed?: number;
+  /** `failed` only: why. */
+  error?: string;
 }
 
 export interface UpdateReport extends MergeCounts {
   /** False when nothing changed: then no new generation was written. */
   changed: boolean;
-  /** One line for the user, e.g. `npm: 12 records (incremental); Go: unchanged`. */
+  /**
+   * One line for the user, e.g. `npm: 12 records (incremental); Go: unchanged`, with
+   * `PyPI: FAILED, kept its previous records (cannot download ...)` for a failed ecosystem.
+   */
   message: string;
   generation?: string;
+  /** The outcome of every asked ecosystem. */
   ecosystems: Record<string, EcosystemUpdate>;
+  /** The asked ecosystems that failed (see `ecosystems[name].error`); the others were updated. */
+  failed: string[];
   problems: ImportProblem[];
   metadata?: DbMetadata;
 }
@@ -58,6 +73,9 @@ export class DbUpdateError extends Error {
     this.name = 'DbUpdateError';
   }
 }
+
+/** One ecosystem could not be fetched. */
+class FetchError extends Error {}
 
 interface Fetched {
   status: number;
@@ -91,7 +109,7 @@ async function get(url: string, headers: Record<string, string>, options: Update
       lastError = causeOf(err);
     }
   }
-  throw new DbUpdateError(`cannot download ${url} (${lastError}, ${retries + 1} attempts)`);
+  throw new FetchError(`cannot download ${url} (${lastError}, ${retries + 1} attempts)`);
 }
 
 function validators(etag?: string, lastModified?: string): Record<string, string> {
@@ -126,6 +144,13 @@ async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
+/** Applies what was downloaded to the builder; cannot fail for a network or mirror reason. */
+type Apply = () => EcosystemUpdate;
+
+/**
+ * One ecosystem: `fetch` downloads everything it needs without touching the builder, so a failure
+ * leaves that ecosystem's records and source info as they were; the returned Apply merges them.
+ */
 class EcosystemUpdater {
   private readonly base: string;
   private readonly sourceName: string;
@@ -141,99 +166,135 @@ class EcosystemUpdater {
     this.sourceName = `mirror:${ecosystem}`;
   }
 
-  async run(): Promise<EcosystemUpdate> {
+  async fetch(): Promise<Apply> {
     const state = this.builder.source(this.sourceName);
     const sameMirror = state?.location === this.base;
     if (sameMirror && state?.newestModified && !this.options.full) {
       const incremental = await this.incremental(state);
       if (incremental) return incremental;
     }
-    return this.full(sameMirror ? state : undefined);
+    // --full is a resync: no validators, so all.zip comes whatever the mirror thinks we have.
+    return this.full(sameMirror && !this.options.full ? state : undefined, sameMirror ? state : undefined);
+  }
+
+  /** The check found nothing new: only the time of the check changes. */
+  private unchanged(state: SourceInfo | undefined, extra: Partial<SourceInfo> = {}): Apply {
+    return () => {
+      if (state) this.builder.setSource({ ...state, ...extra, fetchedAt: new Date().toISOString() });
+      return { mode: 'unchanged', records: 0 };
+    };
   }
 
   /** Fetches only what modified_id.csv lists as newer; undefined when the mirror has no such list. */
-  private async incremental(state: SourceInfo): Promise<EcosystemUpdate | undefined> {
+  private async incremental(state: SourceInfo): Promise<Apply | undefined> {
     const listUrl = `${this.base}/modified_id.csv`;
     this.options.onProgress?.(`downloading ${listUrl}`, 'downloading');
     const list = await get(listUrl, validators(state.listEtag, state.listLastModified), this.options);
-    if (list.status === 304) return { mode: 'unchanged', records: 0 };
+    if (list.status === 304) return this.unchanged(state);
     if (list.status === 404) return undefined;
-    if (list.status !== 200) throw new DbUpdateError(`${listUrl} answered HTTP ${list.status}`);
+    if (list.status !== 200) throw new FetchError(`${listUrl} answered HTTP ${list.status}`);
+    const listValidators = {
+      listEtag: list.headers.get('etag') ?? undefined,
+      listLastModified: list.headers.get('last-modified') ?? undefined,
+    };
 
     const rows = parseModifiedIds(list.body.toString('utf8'));
     const changed = rows.filter((row) => Date.parse(row.modified) > Date.parse(state.newestModified!));
     let newestModified = state.newestModified;
     for (const row of rows) newestModified = newest(newestModified, row.modified);
-    let records = 0;
+    if (!changed.length) return this.unchanged(state, { newestModified, ...listValidators });
+
+    const problems: ImportProblem[] = [];
+    const downloaded: OsvRecord[] = [];
     await inPool(changed, this.options.concurrency ?? 8, async (row) => {
       const url = `${this.base}/${encodeURIComponent(row.id)}.json`;
       const response = await get(url, {}, this.options);
       if (response.status !== 200) {
-        this.problems.push({ file: url, message: `HTTP ${response.status}` });
+        problems.push({ file: url, message: `HTTP ${response.status}` });
         return;
       }
       try {
-        this.builder.add(checkRecord(JSON.parse(response.body.toString('utf8'))), this.sourceName);
-        records++;
+        downloaded.push(checkRecord(JSON.parse(response.body.toString('utf8'))));
       } catch (err) {
-        this.problems.push({ file: url, message: (err as Error).message });
+        problems.push({ file: url, message: (err as Error).message });
       }
     });
-    this.builder.setSource({
-      ...state,
-      fetchedAt: new Date().toISOString(),
-      records,
-      newestModified,
-      listEtag: list.headers.get('etag') ?? undefined,
-      listLastModified: list.headers.get('last-modified') ?? undefined,
-    });
-    return { mode: changed.length ? 'incremental' : 'unchanged', records };
+    return () => {
+      this.problems.push(...problems);
+      for (const record of downloaded) this.builder.add(record, this.sourceName);
+      this.builder.setSource({ ...state, fetchedAt: new Date().toISOString(), records: downloaded.length, newestModified, ...listValidators });
+      return { mode: 'incremental', records: downloaded.length };
+    };
   }
 
-  private async full(state: SourceInfo | undefined): Promise<EcosystemUpdate> {
+  private async full(conditional: SourceInfo | undefined, state: SourceInfo | undefined): Promise<Apply> {
     const url = `${this.base}/all.zip`;
     this.options.onProgress?.(`downloading ${url}`, 'downloading');
-    const response = await get(url, validators(state?.etag, state?.lastModified), this.options);
-    if (response.status === 304) return { mode: 'unchanged', records: 0 };
-    if (response.status !== 200) throw new DbUpdateError(`${url} answered HTTP ${response.status}`);
+    const response = await get(url, validators(conditional?.etag, conditional?.lastModified), this.options);
+    if (response.status === 304) return this.unchanged(state);
+    if (response.status !== 200) throw new FetchError(`${url} answered HTTP ${response.status}`);
     let entries;
     try {
-      entries = listZipEntries(response.body);
+      entries = listZipEntries(response.body).filter((entry) => entry.name.endsWith('.json'));
     } catch (err) {
-      throw new DbUpdateError(`${url} is not a readable ZIP archive (${(err as Error).message})`);
+      throw new FetchError(`${url} is not a readable ZIP archive (${(err as Error).message})`);
     }
-    let records = 0;
-    let newestModified: string | undefined;
-    for (const entry of entries) {
-      if (!entry.name.endsWith('.json')) continue;
-      let record: OsvRecord;
-      try {
-        record = checkRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
-      } catch (err) {
-        this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
-        continue;
+    // An empty archive is far likelier a broken mirror than an ecosystem without advisories:
+    // taking it would drop every record this source brought.
+    if (!entries.length) throw new FetchError(`${url} holds no OSV records`);
+    return () => {
+      // The IDs this all.zip holds, by file name too, so that an entry that cannot be read does
+      // not count as removed upstream.
+      const held = new Set<string>();
+      let records = 0;
+      let newestModified: string | undefined;
+      for (const entry of entries) {
+        held.add(entry.name.slice(entry.name.lastIndexOf('/') + 1, -'.json'.length));
+        let record: OsvRecord;
+        try {
+          record = checkRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
+        } catch (err) {
+          this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
+          continue;
+        }
+        held.add(record.id);
+        this.builder.add(record, this.sourceName);
+        newestModified = newest(newestModified, record.modified);
+        records++;
       }
-      this.builder.add(record, this.sourceName);
-      newestModified = newest(newestModified, record.modified);
-      records++;
-    }
-    this.builder.setSource({
-      name: this.sourceName,
-      kind: 'mirror',
-      location: this.base,
-      fetchedAt: new Date().toISOString(),
-      records,
-      etag: response.headers.get('etag') ?? undefined,
-      lastModified: response.headers.get('last-modified') ?? undefined,
-      newestModified,
-    });
-    return { mode: 'full', records };
+      const removed = this.builder.forget(this.sourceName, held);
+      this.builder.setSource({
+        name: this.sourceName,
+        kind: 'mirror',
+        location: this.base,
+        fetchedAt: new Date().toISOString(),
+        records,
+        etag: response.headers.get('etag') ?? undefined,
+        lastModified: response.headers.get('last-modified') ?? undefined,
+        newestModified,
+      });
+      return removed ? { mode: 'full', records, removed } : { mode: 'full', records };
+    };
+  }
+}
+
+function describe(name: string, e: EcosystemUpdate): string {
+  switch (e.mode) {
+    case 'unchanged':
+      return `${name}: unchanged`;
+    case 'failed':
+      return `${name}: FAILED, kept its previous records (${e.error})`;
+    default:
+      return `${name}: ${e.records} records (${e.mode})${e.removed ? `, ${e.removed} removed upstream` : ''}`;
   }
 }
 
 /**
  * Brings the DB in `cacheDir` up to date with the mirror for the given ecosystems, under the update
- * lock. On any download failure it throws DbUpdateError and the previous DB stays current.
+ * lock. Each ecosystem succeeds or fails on its own: a failed one keeps its previous records and is
+ * listed in `failed`. Only when every asked ecosystem fails does it throw DbUpdateError (the
+ * previous DB stays current). A check that finds nothing new writes no generation; it saves the
+ * mirror validators in mirror-state.json for the next check.
  */
 export async function updateDb(cacheDir: string, options: UpdateOptions): Promise<UpdateReport> {
   const mirror = options.mirror ?? DEFAULT_MIRROR;
@@ -242,6 +303,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     const previous = openPrevious(cacheDir);
     const builder = new GenerationBuilder(previous?.reader);
     previous?.reader.close();
+    for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
     const wanted =
       options.ecosystems ??
       builder.sources().filter((s) => s.kind === 'mirror').map((s) => s.name.slice('mirror:'.length));
@@ -249,13 +311,30 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     const problems: ImportProblem[] = [];
     const ecosystems: Record<string, EcosystemUpdate> = {};
     for (const ecosystem of wanted) {
-      ecosystems[ecosystem] = await new EcosystemUpdater(ecosystem, mirror, builder, problems, options).run();
+      let apply: Apply;
+      try {
+        apply = await new EcosystemUpdater(ecosystem, mirror, builder, problems, options).fetch();
+      } catch (err) {
+        ecosystems[ecosystem] = { mode: 'failed', records: 0, error: (err as Error).message };
+        continue;
+      }
+      ecosystems[ecosystem] = apply();
     }
-    const message = Object.entries(ecosystems)
-      .map(([name, e]) => (e.mode === 'unchanged' ? `${name}: unchanged` : `${name}: ${e.records} records (${e.mode})`))
-      .join('; ');
-    const report = { ecosystems, problems, message, ...builder.counts };
-    if (!builder.changed && previous) return { changed: false, generation: previous.generation, ...report };
+    const failed = wanted.filter((name) => ecosystems[name].mode === 'failed');
+    if (failed.length === wanted.length) {
+      throw new DbUpdateError(
+        failed.length === 1 ? ecosystems[failed[0]].error! : failed.map((name) => `${name}: ${ecosystems[name].error}`).join('; '),
+      );
+    }
+    const message = wanted.map((name) => describe(name, ecosystems[name])).join('; ');
+    const report = { ecosystems, failed, problems, message, ...builder.counts };
+    if (!builder.changed && previous) {
+      writeMirrorState(cacheDir, {
+        generation: previous.generation,
+        sources: builder.sources().filter((s) => s.kind === 'mirror'),
+      });
+      return { changed: false, generation: previous.generation, ...report };
+    }
     const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
     return { changed: true, generation, metadata, ...report };
   } catch (err) {
