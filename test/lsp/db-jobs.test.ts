@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { strToU8, zipSync } from 'fflate';
 import type { Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
 import { importAdvisories } from '../../server/src/engine';
 import { readPointer } from '../../server/src/engine/db/store';
@@ -125,5 +126,50 @@ describe('lsp: DB jobs in a worker thread', function () {
     assert.equal(readPointer(cacheDir)!.generation, generation);
     assert.equal(fs.existsSync(lockDir()), false);
     await client.waitFor('a ready DB status', () => (client.statuses.at(-1) as { db: { state: string } }).db.state === 'ready');
+  });
+});
+
+describe('lsp: an update where one ecosystem fails', function () {
+  this.timeout(60000);
+  let tmp: string;
+  let client: LspTestClient;
+  let mirror: http.Server;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-partial-'));
+    const workspace = path.join(tmp, 'ws');
+    fs.mkdirSync(workspace);
+    fs.copyFileSync(path.join(REPO_ROOT, 'examples/python-app/requirements.txt'), path.join(workspace, 'requirements.txt'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'examples/node-app/package-lock.json'), path.join(workspace, 'package-lock.json'));
+    // The mirror has PyPI's all.zip (the demo DB's real PyPI records) and nothing for npm.
+    const pypi: Record<string, Uint8Array> = {};
+    for (const name of fs.readdirSync(path.join(REPO_ROOT, 'demo-db/osv'))) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, 'demo-db/osv', name), 'utf8');
+      if (JSON.parse(text).affected?.some((a: { package?: { ecosystem: string } }) => a.package?.ecosystem === 'PyPI')) pypi[name] = strToU8(text);
+    }
+    const zip = Buffer.from(zipSync(pypi));
+    mirror = http.createServer((request, response) => {
+      if (request.url === '/PyPI/all.zip') response.writeHead(200, { 'content-type': 'application/zip' }).end(zip);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>(resolve => mirror.listen(0, '127.0.0.1', resolve));
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    const cacheDir = path.join(tmp, 'cache');
+    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir, db: { mirrorUrl } }) });
+    await client.waitForScans(1);
+  });
+
+  after(async () => {
+    await client?.stop();
+    mirror?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('says which ecosystem failed, and scans with what did arrive', async () => {
+    const result = await client.connection.sendRequest('vigil/updateDb') as DbCommandResult;
+    assert.equal(result.ok, false, result.message);
+    assert.match(result.message, /^Vulnerability DB partly updated: .*npm: FAILED/);
+    const requirements = path.join(tmp, 'ws/requirements.txt');
+    await client.waitFor('PyPI findings from the new DB', () => client.diagnosticsOf(requirements).length > 0);
   });
 });

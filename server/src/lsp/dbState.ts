@@ -174,9 +174,13 @@ export function startUpdateJob(workerEntry: string, cacheDir: string, settings: 
   if (settings.offline) throw new Error('Offline mode is on (vigil.offline): import a DB instead.');
   const ecosystems = [...new Set(seenEcosystems.length > 0 ? seenEcosystems : ['npm', 'PyPI'])];
   const job = startDbJob(workerEntry, { kind: 'update', cacheDir, mirror: settings.db.mirrorUrl || undefined, ecosystems }, onProgress);
-  return describedJob(job, report => report.changed
-    ? `Vulnerability DB updated (${ecosystems.join(', ')}): ${report.added} added, ${report.updated} updated.`
-    : `Vulnerability DB already up to date (${ecosystems.join(', ')}).`);
+  return describedJob(job, report => {
+    // Some ecosystems failed while others were committed: the DB changed, but the user must hear why not all.
+    if (report.failed.length > 0) throw new Error(`Vulnerability DB partly updated: ${report.message}`);
+    return report.changed
+      ? `Vulnerability DB updated (${ecosystems.join(', ')}): ${report.added} added, ${report.updated} updated.`
+      : `Vulnerability DB already up to date (${ecosystems.join(', ')}).`;
+  });
 }
 
 /** `vigil/importDb`: imports advisory files or zips the user picked. */
