@@ -23,6 +23,7 @@ import { removeMirrorState } from './mirror-state';
 import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
 import { computeSeverity } from './severity';
 import { listZipEntries } from './zip';
+import { versionsBeyondRanges } from '../match/affected';
 
 export interface ImportProblem {
   /** The file (or `zip!entry`) that could not be used. */
@@ -68,8 +69,10 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
     // PackageEntry items after the frame's place (see PreparedRecord.matchParts).
     const computed = JSON.stringify([severity, severitySource, cvss, source]).slice(1, -1);
     for (const [key, entries] of entriesByKey) {
-      // Matching reads package, ranges and versions; the vendor payloads stay in the whole record (`get`).
-      const affected = entries.map(({ database_specific, ecosystem_specific, ...matchable }) => matchable);
+      // Matching reads package, ranges and the listed versions its ranges miss; the vendor payloads
+      // and the full lists stay in the whole record (`get`, `full`).
+      const matchable = entries.map(({ database_specific, ecosystem_specific, ...rest }) => rest);
+      const affected = versionsBeyondRanges(matchable, key.split('\0')[1] as Ecosystem);
       matchParts.set(key, `${computed},${JSON.stringify({ ...matchOsv, affected })}`);
     }
   }

@@ -8,7 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { baseEcosystem } from '../ecosystems';
 import type { OsvRecord } from '../osv';
 import { isValidVersion } from '../versions';
-import { matchAdvisory } from './affected';
+import { matchAdvisory, versionsBeyondRanges } from './affected';
 import { CORPUS_DIR } from '../../../../test/helpers/corpus';
 
 const OSV_DIR = path.join(CORPUS_DIR, 'vuln/advisories/osv');
@@ -62,6 +62,48 @@ describe('matchAdvisory agrees with osv.dev version enumerations (corpus)', func
       }
       assert.ok(checked > 0);
       assert.deepEqual(gaps.sort(), folder === 'PyPI' ? KNOWN_DATA_GAPS : []);
+    });
+  }
+});
+
+describe('versionsBeyondRanges keeps every match answer (corpus)', function () {
+  this.timeout(60_000);
+  before(function () {
+    if (!fs.existsSync(OSV_DIR)) this.skip();
+  });
+
+  for (const folder of ['npm', 'PyPI', 'Go', 'crates.io', 'RubyGems', 'Maven', 'NuGet', 'Packagist']) {
+    it(`${folder}: the trimmed lists give the same result for every listed, boundary and odd version`, function () {
+      const files = unzipSync(fs.readFileSync(path.join(OSV_DIR, folder, 'all.zip')));
+      const differences: string[] = [];
+      let checked = 0;
+      let dropped = 0;
+      for (const data of Object.values(files)) {
+        const osv = JSON.parse(strFromU8(data)) as OsvRecord;
+        for (const entry of osv.affected ?? []) {
+          const ecosystem = entry.package && baseEcosystem(entry.package.ecosystem);
+          if (!ecosystem) continue;
+          const name = entry.package!.name;
+          const own = osv.affected!.filter(a => a.package?.name === name && baseEcosystem(a.package.ecosystem) === ecosystem);
+          const trimmed = { ...osv, affected: versionsBeyondRanges(own, ecosystem) };
+          const whole = { ...osv, affected: own };
+          dropped += own.reduce((n, a) => n + (a.versions?.length ?? 0), 0) - trimmed.affected.reduce((n, a) => n + (a.versions?.length ?? 0), 0);
+          const probes = new Set(['0', 'not-a-version', '999999.0.0']);
+          for (const a of own) {
+            for (const v of a.versions ?? []) probes.add(v);
+            for (const r of a.ranges ?? []) for (const e of r.events) for (const v of Object.values(e)) probes.add(String(v));
+          }
+          for (const version of probes) {
+            checked++;
+            const a = JSON.stringify(matchAdvisory(whole, ecosystem, name, version));
+            const b = JSON.stringify(matchAdvisory(trimmed, ecosystem, name, version));
+            if (a !== b) differences.push(`${osv.id} ${name} ${version}: ${a} vs ${b}`);
+          }
+        }
+      }
+      console.log(`      ${folder}: ${checked} answers compared, ${dropped} listed versions left to the ranges`);
+      assert.ok(checked > 0);
+      assert.deepEqual(differences.slice(0, 20), []);
     });
   }
 });

@@ -70,6 +70,26 @@ export function matchAdvisory(
   return { fixedVersions: unique };
 }
 
+/**
+ * One package's affected entries with each `versions` list cut down to what its ranges do not
+ * already cover. matchAdvisory gives the same answer for every installed version: a listed version
+ * the ranges cover is affected through them anyway, and a version that does not parse keeps its
+ * place. osv.dev enumerates most lists from the ranges, so this usually leaves them empty.
+ */
+export function versionsBeyondRanges(entries: OsvAffected[], ecosystem: Ecosystem): OsvAffected[] {
+  const coveredByRanges = (version: string) => isValidVersion(ecosystem, version) && entries.some(entry =>
+    (entry.ranges ?? []).some(range => {
+      const ready = entry.package && prepareRange(range, entry.package.ecosystem);
+      return ready ? evaluateRange(ready, version).affected : false;
+    }));
+  return entries.map(entry => {
+    if (!entry.versions?.length) return entry;
+    const { versions, ...rest } = entry;
+    const beyond = versions.filter(version => !coveredByRanges(version));
+    return beyond.length > 0 ? { ...rest, versions: beyond } : rest;
+  });
+}
+
 function isListed(entry: OsvAffected, version: string): boolean {
   if (!entry.versions || entry.versions.length === 0) return false;
   let set = listedVersions.get(entry);
