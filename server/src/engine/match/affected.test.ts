@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
-import { matchAdvisory } from './affected';
+import { matchAdvisory, versionsBeyondRanges } from './affected';
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/osv');
 
@@ -210,5 +210,19 @@ describe('matchAdvisory on constructed ranges', function () {
   it('a record without affected entries or package never matches', function () {
     assert.equal(matchAdvisory({ id: 'X', modified: '' } as OsvRecord, 'npm', 'pkg', '1.0.0'), null);
     assert.equal(matchAdvisory({ id: 'X', modified: '', affected: [{ versions: ['1.0.0'] }] } as OsvRecord, 'npm', 'pkg', '1.0.0'), null);
+  });
+});
+
+describe('versionsBeyondRanges', () => {
+  it('leaves to the ranges the listed versions they cover, keeping what they miss and what does not parse', () => {
+    const osv = record('PYSEC-2009-10');
+    const own = osv.affected!;
+    const trimmed = versionsBeyondRanges([{ ...own[0], versions: [...own[0].versions!, 'garbage version', '3.7.0'] }], 'PyPI');
+    // Every listed ZODB3 version lies in the two ranges; the unparseable one and 3.7.0 (outside them) stay.
+    assert.deepEqual(trimmed[0].versions, ['garbage version', '3.7.0']);
+    for (const version of [...own[0].versions!, '3.8.3', '3.9.0c2', '3.7.0', 'garbage version', '0']) {
+      const whole = { ...osv, affected: [{ ...own[0], versions: [...own[0].versions!, 'garbage version', '3.7.0'] }] };
+      assert.deepEqual(matchAdvisory({ ...osv, affected: trimmed }, 'PyPI', 'ZODB3', version), matchAdvisory(whole, 'PyPI', 'ZODB3', version), version);
+    }
   });
 });
