@@ -19,7 +19,8 @@ import {
   SourceInfo,
   writeGeneration,
 } from './format';
-import { removeMirrorState } from './mirror-state';
+import { openPrevious } from './current';
+import { readMirrorState, removeMirrorState } from './mirror-state';
 import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
 import { computeSeverity } from './severity';
 import { listZipEntries } from './zip';
@@ -316,4 +317,16 @@ export function* readAdvisoryPath(target: string): Generator<ReadResult> {
       yield { file: target, error: (err as Error).message };
     }
   }
+}
+
+/**
+ * A builder holding the current generation of `cacheDir` (if any), with the mirror validators a
+ * no-change update saved beside it: where every import and update starts, under the lock.
+ */
+export function builderFromCurrent(cacheDir: string): { builder: GenerationBuilder; previousGeneration?: string } {
+  const previous = openPrevious(cacheDir);
+  const builder = new GenerationBuilder(previous?.reader);
+  previous?.reader.close();
+  for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
+  return { builder, previousGeneration: previous?.generation };
 }

@@ -3,10 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
 import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
-import { GenerationBuilder, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
-import { DbMissingError, openCurrent, openPrevious } from './current';
+import { builderFromCurrent, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
+import { DbMissingError, openCurrent } from './current';
 import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
-import { readMirrorState } from './mirror-state';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 
 export { defaultCacheDir, DbLockedError } from './store';
@@ -165,11 +164,7 @@ export async function importAdvisories(
   }
   const release = await acquireLock(cacheDir, options.lock);
   try {
-    const previous = openPrevious(cacheDir);
-    const builder = new GenerationBuilder(previous?.reader);
-    previous?.reader.close();
-    // Mirror validators a no-change update saved beside this generation go into the next one.
-    for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
+    const { builder, previousGeneration } = builderFromCurrent(cacheDir);
     const problems: ImportProblem[] = [];
     let read = 0;
     for (const target of targets) {
@@ -187,7 +182,7 @@ export async function importAdvisories(
       read += records;
       builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
     }
-    const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
+    const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
     return { generation, read, problems, metadata, ...builder.counts };
   } finally {
     release();

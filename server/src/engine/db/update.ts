@@ -4,10 +4,9 @@
 // each from <base>/<Ecosystem>/<ID>.json. An incremental update cannot see records removed upstream;
 // a full download (first time, a mirror without the list, or `full`) drops them.
 import type { OsvRecord } from '../osv';
-import { checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
-import { openPrevious } from './current';
+import { builderFromCurrent, checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import type { DbMetadata, SourceInfo } from './format';
-import { readMirrorState, writeMirrorState } from './mirror-state';
+import { writeMirrorState } from './mirror-state';
 import { acquireLock, LockOptions } from './store';
 import { listZipEntries } from './zip';
 
@@ -300,10 +299,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
   const mirror = options.mirror ?? DEFAULT_MIRROR;
   const release = await acquireLock(cacheDir, options.lock);
   try {
-    const previous = openPrevious(cacheDir);
-    const builder = new GenerationBuilder(previous?.reader);
-    previous?.reader.close();
-    for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
+    const { builder, previousGeneration } = builderFromCurrent(cacheDir);
     const wanted =
       options.ecosystems ??
       builder.sources().filter((s) => s.kind === 'mirror').map((s) => s.name.slice('mirror:'.length));
@@ -328,14 +324,14 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     }
     const message = wanted.map((name) => describe(name, ecosystems[name])).join('; ');
     const report = { ecosystems, failed, problems, message, ...builder.counts };
-    if (!builder.changed && previous) {
+    if (!builder.changed && previousGeneration) {
       writeMirrorState(cacheDir, {
-        generation: previous.generation,
+        generation: previousGeneration,
         sources: builder.sources().filter((s) => s.kind === 'mirror'),
       });
-      return { changed: false, generation: previous.generation, ...report };
+      return { changed: false, generation: previousGeneration, ...report };
     }
-    const { generation, metadata } = builder.commit(cacheDir, previous?.generation, options.onProgress);
+    const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
     return { changed: true, generation, metadata, ...report };
   } catch (err) {
     if (err instanceof DbUpdateError) throw err;
