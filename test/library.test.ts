@@ -27,3 +27,11 @@ describe('dist/engine.js as a library', function () {
     assert.deepEqual(out, { pypi: -1, go: 0, debian: 1, npm: 0, api: [] });
   });
 });
+
+describe('README', () => {
+  it('names the DB schema version the code writes', () => {
+    const { SCHEMA_VERSION } = require('../server/src/engine/db/format') as { SCHEMA_VERSION: number };
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(`schema version is **${SCHEMA_VERSION}**`), `README should say schema version ${SCHEMA_VERSION}`);
+  });
+});
