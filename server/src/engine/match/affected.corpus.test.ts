@@ -69,7 +69,10 @@ describe('matchAdvisory agrees with osv.dev version enumerations (corpus)', func
 describe('versionsBeyondRanges keeps every match answer (corpus)', function () {
   this.timeout(60_000);
   before(function () {
-    if (!fs.existsSync(OSV_DIR)) this.skip();
+    if (!fs.existsSync(OSV_DIR)) {
+      console.log(`      skipped: no OSV corpus at ${OSV_DIR}`);
+      this.skip();
+    }
   });
 
   for (const folder of ['npm', 'PyPI', 'Go', 'crates.io', 'RubyGems', 'Maven', 'NuGet', 'Packagist']) {
