@@ -31,13 +31,14 @@ const KNOWN_DATA_GAPS = [
   'PYSEC-2023-61 django 4.2rc1',
 ];
 
+function skipWithoutCorpus(this: Mocha.Context): void {
+  if (fs.existsSync(OSV_DIR)) return;
+  console.log(`      skipped: no OSV corpus at ${OSV_DIR}`);
+  this.skip();
+}
+
 describe('matchAdvisory agrees with osv.dev version enumerations (corpus)', function () {
-  before(function () {
-    if (!fs.existsSync(OSV_DIR)) {
-      console.log(`      skipped: no OSV corpus at ${OSV_DIR}`);
-      this.skip();
-    }
-  });
+  before(skipWithoutCorpus);
 
   for (const folder of ['npm', 'PyPI', 'Go', 'RubyGems', 'Maven', 'NuGet', 'Packagist']) {
     it(`${folder}: every enumerated version is inside the record's ranges`, function () {
@@ -68,12 +69,7 @@ describe('matchAdvisory agrees with osv.dev version enumerations (corpus)', func
 
 describe('versionsBeyondRanges keeps every match answer (corpus)', function () {
   this.timeout(60_000);
-  before(function () {
-    if (!fs.existsSync(OSV_DIR)) {
-      console.log(`      skipped: no OSV corpus at ${OSV_DIR}`);
-      this.skip();
-    }
-  });
+  before(skipWithoutCorpus);
 
   for (const folder of ['npm', 'PyPI', 'Go', 'crates.io', 'RubyGems', 'Maven', 'NuGet', 'Packagist']) {
     it(`${folder}: the trimmed lists give the same result for every listed, boundary and odd version`, function () {
