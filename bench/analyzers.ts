@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { npmLockAnalyzer } from '../server/src/engine/analyzers/npm-lock';
 import { walk } from '../server/src/engine/walker';
 import { CORPUS_DIR } from '../test/helpers/corpus';
+import { percentile, seededRandom } from './stats';
 
 const CORPUS = path.join(CORPUS_DIR, 'vuln');
 const PACKAGE_COUNT = 1500;
@@ -42,8 +43,7 @@ function corpusPackageNames(): string[] {
 }
 
 function buildLockfile(): string {
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = seededRandom(42);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const base = corpusPackageNames();
   const names = Array.from({ length: PACKAGE_COUNT }, (_, i) => (i < base.length ? base[i] : `${base[i % base.length]}-${i}`));
@@ -78,7 +78,7 @@ function medians(rounds: number, fns: (() => void)[]): number[] {
       times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
     });
   }
-  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
+  return times.map((t) => percentile(t, 50));
 }
 
 function benchLockfile(label: string, content: string): void {

@@ -11,6 +11,7 @@ import { unzipSync } from 'fflate';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import type { Ecosystem } from '../server/src/engine/types';
 import { CORPUS_DIR } from '../test/helpers/corpus';
+import { percentile, seededRandom } from './stats';
 
 const corpus = path.join(CORPUS_DIR, 'vuln/advisories');
 const KNOWN = new Set(['npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist', 'Alpine']);
@@ -35,11 +36,6 @@ function packageNames(zips: string[]): [string, string][] {
     }
   }
   return [...seen].map((key) => key.split('\0') as [string, string]);
-}
-
-/** A small seeded generator, so runs pick the same names. */
-function random(seed: number): () => number {
-  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -74,15 +70,12 @@ function measure(cacheDir: string, namesFile: string): void {
   global.gc?.();
   const rssAfter = process.memoryUsage().rss;
   db.close();
-  times.sort((a, b) => a - b);
-  small.sort((a, b) => a - b);
-  const pct = (p: number, list = times) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))];
   const meta = db.metadata();
   console.log(`DB: ${meta.totalRecords} records, ${Object.keys(meta.counts).length} ecosystems`);
   console.log(`baseline readFileSync(pointer): ${baselineMs.toFixed(3)} ms`);
   console.log(`cold open (openDb + metadata):  ${openMs.toFixed(3)} ms  (${(openMs / baselineMs).toFixed(1)}x baseline)`);
-  console.log(`${names.length} lookups (${found} advisories): p50 ${pct(50).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms, max ${times[times.length - 1].toFixed(3)} ms`);
-  console.log(`  the ${small.length} lookups returning <= 10 advisories: p50 ${pct(50, small).toFixed(3)} ms, p99 ${pct(99, small).toFixed(3)} ms`);
+  console.log(`${names.length} lookups (${found} advisories): p50 ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${Math.max(...times).toFixed(3)} ms`);
+  console.log(`  the ${small.length} lookups returning <= 10 advisories: p50 ${percentile(small, 50).toFixed(3)} ms, p99 ${percentile(small, 99).toFixed(3)} ms`);
   console.log(`RSS: ${mib(rssBefore)} before open, +${mib(rssAfterOpen - rssBefore)} after open, +${mib(rssAfter - rssBefore)} after the lookups`);
 }
 
@@ -97,7 +90,7 @@ async function main() {
   try {
     await importAdvisories(cacheDir, zips);
     const all = packageNames(zips);
-    const next = random(42);
+    const next = seededRandom(42);
     const picked = Array.from({ length: 1000 }, () => all[Math.floor(next() * all.length)]);
     const namesFile = path.join(cacheDir, 'names.json');
     fs.writeFileSync(namesFile, JSON.stringify(picked));

@@ -27,6 +27,7 @@ import { importAdvisories, openDb } from '../server/src/engine/db';
 import { scanFile } from '../server/src/engine/scan';
 import { LspTestClient } from '../test/lsp/client';
 import { CORPUS_DIR } from '../test/helpers/corpus';
+import { percentile, seededRandom } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS_NPM = path.join(CORPUS_DIR, 'vuln/advisories/osv/npm/all.zip');
@@ -34,19 +35,9 @@ const PACKAGES = 3000;
 const DIRECT = 300;
 const ROUNDS = Number(process.argv[2] ?? 60);
 
-/** Mulberry32: a tiny deterministic PRNG, so every run benchmarks the same lockfile. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A package-lock.json v3 with PACKAGES entries, and its package.json. */
 export function generateLockfile(): { lock: string; manifest: string } {
-  const random = prng(3000);
+  const random = seededRandom(3000);
   const demo = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/node-app/package-lock.json'), 'utf8')).packages as Record<string, { version: string; dependencies?: Record<string, string> }>;
   const real = Object.entries(demo).filter(([key]) => key.startsWith('node_modules/') && !key.slice(13).includes('node_modules/'))
     .map(([key, entry]) => ({ name: key.slice('node_modules/'.length), version: entry.version, dependencies: entry.dependencies ?? {} }));
@@ -83,11 +74,6 @@ export function generateLockfile(): { lock: string; manifest: string } {
   return { lock, manifest };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 const WORKSPACE_FILES = 20_000;
 const WORKSPACE_DIRS = 200;
 const WORKSPACE_LOCKFILES = 50;
@@ -95,7 +81,7 @@ const WORKSPACE_REQUIREMENTS = 50;
 
 /** Writes the 20,000-file workspace into `root`; returns the path of the lockfile the edits go to. */
 export function generateWorkspace(root: string): { editedLockfile: string; lockfiles: number; files: number } {
-  const random = prng(20000);
+  const random = seededRandom(20000);
   const lock = fs.readFileSync(path.join(ROOT, 'examples/node-app/package-lock.json'), 'utf8');
   const manifest = fs.readFileSync(path.join(ROOT, 'examples/node-app/package.json'), 'utf8');
   const requirements = fs.readFileSync(path.join(ROOT, 'examples/python-app/requirements.txt'), 'utf8');

@@ -9,15 +9,11 @@ import path from 'node:path';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import { scanFile } from '../server/src/engine/scan';
 import { CORPUS_DIR } from '../test/helpers/corpus';
+import { percentile } from './stats';
 
 const LOCKFILE = path.join(__dirname, 'fixtures/large-npm/package-lock.json');
 const CORPUS_OSV = path.join(CORPUS_DIR, 'vuln/advisories/osv');
 const ROUNDS = 30;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function time(fn: () => void): number {
   const start = process.hrtime.bigint();
@@ -53,8 +49,8 @@ async function main() {
   db.close();
   fs.rmSync(cacheDir, { recursive: true, force: true });
 
-  const baseline = median(parse);
-  const scanMs = median(scan);
+  const baseline = percentile(parse, 50);
+  const scanMs = percentile(scan, 50);
   const budget = 3 * baseline + 20;
   console.log(`lockfile: ${packages} packages, ${findings} findings`);
   console.log(`JSON.parse (baseline): ${baseline.toFixed(2)} ms median of ${ROUNDS}`);
