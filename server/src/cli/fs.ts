@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzePath, detectVulnerabilities, ecosystemsOf } from '../engine/scan';
-import { loadIgnorePolicy } from '../engine/ignore';
+import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
 import { writeReport, type ReportFormat } from '../report';
 import { ensureDb } from './db';
 import {
@@ -22,7 +22,7 @@ Options:
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
   --exit-code N          exit with N when anything is reported    (default: 0)
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
-                         (default: .vigilignore and .trivyignore in the folder scanned and here)
+                         (default: .trivyignore, .vigilignore and their .yaml forms in the folder scanned and here)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
   --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --cache-dir DIR        where the DB lives        (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
@@ -32,15 +32,13 @@ Options:
   --quiet                no progress output
 `;
 
-const DEFAULT_IGNORE_FILES = ['.vigilignore', '.trivyignore', '.trivyignore.yaml'];
-
 function ignoreFiles(root: string, explicit: string | undefined): string[] {
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new UsageError(`ignore file not found: ${explicit}`);
     return [explicit];
   }
   const folders = [...new Set([path.resolve(root), process.cwd()])];
-  return folders.flatMap(dir => DEFAULT_IGNORE_FILES.map(name => path.join(dir, name)))
+  return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => path.join(dir, name)))
     .filter(file => fs.existsSync(file));
 }
 

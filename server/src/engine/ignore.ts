@@ -78,6 +78,9 @@ export interface IgnorePolicy {
   matchingEntry(finding: IgnorableFinding): IgnoreEntry | undefined;
 }
 
+/** The ignore files read from a folder when none is named: Trivy's and Vigil's, text and YAML. */
+export const IGNORE_FILE_NAMES: readonly string[] = ['.trivyignore', '.vigilignore', '.trivyignore.yaml', '.vigilignore.yaml'];
+
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads and merges the given ignore files. Missing files are listed in `missing`, not errors. */

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
-import { IGNORE_FILES } from './ignorePolicy';
+import { IGNORE_FILE_NAMES } from '../engine/ignore';
 import { CreateFilesAndEditCommand, type ApplyIgnoreArgs, type CreateFilesAndEditArgs } from './protocol';
 import type { Publisher } from './publish';
 import { relPathOf, toFsPath, type ClientInfo, type Workspace } from './workspace';
@@ -71,7 +71,7 @@ export class CodeActionRequests {
     const fsPath = toFsPath(uri);
     if (!fsPath) return undefined;
     const folder = this.workspace.folderOf(fsPath);
-    const existing = IGNORE_FILES.filter(name => fs.existsSync(path.join(folder.fsPath, name)) || this.workspace.documentFor(path.join(folder.fsPath, name)));
+    const existing = IGNORE_FILE_NAMES.filter(name => fs.existsSync(path.join(folder.fsPath, name)) || this.workspace.documentFor(path.join(folder.fsPath, name)));
     const ignoreName = ignoreFileName(existing);
     const ignorePath = path.join(folder.fsPath, ignoreName);
     return {

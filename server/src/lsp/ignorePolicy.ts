@@ -2,19 +2,17 @@
 // files themselves, shown as diagnostics on them. Read through the workspace so unsaved edits count.
 import * as path from 'node:path';
 import type { IgnorePolicy } from '../engine';
-import { createIgnorePolicy, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
+import { createIgnorePolicy, IGNORE_FILE_NAMES, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
 import { emptyView, SOURCE, type FileView } from './diagnostics';
 import type { Folder, Workspace } from './workspace';
 
-export const IGNORE_FILES = ['.trivyignore', '.vigilignore', '.trivyignore.yaml', '.vigilignore.yaml'];
-
 export function isIgnoreFile(fsPath: string): boolean {
-  return IGNORE_FILES.includes(path.basename(fsPath));
+  return IGNORE_FILE_NAMES.includes(path.basename(fsPath));
 }
 
 /** Where a folder's ignore files are or would be. */
 export function ignoreFilesOf(folder: Folder): string[] {
-  return IGNORE_FILES.map(name => path.join(folder.fsPath, name));
+  return IGNORE_FILE_NAMES.map(name => path.join(folder.fsPath, name));
 }
 
 /** The folder's ignore policy, parsed on first use and kept on the folder until an ignore file changes. */
