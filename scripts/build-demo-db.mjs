@@ -7,6 +7,9 @@ import { unzipSync, strFromU8 } from 'fflate';
 const corpus = path.resolve(process.argv[2] ?? '../shared/corpus');
 const outDir = path.resolve('demo-db/osv');
 
+// PEP 503 for PyPI names, as the engine's normalizePackageName does; exact for npm.
+const normalize = (eco, name) => (eco === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name);
+
 function examplePackages() {
   const names = { npm: new Set(), PyPI: new Set() };
   const lock = JSON.parse(fs.readFileSync('examples/node-app/package-lock.json', 'utf8'));
@@ -15,13 +18,12 @@ function examplePackages() {
   }
   for (const line of fs.readFileSync('examples/python-app/requirements.txt', 'utf8').split('\n')) {
     const m = /^([A-Za-z0-9._-]+)==/.exec(line.trim());
-    if (m) names.PyPI.add(m[1].toLowerCase().replace(/[-_.]+/g, '-'));
+    if (m) names.PyPI.add(normalize('PyPI', m[1]));
   }
   return names;
 }
 
 const wanted = examplePackages();
-const normalize = (eco, name) => (eco === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name);
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
 let kept = 0;
