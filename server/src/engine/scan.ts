@@ -7,7 +7,7 @@ import { compareStrings, decodeText } from './text';
 import { detectPackages, filterFindings, type FindingFilter } from './detect';
 import type { IgnorePolicy } from './ignore';
 import type {
-  AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
+  Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
 } from './types';
 import { DEFAULT_MAX_FILE_SIZE, walk } from './walker';
 
@@ -36,10 +36,15 @@ function enabledScanners(options: ScanOptions): Scanner[] {
   return options.scanners ?? ['vuln'];
 }
 
+/** The analyzer that reads this root-relative path, if its scanner is enabled. */
+function enabledAnalyzer(path: string, options: Pick<ScanOptions, 'scanners'>): Analyzer | undefined {
+  const analyzer = analyzerFor(path);
+  return analyzer && enabledScanners(options).includes(analyzer.scanner) ? analyzer : undefined;
+}
+
 /** True when some enabled analyzer reads this root-relative path. */
 export function claimsFile(path: string, options: Pick<ScanOptions, 'scanners'> = {}): boolean {
-  const analyzer = analyzerFor(path);
-  return analyzer !== undefined && enabledScanners(options).includes(analyzer.scanner);
+  return enabledAnalyzer(path, options) !== undefined;
 }
 
 /** The finding filter a set of scan options asks for. */
@@ -53,9 +58,7 @@ export function findingFilter(options: ScanOptions): FindingFilter {
 }
 
 /** Parses one file without matching it against the DB. Throws what the analyzer throws. */
-function analyzeFile(path: string, content: string, options: ScanOptions): FileResult | undefined {
-  const analyzer = analyzerFor(path);
-  if (!analyzer || !enabledScanners(options).includes(analyzer.scanner)) return undefined;
+function analyzeFile(analyzer: Analyzer, path: string, content: string, options: ScanOptions): FileResult {
   const { packages, findings } = analyzer.analyze({ path, content });
   return {
     target: path,
@@ -78,15 +81,15 @@ function errorMessage(error: unknown): string {
 export function scanFile(
   path: string, content: string, options: ScanOptions,
 ): { result?: FileResult; error?: FileError } | undefined {
-  if (!claimsFile(path, options)) return undefined;
+  const analyzer = enabledAnalyzer(path, options);
+  if (!analyzer) return undefined;
   // The walker skips big files before reading them; an editor buffer gets the same limit here.
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (content.length > limit) {
     return { error: { file: path, message: `larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed` } };
   }
   try {
-    const result = analyzeFile(path, content, options);
-    if (!result) return undefined;
+    const result = analyzeFile(analyzer, path, content, options);
     if (options.db) result.vulnerabilities = detectPackages(result.packages, path, options.db, findingFilter(options));
     return { result };
   } catch (error) {
@@ -97,9 +100,10 @@ export function scanFile(
 /** Walks a folder (or one file) and parses what the analyzers claim. No DB needed. */
 export async function analyzePath(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const scan: ScanResult = { target: root, results: [], errors: [], notes: [] };
-  const files: { path: string; absolutePath: string }[] = [];
+  const files: { path: string; absolutePath: string; analyzer: Analyzer }[] = [];
   for await (const entry of walk(root, { ...options, claims: path => claimsFile(path, options) })) {
-    if (entry.kind === 'file') files.push(entry);
+    // The walker yields only the files `claims` accepted, so each has its analyzer.
+    if (entry.kind === 'file') files.push({ ...entry, analyzer: enabledAnalyzer(entry.path, options)! });
     else if (entry.kind === 'error') scan.errors.push({ file: entry.path, message: entry.message });
     else scan.notes.push(`${entry.path}: ${entry.message}`);
   }
@@ -108,8 +112,7 @@ export async function analyzePath(root: string, options: ScanOptions = {}): Prom
     options.signal?.throwIfAborted();
     try {
       const content = decodeText(await fs.readFile(file.absolutePath));
-      const result = analyzeFile(file.path, content, options);
-      if (result) scan.results.push(result);
+      scan.results.push(analyzeFile(file.analyzer, file.path, content, options));
     } catch (error) {
       scan.errors.push({ file: file.path, message: errorMessage(error) });
     }
