@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb } from '../server/src/engine/db';
 import { scanFile } from '../server/src/engine/scan';
+import { MemorySource } from '../server/src/engine/source';
 import { LspTestClient } from '../test/lsp/client';
 import { CORPUS_DIR } from '../test/helpers/corpus';
 import { percentile, seededRandom } from './stats';
@@ -139,17 +140,18 @@ function qsVariants(lock: string) {
 }
 
 /** The bare engine call the server makes per change, timed over the two variants. */
-function timeEngine(cacheDir: string, relPath: string, variants: string[]): { times: number[]; findings: number } {
+async function timeEngine(cacheDir: string, relPath: string, variants: string[]): Promise<{ times: number[]; findings: number }> {
   const db = openDb(cacheDir);
   const options = { scanners: ['vuln' as const], db, severities: undefined, includeDevDeps: false };
-  for (let i = 0; i < 5; i++) scanFile(relPath, variants[i % 2], options);
+  const sources = variants.map(text => new MemorySource({ [relPath]: text }));
+  for (let i = 0; i < 5; i++) await scanFile(sources[i % 2], relPath, options);
   const times: number[] = [];
   let findings = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const start = performance.now();
-    const scanned = scanFile(relPath, variants[i % 2], options);
+    const scanned = await scanFile(sources[i % 2], relPath, options);
     times.push(performance.now() - start);
-    findings = Math.max(findings, scanned?.result?.vulnerabilities.length ?? 0);
+    findings = Math.max(findings, scanned?.results[0]?.vulnerabilities.length ?? 0);
   }
   db.close();
   return { times, findings };
@@ -197,7 +199,7 @@ async function workspaceCase(cacheDir: string, source: string): Promise<void> {
     const generated = generateWorkspace(workspace);
     const lock = fs.readFileSync(generated.editedLockfile, 'utf8');
     const relPath = path.relative(workspace, generated.editedLockfile);
-    const engine = timeEngine(cacheDir, relPath, qsVariants(lock).variants);
+    const engine = await timeEngine(cacheDir, relPath, qsVariants(lock).variants);
 
     const client = await startServer(workspace, cacheDir);
     const scanStart = performance.now();
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
   await importAdvisories(cacheDir, [source]);
 
   const { variants } = qsVariants(lock);
-  const engine = timeEngine(cacheDir, 'package-lock.json', variants);
+  const engine = await timeEngine(cacheDir, 'package-lock.json', variants);
 
   const client = await startServer(workspace, cacheDir);
   const scanStart = performance.now();

@@ -96,18 +96,43 @@ describe('vigil CLI', function () {
     assert.ok(sarif.runs[0].results.length > 10);
   });
 
-  it('reports a broken file and goes on with the others', () => {
+  it('reports a broken file, goes on with the others, and fails the run unless --skip-errors', () => {
     const dir = path.join(tmp, 'broken');
     fs.mkdirSync(path.join(dir, 'bad'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'bad', 'package-lock.json'), '{"lockfileVersion": 3, "packages": {');
     fs.copyFileSync('examples/python-app/requirements.txt', path.join(dir, 'requirements.txt'));
-    const run = vigil(['fs', '--cache-dir', cacheDir, '--offline', '--format', 'json', dir]);
-    assert.equal(run.code, 0, run.stderr);
+    const run = vigil(['fs', '--cache-dir', cacheDir, '--offline', '--format', 'json', '--exit-code', '3', dir]);
+    // A gate must not pass on a lockfile it could not read, whatever --exit-code says.
+    assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.equal(report.VigilErrors.length, 1);
     assert.equal(report.VigilErrors[0].Target, 'bad/package-lock.json');
     assert.match(report.VigilErrors[0].Message, /not valid JSON/);
     assert.ok(report.Results.some((r: any) => r.Target === 'requirements.txt' && r.Vulnerabilities.length > 0));
+    const skipping = vigil(['fs', '--cache-dir', cacheDir, '--offline', '--skip-errors', '--exit-code', '3', dir]);
+    assert.equal(skipping.code, 3, skipping.stderr);
+    assert.equal(vigil(['fs', '--cache-dir', cacheDir, '--offline', '--skip-errors', dir]).code, 0);
+  });
+
+  it('names the dependency files it recognises but cannot analyze, and the ecosystems the DB lacks', () => {
+    const dir = path.join(tmp, 'polyglot');
+    fs.mkdirSync(path.join(dir, 'rust'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'rust', 'Cargo.lock'), 'version = 3\n');
+    fs.writeFileSync(path.join(dir, 'Gemfile.lock'), 'GEM\n');
+    fs.copyFileSync('examples/python-app/requirements.txt', path.join(dir, 'requirements.txt'));
+    const npmOnly = path.join(tmp, 'npm-only');
+    fs.mkdirSync(npmOnly);
+    const npmRecord = fs.readdirSync('demo-db/osv').find(name => fs.readFileSync(path.join('demo-db/osv', name), 'utf8').includes('"ecosystem": "npm"'))!;
+    fs.copyFileSync(path.join('demo-db/osv', npmRecord), path.join(npmOnly, npmRecord));
+    const emptyDb = path.join(tmp, 'npm-only-db');
+    const imported = vigil(['db', 'import', '--quiet', '--cache-dir', emptyDb, npmOnly]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--format', 'json', dir]);
+    assert.equal(run.code, 0, run.stderr);
+    const notes: string[] = JSON.parse(run.stdout).VigilNotes;
+    assert.ok(notes.some(n => n.startsWith('rust/Cargo.lock: a cargo dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('Gemfile.lock: a bundler dependency file')), notes.join('\n'));
+    assert.ok(notes.some(n => n.includes('no PyPI advisories in the DB') && n.includes('vigil db update --ecosystems PyPI')), notes.join('\n'));
   });
 
   it('says how to get a DB when there is none and it may not download', () => {

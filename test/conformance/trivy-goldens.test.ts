@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb } from '../../server/src/engine/db';
-import { analyzePath, detectVulnerabilities } from '../../server/src/engine/scan';
+import { analyzePath, completeScan } from '../../server/src/engine/scan';
 import { corpusOrSkip } from '../helpers/corpus';
 import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
 
@@ -44,7 +44,7 @@ describe('conformance: Trivy integration goldens', function () {
     const scan = await analyzePath(input, { includeDevDeps: testCase.args.includeDevDeps === true });
     const db = openDb(cacheDir);
     try {
-      detectVulnerabilities(scan, db, {});
+      completeScan(scan, { db });
     } finally {
       db.close();
     }

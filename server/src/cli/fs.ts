@@ -1,26 +1,30 @@
 // `vigil fs PATH`: scan a folder and write a report.
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzePath, detectVulnerabilities, ecosystemsOf } from '../engine/scan';
+import { analyzePath, completeScan, countFindings, ecosystemsOf } from '../engine/scan';
+import { availableScanners } from '../engine/analyzers';
+import { SCANNERS } from '../engine/types';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
-import { writeReport, type ReportFormat } from '../report';
+import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import {
   CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
   progressPrinter, splitList,
 } from './options';
 
-const FS_HELP = `Usage: vigil fs [options] PATH
+const FS_HELP = () => `Usage: vigil fs [options] PATH
 
 Options:
-  --scanners LIST        vuln[,misconfig,secret,license]           (default: vuln)
+  --scanners LIST        ${SCANNERS.join(',')}   (default: vuln; available now: ${availableScanners().join(', ')})
   --severity LIST        report only these severities, e.g. HIGH,CRITICAL
   --ignore-unfixed       leave out vulnerabilities without a fixed version
   --include-dev-deps     report development dependencies too (npm)
-  --format FORMAT        table | json | sarif                      (default: table)
+  --format FORMAT        ${REPORT_FORMATS.join(' | ')}                      (default: table)
   --output FILE          write the report to FILE instead of stdout
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
   --exit-code N          exit with N when anything is reported    (default: 0)
+  --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
+                         without it, such a file makes the run exit 1
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
                          (default: .trivyignore, .vigilignore and their .yaml forms in the folder scanned and here)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
@@ -53,6 +57,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
     'list-all-pkgs': { type: 'boolean' },
     'exit-code': { type: 'string', default: '0' },
+    'skip-errors': { type: 'boolean' },
     ignorefile: { type: 'string' },
     'skip-dirs': { type: 'string', multiple: true },
     'skip-files': { type: 'string', multiple: true },
@@ -63,14 +68,14 @@ export async function runFsCommand(args: string[]): Promise<number> {
     quiet: { type: 'boolean', short: 'q' },
   });
   if (values.help) {
-    process.stdout.write(FS_HELP);
+    process.stdout.write(FS_HELP());
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('vigil fs takes exactly one PATH. Run `vigil fs --help`.');
   const root = positionals[0];
   if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
-  const format = values.format as ReportFormat;
-  if (!['table', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}': use table, json or sarif`);
+  const format = values.format!;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}': use ${REPORT_FORMATS.join(', ')}`);
   const exitCode = Number(values['exit-code']);
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new UsageError('--exit-code takes a number from 0 to 255');
 
@@ -88,9 +93,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
     skipFiles: splitList(values['skip-files']),
     onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
   });
-  for (const scanner of scanners) {
-    if (scanner !== 'vuln') scan.notes.push(`the ${scanner} scanner is not available in this version yet`);
-  }
+  const filters = { scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore };
   if (scanners.includes('vuln')) {
     const db = await ensureDb({
       cacheDir: cacheDirOption(values['cache-dir']),
@@ -101,10 +104,18 @@ export async function runFsCommand(args: string[]): Promise<number> {
       quiet,
     });
     try {
-      detectVulnerabilities(scan, db, { severities, ignoreUnfixed: values['ignore-unfixed'] === true, isIgnored: f => ignore.isIgnored(f) });
+      const covered = db.ecosystems();
+      for (const ecosystem of ecosystemsOf(scan)) {
+        if (!covered.includes(ecosystem)) {
+          scan.notes.push(`no ${ecosystem} advisories in the DB, so ${ecosystem} packages were not checked: run \`vigil db update --ecosystems ${ecosystem}\``);
+        }
+      }
+      completeScan(scan, { ...filters, db });
     } finally {
       db.close();
     }
+  } else {
+    completeScan(scan, filters);
   }
   endProgress(quiet);
 
@@ -113,6 +124,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   if (values.output) fs.writeFileSync(values.output, report);
   else process.stdout.write(report);
 
-  const found = scan.results.some(r => r.vulnerabilities.length > 0);
-  return found ? exitCode : 0;
+  // A gate must not pass on a lockfile it could not read.
+  if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
+  return countFindings(scan) > 0 ? exitCode : 0;
 }

@@ -1,12 +1,11 @@
 // Shared option parsing for the CLI commands.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCacheDir } from '../engine/db';
-import { SEVERITIES, type Scanner, type Severity } from '../engine/types';
+import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
 
 /** A mistake in how the command was called: exit code 2, message only. */
 export class UsageError extends Error {}
 
-export const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
 
 export function parse<Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options) {
   try {

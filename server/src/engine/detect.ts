@@ -1,7 +1,7 @@
 // The vulnerability detector: matches analyzed packages against the advisory DB.
 import type { IgnorableFinding } from './ignore';
 import {
-  severityRank, type AdvisoryLookup, type DetectedVulnerability, type Finding, type Package, type Severity, type StoredAdvisory,
+  severityRank, type AdvisoryLookup, type DetectedVulnerability, type FileResult, type Finding, type Package, type Severity, type StoredAdvisory,
 } from './types';
 import { isInlineIgnored } from './inline-ignore';
 import type { OsvRecord } from './osv';
@@ -91,7 +91,7 @@ export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnera
   return [...byId.values()];
 }
 
-export function passesFilter(finding: DetectedVulnerability, file: string, filter: FindingFilter): boolean {
+function passesFilter(finding: DetectedVulnerability, file: string, filter: FindingFilter): boolean {
   if (filter.severities && !filter.severities.includes(finding.severity)) return false;
   if (filter.ignoreUnfixed && finding.status !== 'fixed') return false;
   if (filter.isIgnored?.({ id: finding.vulnerabilityId, aliases: finding.aliases, path: file, purl: finding.purl })) {
@@ -100,10 +100,24 @@ export function passesFilter(finding: DetectedVulnerability, file: string, filte
   return true;
 }
 
-/** The same filter for misconfigurations, secrets and licenses (no fix status for those). */
-export function filterFindings(findings: Finding[], file: string, filter: FindingFilter): Finding[] {
-  return findings.filter(f => (!filter.severities || filter.severities.includes(f.severity))
-    && !filter.isIgnored?.({ id: f.ruleId, path: file, kind: f.kind }));
+function findingPasses(finding: Finding, file: string, filter: FindingFilter): boolean {
+  if (filter.severities && !filter.severities.includes(finding.severity)) return false;
+  if (filter.isIgnored?.({ id: finding.rule.id, path: file, kind: finding.kind })) return false;
+  return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id]);
+}
+
+/**
+ * Drops what the filter and the inline ignore comments leave out, from every kind of finding of
+ * one result. Mutates `result`.
+ */
+export function filterResult(result: FileResult, filter: FindingFilter): void {
+  const inlineIgnores = new Map(result.packages.map(p => [p.id, p.inlineIgnores]));
+  result.vulnerabilities = result.vulnerabilities.filter(vuln => passesFilter(vuln, result.target, filter)
+    // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
+    && !isInlineIgnored(inlineIgnores.get(vuln.pkgId), [vuln.vulnerabilityId, ...vuln.aliases]));
+  result.misconfigurations = result.misconfigurations.filter(f => findingPasses(f, result.target, filter));
+  result.secrets = result.secrets.filter(f => findingPasses(f, result.target, filter));
+  result.licenses = result.licenses.filter(f => findingPasses(f, result.target, filter));
 }
 
 /** Trivy's report order: by package name, installed version, worst severity first, then ID. */
@@ -114,17 +128,7 @@ export function sortFindings<T extends DetectedVulnerability>(findings: readonly
     || compareStrings(a.vulnerabilityId, b.vulnerabilityId));
 }
 
-export function detectPackages(
-  packages: Package[], file: string, db: AdvisoryLookup, filter: FindingFilter = {},
-): DetectedVulnerability[] {
-  const findings: DetectedVulnerability[] = [];
-  for (const pkg of packages) {
-    for (const finding of detectPackage(pkg, db)) {
-      if (!passesFilter(finding, file, filter)) continue;
-      // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
-      if (isInlineIgnored(pkg.inlineIgnores, [finding.vulnerabilityId, ...finding.aliases])) continue;
-      findings.push(finding);
-    }
-  }
-  return sortFindings(findings);
+/** Every vulnerability of a file's packages, in Trivy's report order. Filters come after (filterResult). */
+export function detectPackages(packages: Package[], db: AdvisoryLookup): DetectedVulnerability[] {
+  return sortFindings(packages.flatMap(pkg => detectPackage(pkg, db)));
 }

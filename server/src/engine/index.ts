@@ -4,13 +4,15 @@ export * from './types';
 export type { OsvRecord, OsvAffected, OsvRange, OsvEvent } from './osv';
 export { compareVersions } from './versions';
 export { ECOSYSTEMS, baseEcosystem, normalizePackageName } from './ecosystems';
-export { ANALYZERS, analyzerFor } from './analyzers';
-export { walk, type WalkOptions, type WalkEntry } from './walker';
+export { ANALYZERS, PLANNED_FORMATS, analyzersFor, analyzerOfType, availableScanners, supportedEcosystems } from './analyzers';
+export { walk, openDiskTarget, type WalkOptions, type WalkEntry, type DiskTarget } from './walker';
+export { DiskSource, MemorySource, OverlaySource, type FileSource, type SourceEntry } from './source';
 export {
-  analyzePath, claimsFile, detectVulnerabilities, ecosystemsOf, findingFilter, scanFile, scanPath,
-  type ScanOptions,
+  analyzeFile, analyzePath, claimsFile, completeScan, ecosystemsOf, emptyResult, findingFilter, scanFile, scanPath,
+  type FileScan, type ScanOptions, type ScanTarget,
 } from './scan';
-export { detectPackages, preferredId, type FindingFilter } from './detect';
+export { detectPackages, filterResult, preferredId, type FindingFilter } from './detect';
+export { planResult, type BumpPlan, type PackagePlan } from './fixes/plan';
 export { matchAdvisory } from './match/affected';
 export * from './db';
 export { loadIgnorePolicy, formatIgnoreEntry, type IgnorePolicy } from './ignore';

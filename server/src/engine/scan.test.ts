@@ -5,11 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb, type VulnDb } from './db';
 import { createIgnorePolicy, parseIgnoreFile } from './ignore';
-import { analyzePath, claimsFile, ecosystemsOf, scanFile, scanPath } from './scan';
+import { analyzePath, claimsFile, ecosystemsOf, scanFile, scanPath, type ScanOptions } from './scan';
+import { MemorySource } from './source';
 import { REPO_ROOT } from '../../../test/helpers/corpus';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const LOCKFILE = fs.readFileSync(path.join(EXAMPLES, 'node-app/package-lock.json'), 'utf8');
+
+/** Scans one text as an editor buffer would be scanned. */
+async function scanText(file: string, content: string, options: ScanOptions) {
+  return scanFile(new MemorySource({ [file]: content }), file, options);
+}
 
 describe('scan pipeline', function () {
   this.timeout(30_000);
@@ -41,16 +47,16 @@ describe('scan pipeline', function () {
     assert.deepEqual(scan.errors, []);
   });
 
-  it('leaves dev dependencies out unless asked, as Trivy does', () => {
-    const prod = scanFile('package-lock.json', LOCKFILE, { db })!.result!;
-    const all = scanFile('package-lock.json', LOCKFILE, { db, includeDevDeps: true })!.result!;
+  it('leaves dev dependencies out unless asked, as Trivy does', async () => {
+    const prod = (await scanText('package-lock.json', LOCKFILE, { db }))!.results[0];
+    const all = (await scanText('package-lock.json', LOCKFILE, { db, includeDevDeps: true }))!.results[0];
     assert.ok(!prod.packages.some(p => p.name === 'mocha'));
     assert.ok(all.packages.some(p => p.name === 'mocha' && p.dev));
     assert.ok(all.vulnerabilities.length >= prod.vulnerabilities.length);
   });
 
-  it('matches one finding per package and vulnerability, CVE first, located on the lockfile entry', () => {
-    const { result } = scanFile('package-lock.json', LOCKFILE, { db })!;
+  it('matches one finding per package and vulnerability, CVE first, located on the lockfile entry', async () => {
+    const [result] = (await scanText('package-lock.json', LOCKFILE, { db }))!.results;
     const keys = result!.vulnerabilities.map(v => `${v.pkgId} ${v.vulnerabilityId}`);
     assert.equal(new Set(keys).size, keys.length);
     const qs = result!.vulnerabilities.find(v => v.pkgName === 'qs')!;
@@ -66,14 +72,14 @@ describe('scan pipeline', function () {
     const all = scan.results.flatMap(r => r.vulnerabilities);
     assert.ok(all.length > 0 && all.every(v => v.severity === 'CRITICAL'));
     const ignore = createIgnorePolicy(parseIgnoreFile('GHSA-hrpp-h998-j3pp\n', '.trivyignore').entries);
-    const ignored = scanFile('package-lock.json', LOCKFILE, { db, ignore })!.result!;
+    const ignored = (await scanText('package-lock.json', LOCKFILE, { db, ignore }))!.results[0];
     assert.ok(!ignored.vulnerabilities.some(v => v.vulnerabilityId === 'CVE-2022-24999'));
   });
 
-  it('turns a broken or oversized buffer into an error for that file, never a throw', () => {
-    assert.match(scanFile('package-lock.json', '{"packages": {', { db })!.error!.message, /not valid JSON/);
-    const big = scanFile('package-lock.json', LOCKFILE, { db, maxFileSize: 1024 })!;
-    assert.match(big.error!.message, /limit for one file/);
-    assert.equal(scanFile('README.md', '# hi', { db }), undefined);
+  it('turns a broken or oversized buffer into an error for that file, never a throw', async () => {
+    assert.match((await scanText('package-lock.json', '{"packages": {', { db }))!.errors[0].message, /not valid JSON/);
+    const big = (await scanText('package-lock.json', LOCKFILE, { db, maxFileSize: 1024 }))!;
+    assert.match(big.errors[0].message, /limit for one file/);
+    assert.equal(await scanText('README.md', '# hi', { db }), undefined);
   });
 });

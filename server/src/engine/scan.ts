@@ -1,15 +1,18 @@
-// The scan pipeline: target -> walker -> analyzers -> detector -> ScanResult.
-// Analysis and detection are separate steps so a caller can learn which ecosystems a target
-// uses (to fetch just those advisories) before it opens the DB.
-import { promises as fs } from 'node:fs';
-import { analyzerFor } from './analyzers';
-import { compareStrings, decodeText } from './text';
-import { detectPackages, filterFindings, type FindingFilter } from './detect';
+// The scan pipeline: target -> walker -> analyzers -> detector -> filter -> ScanResult.
+// Every analyzer that claims a file runs on it, reading it and its siblings through one file
+// source. Analysis and detection are separate steps so a caller can learn which ecosystems a
+// target uses (to fetch just those advisories) before it opens the DB; `completeScan` then
+// detects, filters (severity, ignore files, inline ignores, for every kind) and plans fixes, once.
+import { analyzersFor, ANALYZERS, availableScanners, plannedFormatOf } from './analyzers';
+import { BinaryContentError, compareStrings } from './text';
+import { detectPackages, filterResult, type FindingFilter } from './detect';
+import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
+import { siblingPath, type FileSource } from './source';
 import type {
-  Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Scanner, ScanResult, Severity,
+  Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
-import { DEFAULT_MAX_FILE_SIZE, walk } from './walker';
+import { DEFAULT_MAX_FILE_SIZE, openDiskTarget, walk, type DiskTarget } from './walker';
 
 export interface ScanOptions {
   /** Default: ['vuln']. */
@@ -26,25 +29,27 @@ export interface ScanOptions {
   maxFileSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** The analyzer registry to use. Default: ANALYZERS (tests add their own). */
+  analyzers?: readonly Analyzer[];
 }
 
-const CLASS_BY_SCANNER: Record<Scanner, string> = {
+const CLASS_BY_SCANNER: Record<Scanner, ResultClass> = {
   vuln: 'lang-pkgs', misconfig: 'config', secret: 'secret', license: 'license-file',
 };
 
-function enabledScanners(options: ScanOptions): Scanner[] {
+function enabledScanners(options: Pick<ScanOptions, 'scanners'>): Scanner[] {
   return options.scanners ?? ['vuln'];
 }
 
-/** The analyzer that reads this root-relative path, if its scanner is enabled. */
-function enabledAnalyzer(path: string, options: Pick<ScanOptions, 'scanners'>): Analyzer | undefined {
-  const analyzer = analyzerFor(path);
-  return analyzer && enabledScanners(options).includes(analyzer.scanner) ? analyzer : undefined;
+/** The analyzers that read this root-relative path, among those of enabled scanners. */
+function enabledAnalyzers(path: string, options: Pick<ScanOptions, 'scanners' | 'analyzers'>): Analyzer[] {
+  const scanners = enabledScanners(options);
+  return analyzersFor(path, options.analyzers ?? ANALYZERS).filter(analyzer => scanners.includes(analyzer.scanner));
 }
 
 /** True when some enabled analyzer reads this root-relative path. */
-export function claimsFile(path: string, options: Pick<ScanOptions, 'scanners'> = {}): boolean {
-  return enabledAnalyzer(path, options) !== undefined;
+export function claimsFile(path: string, options: Pick<ScanOptions, 'scanners' | 'analyzers'> = {}): boolean {
+  return enabledAnalyzers(path, options).length > 0;
 }
 
 /** The finding filter a set of scan options asks for. */
@@ -57,84 +62,149 @@ export function findingFilter(options: ScanOptions): FindingFilter {
   };
 }
 
-/** Parses one file without matching it against the DB. Throws what the analyzer throws. */
-function analyzeFile(analyzer: Analyzer, path: string, content: string, options: ScanOptions): FileResult {
-  const { packages, findings } = analyzer.analyze({ path, content });
-  return {
-    target: path,
-    class: CLASS_BY_SCANNER[analyzer.scanner],
-    type: analyzer.type,
-    packages: options.includeDevDeps ? packages : packages.filter(p => !p.dev),
-    vulnerabilities: [],
-    findings: findings && filterFindings(findings, path, findingFilter(options)),
-  };
+export function emptyResult(target: string, resultClass: ResultClass, type: string): FileResult {
+  return { target, class: resultClass, type, packages: [], vulnerabilities: [], misconfigurations: [], secrets: [], licenses: [] };
 }
+
+const FINDING_ARRAYS: Record<Finding['kind'], 'misconfigurations' | 'secrets' | 'licenses'> = {
+  misconfiguration: 'misconfigurations', secret: 'secrets', license: 'licenses',
+};
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Scans one file's content, such as an editor's unsaved buffer. Undefined when no enabled
- * analyzer claims the path; a parse failure comes back as `error`, never as a throw.
- */
-export function scanFile(
-  path: string, content: string, options: ScanOptions,
-): { result?: FileResult; error?: FileError } | undefined {
-  const analyzer = enabledAnalyzer(path, options);
-  if (!analyzer) return undefined;
-  // The walker skips big files before reading them; an editor buffer gets the same limit here.
-  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  if (content.length > limit) {
-    return { error: { file: path, message: `larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed` } };
-  }
-  try {
-    const result = analyzeFile(analyzer, path, content, options);
-    if (options.db) result.vulnerabilities = detectPackages(result.packages, path, options.db, findingFilter(options));
-    return { result };
-  } catch (error) {
-    return { error: { file: path, message: errorMessage(error) } };
-  }
+/** What one file gave: a result per class of analyzer that found something, and an error per analyzer that failed. */
+export interface FileScan {
+  results: FileResult[];
+  errors: FileError[];
 }
 
-/** Walks a folder (or one file) and parses what the analyzers claim. No DB needed. */
-export async function analyzePath(root: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const scan: ScanResult = { target: root, results: [], errors: [], notes: [] };
-  const files: { path: string; absolutePath: string; analyzer: Analyzer }[] = [];
-  for await (const entry of walk(root, { ...options, claims: path => claimsFile(path, options) })) {
-    // The walker yields only the files `claims` accepted, so each has its analyzer.
-    if (entry.kind === 'file') files.push({ ...entry, analyzer: enabledAnalyzer(entry.path, options)! });
+/**
+ * Runs every enabled analyzer that claims `path` on it, reading the file once (text or bytes, as
+ * each asks) and the siblings they declare. One analyzer's failure does not stop the others.
+ */
+export async function analyzeFile(source: FileSource, path: string, options: ScanOptions = {}): Promise<FileScan> {
+  const analyzers = enabledAnalyzers(path, options);
+  const scan: FileScan = { results: [], errors: [] };
+  if (analyzers.length === 0) return scan;
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  let bytes: Uint8Array;
+  try {
+    const stat = await source.stat(path);
+    if (stat && stat.size > limit) throw new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
+    bytes = await source.readBytes(path);
+    if (bytes.length > limit) throw new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
+  } catch (error) {
+    scan.errors.push({ file: path, message: errorMessage(error) });
+    return scan;
+  }
+  let text: string | Error | undefined;
+  const byClass = new Map<string, FileResult>();
+  for (const analyzer of analyzers) {
+    try {
+      let content = '';
+      if (analyzer.reads !== 'bytes') {
+        text ??= await source.readText(path).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        if (text instanceof Error) {
+          if (analyzer.skipsBinary && text instanceof BinaryContentError) continue;
+          throw text;
+        }
+        content = text;
+      }
+      const siblings = new Map<string, string>();
+      for (const name of analyzer.siblings ?? []) {
+        const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
+        if (sibling !== undefined) siblings.set(name, sibling);
+      }
+      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? bytes : undefined, siblings });
+      const resultClass = CLASS_BY_SCANNER[analyzer.scanner];
+      const key = `${resultClass}\0${analyzer.type}`;
+      let result = byClass.get(key);
+      if (!result) byClass.set(key, (result = emptyResult(path, resultClass, analyzer.type)));
+      const packages = output.packages;
+      result.packages.push(...(options.includeDevDeps ? packages : packages.filter(p => !p.dev)));
+      for (const finding of output.findings ?? []) result[FINDING_ARRAYS[finding.kind]].push(finding);
+      if (output.misconfSummary) result.misconfSummary = output.misconfSummary;
+    } catch (error) {
+      scan.errors.push({ file: path, message: errorMessage(error) });
+    }
+  }
+  scan.results = [...byClass.values()];
+  return scan;
+}
+
+/** A folder or file on disk (the path as the user gave it), or any file source to walk whole. */
+export type ScanTarget = string | DiskTarget;
+
+/** Walks a target and analyzes what the analyzers claim. No DB needed. */
+export async function analyzePath(target: ScanTarget, options: ScanOptions = {}): Promise<ScanResult> {
+  const scan: ScanResult = { target: typeof target === 'string' ? target : target.source.root, results: [], errors: [], notes: [] };
+  const disk = typeof target === 'string' ? await openDiskTarget(target) : target;
+  const files: string[] = [];
+  const planned = new Map<string, string>();
+  const claims = (path: string) => {
+    if (claimsFile(path, options)) return true;
+    const format = enabledScanners(options).includes('vuln') ? plannedFormatOf(path) : undefined;
+    if (format) planned.set(path, format);
+    return false;
+  };
+  for await (const entry of walk(disk, { ...options, claims })) {
+    if (entry.kind === 'file') files.push(entry.path);
     else if (entry.kind === 'error') scan.errors.push({ file: entry.path, message: entry.message });
     else scan.notes.push(`${entry.path}: ${entry.message}`);
   }
+  for (const [path, type] of planned) {
+    scan.notes.push(`${path}: a ${type} dependency file, which this version of Vigil cannot analyze yet; its packages were not checked`);
+  }
   let done = 0;
-  for (const file of files) {
+  for (const path of files) {
     options.signal?.throwIfAborted();
-    try {
-      const content = decodeText(await fs.readFile(file.absolutePath));
-      scan.results.push(analyzeFile(file.analyzer, file.path, content, options));
-    } catch (error) {
-      scan.errors.push({ file: file.path, message: errorMessage(error) });
-    }
+    const file = await analyzeFile(disk.source, path, options);
+    scan.results.push(...file.results);
+    scan.errors.push(...file.errors);
     options.onProgress?.(++done, files.length);
   }
   scan.results.sort((a, b) => compareStrings(a.target, b.target));
-  return scan;
-}
-
-/** Fills in the vulnerabilities of every analyzed file. Mutates and returns `scan`. */
-export function detectVulnerabilities(scan: ScanResult, db: AdvisoryLookup, filter: FindingFilter = {}): ScanResult {
-  for (const result of scan.results) {
-    result.vulnerabilities = detectPackages(result.packages, result.target, db, filter);
+  for (const scanner of enabledScanners(options)) {
+    if (!availableScanners(options.analyzers).includes(scanner)) scan.notes.push(`the ${scanner} scanner is not available in this version yet`);
   }
   return scan;
 }
 
-/** The whole pipeline. */
-export async function scanPath(root: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const scan = await analyzePath(root, options);
-  if (options.db && enabledScanners(options).includes('vuln')) detectVulnerabilities(scan, options.db, findingFilter(options));
+/**
+ * Detects vulnerabilities, applies the severity filter, the ignore files and the inline ignores
+ * to every kind of finding, and plans the fixes. Mutates and returns `scan`. The one place where
+ * findings are filtered, so the CLI and the editor cannot disagree.
+ */
+export function completeScan<T extends ScanResult | FileScan>(scan: T, options: ScanOptions): T {
+  const detect = options.db && enabledScanners(options).includes('vuln') ? options.db : undefined;
+  const filter = findingFilter(options);
+  for (const result of scan.results) {
+    if (detect) result.vulnerabilities = detectPackages(result.packages, detect);
+    filterResult(result, filter);
+    result.plans = planResult(result);
+  }
   return scan;
+}
+
+/** The whole pipeline for a target on disk. */
+export async function scanPath(target: ScanTarget, options: ScanOptions = {}): Promise<ScanResult> {
+  return completeScan(await analyzePath(target, options), options);
+}
+
+/**
+ * Scans one file of a source, such as an editor's buffer over the disk. Undefined when no enabled
+ * analyzer claims the path; failures come back as errors, never as a throw.
+ */
+export async function scanFile(source: FileSource, path: string, options: ScanOptions): Promise<FileScan | undefined> {
+  if (!claimsFile(path, options)) return undefined;
+  return completeScan(await analyzeFile(source, path, options), options);
+}
+
+/** How many findings of every kind a scan reports: what `--exit-code` and the editor's counts go by. */
+export function countFindings(scan: Pick<ScanResult, 'results'>): number {
+  return scan.results.reduce((sum, r) => sum + r.vulnerabilities.length + r.misconfigurations.length + r.secrets.length + r.licenses.length, 0);
 }
 
 /** The ecosystems a scan found packages of, to fetch only those advisories. */

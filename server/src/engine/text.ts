@@ -1,6 +1,13 @@
 // Text helpers: decoding file bytes, and turning offsets into lines and columns and back.
 import type { SourceRange } from './types';
 
+/** A file that holds bytes, not text: an analyzer of text cannot read it. */
+export class BinaryContentError extends Error {
+  constructor() {
+    super('binary content, not a text file');
+  }
+}
+
 /**
  * Decodes file bytes into a string. A UTF-16 (LE or BE) or UTF-8 byte order mark picks the
  * encoding and is dropped; without one the bytes are read as UTF-8. Windows tools write
@@ -10,7 +17,7 @@ export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   // A NUL byte in the first 8 KiB means a binary file, whatever its name says.
-  if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary content, not a text file');
+  if (bytes.subarray(0, 8192).includes(0)) throw new BinaryContentError();
   // TextDecoder drops a UTF-8 BOM by itself.
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -15,6 +15,8 @@ export function severityRank(severity: Severity): number {
 }
 
 export type Scanner = 'vuln' | 'misconfig' | 'secret' | 'license';
+/** Every scanner, as Trivy's `--scanners` names them; which are available comes from the analyzer registry. */
+export const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
 
 /** A span of a file. `endColumn` is exclusive. */
 export interface SourceRange {
@@ -57,22 +59,38 @@ export interface InlineIgnore {
   expiresAt?: string;
 }
 
-/** What an analyzer sees of one file. */
+/** What an analyzer sees of one file. The scan reads it (and its siblings) through a FileSource. */
 export interface AnalyzerInput {
   /** Path relative to the scan root, with forward slashes. */
   path: string;
+  /** The file's text, decoded once by the file source. Empty for analyzers that read bytes. */
   content: string;
+  /** The file's bytes, for analyzers that declare `reads: 'bytes'`. */
+  bytes?: Uint8Array;
+  /** The text of each declared sibling that exists beside the file, by file name. */
+  siblings?: ReadonlyMap<string, string>;
 }
 
 export interface AnalyzerOutput {
   packages: Package[];
-  /** Misconfigurations, secrets and licenses the analyzer found in the file itself. */
+  /** Misconfigurations, secrets and licenses found in the file itself. */
   findings?: Finding[];
+  /** Misconfiguration checks that passed and failed on the file, for Trivy's MisconfSummary. */
+  misconfSummary?: MisconfSummary;
 }
 
+/** How the editor fixes a vulnerable package found by an analyzer. */
+export type FixStyle =
+  /** Bump the direct dependency in the manifest; override an indirect one with the manager's field. */
+  | 'npm' | 'yarn' | 'pnpm'
+  /** Rewrite the pin in the requirements file itself. */
+  | 'pip-pin'
+  | 'none';
+
 /**
- * An analyzer claims files by path and parses them. It throws on a file it cannot parse;
- * the scan turns that into an error entry for that file alone.
+ * One entry of the analyzer registry: what a file kind is, which files it claims, what it reads
+ * beside them and how its findings are fixed. It throws on a file it cannot parse; the scan turns
+ * that into an error entry for that file alone.
  */
 export interface Analyzer {
   /** Stable identifier, e.g. `npm-lock`. */
@@ -80,7 +98,21 @@ export interface Analyzer {
   /** Trivy's Result.Type for this file kind, e.g. `npm`, `pip`. */
   type: string;
   scanner: Scanner;
-  claims(path: string): boolean;
+  /** The ecosystem of the packages it reports, for analyzers of the `vuln` scanner. */
+  ecosystem?: Ecosystem;
+  /** File names it claims, in any folder; one `*` stands for any run of characters (`requirements*.txt`, `*`). */
+  fileNames: readonly string[];
+  /** Files beside the claimed one that it reads too; an edit to one re-analyzes the claimed file. */
+  siblings?: readonly string[];
+  /** The sibling that declares the direct dependencies, which the editor annotates and fixes. */
+  manifest?: string;
+  /** Whether `vigil:ignore:ID` comments in the file are honoured (the format has comments). */
+  inlineIgnores: boolean;
+  fixes: FixStyle;
+  /** `text` (default) gets the decoded text; `bytes` the raw bytes, for binary formats. */
+  reads?: 'text' | 'bytes';
+  /** Binary content is no error for this analyzer: the file is passed over in silence (secret scanners). */
+  skipsBinary?: boolean;
   analyze(input: AnalyzerInput): AnalyzerOutput;
 }
 
@@ -122,37 +154,71 @@ export interface DetectedVulnerability {
   dev: boolean;
 }
 
-/**
- * A finding that is not a package vulnerability: a misconfiguration, a secret or a license.
- * Later analyzers emit these; the report writers and the editor handle every kind the same way.
- */
-export interface Finding {
-  kind: 'misconfiguration' | 'secret' | 'license';
-  /** Stable rule ID (Trivy's where one exists, e.g. `DS002`, `aws-access-key-id`). */
-  ruleId: string;
-  severity: Severity;
+export type FindingKind = 'misconfiguration' | 'secret' | 'license';
+
+/** A check of one of the rule tables (misconfiguration, secret, license). Messages come from here. */
+export interface Rule {
+  /** Stable ID, Trivy's where one exists, e.g. `DS002`, `aws-access-key-id`. */
+  id: string;
+  kind: FindingKind;
   title: string;
-  /** What is wrong here, in one or two sentences. */
-  message: string;
-  location: SourceRange;
-  primaryUrl?: string;
-  references?: string[];
-  /** An edit that resolves the finding, offered as a quick-fix. */
-  fix?: import('./fixes/edits').EngineFix;
+  severity: Severity;
+  /** Where the rule is explained. */
+  url?: string;
+  /** What to do about a finding, in one sentence. */
+  remediation?: string;
+  /** Secrets: Trivy's category, e.g. `AWS`. Licenses: the license category, e.g. `restricted`. */
+  category?: string;
 }
 
-/** Everything found in one file. */
+/**
+ * A finding that is not a package vulnerability: a misconfiguration, a secret or a license. It
+ * refers to its rule for the title, URL and remediation; the report writers and the editor handle
+ * every kind the same way.
+ */
+export interface Finding {
+  kind: FindingKind;
+  rule: Rule;
+  /** The rule's severity unless a setting overrode it. */
+  severity: Severity;
+  /** What is wrong here, in one or two sentences. Never quotes a secret. */
+  message: string;
+  location: SourceRange;
+  /** `vigil:ignore:ID` comments next to the finding, where the format has comments. */
+  inlineIgnores?: InlineIgnore[];
+  /** An edit that resolves the finding, offered as a quick-fix. */
+  fix?: import('./fixes/edits').EngineFix;
+  /** Misconfigurations: Trivy's CauseMetadata (the resource, provider and service at fault). */
+  cause?: { resource?: string; provider?: string; service?: string };
+  /** Secrets: the matched line with the secret masked. */
+  match?: string;
+  /** Licenses: the license name, the package it belongs to and the classifier's confidence. */
+  license?: { name: string; pkgName?: string; confidence?: number };
+}
+
+export interface MisconfSummary {
+  successes: number;
+  failures: number;
+}
+
+/** Trivy's Result.Class. */
+export type ResultClass = 'lang-pkgs' | 'os-pkgs' | 'config' | 'secret' | 'license-file';
+
+/** Everything one class of analyzer found in one file: Trivy's `types.Result`. */
 export interface FileResult {
   /** Path relative to the scan root. */
   target: string;
-  /** Trivy's Result.Class: `lang-pkgs`, `os-pkgs`, `config`, `secret`, `license-file`. */
-  class: string;
+  class: ResultClass;
   /** Trivy's Result.Type, e.g. `npm`, `pip`. */
   type: string;
   packages: Package[];
   vulnerabilities: DetectedVulnerability[];
-  /** Findings of the other scanners, where an analyzer produced any. */
-  findings?: Finding[];
+  misconfigurations: Finding[];
+  misconfSummary?: MisconfSummary;
+  secrets: Finding[];
+  licenses: Finding[];
+  /** Per vulnerable package id: the bump that fixes it and the path that pulls it in (set by the detector). */
+  plans?: Record<string, import('./fixes/plan').PackagePlan>;
 }
 
 export interface FileError {

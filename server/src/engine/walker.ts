@@ -14,10 +14,11 @@
 //   walked after every real directory, and only if its real path was not walked already, so each
 //   directory is read once and loops end. Links leaving the root get a note.
 // - A directory or file that cannot be read gives an error entry; the walk goes on.
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { DiskSource, type FileSource } from './source';
 
 /**
  * Files above this size are skipped. Real lockfiles stay well below it (a 3,000-package
@@ -43,18 +44,34 @@ export interface WalkOptions {
 }
 
 export type WalkEntry =
-  /** A readable file. `path` is relative to the root with forward slashes. */
-  | { kind: 'file'; path: string; absolutePath: string; size: number }
+  /** A readable file. `path` is relative to the source's root with forward slashes. */
+  | { kind: 'file'; path: string; size: number }
   /** Something that could not be read. */
   | { kind: 'error'; path: string; message: string }
   /** Something left out that the user should hear about. */
   | { kind: 'note'; path: string; message: string };
 
+/** What a scan target on disk is: a folder to walk, or one file read from the folder that holds it. */
+export interface DiskTarget {
+  source: FileSource;
+  /** Set when the target is one file: its path in `source`. */
+  file?: string;
+}
+
+/** Opens a path given by the user. Throws a plain message for what is neither a regular file nor a folder. */
+export async function openDiskTarget(target: string): Promise<DiskTarget> {
+  const absolute = path.resolve(target);
+  const stat = await fs.stat(absolute);
+  if (stat.isDirectory()) return { source: new DiskSource(absolute) };
+  if (!stat.isFile()) throw new Error(`${target} is not a regular file or folder: nothing to scan`);
+  return { source: new DiskSource(path.dirname(absolute)), file: path.basename(absolute) };
+}
+
 interface PendingDir {
   /** Root-relative, forward slashes; '' for the root. */
   relative: string;
-  /** The directory's real path, to walk each directory once. */
-  real: string;
+  /** The directory's identity, to walk each directory once. */
+  identity: string;
   /** The .gitignore rules in force above this directory, outermost first. */
   ignores: GitignoreRules[];
 }
@@ -66,43 +83,41 @@ interface GitignoreRules {
 }
 
 /**
- * Walks `root` depth-first and yields a directory's files, then its subdirectories, each in
- * name order; then the symlinked directories. It yields the files to scan, plus notes and errors.
- * A file given as root is yielded alone (if claimed). Aborting the signal rejects the pending
- * `next()` with the signal's reason.
+ * Walks a folder (a path on disk, or any file source) depth-first and yields a directory's files,
+ * then its subdirectories, each in name order; then the symlinked directories. It yields the files
+ * to scan, plus notes and errors. A file given as the root is yielded alone (if claimed). Aborting
+ * the signal rejects the pending `next()` with the signal's reason.
  */
-export async function* walk(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+export async function* walk(root: string | DiskTarget, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const claims = options.claims ?? (() => true);
-  const skipDir = globMatcher(options.skipDirs, root);
-  const skipFile = globMatcher(options.skipFiles, root);
+  const target = typeof root === 'string' ? await openDiskTarget(root) : root;
+  const { source } = target;
+  const skipDir = globMatcher(options.skipDirs, source.root);
+  const skipFile = globMatcher(options.skipFiles, source.root);
   const useGitignore = options.gitignore ?? true;
   const signal = options.signal;
 
-  const absoluteRoot = path.resolve(root);
-  const rootStat = await fs.stat(absoluteRoot);
-  if (!rootStat.isDirectory()) {
-    const name = path.basename(absoluteRoot);
-    if (claims(name)) yield* fileEntry(name, absoluteRoot, rootStat.size, maxFileSize);
+  if (target.file !== undefined) {
+    const stat = await source.stat(target.file);
+    if (claims(target.file) && stat) yield* fileEntry(target.file, stat.size, maxFileSize);
     return;
   }
-  const realRoot = await fs.realpath(absoluteRoot);
 
   const walkedDirs = new Set<string>();
-  const stack: PendingDir[] = [{ relative: '', real: realRoot, ignores: [] }];
+  const stack: PendingDir[] = [{ relative: '', identity: '', ignores: [] }];
   // Symlinked directories wait until every real directory has been walked (see file comment).
   const linkedDirs: PendingDir[] = [];
 
   while (stack.length > 0 || linkedDirs.length > 0) {
     signal?.throwIfAborted();
     const dir = stack.length > 0 ? stack.pop()! : linkedDirs.shift()!;
-    if (walkedDirs.has(dir.real)) continue;
-    walkedDirs.add(dir.real);
+    if (walkedDirs.has(dir.identity)) continue;
+    walkedDirs.add(dir.identity);
 
-    const absoluteDir = path.join(absoluteRoot, dir.relative);
-    let entries: Dirent[];
+    let entries;
     try {
-      entries = await fs.readdir(absoluteDir, { withFileTypes: true });
+      entries = await source.list(dir.relative);
     } catch (error) {
       yield { kind: 'error', path: dir.relative || '.', message: `cannot read directory: ${errorMessage(error)}` };
       continue;
@@ -110,55 +125,43 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
     let ignores = dir.ignores;
-    if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+    if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.kind === 'file' && e.link !== 'outside')) {
+      const file = joinRelative(dir.relative, '.gitignore');
       try {
-        const text = await fs.readFile(path.join(absoluteDir, '.gitignore'), 'utf8');
-        ignores = [...ignores, { base: dir.relative, rules: ignore().add(text) }];
+        ignores = [...ignores, { base: dir.relative, rules: ignore().add(await source.readText(file)) }];
       } catch (error) {
-        yield { kind: 'error', path: joinRelative(dir.relative, '.gitignore'), message: errorMessage(error) };
+        yield { kind: 'error', path: file, message: errorMessage(error) };
       }
     }
 
     const subdirs: PendingDir[] = [];
     for (const entry of entries) {
       const relative = joinRelative(dir.relative, entry.name);
-      const absolute = path.join(absoluteDir, entry.name);
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
-      let real = path.join(dir.real, entry.name);
-      let size: number | undefined;
-
-      if (entry.isSymbolicLink()) {
-        const target = await resolveLink(absolute, realRoot);
-        if (target.kind === 'outside') {
-          yield { kind: 'note', path: relative, message: `symlink to ${target.real} leaves the scan root; not followed` };
-          continue;
-        }
-        if (target.kind === 'broken') continue;
-        real = target.real;
-        isDirectory = target.stat.isDirectory();
-        isFile = target.stat.isFile();
-        size = target.stat.size;
+      if (entry.link === 'outside') {
+        yield { kind: 'note', path: relative, message: 'symlink leaves the scan root; not followed' };
+        continue;
       }
-
-      if (isDirectory) {
+      if (entry.kind === 'directory') {
         if (entry.name === '.git') continue;
         if (entry.name === 'node_modules' && !options.includeNodeModules) continue;
         if (skipDir(relative) || isIgnored(ignores, relative, true)) continue;
-        const pending = { relative, real, ignores };
-        if (entry.isSymbolicLink()) linkedDirs.push(pending);
+        const pending = { relative, identity: entry.identity ?? relative, ignores };
+        if (entry.link) linkedDirs.push(pending);
         else subdirs.push(pending);
-      } else if (isFile) {
+      } else if (entry.kind === 'file') {
         if (!claims(relative) || skipFile(relative) || isIgnored(ignores, relative, false)) continue;
+        let size = entry.size;
         if (size === undefined) {
-          try {
-            size = (await fs.stat(absolute)).size;
-          } catch (error) {
-            yield { kind: 'error', path: relative, message: errorMessage(error) };
+          const stat = await source.stat(relative).catch((error: unknown) => error as Error);
+          if (!stat || stat instanceof Error) {
+            yield { kind: 'error', path: relative, message: stat ? errorMessage(stat) : 'cannot read file' };
             continue;
           }
+          size = stat.size;
         }
-        yield* fileEntry(relative, absolute, size, maxFileSize);
+        yield* fileEntry(relative, size, maxFileSize);
+      } else if (claims(relative) && !skipFile(relative) && !isIgnored(ignores, relative, false)) {
+        yield { kind: 'note', path: relative, message: 'not a regular file (a FIFO, socket or device); not read' };
       }
     }
     // Pushed in reverse so the stack pops them in name order.
@@ -166,38 +169,12 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
   }
 }
 
-async function* fileEntry(relative: string, absolute: string, size: number, maxFileSize: number): AsyncGenerator<WalkEntry> {
+async function* fileEntry(relative: string, size: number, maxFileSize: number): AsyncGenerator<WalkEntry> {
   if (size > maxFileSize) {
     yield { kind: 'note', path: relative, message: `skipped: ${formatSize(size)} is over the ${formatSize(maxFileSize)} size limit` };
     return;
   }
-  try {
-    await fs.access(absolute, fs.constants.R_OK);
-  } catch (error) {
-    yield { kind: 'error', path: relative, message: `cannot read file: ${errorMessage(error)}` };
-    return;
-  }
-  yield { kind: 'file', path: relative, absolutePath: absolute, size };
-}
-
-type LinkTarget =
-  | { kind: 'inside'; real: string; stat: import('node:fs').Stats }
-  | { kind: 'outside'; real: string }
-  | { kind: 'broken' };
-
-async function resolveLink(absolute: string, realRoot: string): Promise<LinkTarget> {
-  let real: string;
-  try {
-    real = await fs.realpath(absolute);
-  } catch {
-    return { kind: 'broken' }; // dangling link, or a loop the OS refuses to resolve
-  }
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return { kind: 'outside', real };
-  try {
-    return { kind: 'inside', real, stat: await fs.stat(real) };
-  } catch {
-    return { kind: 'broken' };
-  }
+  yield { kind: 'file', path: relative, size };
 }
 
 /** Git semantics: the deepest .gitignore that has an opinion on the path wins. */
@@ -218,7 +195,7 @@ function isIgnored(ignores: GitignoreRules[], relative: string, isDirectory: boo
  */
 function globMatcher(patterns: string[] | undefined, root: string): (relative: string) => boolean {
   if (!patterns || patterns.length === 0) return () => false;
-  const absoluteRoot = path.resolve(root);
+  const absoluteRoot = root;
   const normalized = patterns.map((pattern) => {
     let p = pattern.replace(/\\/g, '/');
     if (path.isAbsolute(pattern) && pattern.startsWith(absoluteRoot)) {

@@ -6,10 +6,11 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit
 import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
 import { inlineIgnoreComment } from '../engine/inline-ignore';
-import { addOverrideEdits, bumpDependencyEdits, overrideStyleFor } from '../engine/fixes/packageJson';
+import { addOverrideEdits, bumpDependencyEdits, type OverrideStyle } from '../engine/fixes/packageJson';
+import { analyzerOfType, manifestFor } from '../engine/analyzers';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
-import { manifestFor, SOURCE, type BumpPlan, type DependencyData, type FindingData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
+import { SOURCE, type BumpPlan, type DependencyData, type FindingData, type VigilDiagnosticData, type VulnerabilityData } from './diagnostics';
 import { LineIndex } from '../engine/text';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.vigil`;
@@ -50,8 +51,11 @@ interface DocumentChange {
   edits: TextEditAt[];
 }
 
-/** File types whose format has comments and whose analyzer honours `vigil:ignore:ID` in them. */
-const INLINE_IGNORE_FILE_TYPES = new Set(['pip']);
+/** The package manager whose override field pins an indirect dependency of this file type. */
+function overrideStyleFor(fileType: string): OverrideStyle | undefined {
+  const style = analyzerOfType(fileType)?.fixes;
+  return style === 'npm' || style === 'yarn' || style === 'pnpm' ? style : undefined;
+}
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
   // Many diagnostics on one line often share a fix ("Pin Django==2.2.28" resolves all 29 Django
@@ -193,7 +197,7 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
   const bump = data.bump;
   if (!bump) return fixes;
   const safe = withinMajor(data.ecosystem, data.installedVersion, bump.version);
-  if (data.ecosystem === 'PyPI') {
+  if (analyzerOfType(data.fileType)?.fixes === 'pip-pin') {
     const file = read(input, data.target);
     const edits = file && pinRequirementEdits(file.text, data.pkgName, bump.version);
     if (file && edits) fixes.push({ title: `Pin ${data.pkgName}==${bump.version}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: file, edits }] });
@@ -257,7 +261,7 @@ export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string
  * them: appended to an ignore comment just above the finding's line, else on a new line above it.
  */
 export function inlineIgnoreFix(input: Pick<CodeActionInput, 'document'>, diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): PlannedFix | undefined {
-  if (data?.type !== 'vulnerability' || !INLINE_IGNORE_FILE_TYPES.has(data.fileType) || data.target !== input.document.relPath) return undefined;
+  if (data?.type !== 'vulnerability' || !analyzerOfType(data.fileType)?.inlineIgnores || data.target !== input.document.relPath) return undefined;
   const { text } = input.document;
   const lines = new LineIndex(text);
   const line = diagnostic.range.start.line;

@@ -1,8 +1,8 @@
 // Engine results -> LSP diagnostics, hovers and view entries. Pure functions: no connection, no I/O.
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
-import { DependencyGraph } from '../engine/depgraph';
+import { analyzerOfType } from '../engine/analyzers';
 import { listManifestDependencies } from '../engine/fixes/packageJson';
-import { lowestFixingVersion } from '../engine/fixes/versions';
+import type { BumpPlan, PackagePlan } from '../engine/fixes/plan';
 import type { EngineFix } from '../engine/fixes/edits';
 import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
@@ -12,12 +12,7 @@ import semver from 'semver';
 export const SOURCE = 'vigil';
 export const PARSE_ERROR_CODE = 'VIGIL-PARSE-ERROR';
 
-/** What a version bump of one package needs: the target version and which findings it fixes. */
-export interface BumpPlan {
-  version: string;
-  fixes: string[];
-  unfixable: string[];
-}
+export type { BumpPlan } from '../engine/fixes/plan';
 
 /** `data` of a vulnerability diagnostic in a lockfile or requirements file. */
 export interface VulnerabilityData {
@@ -119,24 +114,9 @@ export function errorView(error: FileError): FileView {
   };
 }
 
-/** Plans a bump for every vulnerable package of a result, keyed by package id. */
-function bumpPlans(result: FileResult): Map<string, BumpPlan | undefined> {
-  const byPackage = new Map<string, DetectedVulnerability[]>();
-  for (const vuln of result.vulnerabilities) {
-    const list = byPackage.get(vuln.pkgId) ?? [];
-    list.push(vuln);
-    byPackage.set(vuln.pkgId, list);
-  }
-  const ecosystems = new Map(result.packages.map(p => [p.id, p.ecosystem]));
-  const plans = new Map<string, BumpPlan | undefined>();
-  for (const [pkgId, vulns] of byPackage) {
-    const ecosystem = ecosystems.get(pkgId);
-    const installed = vulns[0].installedVersion;
-    plans.set(pkgId, ecosystem
-      ? lowestFixingVersion(ecosystem, installed, vulns.map(v => ({ id: v.vulnerabilityId, fixedVersions: v.fixedVersions })))
-      : undefined);
-  }
-  return plans;
+/** The engine's plan for a package of a result (planned once, after detection). */
+function planOf(result: FileResult, pkgId: string): PackagePlan {
+  return result.plans?.[pkgId] ?? { directDependencies: [], pathFromDirect: [pkgId] };
 }
 
 function fixText(vuln: DetectedVulnerability): string {
@@ -146,24 +126,24 @@ function fixText(vuln: DetectedVulnerability): string {
 /** Diagnostics, view entries and hovers for one analyzed file: its vulnerabilities, then its other findings. */
 export function resultView(result: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
   const view = emptyView();
-  const graph = new DependencyGraph(result.packages);
-  const plans = bumpPlans(result);
+  const packages = new Map(result.packages.map(p => [p.id, p]));
   const hoverByRange = new Map<string, HoverEntry>();
 
   const vulns = [...result.vulnerabilities].sort((a, b) =>
     (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0) || severityRank(b.severity) - severityRank(a.severity));
   for (const vuln of vulns) {
-    const pkg = graph.get(vuln.pkgId);
+    const pkg = packages.get(vuln.pkgId);
     const location = vuln.location ?? pkg?.location;
     const range = location ? toLspRange(location) : FIRST_LINE;
-    const path = graph.shortestPathFromDirect(vuln.pkgId);
-    const directDependencies = vuln.direct ? [] : graph.directAncestors(vuln.pkgId).map(p => p.name);
+    const plan = planOf(result, vuln.pkgId);
+    const path = plan.pathFromDirect;
+    const directDependencies = plan.directDependencies;
     const via = !vuln.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
     const message = `${vuln.pkgName}@${vuln.installedVersion}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${vuln.severity}, ${fixText(vuln)}]${via}`;
     const data: VulnerabilityData = {
-      type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? ecosystemOfType(result.type),
+      type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
       pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
-      target: result.target, fileType: result.type, bump: plans.get(vuln.pkgId), directDependencies,
+      target: result.target, fileType: result.type, bump: plan.bump, directDependencies,
     };
     view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
     view.findings.push({
@@ -177,14 +157,15 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
     entry.paths[vuln.pkgId] = path;
     hoverByRange.set(key, entry);
   }
-  const findings = [...result.findings ?? []].sort((a, b) =>
+  const findings = [...result.misconfigurations, ...result.secrets, ...result.licenses].sort((a, b) =>
     a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || severityRank(b.severity) - severityRank(a.severity));
   for (const finding of findings) {
     const range = toLspRange(finding.location);
-    const message = `${finding.ruleId} ${finding.title}: ${finding.message} [${finding.severity}]`;
-    const data: FindingData = { type: 'finding', kind: finding.kind, ruleId: finding.ruleId, target: result.target, ...(finding.fix ? { fix: finding.fix } : {}) };
-    view.diagnostics.push(withUrl({ range, severity: severityMap[finding.severity], source: SOURCE, code: finding.ruleId, message, data }, finding.primaryUrl));
-    view.findings.push({ type: finding.kind, id: finding.ruleId, severity: finding.severity, message, line: range.start.line, character: range.start.character });
+    const { rule } = finding;
+    const message = `${rule.id} ${rule.title}: ${finding.message} [${finding.severity}]`;
+    const data: FindingData = { type: 'finding', kind: finding.kind, ruleId: rule.id, target: result.target, ...(finding.fix ? { fix: finding.fix } : {}) };
+    view.diagnostics.push(withUrl({ range, severity: severityMap[finding.severity], source: SOURCE, code: rule.id, message, data }, rule.url));
+    view.findings.push({ type: finding.kind, id: rule.id, severity: finding.severity, message, line: range.start.line, character: range.start.character });
     const key = JSON.stringify(range);
     const entry = hoverByRange.get(key) ?? { range, vulnerabilities: [], paths: {} };
     (entry.findings ??= []).push(finding);
@@ -192,18 +173,6 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
   }
   view.hovers = [...hoverByRange.values()];
   return view;
-}
-
-function ecosystemOfType(type: string): Ecosystem {
-  return type === 'pip' || type === 'pipenv' || type === 'poetry' ? 'PyPI' : 'npm';
-}
-
-/** The manifest that declares the direct dependencies of a lockfile, relative to the same root. */
-export function manifestFor(lockfile: string): string | undefined {
-  const slash = lockfile.lastIndexOf('/');
-  const dir = slash >= 0 ? lockfile.slice(0, slash + 1) : '';
-  const base = lockfile.slice(slash + 1);
-  return ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'].includes(base) ? `${dir}package.json` : undefined;
 }
 
 /**
@@ -214,15 +183,13 @@ export function manifestFor(lockfile: string): string | undefined {
 export function manifestView(manifestText: string, lock: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
   const view = emptyView();
   if (lock.vulnerabilities.length === 0) return view;
-  const graph = new DependencyGraph(lock.packages);
-  const plans = bumpPlans(lock);
   const byDirect = new Map<string, DetectedVulnerability[]>();
   for (const vuln of lock.vulnerabilities) {
-    const ancestors = vuln.direct ? [graph.get(vuln.pkgId)].filter(p => p !== undefined) : graph.directAncestors(vuln.pkgId);
+    const ancestors = vuln.direct ? [vuln.pkgName] : planOf(lock, vuln.pkgId).directDependencies;
     for (const direct of ancestors) {
-      const list = byDirect.get(direct.name) ?? [];
+      const list = byDirect.get(direct) ?? [];
       list.push(vuln);
-      byDirect.set(direct.name, list);
+      byDirect.set(direct, list);
     }
   }
   const declared = listManifestDependencies(manifestText);
@@ -234,7 +201,7 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     const own = vulns.filter(v => v.direct && v.pkgName === dependency.name);
     const pulled = vulns.filter(v => !own.includes(v));
     const transitive = groupByPackage(pulled).map(([pkgId, list]) => ({
-      name: list[0].pkgName, installedVersion: list[0].installedVersion, bump: plans.get(pkgId), ids: list.map(v => v.vulnerabilityId),
+      name: list[0].pkgName, installedVersion: list[0].installedVersion, bump: planOf(lock, pkgId).bump, ids: list.map(v => v.vulnerabilityId),
     }));
     const parts: string[] = [];
     // After a bump is saved and before `npm install`, package.json asks for more than the lockfile has.
@@ -248,12 +215,12 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, worst ${severity}]`;
     const data: DependencyData = {
       type: 'dependency', dependency: dependency.name, lockfile: lock.target, fileType: lock.type,
-      ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 && !stale ? plans.get(own[0].pkgId) : undefined, transitive,
+      ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 && !stale ? planOf(lock, own[0].pkgId).bump : undefined, transitive,
     };
     view.diagnostics.push(withUrl({ range, severity: severityMap[severity], source: SOURCE, code: lead.vulnerabilityId, message, data }, lead.primaryUrl));
     view.findings.push({ type: 'dependency', id: lead.vulnerabilityId, severity, message, line: range.start.line, character: range.start.character, pkgName: dependency.name });
     const paths: Record<string, string[]> = {};
-    for (const vuln of vulns) paths[vuln.pkgId] = graph.shortestPathFromDirect(vuln.pkgId);
+    for (const vuln of vulns) paths[vuln.pkgId] = planOf(lock, vuln.pkgId).pathFromDirect;
     view.hovers.push({ range, vulnerabilities: vulns, paths });
   }
   return view;

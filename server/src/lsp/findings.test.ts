@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import { DiagnosticSeverity, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import { applyWorkspaceEdit } from '../../../test/helpers/lsp-edits';
 import { parseRequirements } from '../engine/analyzers/pip-requirements';
-import type { FileResult, Finding } from '../engine/types';
+import type { FileResult, Finding, ResultClass, Rule } from '../engine/types';
+import { emptyResult } from '../engine/scan';
 import { codeActions, fixAllAction, type CodeActionInput, type DocumentSnapshot } from './codeActions';
 import { resultView, type FindingData, type VulnerabilityData } from './diagnostics';
 import { hoverAt } from './hover';
@@ -27,10 +28,10 @@ const at = (file: string, text: string, needle: string): Finding['location'] => 
 };
 const replace = (text: string, needle: string, newText: string) => ({ offset: text.indexOf(needle), length: needle.length, newText });
 
+const rule = (kind: Rule['kind'], id: string, severity: Rule['severity'], title: string, extra: Partial<Rule> = {}): Rule => ({ kind, id, severity, title, ...extra });
 const rootUser: Finding = {
-  kind: 'misconfiguration', ruleId: 'DS002', severity: 'HIGH', title: 'Image user should not be \'root\'',
+  kind: 'misconfiguration', rule: rule('misconfiguration', 'DS002', 'HIGH', 'Image user should not be \'root\'', { url: 'https://avd.aquasec.com/misconfig/ds002' }), severity: 'HIGH',
   message: 'Last USER command in Dockerfile should not be \'root\'', location: at('Dockerfile', dockerfile, 'USER root'),
-  primaryUrl: 'https://avd.aquasec.com/misconfig/ds002', references: ['https://avd.aquasec.com/misconfig/ds002', 'https://docs.docker.com/develop/develop-images/dockerfile_best-practices/'],
   // Touches two files, as a fix to a Dockerfile and the compose file that runs it might.
   fix: { title: 'Run as the node user', safe: true, changes: [
     { file: 'Dockerfile', edits: [replace(dockerfile, 'USER root', 'USER node')] },
@@ -38,26 +39,29 @@ const rootUser: Finding = {
   ] },
 };
 const addInsteadOfCopy: Finding = {
-  kind: 'misconfiguration', ruleId: 'DS005', severity: 'LOW', title: 'ADD instead of COPY',
+  kind: 'misconfiguration', rule: rule('misconfiguration', 'DS005', 'LOW', 'ADD instead of COPY'), severity: 'LOW',
   message: 'Consider using \'COPY app.tar.gz /app\' command instead of \'ADD app.tar.gz /app\'', location: at('Dockerfile', dockerfile, 'ADD app.tar.gz /app'),
   fix: { title: 'Use COPY instead of ADD', safe: true, changes: [{ file: 'Dockerfile', edits: [replace(dockerfile, 'ADD', 'COPY')] }] },
 };
 const unsafeFix: Finding = {
-  kind: 'misconfiguration', ruleId: 'DS026', severity: 'MEDIUM', title: 'No HEALTHCHECK defined',
+  kind: 'misconfiguration', rule: rule('misconfiguration', 'DS026', 'MEDIUM', 'No HEALTHCHECK defined'), severity: 'MEDIUM',
   message: 'Add HEALTHCHECK instruction in your Dockerfile', location: at('Dockerfile', dockerfile, 'FROM node:18'),
   fix: { title: 'Add a HEALTHCHECK', safe: false, changes: [{ file: 'Dockerfile', edits: [{ offset: dockerfile.length, length: 0, newText: 'HEALTHCHECK CMD true\n' }] }] },
 };
 const secret: Finding = {
-  kind: 'secret', ruleId: 'aws-access-key-id', severity: 'CRITICAL', title: 'AWS Access Key ID',
+  kind: 'secret', rule: rule('secret', 'aws-access-key-id', 'CRITICAL', 'AWS Access Key ID', { category: 'AWS' }), severity: 'CRITICAL',
   message: 'AWS_ACCESS_KEY_ID=********************', location: at('config/.env', envFile, 'AKIAIOSFODNN7EXAMPLE'),
 };
 const license: Finding = {
-  kind: 'license', ruleId: 'AGPL-3.0', severity: 'UNKNOWN', title: 'AGPL-3.0', message: 'Forbidden license (restricted)',
-  location: at('LICENSE', licenseFile, 'GNU AGPL v3'), primaryUrl: 'https://spdx.org/licenses/AGPL-3.0.html',
+  kind: 'license', rule: rule('license', 'AGPL-3.0', 'UNKNOWN', 'AGPL-3.0', { url: 'https://spdx.org/licenses/AGPL-3.0.html', category: 'restricted' }),
+  severity: 'UNKNOWN', message: 'Forbidden license (restricted)', location: at('LICENSE', licenseFile, 'GNU AGPL v3'),
 };
 
-const result = (target: string, type: string, cls: string, findings: Finding[]): FileResult =>
-  ({ target, class: cls, type, packages: [], vulnerabilities: [], findings });
+const result = (target: string, type: string, cls: ResultClass, findings: Finding[]): FileResult => {
+  const complete = emptyResult(target, cls, type);
+  for (const finding of findings) complete[finding.kind === 'misconfiguration' ? 'misconfigurations' : finding.kind === 'secret' ? 'secrets' : 'licenses'].push(finding);
+  return complete;
+};
 const dockerResult = result('Dockerfile', 'dockerfile', 'config', [unsafeFix, addInsteadOfCopy, rootUser]);
 const secretResult = result('config/.env', 'env', 'secret', [secret]);
 const licenseResult = result('LICENSE', 'license-file', 'license-file', [license]);
@@ -108,11 +112,11 @@ describe('lsp: misconfiguration, secret and license findings', () => {
     assert.deepEqual(resultView(licenseResult, DEFAULT_SEVERITY_MAP).findings.map(f => f.type), ['license']);
   });
 
-  it('hovers with title, severity, message and references', () => {
+  it('hovers with title, severity and message', () => {
     const hover = hoverAt(docker.hovers, { line: 1, character: 3 })!;
     const text = (hover.contents as { value: string }).value;
     for (const part of ['[DS002](https://avd.aquasec.com/misconfig/ds002)', 'HIGH', 'Image user should not be \'root\'', 'Misconfiguration: Last USER command',
-      'https://docs.docker.com/develop/develop-images/dockerfile_best-practices/', 'Fix available: Run as the node user']) {
+      'Fix available: Run as the node user']) {
       assert.ok(text.includes(part), `hover lacks ${part}:\n${text}`);
     }
     const secretHover = hoverAt(resultView(secretResult, DEFAULT_SEVERITY_MAP).hovers, { line: 1, character: 20 })!;
@@ -163,7 +167,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
   });
 
   it('puts every kind in the report, counted by severity', () => {
-    const report = buildReport(['/ws'], [dockerResult, secretResult, licenseResult].map(r => ({ file: r.target, result: r })));
+    const report = buildReport(['/ws'], [dockerResult, secretResult, licenseResult].map(r => ({ file: r.target, results: [r], errors: [] })));
     assert.deepEqual(report.bySeverity, { UNKNOWN: 1, LOW: 1, MEDIUM: 1, HIGH: 1, CRITICAL: 1 });
     assert.deepEqual(report.findings.map(f => [f.severity, f.id, f.type, f.file, f.line]), [
       ['CRITICAL', 'aws-access-key-id', 'secret', 'config/.env', 2],

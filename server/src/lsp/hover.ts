@@ -17,7 +17,7 @@ export function hoverAt(entries: readonly HoverEntry[], position: Position): Hov
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
   const paths = Object.assign({}, ...matching.map(e => e.paths)) as Record<string, string[]>;
   const findings = matching.flatMap(e => e.findings ?? [])
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.rule.id.localeCompare(b.rule.id));
   const sections = [...vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId])), ...findings.map(findingMarkdown)];
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: matching[0].range };
 }
@@ -53,14 +53,11 @@ const KIND_LABELS: Record<Finding['kind'], string> = { misconfiguration: 'Miscon
 
 /** A misconfiguration, secret or license: title, severity, what is wrong, references. */
 export function findingMarkdown(finding: Finding): string {
-  const heading = finding.primaryUrl ? `[${finding.ruleId}](${finding.primaryUrl})` : finding.ruleId;
-  const lines = [`**${heading}** · ${finding.severity} · ${escapeMarkdown(finding.title)}`, '', `${KIND_LABELS[finding.kind]}: ${escapeMarkdown(finding.message)}`];
+  const { rule } = finding;
+  const heading = rule.url ? `[${rule.id}](${rule.url})` : rule.id;
+  const lines = [`**${heading}** · ${finding.severity} · ${escapeMarkdown(rule.title)}`, '', `${KIND_LABELS[finding.kind]}: ${escapeMarkdown(finding.message)}`];
+  if (rule.remediation) lines.push('', `How to fix: ${escapeMarkdown(rule.remediation)}`);
   if (finding.fix) lines.push('', `Fix available: ${escapeMarkdown(finding.fix.title)}`);
-  const references = (finding.references ?? []).filter(url => url !== finding.primaryUrl).slice(0, 5);
-  if (references.length > 0) {
-    lines.push('', '- References:');
-    for (const url of references) lines.push(`  - <${url}>`);
-  }
   return lines.join('\n');
 }
 

@@ -5,15 +5,25 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver';
 import { applyLspEdits } from '../../../test/helpers/lsp-edits';
 import type { FileResult } from '../engine/types';
+import { manifestFor } from '../engine/analyzers';
+import { planResult } from '../engine/fixes/plan';
+import { emptyResult } from '../engine/scan';
 import { codeActions, fixAllAction, FIX_ALL_KIND, type CodeActionInput, type DocumentSnapshot } from './codeActions';
-import { errorView, manifestFor, manifestView, PARSE_ERROR_CODE, resultView, toLspRange, type DependencyData, type VulnerabilityData } from './diagnostics';
+import { errorView, manifestView, PARSE_ERROR_CODE, resultView, toLspRange, type DependencyData, type VulnerabilityData } from './diagnostics';
 import { hoverAt } from './hover';
-import { DEFAULT_SEVERITY_MAP, normalizeSettings, severitiesFrom } from './settings';
+import { DEFAULT_SEVERITY_MAP, normalizeSettings, notAvailableYet, severitiesFrom } from './settings';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/lsp/npm-app');
 const manifestText = readFileSync(path.join(fixtures, 'package.json'), 'utf8');
 const lockText = readFileSync(path.join(fixtures, 'package-lock.json'), 'utf8');
-const result = JSON.parse(readFileSync(path.join(fixtures, 'result.json'), 'utf8')) as FileResult;
+const result = planned(JSON.parse(readFileSync(path.join(fixtures, 'result.json'), 'utf8')) as FileResult);
+
+/** A result as the engine completes it: every finding array, and the fix plans. */
+function planned(partial: Pick<FileResult, 'target' | 'class' | 'type'> & Partial<FileResult>): FileResult {
+  const complete: FileResult = { ...emptyResult(partial.target, partial.class, partial.type), ...partial };
+  complete.plans = planResult(complete);
+  return complete;
+}
 
 const folderUri = 'file:///ws';
 function snapshot(relPath: string, text: string, version: number | null = 1): DocumentSnapshot & { relPath: string } {
@@ -93,7 +103,7 @@ describe('lsp: manifest summaries', () => {
 
   it('maps lockfiles to the manifest beside them', () => {
     assert.equal(manifestFor('app/package-lock.json'), 'app/package.json');
-    assert.equal(manifestFor('yarn.lock'), 'package.json');
+    assert.equal(manifestFor('npm-shrinkwrap.json'), 'package.json');
     assert.equal(manifestFor('requirements.txt'), undefined);
   });
 
@@ -230,14 +240,14 @@ describe('lsp: code actions', () => {
 
   it('pins a vulnerable requirement', () => {
     const requirements = 'Django==2.2.0\nrequests==2.19.1\n';
-    const pip: FileResult = {
+    const pip = planned({
       target: 'requirements.txt', class: 'lang-pkgs', type: 'pip',
       packages: [{ id: 'django@2.2.0', name: 'django', version: '2.2.0', ecosystem: 'PyPI', purl: 'pkg:pypi/django@2.2.0', direct: true, dev: false, location: { file: 'requirements.txt', startLine: 1, startColumn: 1, endLine: 1, endColumn: 14 } }],
       vulnerabilities: ['2.2.1', '2.2.10'].map((fixed, i) => ({
         ...result.vulnerabilities[0], vulnerabilityId: `CVE-2019-1000${i}`, pkgId: 'django@2.2.0', pkgName: 'django', installedVersion: '2.2.0', fixedVersions: [fixed],
         direct: true, location: { file: 'requirements.txt', startLine: 1, startColumn: 1, endLine: 1, endColumn: 14 },
       })),
-    };
+    });
     const view = resultView(pip, DEFAULT_SEVERITY_MAP);
     const doc = snapshot('requirements.txt', requirements, 2);
     const { input, files } = setup(doc, view.diagnostics.slice(0, 1));
@@ -276,7 +286,13 @@ describe('lsp: settings', () => {
     assert.equal(s.severityThreshold, 'HIGH');
     assert.deepEqual(s.skipDirs, ['a']);
     assert.deepEqual(severitiesFrom(s.severityThreshold), ['HIGH', 'CRITICAL']);
-    assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, ['vuln', 'misconfig', 'secret']);
+    assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, ['vuln']);
+    const asking = normalizeSettings({ scanners: ['vuln', 'secret'], secretConfigPath: 'rules.yaml' }, { trusted: true });
+    assert.deepEqual(notAvailableYet(asking), [
+      'Vigil: the secret scanner is not available in this version yet; only vuln runs.',
+      'Vigil: vigil.secretConfigPath is not available in this version yet and is not used.',
+    ]);
+    assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);
   });
 
   it('in an untrusted workspace loads no custom rules and no paths outside the folder', () => {

@@ -9,9 +9,8 @@ import type { FolderSettings } from './folderSettings';
 import { ignoreFileView, isIgnoreFile } from './ignorePolicy';
 import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
-import { isInside, type Folder, type Workspace } from './workspace';
-
-const LOCKFILES_WITH_MANIFEST = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
+import { isInside, relPathOf, type Folder, type Workspace } from './workspace';
+import { filesWithManifest, manifestFor } from '../engine/analyzers';
 
 export class Publisher {
   private readonly views = new Map<string, FileView>();
@@ -39,8 +38,8 @@ export class Publisher {
   async publishWithManifests(fsPaths: Iterable<string>, alsoAfter: Iterable<string> = []): Promise<void> {
     const toPublish = new Set(fsPaths);
     for (const fsPath of [...toPublish]) {
-      const manifest = manifestPathOf(fsPath);
-      if (manifest) toPublish.add(manifest);
+      const manifest = manifestFor(path.basename(fsPath));
+      if (manifest) toPublish.add(path.join(path.dirname(fsPath), manifest));
     }
     for (const fsPath of alsoAfter) toPublish.add(fsPath);
     for (const fsPath of toPublish) await this.publish(fsPath);
@@ -82,29 +81,23 @@ export class Publisher {
     const settings = await this.settings.for(folder);
     const state = this.analyses.get(fsPath);
     const parts: FileView[] = [];
-    if (state?.error) parts.push(errorView(state.error));
-    else if (state?.result) parts.push(resultView(state.result, settings.severityMap));
-    const lock = this.lockStateFor(fsPath);
-    if (lock?.result) {
+    for (const error of state?.errors ?? []) parts.push(errorView(error));
+    for (const result of state?.results ?? []) parts.push(resultView(result, settings.severityMap));
+    const lock = this.lockStateFor(folder, fsPath);
+    if (lock) {
       const text = this.workspace.readText(fsPath);
-      if (text !== undefined) parts.push(manifestView(text, lock.result, settings.severityMap));
+      if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap));
     }
     if (isIgnoreFile(fsPath) && path.dirname(fsPath) === folder.fsPath) parts.push(ignoreFileView(folder, fsPath, this.workspace));
     return mergeViews(...parts);
   }
 
-  /** The analyzed lockfile beside a package.json, if any. */
-  private lockStateFor(manifestPath: string): FileState | undefined {
-    if (path.basename(manifestPath) !== 'package.json') return undefined;
-    for (const name of LOCKFILES_WITH_MANIFEST) {
-      const state = this.analyses.get(path.join(path.dirname(manifestPath), name));
-      if (state?.result) return state;
+  /** The first analyzed lockfile whose manifest this file is (package-lock.json beside a package.json), if any. */
+  private lockStateFor(folder: Folder, manifestPath: string): FileState | undefined {
+    for (const lockfile of filesWithManifest(relPathOf(folder, manifestPath))) {
+      const state = this.analyses.get(path.join(folder.fsPath, ...lockfile.split('/')));
+      if (state && state.results.length > 0) return state;
     }
     return undefined;
   }
-}
-
-/** The package.json beside a lockfile. */
-function manifestPathOf(fsPath: string): string | undefined {
-  return LOCKFILES_WITH_MANIFEST.includes(path.basename(fsPath)) ? path.join(path.dirname(fsPath), 'package.json') : undefined;
 }

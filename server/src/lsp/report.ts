@@ -3,31 +3,34 @@
 import { SEVERITIES, severityRank, type FileError, type FileResult, type Severity } from '../engine/types';
 import type { ReportModel } from './protocol';
 
-export function buildReport(targets: string[], files: { file: string; result?: FileResult; error?: FileError }[], title = 'Vigil workspace scan'): ReportModel {
+export function buildReport(targets: string[], files: { file: string; results: FileResult[]; errors: FileError[] }[], title = 'Vigil workspace scan'): ReportModel {
   const bySeverity = Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<Severity, number>;
   const report: ReportModel = { title, generatedAt: new Date().toISOString(), targets, bySeverity, findings: [], packages: [], errors: [] };
-  for (const { file, result, error } of [...files].sort((a, b) => a.file.localeCompare(b.file))) {
-    if (error) report.errors.push({ file, message: error.message });
-    if (!result) continue;
-    for (const vuln of result.vulnerabilities) {
-      bySeverity[vuln.severity]++;
-      report.findings.push({
-        severity: vuln.severity, id: vuln.vulnerabilityId, type: 'vulnerability', title: vuln.title, file,
-        line: vuln.location?.startLine ?? 1, pkgName: vuln.pkgName, installedVersion: vuln.installedVersion,
-        fixedVersion: vuln.fixedVersions.join(', ') || undefined, url: vuln.primaryUrl || undefined,
-      });
-    }
-    for (const finding of result.findings ?? []) {
-      bySeverity[finding.severity]++;
-      report.findings.push({
-        severity: finding.severity, id: finding.ruleId, type: finding.kind, title: finding.title, file,
-        line: finding.location.startLine, url: finding.primaryUrl || undefined,
-      });
-    }
-    for (const pkg of result.packages) {
-      report.packages.push({ name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, file, direct: pkg.direct, dev: pkg.dev });
-    }
+  for (const { file, results, errors } of [...files].sort((a, b) => a.file.localeCompare(b.file))) {
+    for (const error of errors) report.errors.push({ file, message: error.message });
+    for (const result of results) addResult(report, bySeverity, file, result);
   }
   report.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
   return report;
+}
+
+function addResult(report: ReportModel, bySeverity: Record<Severity, number>, file: string, result: FileResult): void {
+  for (const vuln of result.vulnerabilities) {
+    bySeverity[vuln.severity]++;
+    report.findings.push({
+      severity: vuln.severity, id: vuln.vulnerabilityId, type: 'vulnerability', title: vuln.title, file,
+      line: vuln.location?.startLine ?? 1, pkgName: vuln.pkgName, installedVersion: vuln.installedVersion,
+      fixedVersion: vuln.fixedVersions.join(', ') || undefined, url: vuln.primaryUrl || undefined,
+    });
+  }
+  for (const finding of [...result.misconfigurations, ...result.secrets, ...result.licenses]) {
+    bySeverity[finding.severity]++;
+    report.findings.push({
+      severity: finding.severity, id: finding.rule.id, type: finding.kind, title: finding.rule.title, file,
+      line: finding.location.startLine, url: finding.rule.url || undefined,
+    });
+  }
+  for (const pkg of result.packages) {
+    report.packages.push({ name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, file, direct: pkg.direct, dev: pkg.dev });
+  }
 }

@@ -3,12 +3,13 @@
 // something they depend on changed (ignore files, the DB, settings). Every path ends in publishing.
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
-import { claimsFile, scanFile, scanPath, type FileError, type FileResult, type ScanOptions } from '../engine';
+import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileError, type FileResult, type FileSource, type ScanOptions } from '../engine';
+import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
 import type { Databases } from './dbState';
 import { cacheDirOf, type FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
 import type { Publisher } from './publish';
-import { severitiesFrom } from './settings';
+import { notAvailableYet, severitiesFrom } from './settings';
 import { relPathOf, type Folder, type Log, type Workspace } from './workspace';
 
 /** The latest analysis of one file, from disk (workspace scan, watcher) or from its open buffer. */
@@ -16,8 +17,10 @@ export interface FileState {
   fsPath: string;
   folder: Folder;
   relPath: string;
-  result?: FileResult;
-  error?: FileError;
+  /** One result per class of analyzer that read the file (packages, secrets, ...). */
+  results: FileResult[];
+  /** Analyzers that could not read it. */
+  errors: FileError[];
 }
 
 /** Every analyzed file by path; shared with the publisher, which reads it. */
@@ -38,6 +41,8 @@ export interface ScannerDeps {
 export class Scanner {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private folderScans = 0;
+  /** Messages about settings this version cannot honour, each shown once. */
+  private readonly toldNotAvailable = new Set<string>();
 
   constructor(private readonly deps: ScannerDeps) {}
 
@@ -59,8 +64,8 @@ export class Scanner {
   mayAffectResults(fsPath: string): boolean {
     const parts = fsPath.split(path.sep);
     if (parts.includes('node_modules') || parts.includes('.git')) return false;
-    return isIgnoreFile(fsPath) || path.basename(fsPath) === 'package.json' || this.deps.analyses.has(fsPath)
-      || claimsFile(relPathOf(this.deps.workspace.folderOf(fsPath), fsPath), { scanners: ['vuln', 'misconfig', 'secret', 'license'] });
+    const name = path.basename(fsPath);
+    return isIgnoreFile(fsPath) || this.deps.analyses.has(fsPath) || watchedFileNames().some(pattern => nameMatches(pattern, name));
   }
 
   /** Every workspace folder in full, then the files open outside them. */
@@ -95,9 +100,11 @@ export class Scanner {
       });
       if (controller.signal.aborted) return;
       const previous = new Set(this.knownIn(folder));
-      const touched: string[] = [];
-      for (const result of scan.results) touched.push(this.record(folder, result.target, { result }));
-      for (const error of scan.errors) touched.push(this.record(folder, error.file, { error }));
+      const byFile = new Map<string, Pick<FileState, 'results' | 'errors'>>();
+      const of = (file: string) => byFile.get(file) ?? byFile.set(file, { results: [], errors: [] }).get(file)!;
+      for (const result of scan.results) of(result.target).results.push(result);
+      for (const error of scan.errors) of(error.file).errors.push(error);
+      const touched = [...byFile].map(([file, analysis]) => this.record(folder, file, analysis));
       for (const fsPath of previous) if (!touched.includes(fsPath)) analyses.delete(fsPath);
       // Open buffers may hold unsaved edits: their analysis wins over the disk's.
       const open = workspace.openPaths().filter(p => workspace.folderOf(p).uri === folder.uri);
@@ -128,13 +135,23 @@ export class Scanner {
       await publisher.publish(fsPath);
       return;
     }
-    const text = claimsFile(relPath, options) ? workspace.readText(fsPath) : undefined;
-    if (text === undefined) analyses.delete(fsPath);
-    else {
-      const scanned = scanFile(relPath, text, options);
-      analyses.set(fsPath, { fsPath, folder, relPath, result: scanned?.result, error: scanned?.error });
+    const source = this.sourceOf(folder);
+    const exists = claimsFile(relPath, options) && (await source.stat(relPath))?.kind === 'file';
+    const scanned = exists ? await scanFile(source, relPath, options) : undefined;
+    if (scanned) analyses.set(fsPath, { fsPath, folder, relPath, ...scanned });
+    else analyses.delete(fsPath);
+    // A manifest beside a lockfile changed: the lockfile's analysis reads it, so redo that too.
+    for (const dependent of filesReading(relPath)) {
+      const dependentPath = path.join(folder.fsPath, ...dependent.split('/'));
+      if (analyses.has(dependentPath)) await this.scanOne(dependentPath);
     }
     await publisher.publishWithManifests([fsPath]);
+  }
+
+  /** The folder's files as the editor sees them: open buffers over the disk. */
+  private sourceOf(folder: Folder): FileSource {
+    const { workspace } = this.deps;
+    return new OverlaySource(new DiskSource(folder.fsPath), relPath => workspace.documentFor(path.join(folder.fsPath, ...relPath.split('/')))?.getText());
   }
 
   /** Re-analyzes the files already known in a folder (ignore policy, DB or settings changed) without walking it. */
@@ -166,7 +183,7 @@ export class Scanner {
 
   /** The ecosystems of every package seen so far: what a DB update downloads. */
   seenEcosystems(): string[] {
-    return [...this.deps.analyses.values()].flatMap(s => s.result?.packages.map(p => p.ecosystem) ?? []);
+    return [...this.deps.analyses.values()].flatMap(s => s.results.flatMap(r => r.packages.map(p => p.ecosystem)));
   }
 
   dispose(): void {
@@ -180,6 +197,12 @@ export class Scanner {
 
   private async scanOptionsFor(folder: Folder): Promise<ScanOptions> {
     const settings = await this.deps.settings.for(folder);
+    for (const message of notAvailableYet(settings)) {
+      if (this.toldNotAvailable.has(message)) continue;
+      this.toldNotAvailable.add(message);
+      this.deps.log(message);
+      void this.deps.connection.window.showWarningMessage(message);
+    }
     return {
       scanners: settings.scanners,
       db: settings.scanners.includes('vuln') ? this.deps.dbs.dbFor(cacheDirOf(settings, folder)) : undefined,
@@ -191,7 +214,7 @@ export class Scanner {
     };
   }
 
-  private record(folder: Folder, relPath: string, analysis: { result?: FileResult; error?: FileError }): string {
+  private record(folder: Folder, relPath: string, analysis: Pick<FileState, 'results' | 'errors'>): string {
     const fsPath = path.join(folder.fsPath, ...relPath.split('/'));
     this.deps.analyses.set(fsPath, { fsPath, folder, relPath, ...analysis });
     return fsPath;

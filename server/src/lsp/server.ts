@@ -161,7 +161,7 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
     const { folders } = workspace;
     return buildReport(
       folders.map(f => f.fsPath),
-      [...analyses.values()].map(s => ({ file: path.relative(folders.length === 1 ? folders[0].fsPath : path.dirname(s.folder.fsPath), s.fsPath), result: s.result, error: s.error })),
+      [...analyses.values()].map(s => ({ file: path.relative(folders.length === 1 ? folders[0].fsPath : path.dirname(s.folder.fsPath), s.fsPath), results: s.results, errors: s.errors })),
     );
   });
 

@@ -1,7 +1,8 @@
 // The `vigil.*` settings as the server uses them: defaults, validation, and Workspace Trust rules.
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { SEVERITIES, type Scanner, type Severity } from '../engine/types';
+import { availableScanners } from '../engine/analyzers';
+import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
 
 export interface VigilSettings {
   scanners: Scanner[];
@@ -30,7 +31,7 @@ export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
 };
 
 export const DEFAULT_SETTINGS: VigilSettings = {
-  scanners: ['vuln', 'misconfig', 'secret'],
+  scanners: ['vuln'],
   severityThreshold: 'UNKNOWN',
   ignoreUnfixed: false,
   skipDirs: [],
@@ -44,7 +45,6 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   severityMap: DEFAULT_SEVERITY_MAP,
 };
 
-const SCANNERS: readonly Scanner[] = ['vuln', 'misconfig', 'secret', 'license'];
 const LEVELS: Record<string, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -108,4 +108,16 @@ export function severitiesFrom(threshold: Severity): Severity[] {
 export function isInside(folder: string, candidate: string): boolean {
   const relative = path.relative(folder, path.resolve(folder, candidate));
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** What the settings ask for that this version cannot do yet, one sentence each, so the editor can say so. */
+export function notAvailableYet(settings: VigilSettings): string[] {
+  const available = availableScanners();
+  const messages = settings.scanners.filter(s => !available.includes(s))
+    .map(s => `Vigil: the ${s} scanner is not available in this version yet; only ${available.join(', ')} runs.`);
+  const unused: [string, string][] = [
+    ['vigil.server.url', settings.server.url], ['vigil.secretConfigPath', settings.secretConfigPath], ['vigil.customChecksPath', settings.customChecksPath],
+  ];
+  for (const [name, value] of unused) if (value) messages.push(`Vigil: ${name} is not available in this version yet and is not used.`);
+  return messages;
 }

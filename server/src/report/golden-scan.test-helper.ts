@@ -1,5 +1,6 @@
 // Builds a Vigil ScanResult from one of Trivy's golden reports (test/fixtures/report/*.golden), so the
 // report writers can be checked against what Trivy itself printed for the same findings.
+import { emptyResult } from '../engine/scan';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DetectedVulnerability, Ecosystem, FileResult, Package, ScanResult, Severity } from '../engine/types';
@@ -72,7 +73,7 @@ export function scanFromGolden(golden: GoldenJson): ScanResult {
       if (v.VendorSeverity) finding.vendorSeverity = v.VendorSeverity;
       return finding;
     });
-    return { target: r.Target, class: r.Class, type: r.Type, packages, vulnerabilities };
+    return { ...emptyResult(r.Target, r.Class, r.Type), packages, vulnerabilities };
   });
   return { target: golden.ArtifactName, results, errors: [], notes: [] };
 }

@@ -5,9 +5,10 @@
 // File errors and notes go to invocations[0].toolExecutionNotifications.
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { CvssScore, DetectedVulnerability, FileResult, ScanResult, Severity } from '../engine/types';
+import type { CvssScore, DetectedVulnerability, FileResult, Finding, ScanResult, Severity } from '../engine/types';
 import { sortFindings } from '../engine/detect';
 import { dataSource } from './trivy-json';
+import type { ReportWriter } from '.';
 
 export interface SarifOptions {
   /** The scanned path as the user gave it; relative paths resolve against the current directory. */
@@ -40,19 +41,24 @@ export function toSarif(scan: ScanResult, options: SarifOptions): Json {
   const ruleIndex = new Map<string, number>();
   const results: Json[] = [];
 
+  /** The index of a rule, added or replaced: later findings of the same ID overwrite its text, as in Trivy's output. */
+  const indexOf = (id: string, rule: Json): number => {
+    let index = ruleIndex.get(id);
+    if (index === undefined) {
+      index = rules.length;
+      ruleIndex.set(id, index);
+      rules.push(rule);
+    } else {
+      rules[index] = rule;
+    }
+    return index;
+  };
   for (const fileResult of [...scan.results].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))) {
     for (const vuln of sortFindings(fileResult.vulnerabilities)) {
-      // Later findings of the same ID overwrite the rule's text, as in Trivy's output.
-      const rule = ruleFor(vuln, fileResult);
-      let index = ruleIndex.get(vuln.vulnerabilityId);
-      if (index === undefined) {
-        index = rules.length;
-        ruleIndex.set(vuln.vulnerabilityId, index);
-        rules.push(rule);
-      } else {
-        rules[index] = rule;
-      }
-      results.push(resultFor(vuln, fileResult, index));
+      results.push(resultFor(vuln, fileResult, indexOf(vuln.vulnerabilityId, ruleFor(vuln, fileResult))));
+    }
+    for (const finding of [...fileResult.misconfigurations, ...fileResult.secrets, ...fileResult.licenses]) {
+      results.push(findingResult(finding, fileResult, indexOf(finding.rule.id, findingRule(finding))));
     }
   }
 
@@ -85,6 +91,55 @@ export function toSarif(scan: ScanResult, options: SarifOptions): Json {
 
 export function formatSarif(scan: ScanResult, options: SarifOptions): string {
   return JSON.stringify(toSarif(scan, options), null, 2) + '\n';
+}
+
+export const sarifWriter: ReportWriter = {
+  format: 'sarif',
+  write: (scan, options) => formatSarif(scan, options),
+};
+
+const FINDING_RULE_NAMES: Record<Finding['kind'], string> = { misconfiguration: 'Misconfiguration', secret: 'Secret', license: 'License' };
+
+/** A misconfiguration, secret or license rule, with Trivy's rule names and help layout. */
+function findingRule(finding: Finding): Json {
+  const { rule } = finding;
+  const link = rule.url ? `[${rule.id}](${rule.url})` : rule.id;
+  const description = rule.remediation ? `${rule.title}. ${rule.remediation}` : rule.title;
+  return {
+    id: rule.id,
+    name: FINDING_RULE_NAMES[finding.kind],
+    shortDescription: { text: rule.title },
+    fullDescription: { text: description },
+    defaultConfiguration: { level: sarifLevel(rule.severity) },
+    ...(rule.url && isAbsoluteUri(rule.url) ? { helpUri: rule.url } : {}),
+    help: {
+      text: `${FINDING_RULE_NAMES[finding.kind]} ${rule.id}\nType: ${finding.kind}\nSeverity: ${rule.severity}\nLink: ${link}\n${description}`,
+      markdown: `**${FINDING_RULE_NAMES[finding.kind]} ${rule.id}**\n| Type | Severity | Link |\n| --- | --- | --- |\n|${finding.kind}|${rule.severity}|${link}|\n\n${description}`,
+    },
+    properties: {
+      precision: 'very-high',
+      'security-severity': DEFAULT_SECURITY_SEVERITY[rule.severity],
+      tags: [finding.kind, 'security', rule.severity],
+    },
+  };
+}
+
+function findingResult(finding: Finding, fileResult: FileResult, ruleIndex: number): Json {
+  const loc = finding.location;
+  const target = fileTarget(fileResult.target);
+  return {
+    ruleId: finding.rule.id,
+    ruleIndex,
+    level: sarifLevel(finding.severity),
+    message: { text: `Artifact: ${target}\nType: ${fileResult.type}\n${FINDING_RULE_NAMES[finding.kind]} ${finding.rule.id}\nSeverity: ${finding.severity}\nMessage: ${finding.message}` },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: encodeUri(loc.file || target), uriBaseId: 'ROOTPATH' },
+        region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn },
+      },
+      message: { text: `${target}: ${finding.rule.id}` },
+    }],
+  };
 }
 
 function ruleFor(vuln: DetectedVulnerability, fileResult: FileResult): Json {

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import type { ScanResult } from '../engine/types';
 import { readGolden, scanFromGolden } from './golden-scan.test-helper';
 import { formatTable, truncate } from './table';
+import { emptyResult } from '../engine/scan';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
@@ -58,7 +59,7 @@ describe('table report', () => {
   it('prints file errors and notes, and says when nothing was found', () => {
     const scan: ScanResult = {
       target: '.',
-      results: [{ target: 'package-lock.json', class: 'lang-pkgs', type: 'npm', packages: [], vulnerabilities: [] }],
+      results: [emptyResult('package-lock.json', 'lang-pkgs', 'npm')],
       errors: [{ file: 'broken/yarn.lock', message: 'unexpected token at line 3' }],
       notes: ['skipped node_modules (not scanned by default)'],
     };
@@ -66,7 +67,7 @@ describe('table report', () => {
     assert.strictEqual(
       text,
       [
-        'No vulnerabilities found (1 file with dependencies scanned).',
+        'Nothing found (1 file scanned).',
         '',
         'Errors:',
         '  broken/yarn.lock: unexpected token at line 3',

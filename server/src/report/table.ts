@@ -1,8 +1,11 @@
-// The terminal report, laid out like Trivy's table: per file a `path (type)` header, a severity
-// total and a box-drawn table. Colours only when asked (the CLI passes isTTY), never otherwise.
-import type { DetectedVulnerability, FileResult, ScanResult, Severity } from '../engine/types';
-import { SEVERITIES } from '../engine/types';
+// The terminal report, laid out like Trivy's table: per file and class a `path (type)` header and
+// a severity total; vulnerabilities and licenses in a box-drawn table, misconfigurations and
+// secrets one block each. Colours only when asked (the CLI passes isTTY), never otherwise.
+// Unlike Trivy, no file content is shown: a block names its file and line.
+import type { DetectedVulnerability, FileResult, Finding, ScanResult, Severity } from '../engine/types';
+import { SEVERITIES, severityRank } from '../engine/types';
 import { sortFindings } from '../engine/detect';
+import type { ReportWriter } from '.';
 
 export interface TableOptions {
   color?: boolean;
@@ -11,6 +14,7 @@ export interface TableOptions {
 }
 
 const HEADERS = ['Library', 'Vulnerability', 'Severity', 'Status', 'Installed Version', 'Fixed Version', 'Title'];
+const LICENSE_HEADERS = ['Classification', 'Severity', 'License', 'Package or file', 'Line'];
 const DEFAULT_MAX_TITLE = 60;
 
 const SEVERITY_COLORS: Record<Severity, string> = {
@@ -35,15 +39,18 @@ export function formatTable(scan: ScanResult, options: TableOptions = {}): strin
   const maxTitle = Math.max(options.maxTitleLength ?? DEFAULT_MAX_TITLE, 8);
   const out: string[] = [];
 
-  const withFindings = [...scan.results]
-    .filter((r) => r.vulnerabilities.length > 0)
-    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-  for (const result of withFindings) {
-    out.push(...resultSection(result, color, maxTitle), '');
+  const sorted = [...scan.results].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  let sections = 0;
+  for (const result of sorted) {
+    if (result.vulnerabilities.length > 0) out.push(...resultSection(result, color, maxTitle), '');
+    if (result.misconfigurations.length > 0) out.push(...findingSection(result, result.misconfigurations, color), '');
+    if (result.secrets.length > 0) out.push(...findingSection(result, result.secrets, color), '');
+    if (result.licenses.length > 0) out.push(...licenseSection(result, color), '');
+    sections += result.vulnerabilities.length + result.misconfigurations.length + result.secrets.length + result.licenses.length;
   }
-  if (withFindings.length === 0) {
-    const files = scan.results.length;
-    out.push(`No vulnerabilities found (${files} ${files === 1 ? 'file' : 'files'} with dependencies scanned).`, '');
+  if (sections === 0) {
+    const files = new Set(scan.results.map(r => r.target)).size;
+    out.push(`Nothing found (${files} ${files === 1 ? 'file' : 'files'} scanned).`, '');
   }
   if (scan.errors.length > 0) {
     out.push(paint('Errors:', '\x1b[31m', color));
@@ -58,12 +65,57 @@ export function formatTable(scan: ScanResult, options: TableOptions = {}): strin
   return out.join('\n');
 }
 
-function resultSection(result: FileResult, color: boolean, maxTitle: number): string[] {
-  const header = `${result.target} (${result.type})`;
+function heading(result: FileResult, label = result.type): string[] {
+  const header = `${result.target} (${label})`;
+  return [header, '='.repeat(displayWidth(header))];
+}
+
+function severityTotal(label: string, severities: Severity[]): string {
   const counts = new Map<Severity, number>(SEVERITIES.map((s) => [s, 0]));
-  for (const v of result.vulnerabilities) counts.set(v.severity, (counts.get(v.severity) ?? 0) + 1);
-  const total = `Total: ${result.vulnerabilities.length} (${SEVERITIES.map((s) => `${s}: ${counts.get(s)}`).join(', ')})`;
-  return [header, '='.repeat(displayWidth(header)), total, '', ...drawTable(rowsFor(result.vulnerabilities, maxTitle), color)];
+  for (const s of severities) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return `${label}: ${severities.length} (${SEVERITIES.map((s) => `${s}: ${counts.get(s)}`).join(', ')})`;
+}
+
+function resultSection(result: FileResult, color: boolean, maxTitle: number): string[] {
+  const total = severityTotal('Total', result.vulnerabilities.map((v) => v.severity));
+  return [...heading(result), total, '', ...drawTable(HEADERS, rowsFor(result.vulnerabilities, maxTitle), color, 2)];
+}
+
+/** Misconfigurations and secrets, Trivy's way: one block per finding, worst first. */
+function findingSection(result: FileResult, findings: Finding[], color: boolean): string[] {
+  const out = heading(result, result.class === 'secret' ? 'secrets' : result.type);
+  const summary = result.misconfSummary;
+  if (result.class === 'config' && summary) {
+    out.push(`Tests: ${summary.successes + summary.failures} (SUCCESSES: ${summary.successes}, FAILURES: ${summary.failures})`);
+    out.push(severityTotal('Failures', findings.map((f) => f.severity)));
+  } else {
+    out.push(severityTotal('Total', findings.map((f) => f.severity)));
+  }
+  const ordered = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity)
+    || a.location.startLine - b.location.startLine || (a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0));
+  for (const finding of ordered) {
+    const { rule } = finding;
+    const title = finding.kind === 'secret' ? `${rule.category ?? 'Secret'} (${rule.id})` : `${rule.id}: ${rule.title}`;
+    out.push('', `${paint(`${finding.severity}:`, SEVERITY_COLORS[finding.severity], color)} ${singleLine(title)}`, '═'.repeat(40));
+    out.push(singleLine(finding.kind === 'secret' ? rule.title : finding.message));
+    if (rule.remediation) out.push('', singleLine(rule.remediation));
+    if (rule.url) out.push('', `See ${rule.url}`);
+    const lines = finding.location.endLine > finding.location.startLine ? `${finding.location.startLine}-${finding.location.endLine}` : `${finding.location.startLine}`;
+    out.push('─'.repeat(40), ` ${result.target}:${lines}`, '─'.repeat(40));
+  }
+  return out;
+}
+
+function licenseSection(result: FileResult, color: boolean): string[] {
+  const total = severityTotal('Total', result.licenses.map((f) => f.severity));
+  const rows: Row[] = [...result.licenses]
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.location.startLine - b.location.startLine)
+    .map((f) => ({
+      groupStart: false,
+      severity: f.severity,
+      cells: [[f.rule.category ?? 'unknown'], [f.severity], [f.license?.name ?? f.rule.title], [f.license?.pkgName ?? result.target], [String(f.location.startLine)]],
+    }));
+  return [...heading(result, 'license'), total, '', ...drawTable(LICENSE_HEADERS, rows, color, 1)];
 }
 
 function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
@@ -90,8 +142,9 @@ function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
   });
 }
 
-function drawTable(rows: Row[], color: boolean): string[] {
-  const widths = HEADERS.map((h, col) =>
+/** `severityColumn`: the column whose text is coloured by the row's severity. */
+function drawTable(headers: string[], rows: Row[], color: boolean, severityColumn: number): string[] {
+  const widths = headers.map((h, col) =>
     Math.max(displayWidth(h), ...rows.flatMap((r) => r.cells[col].map(displayWidth))),
   );
   const rule = (left: string, mid: string, right: string) =>
@@ -101,12 +154,12 @@ function drawTable(rows: Row[], color: boolean): string[] {
     cells
       .map((cell, col) => {
         const padded = cell + ' '.repeat(widths[col] - displayWidth(cell));
-        return ` ${col === 2 && severity && cell ? paint(padded, SEVERITY_COLORS[severity], color) : padded} `;
+        return ` ${col === severityColumn && severity && cell ? paint(padded, SEVERITY_COLORS[severity], color) : padded} `;
       })
       .join('│') +
     '│';
 
-  const out = [rule('┌', '┬', '┐'), line(HEADERS.map((h, col) => (col === HEADERS.length - 1 ? center(h, widths[col]) : h)))];
+  const out = [rule('┌', '┬', '┐'), line(headers.map((h, col) => (col === headers.length - 1 ? center(h, widths[col]) : h)))];
   rows.forEach((row, index) => {
     if (index === 0 || row.groupStart) out.push(rule('├', '┼', '┤'));
     const height = Math.max(...row.cells.map((c) => c.length));
@@ -115,6 +168,11 @@ function drawTable(rows: Row[], color: boolean): string[] {
   out.push(rule('└', '┴', '┘'));
   return out;
 }
+
+export const tableWriter: ReportWriter = {
+  format: 'table',
+  write: (scan, options) => formatTable(scan, { color: options.color }),
+};
 
 function paint(text: string, code: string, color: boolean): string {
   return color ? `${code}${text}${RESET}` : text;

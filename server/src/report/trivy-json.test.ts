@@ -1,3 +1,4 @@
+import { emptyResult } from '../engine/scan';
 import * as assert from 'assert';
 import type { ScanResult } from '../engine/types';
 import { readGolden, scanFromGolden, type GoldenJson } from './golden-scan.test-helper';
@@ -87,8 +88,8 @@ describe('Trivy JSON report', () => {
 
   it('lists packages only with listAllPkgs, and keeps files with packages but no findings', () => {
     const scan = scanFromGolden(readGolden('pip.json.golden'));
-    scan.results.push({ target: 'sub/requirements.txt', class: 'lang-pkgs', type: 'pip', packages: scan.results[0].packages, vulnerabilities: [] });
-    scan.results.push({ target: 'empty/requirements.txt', class: 'lang-pkgs', type: 'pip', packages: [], vulnerabilities: [] });
+    scan.results.push({ ...emptyResult('sub/requirements.txt', 'lang-pkgs', 'pip'), packages: scan.results[0].packages });
+    scan.results.push(emptyResult('empty/requirements.txt', 'lang-pkgs', 'pip'));
     const report = toTrivyJson(scan, { artifactName: '.', createdAt: new Date('2024-01-02T03:04:05Z') }) as GoldenJson;
     assert.strictEqual(report.ArtifactType, 'filesystem');
     assert.strictEqual(report.CreatedAt, '2024-01-02T03:04:05Z');

@@ -15,8 +15,14 @@
 //   Package.VigilLocation            the same for a listed package
 //   Report.VigilErrors               [{Target, Message}] files that could not be read or parsed
 //   Report.VigilNotes                [string] things worth knowing that are not errors
+//   Misconfiguration/Secret/License.VigilLocation   the finding's exact range
+//
+// Misconfigurations, secrets and licenses use Trivy's field names. Not written: `AVDID`,
+// `Namespace`, `Query` and `Layer` of misconfigurations, and the `Code` snippets, which would copy
+// file content (a secret's line above all) into the report.
 import { createHash } from 'crypto';
-import type { CvssScore, DetectedVulnerability, FileResult, Package, ScanResult, SourceRange } from '../engine/types';
+import type { CvssScore, DetectedVulnerability, FileResult, Finding, Package, ScanResult, SourceRange } from '../engine/types';
+import type { ReportWriter } from '.';
 import { sortFindings } from '../engine/detect';
 import { compareStrings } from '../engine/text';
 
@@ -45,7 +51,8 @@ type Json = Record<string, unknown>;
 
 export function toTrivyJson(scan: ScanResult, options: TrivyJsonOptions): Json {
   const results = [...scan.results]
-    .filter((r) => r.packages.length > 0 || r.vulnerabilities.length > 0)
+    .filter((r) => r.packages.length > 0 || r.vulnerabilities.length > 0 || r.misconfSummary
+      || r.misconfigurations.length > 0 || r.secrets.length > 0 || r.licenses.length > 0)
     .sort((a, b) => compareStrings(a.target, b.target))
     .map((r) => resultJson(r, options.listAllPkgs === true));
   return compact({
@@ -66,6 +73,11 @@ export function formatTrivyJson(scan: ScanResult, options: TrivyJsonOptions): st
   return goJsonEscape(JSON.stringify(toTrivyJson(scan, options), null, 2)) + '\n';
 }
 
+export const trivyJsonWriter: ReportWriter = {
+  format: 'json',
+  write: (scan, options) => formatTrivyJson(scan, options),
+};
+
 function resultJson(result: FileResult, listAllPkgs: boolean): Json {
   return compact({
     Target: result.target,
@@ -73,6 +85,71 @@ function resultJson(result: FileResult, listAllPkgs: boolean): Json {
     Type: result.type,
     Packages: listAllPkgs ? sortPackages(result.packages).map((p) => packageJson(p, result)) : undefined,
     Vulnerabilities: sortFindings(result.vulnerabilities).map((v) => vulnerabilityJson(v, result)),
+    MisconfSummary: result.misconfSummary && { Successes: result.misconfSummary.successes, Failures: result.misconfSummary.failures },
+    Misconfigurations: sortByLocation(result.misconfigurations).map((f) => misconfigurationJson(f, result)),
+    Secrets: sortByLocation(result.secrets).map(secretJson),
+    Licenses: sortByLocation(result.licenses).map((f) => licenseJson(f, result)),
+  });
+}
+
+function sortByLocation(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn
+    || compareStrings(a.rule.id, b.rule.id));
+}
+
+/** Trivy's misconfiguration Type, by the result's Type. */
+const CHECK_TYPES: Record<string, string> = {
+  dockerfile: 'Dockerfile Security Check',
+  kubernetes: 'Kubernetes Security Check',
+  terraform: 'Terraform Security Check',
+};
+
+function misconfigurationJson(finding: Finding, result: FileResult): Json {
+  const { rule, location } = finding;
+  return compact({
+    Type: CHECK_TYPES[result.type] ?? `${result.type} Security Check`,
+    ID: rule.id,
+    Title: rule.title,
+    Message: finding.message,
+    Resolution: rule.remediation,
+    Severity: finding.severity,
+    PrimaryURL: rule.url,
+    References: rule.url ? [rule.url] : undefined,
+    Status: 'FAIL',
+    CauseMetadata: compact({
+      Resource: finding.cause?.resource,
+      Provider: finding.cause?.provider,
+      Service: finding.cause?.service,
+      StartLine: location.startLine,
+      EndLine: location.endLine,
+    }),
+    VigilLocation: locationJson(location),
+  });
+}
+
+function secretJson(finding: Finding): Json {
+  return compact({
+    RuleID: finding.rule.id,
+    Category: finding.rule.category,
+    Severity: finding.severity,
+    Title: finding.rule.title,
+    StartLine: finding.location.startLine,
+    EndLine: finding.location.endLine,
+    Match: finding.match,
+    VigilLocation: locationJson(finding.location),
+  });
+}
+
+function licenseJson(finding: Finding, result: FileResult): Json {
+  return compact({
+    Severity: finding.severity,
+    Category: finding.rule.category,
+    PkgName: finding.license?.pkgName,
+    FilePath: result.class === 'license-file' ? result.target : undefined,
+    Name: finding.license?.name ?? finding.rule.title,
+    Confidence: finding.license?.confidence,
+    Link: finding.rule.url,
+    VigilLocation: locationJson(finding.location),
   });
 }
 

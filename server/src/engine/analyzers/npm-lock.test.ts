@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Package } from '../types';
+import { analyzersFor } from '.';
 import { npmLockAnalyzer } from './npm-lock';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'npm-lock');
@@ -19,10 +20,10 @@ const byId = (packages: Package[]) => new Map(packages.map((p) => [p.id, p]));
 
 describe('npm-lock analyzer', () => {
   it('claims package-lock.json and npm-shrinkwrap.json anywhere', () => {
-    assert.ok(npmLockAnalyzer.claims('package-lock.json'));
-    assert.ok(npmLockAnalyzer.claims('a/b/npm-shrinkwrap.json'));
-    assert.ok(!npmLockAnalyzer.claims('a/package.json'));
-    assert.ok(!npmLockAnalyzer.claims('node_modules/.package-lock.json'));
+    assert.ok(analyzersFor('package-lock.json').includes(npmLockAnalyzer));
+    assert.ok(analyzersFor('a/b/npm-shrinkwrap.json').includes(npmLockAnalyzer));
+    assert.ok(!analyzersFor('a/package.json').includes(npmLockAnalyzer));
+    assert.ok(!analyzersFor('node_modules/.package-lock.json').includes(npmLockAnalyzer));
   });
 
   for (const version of ['v2', 'v3']) {

@@ -4,8 +4,8 @@
 // (`node_modules/a/node_modules/b`). Folders outside node_modules (`""`, workspaces,
 // `file:` dependencies) are the user's own projects: they are not reported as packages, and what
 // they depend on is direct. `link: true` entries point at such a folder. v1 lockfiles nest
-// `dependencies` objects and do not say what the root depends on, so every package is reported
-// as indirect (Trivy reports "unknown").
+// `dependencies` objects and do not say what the root depends on: the package.json beside the
+// lockfile does. A top-level entry it declares is direct; without it every v1 package is indirect.
 //
 // Dev: `dev: true` only. `devOptional` means the package is also reachable as an optional
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
@@ -15,15 +15,18 @@ import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types'
 import { locateMembers, parseJson, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
 import { LineCursor } from '../text';
 
-const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
+const MANIFEST = 'package.json';
 
 export const npmLockAnalyzer: Analyzer = {
   id: 'npm-lock',
   type: 'npm',
   scanner: 'vuln',
-  claims(path) {
-    return LOCKFILE_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
-  },
+  ecosystem: 'npm',
+  fileNames: ['package-lock.json', 'npm-shrinkwrap.json'],
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
+  inlineIgnores: false,
+  fixes: 'npm',
   analyze(input) {
     return parsePackageLock(input);
   },
@@ -41,7 +44,8 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
     readPackagesSection(root.packages, spans, collector);
   } else if (isObject(root.dependencies)) {
     const spans = locateMembers(input.content, ['dependencies'], 'dependencies');
-    readDependenciesSection(root.dependencies, spans, [], collector);
+    const declared = declaredDependencies(input.siblings?.get(MANIFEST));
+    readDependenciesSection(root.dependencies, spans, [], collector, declared);
   }
   return { packages: collector.packages() };
 }
@@ -184,16 +188,36 @@ function packageName(path: string, value: JsonObject): string {
 /** Resolved ids by name, one map per nesting level, innermost last. */
 type Scope = Map<string, string | undefined>;
 
-function readDependenciesSection(dependencies: JsonObject, spans: MemberSpans, outer: Scope[], collector: PackageCollector): void {
+/** The names a package.json declares in any dependency section; empty when there is none or it does not parse. */
+function declaredDependencies(manifest: string | undefined): Set<string> {
+  const names = new Set<string>();
+  if (manifest === undefined) return names;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(manifest);
+  } catch {
+    return names; // a broken package.json leaves the lockfile readable; its own diagnostics say why
+  }
+  if (!isObject(parsed)) return names;
+  for (const section of [parsed.dependencies, parsed.devDependencies, parsed.optionalDependencies, parsed.peerDependencies]) {
+    for (const name of objectKeys(section)) names.add(name);
+  }
+  return names;
+}
+
+/** `declared`: what package.json names, which makes a top-level entry direct (empty for nested levels). */
+function readDependenciesSection(
+  dependencies: JsonObject, spans: MemberSpans, outer: Scope[], collector: PackageCollector, declared: ReadonlySet<string>,
+): void {
   const scope: Scope = new Map();
-  const entries: { span: MemberSpan; value: JsonObject; name: string; version: string; id?: string }[] = [];
+  const entries: { key: string; span: MemberSpan; value: JsonObject; name: string; version: string; id?: string }[] = [];
   for (const [key, span] of spans) {
     const value = dependencies[key];
     if (!isObject(value)) continue;
     const [name, version] = realNameAndVersion(key, value.version);
     const id = version && !version.startsWith('file:') ? `${name}@${version}` : undefined;
     scope.set(key, id);
-    entries.push({ span, value, name, version, id });
+    entries.push({ key, span, value, name, version, id });
   }
 
   const scopes = [...outer, scope];
@@ -216,13 +240,13 @@ function readDependenciesSection(dependencies: JsonObject, spans: MemberSpans, o
         id: entry.id,
         name: entry.name,
         version: entry.version,
-        direct: false,
+        direct: declared.has(entry.key),
         dev: entry.value.dev === true,
         span: entry.span,
         dependsOn,
       });
     }
-    if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector);
+    if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector, new Set());
   }
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Package } from '../types';
+import { analyzersFor } from '.';
 import { decodeText } from '../text';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 
@@ -20,10 +21,10 @@ const ids = (packages: Package[]) => packages.map((p) => p.id);
 
 describe('pip-requirements analyzer', () => {
   it('claims requirements.txt only', () => {
-    assert.ok(pipRequirementsAnalyzer.claims('requirements.txt'));
-    assert.ok(pipRequirementsAnalyzer.claims('svc/requirements.txt'));
-    assert.ok(!pipRequirementsAnalyzer.claims('svc/dev-requirements.txt.bak'));
-    assert.ok(!pipRequirementsAnalyzer.claims('notrequirements.txt'));
+    assert.ok(analyzersFor('requirements.txt').includes(pipRequirementsAnalyzer));
+    assert.ok(analyzersFor('svc/requirements.txt').includes(pipRequirementsAnalyzer));
+    assert.ok(!analyzersFor('svc/dev-requirements.txt.bak').includes(pipRequirementsAnalyzer));
+    assert.ok(!analyzersFor('notrequirements.txt').includes(pipRequirementsAnalyzer));
   });
 
   it('reads pinned packages as direct production PyPI packages with a purl', () => {

@@ -23,9 +23,10 @@ export const pipRequirementsAnalyzer: Analyzer = {
   id: 'pip-requirements',
   type: 'pip',
   scanner: 'vuln',
-  claims(path) {
-    return path === 'requirements.txt' || path.endsWith('/requirements.txt');
-  },
+  ecosystem: 'PyPI',
+  fileNames: ['requirements.txt'],
+  inlineIgnores: true,
+  fixes: 'pip-pin',
   analyze(input) {
     return parseRequirements(input);
   },

@@ -61,16 +61,6 @@ export function bumpDependencyEdits(text: string, name: string, version: string)
 
 export type OverrideStyle = 'npm' | 'yarn' | 'pnpm';
 
-/** The package manager whose override field applies, from the lockfile's Trivy type. */
-export function overrideStyleFor(lockfileType: string): OverrideStyle | undefined {
-  switch (lockfileType) {
-    case 'npm': return 'npm';
-    case 'yarn': return 'yarn';
-    case 'pnpm': return 'pnpm';
-    default: return undefined;
-  }
-}
-
 /**
  * Edits that force transitive dependency `name` from `installed` to `version`.
  * npm and pnpm accept a version selector in the key, so only the vulnerable copy moves
