@@ -1,16 +1,18 @@
 // The `vigil` command line: a thin adapter over the engine. Entry point of dist/cli.js.
 import { runDbCommand } from './db';
 import { runFsCommand } from './fs';
+import { runRulesCommand } from './rules';
 import { UsageError } from './options';
 import { VERSION } from '../engine/version';
 
-const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigurations, secrets and risky licenses
+const HELP = `vigil ${VERSION}: find vulnerable dependencies (misconfigurations, secrets and licenses are not available yet)
 
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)
   vigil db import [options] PATH…  import OSV all.zip files or folders of OSV JSON/YAML
   vigil db update [options]        download or refresh advisories from an OSV mirror
   vigil db status [options]        show the DB's age, sources and ecosystems
+  vigil rules [options]            list the misconfiguration, secret and license rules
 
 Run \`vigil fs --help\` or \`vigil db --help\` for the options.
 Not yet available in this version: config, image, sbom, server.
@@ -30,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'fs' || command === 'filesystem') return runFsCommand(rest);
   if (command === 'db') return runDbCommand(rest);
+  if (command === 'rules') return runRulesCommand(rest);
   if (LATER.has(command)) {
     throw new UsageError(`'vigil ${command}' is not available in this version yet; 'vigil fs' and 'vigil db' are.`);
   }

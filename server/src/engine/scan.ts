@@ -118,12 +118,14 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
         if (sibling !== undefined) siblings.set(name, sibling);
       }
       const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? bytes : undefined, siblings });
+      const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
+      // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
+      if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
       const resultClass = CLASS_BY_SCANNER[analyzer.scanner];
       const key = `${resultClass}\0${analyzer.type}`;
       let result = byClass.get(key);
       if (!result) byClass.set(key, (result = emptyResult(path, resultClass, analyzer.type)));
-      const packages = output.packages;
-      result.packages.push(...(options.includeDevDeps ? packages : packages.filter(p => !p.dev)));
+      result.packages.push(...packages);
       for (const finding of output.findings ?? []) result[FINDING_ARRAYS[finding.kind]].push(finding);
       if (output.misconfSummary) result.misconfSummary = output.misconfSummary;
     } catch (error) {

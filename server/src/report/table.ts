@@ -113,7 +113,7 @@ function licenseSection(result: FileResult, color: boolean): string[] {
     .map((f) => ({
       groupStart: false,
       severity: f.severity,
-      cells: [[f.rule.category ?? 'unknown'], [f.severity], [f.license?.name ?? f.rule.title], [f.license?.pkgName ?? result.target], [String(f.location.startLine)]],
+      cells: [[f.rule.category ?? 'unknown'], [f.severity], [f.license?.name ?? f.rule.id], [f.license?.pkgName ?? result.target], [String(f.location.startLine)]],
     }));
   return [...heading(result, 'license'), total, '', ...drawTable(LICENSE_HEADERS, rows, color, 1)];
 }

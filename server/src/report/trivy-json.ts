@@ -146,7 +146,7 @@ function licenseJson(finding: Finding, result: FileResult): Json {
     Category: finding.rule.category,
     PkgName: finding.license?.pkgName,
     FilePath: result.class === 'license-file' ? result.target : undefined,
-    Name: finding.license?.name ?? finding.rule.title,
+    Name: finding.license?.name ?? finding.rule.id,
     Confidence: finding.license?.confidence,
     Link: finding.rule.url,
     VigilLocation: locationJson(finding.location),
