@@ -1,0 +1,38 @@
+// Expected-output files: a test compares what it computed with a golden file beside its fixture.
+// `UPDATE_GOLDENS=1 npm test` rewrites them instead; review the diff before committing.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import type { Package, SourceRange } from '../../server/src/engine/types';
+
+export const UPDATING_GOLDENS = process.env.UPDATE_GOLDENS === '1';
+
+export function matchGolden(actual: unknown, goldenPath: string): void {
+  const text = `${JSON.stringify(actual, null, 2)}\n`;
+  if (UPDATING_GOLDENS) {
+    fs.writeFileSync(goldenPath, text);
+    return;
+  }
+  if (!fs.existsSync(goldenPath)) assert.fail(`no golden file ${goldenPath}: run UPDATE_GOLDENS=1 npm test and review the diff`);
+  assert.deepEqual(JSON.parse(text), JSON.parse(fs.readFileSync(goldenPath, 'utf8')), `differs from ${goldenPath} (UPDATE_GOLDENS=1 rewrites it)`);
+}
+
+/** `startLine:startColumn-endLine:endColumn`: one line per location keeps golden diffs readable. */
+export function rangeText(range: SourceRange): string {
+  return `${range.startLine}:${range.startColumn}-${range.endLine}:${range.endColumn}`;
+}
+
+/** A package as goldens show it: every field an analyzer sets, locations as text. */
+export function goldenPackage(pkg: Package): Record<string, unknown> {
+  return {
+    id: pkg.id,
+    name: pkg.name,
+    version: pkg.version,
+    purl: pkg.purl,
+    direct: pkg.direct,
+    dev: pkg.dev,
+    ...(pkg.location ? { location: rangeText(pkg.location) } : {}),
+    ...(pkg.otherLocations ? { otherLocations: pkg.otherLocations.map(rangeText) } : {}),
+    ...(pkg.dependsOn?.length ? { dependsOn: pkg.dependsOn } : {}),
+    ...(pkg.inlineIgnores ? { inlineIgnores: pkg.inlineIgnores } : {}),
+  };
+}
