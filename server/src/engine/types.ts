@@ -113,6 +113,8 @@ export interface Analyzer {
   reads?: 'text' | 'bytes';
   /** Binary content is no error for this analyzer: the file is passed over in silence (secret scanners). */
   skipsBinary?: boolean;
+  /** Trivy's parser package for the same format (`nodejs/npm`), whose test fixtures the conformance tests compare with. */
+  trivyParser?: string;
   analyze(input: AnalyzerInput): AnalyzerOutput;
 }
 

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analyzer, Package } from '../types';
-import { npmLockAnalyzer } from './npm-lock';
-import { pipRequirementsAnalyzer } from './pip-requirements';
+import { ANALYZERS } from '.';
 import { decodeText } from '../text';
-import { CORPUS_DIR } from '../../../../test/helpers/corpus';
+import { CORPUS_DIR, corpusOrSkip } from '../../../../test/helpers/corpus';
 
 const CORPUS = path.join(CORPUS_DIR, 'vuln');
 const TRIVY = path.join(CORPUS, 'trivy/parser-testdata');
@@ -25,10 +24,8 @@ interface ExpectedCase {
   packages: ExpectedPackage[];
 }
 
-const ANALYZER_BY_DIR: [string, Analyzer][] = [
-  ['/nodejs/npm/', npmLockAnalyzer],
-  ['/python/pip/', pipRequirementsAnalyzer],
-];
+/** The registry's analyzers that have a Trivy parser to compare with, by the fixture folder of that parser. */
+const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParser).map(a => [`/${a.trivyParser}/`, a]);
 
 /**
  * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
@@ -61,14 +58,24 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
   return analyzer.analyze({ path: path.basename(file), content }).packages;
 }
 
+/** The osv-scanner fixture folder of an analyzer's format, by its Trivy type. */
+const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn' };
+/** osv-scanner fixtures that are not the format at all. */
+const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'] };
+
 describe('analyzer conformance with Trivy parser fixtures', function () {
   const expected = loadExpected();
   if (!expected) {
     it('needs the shared corpus', function () {
-      this.skip(); // corpus absent: /work/shared/corpus/vuln/trivy/parser-testdata
+      corpusOrSkip(this, 'vuln/trivy/parser-testdata');
     });
     return;
   }
+  it('covers every analyzer that names a Trivy parser', () => {
+    for (const [dir, analyzer] of ANALYZER_BY_DIR) {
+      assert.ok(Object.keys(expected).some(fixture => fixture.includes(dir)), `${analyzer.id}: no Trivy fixtures under ${dir}`);
+    }
+  });
 
   const tally: Record<string, { passed: number; total: number; notApplicable: number }> = {};
   after(() => {
@@ -87,7 +94,8 @@ describe('analyzer conformance with Trivy parser fixtures', function () {
     it(`${analyzer.id}: ${name}`, function () {
       if (NOT_APPLICABLE[name]) {
         t.notApplicable++;
-        this.skip();
+        console.log(`      (not applicable: ${NOT_APPLICABLE[name]})`);
+        return;
       }
       const packages = analyze(analyzer, path.join(TRIVY, fixture));
       const actual = new Map(packages.map((p) => [`${p.name}@${p.version}`, p]));
@@ -111,10 +119,11 @@ describe('analyzer conformance with Trivy parser fixtures', function () {
 });
 
 describe('analyzers on osv-scanner edge-case fixtures', function () {
-  for (const [dir, analyzer] of [['npm', npmLockAnalyzer], ['pip', pipRequirementsAnalyzer]] as const) {
+  for (const analyzer of ANALYZERS.filter(a => OSV_SCANNER_DIRS[a.type])) {
+    const dir = OSV_SCANNER_DIRS[analyzer.type];
     it(`${analyzer.id}: every ${dir} fixture parses or throws a plain Error`, function () {
-      const folder = path.join(OSV_SCANNER, dir);
-      if (!fs.existsSync(folder)) this.skip(); // corpus absent
+      const folder = corpusOrSkip(this, 'vuln/osv-scanner/v1.9.2/pkg/lockfile/fixtures', dir);
+      if (!folder) return;
       let parsed = 0;
       const rejected: string[] = [];
       for (const name of fs.readdirSync(folder).sort()) {
@@ -128,8 +137,7 @@ describe('analyzers on osv-scanner edge-case fixtures', function () {
         }
       }
       assert.ok(parsed > 10, `parsed ${parsed}`);
-      if (dir === 'npm') assert.deepEqual(rejected, ['not-json.txt']);
-      else assert.deepEqual(rejected, []);
+      assert.deepEqual(rejected, REJECTED_ON_PURPOSE[dir] ?? []);
     });
   }
 });

@@ -26,6 +26,7 @@ export const npmLockAnalyzer: Analyzer = {
   siblings: [MANIFEST],
   manifest: MANIFEST,
   inlineIgnores: false,
+  trivyParser: 'nodejs/npm',
   fixes: 'npm',
   analyze(input) {
     return parsePackageLock(input);

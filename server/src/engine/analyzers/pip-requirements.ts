@@ -26,6 +26,7 @@ export const pipRequirementsAnalyzer: Analyzer = {
   ecosystem: 'PyPI',
   fileNames: ['requirements.txt'],
   inlineIgnores: true,
+  trivyParser: 'python/pip',
   fixes: 'pip-pin',
   analyze(input) {
     return parseRequirements(input);
