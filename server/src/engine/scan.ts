@@ -89,35 +89,43 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   const scan: FileScan = { results: [], errors: [] };
   if (analyzers.length === 0) return scan;
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  let bytes: Uint8Array;
+  const tooLarge = () => new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
   try {
     const stat = await source.stat(path);
-    if (stat && stat.size > limit) throw new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
-    bytes = await source.readBytes(path);
-    if (bytes.length > limit) throw new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
+    if (stat && stat.size > limit) throw tooLarge();
   } catch (error) {
     scan.errors.push({ file: path, message: errorMessage(error) });
     return scan;
   }
-  let text: string | Error | undefined;
+  // Read once, as text or bytes, whichever the first analyzer that needs it asks for.
+  let text: Promise<string> | undefined;
+  let bytes: Promise<Uint8Array> | undefined;
+  const readText = () => (text ??= source.readText(path).then(t => {
+    if (t.length > limit) throw tooLarge();
+    return t;
+  }));
+  const readBytes = () => (bytes ??= source.readBytes(path).then(b => {
+    if (b.length > limit) throw tooLarge();
+    return b;
+  }));
   const byClass = new Map<string, FileResult>();
   for (const analyzer of analyzers) {
     try {
       let content = '';
       if (analyzer.reads !== 'bytes') {
-        text ??= await source.readText(path).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-        if (text instanceof Error) {
-          if (analyzer.skipsBinary && text instanceof BinaryContentError) continue;
-          throw text;
+        try {
+          content = await readText();
+        } catch (error) {
+          if (analyzer.skipsBinary && error instanceof BinaryContentError) continue;
+          throw error;
         }
-        content = text;
       }
       const siblings = new Map<string, string>();
       for (const name of analyzer.siblings ?? []) {
         const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
         if (sibling !== undefined) siblings.set(name, sibling);
       }
-      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? bytes : undefined, siblings });
+      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings });
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
       if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
