@@ -16,10 +16,13 @@ describe('client: findings model', () => {
   model.set('file:///ws/package-lock.json', 'package-lock.json', [finding('CVE-1', 'HIGH', 'qs'), finding('CVE-2', 'LOW', 'qs'), finding('CVE-3', 'HIGH', 'lodash')]);
   model.set('file:///ws/package.json', 'package.json', [finding('CVE-1', 'HIGH', 'express', 'dependency')]);
 
-  it('counts every finding the server published, as the Problems panel does', () => {
+  it('counts findings as the CLI does: manifest summaries and further copies of a package are not counted again', () => {
     assert.equal(model.all().length, 4);
-    assert.deepEqual(model.countsBySeverity(), { CRITICAL: 0, HIGH: 3, MEDIUM: 0, LOW: 1, UNKNOWN: 0 });
-    assert.equal(countsText(model.countsBySeverity()), '0C 3H 0M 1L');
+    assert.deepEqual(model.countsBySeverity(), { CRITICAL: 0, HIGH: 2, MEDIUM: 0, LOW: 1, UNKNOWN: 0 });
+    assert.equal(countsText(model.countsBySeverity()), '0C 2H 0M 1L');
+    const withCopy = new FindingsModel();
+    withCopy.set('file:///ws/package-lock.json', 'package-lock.json', [finding('CVE-1', 'HIGH', 'qs'), { ...finding('CVE-1', 'HIGH', 'qs'), copy: 1 }]);
+    assert.equal(withCopy.counted().length, 1);
     assert.equal(countsText({ CRITICAL: 1, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 7 }), '1C 0H 0M 0L 7U');
   });
 

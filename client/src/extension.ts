@@ -15,7 +15,6 @@ import { countsText, dbAge, FindingsModel, SEVERITY_ORDER, type FileFinding, typ
 import { renderReportHtml } from './reportHtml';
 
 const VIEW_ID = 'vigil.findings';
-const COUNTED_TYPES = new Set(['vulnerability', 'misconfiguration', 'secret', 'license']);
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
 
@@ -34,10 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   function refreshViews(): void {
     tree.refresh();
-    // Findings as the CLI counts them; the manifest lines that summarise a lockfile's findings are left out.
-    const counts = model.countsBySeverity(model.all().filter(f => COUNTED_TYPES.has(f.type)));
-    const visible = model.visible().length;
-    treeView.description = model.filter ? `${visible} of ${model.all().length} · filter: ${model.filter}` : `${model.all().length} · by ${model.groupBy}`;
+    const counts = model.countsBySeverity();
+    const total = model.counted().length;
+    treeView.description = model.filter ? `${model.counted(model.visible()).length} of ${total} · filter: ${model.filter}` : `${total} · by ${model.groupBy}`;
     const age = dbAge(status?.db.state === 'ready' || status?.db.updatedAt ? status?.db.updatedAt : undefined);
     const scanning = status?.scanning ? '$(sync~spin) ' : '';
     statusBar.text = `${scanning}$(shield) ${countsText(counts)} · ${age.text}`;

@@ -3,6 +3,7 @@
 import type { FindingSummary, SeverityName } from '../../server/src/lsp/protocol';
 
 export type GroupBy = 'severity' | 'file' | 'type';
+const COUNTED_TYPES = new Set(['vulnerability', 'misconfiguration', 'secret', 'license']);
 export const SEVERITY_ORDER: SeverityName[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
 export interface FileFinding extends FindingSummary {
@@ -44,9 +45,18 @@ export class FindingsModel {
     return this.all().filter(f => [f.id, f.pkgName ?? '', f.message, f.label, f.severity].some(text => text.toLowerCase().includes(needle)));
   }
 
+  /**
+   * Findings as the CLI counts them, the one count the status bar, the view and the report show:
+   * each finding once, so neither a manifest line summarising a lockfile's findings nor a further
+   * copy of a package counts again.
+   */
+  counted(findings: FileFinding[] = this.all()): FileFinding[] {
+    return findings.filter(f => COUNTED_TYPES.has(f.type) && !f.copy);
+  }
+
   countsBySeverity(findings: FileFinding[] = this.all()): Record<SeverityName, number> {
     const counts = Object.fromEntries(SEVERITY_ORDER.map(s => [s, 0])) as Record<SeverityName, number>;
-    for (const finding of findings) counts[finding.severity]++;
+    for (const finding of this.counted(findings)) counts[finding.severity]++;
     return counts;
   }
 

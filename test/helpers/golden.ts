@@ -31,7 +31,12 @@ export function goldenPackage(pkg: Package): Record<string, unknown> {
     direct: pkg.direct,
     dev: pkg.dev,
     ...(pkg.location ? { location: rangeText(pkg.location) } : {}),
-    ...(pkg.otherLocations ? { otherLocations: pkg.otherLocations.map(rangeText) } : {}),
+    ...(pkg.copies && pkg.copies.length > 1 ? {
+      copies: pkg.copies.map(c => ({
+        key: c.key, location: rangeText(c.location), highlight: rangeText(c.highlight), direct: c.direct, dev: c.dev,
+        ...(c.requiredBy?.length ? { requiredBy: c.requiredBy } : {}),
+      })),
+    } : {}),
     ...(pkg.dependsOn?.length ? { dependsOn: pkg.dependsOn } : {}),
     ...(pkg.inlineIgnores ? { inlineIgnores: pkg.inlineIgnores } : {}),
   };

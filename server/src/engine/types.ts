@@ -38,10 +38,14 @@ export interface Package {
   /** Direct dependencies of the project, as opposed to what they pull in. */
   direct: boolean;
   dev: boolean;
-  /** Where the package's entry sits in the file that declared it. */
+  /** Where the package's (first) entry sits in the file that declared it. */
   location?: SourceRange;
-  /** Further entries of the same name@version in the same file (npm nests duplicates), in file order. */
-  otherLocations?: SourceRange[];
+  /**
+   * Every entry of this name@version in the file, in file order, where the format can repeat one
+   * (npm nests copies under the packages that need them; a requirements file can pin twice).
+   * Absent means one entry, at `location`.
+   */
+  copies?: PackageCopy[];
   /** Ids of the packages this one depends on, where the format records them. */
   dependsOn?: string[];
   /**
@@ -50,6 +54,20 @@ export interface Package {
    * The detector drops findings whose ID or any alias is listed.
    */
   inlineIgnores?: InlineIgnore[];
+}
+
+/** One entry of a package in its file: each copy has its own place, dev status and requirers. */
+export interface PackageCopy {
+  /** The entry's key in its file (an npm folder path), naming the copy in `requiredBy`. */
+  key: string;
+  /** The whole entry: hovers and code actions answer anywhere on it. */
+  location: SourceRange;
+  /** What the editor underlines: the package's name or key, on one line. */
+  highlight: SourceRange;
+  direct: boolean;
+  dev: boolean;
+  /** Keys of the copies that require this one, where the format records it. */
+  requiredBy?: string[];
 }
 
 /** One `vigil:ignore:ID` or `trivy:ignore:ID` comment, optionally `...:exp:YYYY-MM-DD`. */

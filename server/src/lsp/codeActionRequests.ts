@@ -11,6 +11,8 @@ import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, ty
 import { IGNORE_FILE_NAMES } from '../engine/ignore';
 import { CreateFilesAndEditCommand, type ApplyIgnoreArgs, type CreateFilesAndEditArgs } from './protocol';
 import type { Publisher } from './publish';
+import type { VulnerabilityData } from './diagnostics';
+import { contains } from './hover';
 import { relPathOf, toFsPath, type ClientInfo, type Workspace } from './workspace';
 
 export class CodeActionRequests {
@@ -33,8 +35,23 @@ export class CodeActionRequests {
       return action ? [this.adapt(action)] : [];
     }
     if (only && !only.some(kind => CodeActionKind.QuickFix.startsWith(kind))) return [];
-    const input = this.inputFor(params.textDocument.uri, params.context.diagnostics);
+    const input = this.inputFor(params.textDocument.uri, this.diagnosticsAt(fsPath, params));
     return input ? codeActions(input).map(action => this.adapt(action)) : [];
+  }
+
+  /**
+   * The client's diagnostics under the cursor, plus Vigil's whose whole entry holds it: a package is
+   * underlined on its key only, yet its fixes are offered anywhere in its lockfile entry.
+   */
+  private diagnosticsAt(fsPath: string, params: CodeActionParams): Diagnostic[] {
+    const found = [...params.context.diagnostics];
+    const seen = new Set(found.map(d => `${d.code} ${JSON.stringify(d.range)}`));
+    for (const diagnostic of this.publisher.viewOf(fsPath)?.diagnostics ?? []) {
+      const entry = (diagnostic.data as Partial<VulnerabilityData> | undefined)?.entry;
+      if (!entry || !contains(entry, params.range.start) || seen.has(`${diagnostic.code} ${JSON.stringify(diagnostic.range)}`)) continue;
+      found.push(diagnostic);
+    }
+    return found;
   }
 
   /** The vigil.server.applyIgnore command: adds an entry (with the reason the client prompted for) to the folder's ignore file. */

@@ -4,7 +4,7 @@ import { analyzerOfType } from '../engine/analyzers';
 import { listManifestDependencies } from '../engine/fixes/packageJson';
 import type { BumpPlan, PackagePlan } from '../engine/fixes/plan';
 import type { EngineFix } from '../engine/fixes/edits';
-import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Severity, type SourceRange } from '../engine/types';
+import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Package, type Severity, type SourceRange } from '../engine/types';
 import type { FindingSummary } from './protocol';
 import { LineIndex } from '../engine/text';
 import semver from 'semver';
@@ -30,6 +30,8 @@ export interface VulnerabilityData {
   bump?: BumpPlan;
   /** Names of the direct dependencies that pull this package in (empty when it is direct). */
   directDependencies: string[];
+  /** The whole entry of the copy this diagnostic underlines: code actions answer anywhere on it. */
+  entry: Range;
 }
 
 /** `data` of a manifest line summarising what a direct dependency brings in. */
@@ -114,6 +116,13 @@ export function errorView(error: FileError): FileView {
   };
 }
 
+/** The places a vulnerable package is marked: each copy, or its one location. */
+function copiesOf(pkg: Package | undefined, vuln: DetectedVulnerability): { key: string; location?: SourceRange; highlight?: SourceRange; direct: boolean; dev: boolean }[] {
+  if (pkg?.copies?.length) return pkg.copies;
+  const location = vuln.location ?? pkg?.location;
+  return [{ key: vuln.pkgId, location, highlight: location, direct: vuln.direct, dev: vuln.dev }];
+}
+
 /** The engine's plan for a package of a result (planned once, after detection). */
 function planOf(result: FileResult, pkgId: string): PackagePlan {
   return result.plans?.[pkgId] ?? { directDependencies: [], pathFromDirect: [pkgId] };
@@ -133,29 +142,34 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
     (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0) || severityRank(b.severity) - severityRank(a.severity));
   for (const vuln of vulns) {
     const pkg = packages.get(vuln.pkgId);
-    const location = vuln.location ?? pkg?.location;
-    const range = location ? toLspRange(location) : FIRST_LINE;
     const plan = planOf(result, vuln.pkgId);
-    const path = plan.pathFromDirect;
-    const directDependencies = plan.directDependencies;
-    const via = !vuln.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
-    const message = `${vuln.pkgName}@${vuln.installedVersion}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${vuln.severity}, ${fixText(vuln)}]${via}`;
-    const data: VulnerabilityData = {
-      type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
-      pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
-      target: result.target, fileType: result.type, bump: plan.bump, directDependencies,
-    };
-    view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
-    view.findings.push({
-      type: 'vulnerability', id: vuln.vulnerabilityId, severity: vuln.severity, message,
-      line: range.start.line, character: range.start.character,
-      pkgName: vuln.pkgName, installedVersion: vuln.installedVersion, fixedVersion: vuln.fixedVersions[0],
+    // Every copy of the package is marked: its key underlined, its own dev status and path.
+    copiesOf(pkg, vuln).forEach((copy, index) => {
+      const range = copy.highlight ? toLspRange(copy.highlight) : FIRST_LINE;
+      const entryRange = copy.location ? toLspRange(copy.location) : range;
+      const path = plan.copyPaths?.[copy.key] ?? plan.pathFromDirect;
+      const via = !copy.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
+      const dev = copy.dev ? ' (dev)' : '';
+      const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${vuln.severity}, ${fixText(vuln)}]${via}`;
+      const data: VulnerabilityData = {
+        type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
+        pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
+        target: result.target, fileType: result.type, bump: plan.bump, directDependencies: plan.directDependencies, entry: entryRange,
+      };
+      view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
+      view.findings.push({
+        type: 'vulnerability', id: vuln.vulnerabilityId, severity: vuln.severity, message,
+        line: range.start.line, character: range.start.character,
+        pkgName: vuln.pkgName, installedVersion: vuln.installedVersion, fixedVersion: vuln.fixedVersions[0],
+        ...(index > 0 ? { copy: index } : {}),
+      });
+      // Hovers answer on the whole entry.
+      const key = JSON.stringify(entryRange);
+      const entry = hoverByRange.get(key) ?? { range: entryRange, vulnerabilities: [], paths: {} };
+      entry.vulnerabilities.push(vuln);
+      entry.paths[vuln.pkgId] = path;
+      hoverByRange.set(key, entry);
     });
-    const key = JSON.stringify(range);
-    const entry = hoverByRange.get(key) ?? { range, vulnerabilities: [], paths: {} };
-    entry.vulnerabilities.push(vuln);
-    entry.paths[vuln.pkgId] = path;
-    hoverByRange.set(key, entry);
   }
   const findings = [...result.misconfigurations, ...result.secrets, ...result.licenses].sort((a, b) =>
     a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || severityRank(b.severity) - severityRank(a.severity));

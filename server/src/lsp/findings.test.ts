@@ -182,10 +182,13 @@ describe('lsp: misconfiguration, secret and license findings', () => {
 
 describe('lsp: inline ignore comment quick-fix', () => {
   const requirements = 'flask==2.0.0\n    Django==2.2.0  # pinned\nrequests==2.19.1\n';
-  const vulnerability = (pkgName: string, line: number, id: string, fileType = 'pip', target = 'requirements.txt'): Diagnostic => ({
-    range: { start: { line, character: 0 }, end: { line, character: 5 } }, source: 'vigil', code: id, message: `${pkgName}: ${id}`,
-    data: { type: 'vulnerability', id, ecosystem: 'PyPI', pkgName, pkgId: `${pkgName}@1`, installedVersion: '1', direct: true, target, fileType, directDependencies: [] } satisfies VulnerabilityData,
-  });
+  const vulnerability = (pkgName: string, line: number, id: string, fileType = 'pip', target = 'requirements.txt'): Diagnostic => {
+    const range = { start: { line, character: 0 }, end: { line, character: 5 } };
+    return {
+      range, source: 'vigil', code: id, message: `${pkgName}: ${id}`,
+      data: { type: 'vulnerability', id, ecosystem: 'PyPI', pkgName, pkgId: `${pkgName}@1`, installedVersion: '1', direct: true, target, fileType, directDependencies: [], entry: range } satisfies VulnerabilityData,
+    };
+  };
   const commentAction = (text: string, diagnostic: Diagnostic) =>
     codeActions(input(snapshot('requirements.txt', text, 4), [diagnostic])).find(a => a.title.endsWith('on this line (comment)'));
 

@@ -22,6 +22,8 @@ export interface FindingSummary {
   pkgName?: string;
   installedVersion?: string;
   fixedVersion?: string;
+  /** A further copy of the same package (npm nests copies): marked in the editor, counted once. */
+  copy?: number;
 }
 
 /** Server -> client notification whenever the DB or scan state changes. */

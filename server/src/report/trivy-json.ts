@@ -12,6 +12,7 @@
 //   Vulnerability.VigilAliases       other IDs of the advisory (GHSA-, PYSEC-, ...), preferred ID excluded
 //   Vulnerability.VigilAdvisoryID    the OSV record the finding came from
 //   Vulnerability.VigilLocation      {StartLine, StartColumn, EndLine, EndColumn} of the dependency entry
+//   Vulnerability.VigilLocations     every copy of the package, where it has several, each with Dev and Direct
 //   Package.VigilLocation            the same for a listed package
 //   Report.VigilErrors               [{Target, Message}] files that could not be read or parsed
 //   Report.VigilNotes                [string] things worth knowing that are not errors
@@ -164,7 +165,7 @@ function packageJson(pkg: PackageExtras, result: FileResult): Json {
     Indirect: !pkg.direct,
     Relationship: pkg.direct ? 'direct' : 'indirect',
     DependsOn: pkg.dependsOn,
-    Locations: pkg.location ? [{ StartLine: pkg.location.startLine, EndLine: pkg.location.endLine }] : undefined,
+    Locations: locationsOf(pkg).map((l) => ({ StartLine: l.startLine, EndLine: l.endLine })),
     AnalyzedBy: ANALYZER_BY_TYPE[result.type] ?? result.type,
     VigilLocation: locationJson(pkg.location),
   });
@@ -178,6 +179,12 @@ const ANALYZER_BY_TYPE: Record<string, string> = {
   hex: 'mix-lock',
   conan: 'conan-lock',
 };
+
+/** Every entry of a package in its file: each copy, or its one location. */
+function locationsOf(pkg: Package | undefined): SourceRange[] {
+  if (pkg?.copies?.length) return pkg.copies.map((c) => c.location);
+  return pkg?.location ? [pkg.location] : [];
+}
 
 function vulnerabilityJson(vuln: VulnerabilityExtras, result: FileResult): Json {
   const source = dataSource(vuln.dataSourceId, vuln.purl);
@@ -204,7 +211,14 @@ function vulnerabilityJson(vuln: VulnerabilityExtras, result: FileResult): Json 
     VigilAliases: vuln.aliases,
     VigilAdvisoryID: vuln.dataSourceId,
     VigilLocation: locationJson(vuln.location),
+    VigilLocations: copiesJson(result.packages.find((p) => p.id === vuln.pkgId)),
   });
+}
+
+/** Every copy of a package, where it has more than one: its place and its own dev status. */
+function copiesJson(pkg: Package | undefined): Json[] | undefined {
+  if (!pkg?.copies || pkg.copies.length < 2) return undefined;
+  return pkg.copies.map((c) => compact({ ...locationJson(c.location), Dev: c.dev, Direct: c.direct }));
 }
 
 function cvssJson(cvss: Record<string, CvssScore>): Json | undefined {

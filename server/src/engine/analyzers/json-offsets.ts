@@ -119,7 +119,8 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 
 /** The offset just after the string that opens at `open`: the first quote not escaped by an odd run of backslashes. */
-function stringEnd(text: string, open: number): number {
+/** The offset just past the string token that opens at `open` (a quote). */
+export function stringEnd(text: string, open: number): number {
   let close = text.indexOf('"', open + 1);
   for (;;) {
     if (close === -1) return text.length; // unterminated: only in text JSON.parse would refuse

@@ -115,12 +115,12 @@ describe('npm-lock analyzer', () => {
       'escaped keys': JSON.stringify(lock, null, 2).replace('"node_modules/a": {', '"node_modules\\/\\u0061": {'),
       'unicode escapes': JSON.stringify(lock, null, 2).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
     };
-    const expected = analyzeText(variants.pretty).map(({ location, otherLocations, ...rest }) => rest);
+    const expected = analyzeText(variants.pretty).map(({ location, copies, ...rest }) => rest);
 
     for (const [name, content] of Object.entries(variants)) {
       it(`${name}: same packages, each located at its entry`, () => {
         const packages = assertLocatedEntries(content, (parsed) => parsed.packages);
-        assert.deepEqual(packages.map(({ location, otherLocations, ...rest }) => rest), expected);
+        assert.deepEqual(packages.map(({ location, copies, ...rest }) => rest), expected);
       });
     }
 
@@ -149,13 +149,17 @@ describe('npm-lock analyzer', () => {
     });
   });
 
-  it('merges the same name@version under several paths: first location, dev only if all are', () => {
+  it('merges the same name@version under several paths: a copy per entry with its own dev flag and requirers', () => {
     const packages = byId(analyzeFixture('package-lock_v3_with-same-dev-and-non-dev.json'));
     const minimist = packages.get('minimist@0.0.8')!;
     assert.equal(minimist.dev, false);
     assert.equal(minimist.direct, true);
     assert.equal(minimist.location!.startLine, 38);
-    assert.deepEqual(minimist.otherLocations!.map((l) => l.startLine), [68]);
+    assert.deepEqual(minimist.copies!.map((c) => [c.location.startLine, c.dev, c.direct]), [[38, true, false], [68, false, true]]);
+    // The underline is the entry's key, on one line.
+    const [first] = minimist.copies!;
+    assert.equal(first.highlight.startLine, first.highlight.endLine);
+    assert.equal(first.highlight.endColumn - first.highlight.startColumn, JSON.stringify(first.key).length);
     assert.equal(packages.get('fsevents@1.2.9')!.dev, true);
   });
 

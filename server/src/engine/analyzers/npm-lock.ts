@@ -9,10 +9,11 @@
 //
 // Dev: `dev: true` only. `devOptional` means the package is also reachable as an optional
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
-// The same name@version under several paths is one package located at its first entry.
+// The same name@version under several paths is one package with one copy per entry, each with
+// its own dev flag and the copies that require it, so the editor marks every copy.
 import { buildPurl } from '../purl';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package } from '../types';
-import { locateMembers, parseJson, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
+import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
 import { LineCursor } from '../text';
 
 const MANIFEST = 'package.json';
@@ -39,14 +40,14 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
   const root = parseJson(input.content);
   if (!isObject(root)) throw new Error('a package-lock.json must hold a JSON object');
 
-  const collector = new PackageCollector(new LineCursor(input.content, input.path));
+  const collector = new PackageCollector(new LineCursor(input.content, input.path), input.content);
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
     const spans = locateMembers(input.content, ['packages']);
     readPackagesSection(root.packages, spans, collector);
   } else if (isObject(root.dependencies)) {
     const spans = locateMembers(input.content, ['dependencies'], 'dependencies');
     const declared = declaredDependencies(input.siblings?.get(MANIFEST));
-    readDependenciesSection(root.dependencies, spans, [], collector, declared);
+    readDependenciesSection(root.dependencies, spans, [], collector, declared, new Map());
   }
   return { packages: collector.packages() };
 }
@@ -62,6 +63,8 @@ interface FolderEntry {
   id: string | undefined;
   /** Set when a project folder (the root, a workspace) depends on this folder. */
   direct: boolean;
+  /** Paths of the installed folders that resolve a dependency to this one. */
+  requiredBy: string[];
 }
 
 /** Installed folders by the name they provide, for one node_modules. */
@@ -86,7 +89,7 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     const path = parsedKey === sourceKey ? parsedKey : sourceKey;
     const value = packages[path];
     if (!isObject(value)) continue;
-    const folder: FolderEntry = { path, span, value, id: undefined, direct: false };
+    const folder: FolderEntry = { path, span, value, id: undefined, direct: false, requiredBy: [] };
     folders.set(path, folder);
 
     const split = path.lastIndexOf(NESTED_NODE_MODULES);
@@ -145,6 +148,7 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     }
   }
 
+  const dependsOnOf = new Map<FolderEntry, string[]>();
   for (const folder of folders.values()) {
     if (!folder.id) continue;
     const dependsOn: string[] = [];
@@ -154,19 +158,26 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
       for (const names of [dependencies, optionalDependencies, peerDependencies]) {
         if (!isObject(names)) continue;
         for (const name of Object.keys(names)) {
-          const targetId = resolve(search, name)?.id;
-          if (targetId) dependsOn.push(targetId);
+          const target = resolve(search, name);
+          if (!target?.id) continue;
+          dependsOn.push(target.id);
+          target.requiredBy.push(folder.path);
         }
       }
     }
+    dependsOnOf.set(folder, dependsOn);
+  }
+  for (const [folder, dependsOn] of dependsOnOf) {
     collector.add({
-      id: folder.id,
+      key: folder.path,
+      id: folder.id!,
       name: packageName(folder.path, folder.value),
       version: folder.value.version as string,
       direct: folder.direct,
       dev: folder.value.dev === true,
       span: folder.span,
       dependsOn,
+      requiredBy: folder.requiredBy,
     });
   }
 }
@@ -186,8 +197,14 @@ function packageName(path: string, value: JsonObject): string {
 
 // ---- lockfileVersion 1: nested `dependencies` ----
 
-/** Resolved ids by name, one map per nesting level, innermost last. */
-type Scope = Map<string, string | undefined>;
+/** A v1 entry as a dependency resolves to it: its package id and its copy's key (names from the top, joined by `/`). */
+interface Resolved {
+  id: string;
+  key: string;
+}
+
+/** Resolved entries by name, one map per nesting level, innermost last. */
+type Scope = Map<string, Resolved | undefined>;
 
 /** The names a package.json declares in any dependency section; empty when there is none or it does not parse. */
 function declaredDependencies(manifest: string | undefined): Set<string> {
@@ -209,35 +226,46 @@ function declaredDependencies(manifest: string | undefined): Set<string> {
 /** `declared`: what package.json names, which makes a top-level entry direct (empty for nested levels). */
 function readDependenciesSection(
   dependencies: JsonObject, spans: MemberSpans, outer: Scope[], collector: PackageCollector, declared: ReadonlySet<string>,
+  requiredBy: Map<string, string[]>, parentKey = '',
 ): void {
   const scope: Scope = new Map();
-  const entries: { key: string; span: MemberSpan; value: JsonObject; name: string; version: string; id?: string }[] = [];
+  const entries: { key: string; copyKey: string; span: MemberSpan; value: JsonObject; name: string; version: string; id?: string }[] = [];
   for (const [key, span] of spans) {
     const value = dependencies[key];
     if (!isObject(value)) continue;
     const [name, version] = realNameAndVersion(key, value.version);
     const id = version && !version.startsWith('file:') ? `${name}@${version}` : undefined;
-    scope.set(key, id);
-    entries.push({ key, span, value, name, version, id });
+    const copyKey = parentKey ? `${parentKey}/${key}` : key;
+    scope.set(key, id ? { id, key: copyKey } : undefined);
+    entries.push({ key, copyKey, span, value, name, version, id });
   }
 
   const scopes = [...outer, scope];
   for (const entry of entries) {
     const nested = entry.value.dependencies;
     if (entry.id) {
-      const nestedScope = new Map<string, string | undefined>();
+      const nestedScope: Scope = new Map();
       for (const key of entry.span.nested?.keys() ?? []) {
         const value = isObject(nested) ? nested[key] : undefined;
         if (!isObject(value)) continue;
         const [name, version] = realNameAndVersion(key, value.version);
-        nestedScope.set(key, version ? `${name}@${version}` : undefined);
+        nestedScope.set(key, version ? { id: `${name}@${version}`, key: `${entry.copyKey}/${key}` } : undefined);
       }
       const dependsOn: string[] = [];
       for (const required of objectKeys(entry.value.requires)) {
-        const id = nestedScope.has(required) ? nestedScope.get(required) : lookup(scopes, required);
-        if (id) dependsOn.push(id);
+        const target = nestedScope.has(required) ? nestedScope.get(required) : lookup(scopes, required);
+        if (!target) continue;
+        dependsOn.push(target.id);
+        const list = requiredBy.get(target.key);
+        if (list) list.push(entry.copyKey);
+        else requiredBy.set(target.key, [entry.copyKey]);
       }
+      // Shared with `requiredBy`, so entries read later that require this copy still add to it.
+      let requirers = requiredBy.get(entry.copyKey);
+      if (!requirers) requiredBy.set(entry.copyKey, (requirers = []));
       collector.add({
+        key: entry.copyKey,
+        requiredBy: requirers,
         id: entry.id,
         name: entry.name,
         version: entry.version,
@@ -247,11 +275,11 @@ function readDependenciesSection(
         dependsOn,
       });
     }
-    if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector, new Set());
+    if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector, new Set(), requiredBy, entry.copyKey);
   }
 }
 
-function lookup(scopes: Scope[], name: string): string | undefined {
+function lookup(scopes: Scope[], name: string): Resolved | undefined {
   for (let i = scopes.length - 1; i >= 0; i--) {
     if (scopes[i].has(name)) return scopes[i].get(name);
   }
@@ -270,6 +298,10 @@ function realNameAndVersion(key: string, version: unknown): [string, string] {
 // ---- shared ----
 
 interface Occurrence {
+  /** The entry's key in the lockfile: its folder path (v2, v3) or nesting of names (v1). */
+  key: string;
+  /** Keys of the entries that require this one. */
+  requiredBy: string[];
   id: string;
   name: string;
   version: string;
@@ -283,11 +315,17 @@ interface Occurrence {
 class PackageCollector {
   private readonly byId = new Map<string, Package>();
 
-  constructor(private readonly lines: LineCursor) {}
+  constructor(private readonly lines: LineCursor, private readonly text: string) {}
 
   add(occurrence: Occurrence): void {
     const id = occurrence.id;
-    const location = this.lines.range(occurrence.span.start, occurrence.span.end);
+    const { start, end } = occurrence.span;
+    // In source order: the key's range first, then the whole entry's.
+    const highlight = this.lines.range(start, stringEnd(this.text, start));
+    const location = this.lines.range(start, end);
+    const copy: PackageCopy = {
+      key: occurrence.key, location, highlight, direct: occurrence.direct, dev: occurrence.dev, requiredBy: occurrence.requiredBy,
+    };
     const known = this.byId.get(id);
     if (!known) {
       this.byId.set(id, {
@@ -299,6 +337,7 @@ class PackageCollector {
         direct: occurrence.direct,
         dev: occurrence.dev,
         location,
+        copies: [copy],
         dependsOn: occurrence.dependsOn, // sorted once every occurrence is in, by packages()
       });
       return;
@@ -306,7 +345,7 @@ class PackageCollector {
     known.dev = known.dev && occurrence.dev;
     known.direct = known.direct || occurrence.direct;
     for (const dependency of occurrence.dependsOn) known.dependsOn!.push(dependency);
-    (known.otherLocations ??= []).push(location);
+    known.copies!.push(copy);
   }
 
   /** Sorted by file position of the first occurrence. */

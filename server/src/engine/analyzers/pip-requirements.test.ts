@@ -81,9 +81,9 @@ describe('pip-requirements analyzer', () => {
     assert.deepEqual(continued.location, { file: 'requirements.txt', startLine: 3, startColumn: 1, endLine: 4, endColumn: 8 });
   });
 
-  it('reports a repeated pin once, with its other locations', () => {
+  it('reports a repeated pin once, with a copy per line', () => {
     const [six] = analyzeText('six==1.16.0\nsix == 1.16.0\r\n');
     assert.equal(six.location!.startLine, 1);
-    assert.deepEqual(six.otherLocations!.map((l) => l.startLine), [2]);
+    assert.deepEqual(six.copies!.map((c) => c.location.startLine), [1, 2]);
   });
 });

@@ -16,7 +16,7 @@
 import { valid as validPep440 } from '@renovatebot/pep440';
 import { parseInlineIgnores } from '../inline-ignore';
 import { buildPurl } from '../purl';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package } from '../types';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package, PackageCopy, SourceRange } from '../types';
 import { LineIndex } from '../text';
 
 export const pipRequirementsAnalyzer: Analyzer = {
@@ -65,7 +65,9 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     const ignores = inlineIgnoresOf(line, above);
     const known = byId.get(id);
     if (known) {
-      (known.otherLocations ??= []).push(location);
+      // A second pin of the same version: a copy of its own, so the editor marks both lines.
+      known.copies ??= [requirementCopy(known.location!)];
+      known.copies.push(requirementCopy(location));
       // One entry of a duplicated pin is enough to ignore: findings are per package, not per line.
       if (ignores.length > 0) known.inlineIgnores = [...(known.inlineIgnores ?? []), ...ignores];
       continue;
@@ -83,6 +85,10 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     });
   }
   return { packages: [...byId.values()] };
+}
+
+function requirementCopy(location: SourceRange): PackageCopy {
+  return { key: `line ${location.startLine}`, location, highlight: location, direct: true, dev: false };
 }
 
 /** Ignore comments of a requirement: its own trailing comment, and a comment-only line just above. */
