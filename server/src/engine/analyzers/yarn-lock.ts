@@ -21,8 +21,8 @@ import type { Package, SourceRange } from '../types';
 interface LockEntry {
   /** The key's descriptors, as written: `name@range`. */
   descriptors: string[];
-  /** Real name and version; undefined for entries that are not registry packages. */
-  resolved?: { name: string; version: string };
+  /** Real name, version and `name@version`; undefined for entries that are not registry packages. */
+  resolved?: { name: string; version: string; id: string };
   /** `[name, range]` of each dependency the entry records. */
   dependencies: [string, string][];
   location: SourceRange;
@@ -210,8 +210,17 @@ function checkPlainYaml(text: string, lineNumber: number): void {
 /** A JSON string starting at `start`; returns its value and the offset after its closing quote. */
 function readQuoted(content: string, start: number, end: number, lineNumber: number): [string, number] {
   let at = start + 1;
-  while (at < end && content.charCodeAt(at) !== QUOTE) at += content.charCodeAt(at) === BACKSLASH ? 2 : 1;
+  let escaped = false;
+  for (; at < end; at++) {
+    const code = content.charCodeAt(at);
+    if (code === QUOTE) break;
+    if (code === BACKSLASH) {
+      escaped = true;
+      at++;
+    }
+  }
   if (at >= end) throw malformed(lineNumber, 'a quoted string is not closed');
+  if (!escaped) return [content.slice(start + 1, at), at + 1];
   try {
     return [JSON.parse(content.slice(start, at + 1)) as string, at + 1];
   } catch {
@@ -297,8 +306,7 @@ function nodeStart(node: unknown): number {
 /** A Berry locator `name@npm:1.2.3` is a registry package; any other protocol is not. */
 function resolveFromLocator(locator: string, version: string | undefined): LockEntry['resolved'] {
   const [name, reference] = splitDescriptor(locator);
-  if (!reference.startsWith('npm:')) return undefined;
-  return { name, version: version ?? '' };
+  return reference.startsWith('npm:') ? registryPackage(name, version) : undefined;
 }
 
 // ---- shared ----
@@ -311,9 +319,13 @@ function resolveFromLocator(locator: string, version: string | undefined): LockE
 function resolveFromDescriptor(descriptor: string, version: string | undefined): LockEntry['resolved'] {
   const [name, range] = splitDescriptor(descriptor);
   const protocol = protocolOf(range);
-  if (protocol === 'npm') return { name: aliasTarget(range.slice('npm:'.length)) ?? name, version: version ?? '' };
+  if (protocol === 'npm') return registryPackage(aliasTarget(range.slice('npm:'.length)) ?? name, version);
   if (protocol !== undefined || range.includes('/')) return undefined;
-  return { name, version: version ?? '' };
+  return registryPackage(name, version);
+}
+
+function registryPackage(name: string, version = ''): LockEntry['resolved'] {
+  return { name, version, id: `${name}@${version}` };
 }
 
 /** `name@range`, where a scoped name starts with `@`. Throws when there is no `@` after the name. */
@@ -371,29 +383,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Package[] {
   const byDescriptor = new Map<string, LockEntry>();
-  /** Entries by the names their descriptors use (an alias's name, not the real one). */
-  const byDeclaredName = new Map<string, LockEntry[]>();
-  for (const entry of entries) {
-    for (const descriptor of entry.descriptors) {
-      byDescriptor.set(descriptor, entry);
-      const [name] = splitDescriptor(descriptor);
-      const named = byDeclaredName.get(name);
-      if (!named) byDeclaredName.set(name, [entry]);
-      else if (named[named.length - 1] !== entry) named.push(entry);
-    }
-  }
+  for (const entry of entries) for (const descriptor of entry.descriptors) byDescriptor.set(descriptor, entry);
   const lookup = (name: string, range: string): LockEntry | undefined =>
     byDescriptor.get(`${name}@${range}`) ?? (protocolOf(range) === undefined ? byDescriptor.get(`${name}@npm:${range}`) : undefined);
-  const idOf = (entry: LockEntry | undefined) => (entry?.resolved ? `${entry.resolved.name}@${entry.resolved.version}` : undefined);
 
   // Entries come in file order, so the map keeps packages sorted by their first location.
   const packages = new Map<string, Package>();
   for (const entry of entries) {
-    const id = idOf(entry);
-    if (!id) continue;
+    if (!entry.resolved) continue;
+    const { name, version, id } = entry.resolved;
     const dependsOn: string[] = [];
-    for (const [name, range] of entry.dependencies) {
-      const dependencyId = idOf(lookup(name, range));
+    for (const [dependency, range] of entry.dependencies) {
+      const dependencyId = lookup(dependency, range)?.resolved?.id;
       if (dependencyId) dependsOn.push(dependencyId);
     }
     const known = packages.get(id);
@@ -402,21 +403,35 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
       (known.otherLocations ??= []).push(entry.location);
       continue;
     }
-    const { name, version } = entry.resolved!;
     packages.set(id, {
       id, name, version, ecosystem: 'npm', purl: buildPurl('npm', name, version),
       direct: false, dev: false, location: entry.location, dependsOn,
     });
   }
-  for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
-  if (!manifest) return [...packages.values()];
+  for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
+  if (manifest) markDirectAndDev(manifest, entries, lookup, packages);
+  return [...packages.values()];
+}
 
+function markDirectAndDev(
+  manifest: Manifest, entries: LockEntry[], lookup: (name: string, range: string) => LockEntry | undefined, packages: Map<string, Package>,
+): void {
+  /** Entries by the names their descriptors use (an alias's name, not the real one). */
+  const byDeclaredName = new Map<string, Set<LockEntry>>();
+  for (const entry of entries) {
+    for (const descriptor of entry.descriptors) {
+      const [name] = splitDescriptor(descriptor);
+      const named = byDeclaredName.get(name);
+      if (named) named.add(entry);
+      else byDeclaredName.set(name, new Set([entry]));
+    }
+  }
   const roots = (declared: [string, string][]): Package[] => {
     const found: Package[] = [];
     for (const [name, spec] of declared) {
       const named = byDeclaredName.get(name);
-      const id = idOf(lookup(name, spec) ?? (named?.length === 1 ? named[0] : undefined));
-      const pkg = id ? packages.get(id) : undefined;
+      const entry = lookup(name, spec) ?? (named?.size === 1 ? [...named][0] : undefined);
+      const pkg = entry?.resolved && packages.get(entry.resolved.id);
       if (pkg) found.push(pkg);
     }
     return found;
@@ -428,7 +443,17 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
   for (const id of reachable(development, packages)) {
     if (!shipped.has(id)) packages.get(id)!.dev = true;
   }
-  return [...packages.values()];
+}
+
+/** Sorts in place and drops repeats. */
+function sortUnique(items: string[]): void {
+  if (items.length < 2) return;
+  items.sort();
+  let kept = 1;
+  for (let i = 1; i < items.length; i++) {
+    if (items[i] !== items[kept - 1]) items[kept++] = items[i];
+  }
+  items.length = kept;
 }
 
 /** Ids of the packages reachable from `roots` through dependsOn, roots included. */
