@@ -225,11 +225,13 @@ describe('yarn.lock that is not valid', () => {
     ['a v1 key without its colon', `a@^1.0.0 ${SECRET}\n  version "1.0.0"\n`, /key does not end in ':'.*line 1/],
     ['a v1 field before any entry', `  version "1.0.0" ${SECRET}\n`, /indented deeper.*line 1/],
     ['odd v1 indentation', `a@^1.0.0:\n   version "1.0.0" ${SECRET}\n`, /multiple of two.*line 2/],
+    ['a tab in v1 indentation', `a@^1.0.0:\n\tversion "1.0.0" ${SECRET}\n`, /tab.*line 2/],
     ['an unclosed v1 string', `"a@^1.0.0:\n  version "1.0.0" ${SECRET}\n`, /not closed.*line 1/],
     ['a v1 field with no value', `a@^1.0.0:\n  version\n  ${SECRET}\n`, /no value.*line 2/],
     ['a v1 registry entry without a version', `a@^1.0.0:\n  resolved "${SECRET}"\n`, /no version.*line 1/],
     ['a descriptor without @', `${SECRET}:\n  version "1.0.0"\n`, /name@range/],
     ['broken Berry YAML', `__metadata:\n  version: 8\n"a@npm:1":\n  version: [${SECRET}\n`, /invalid YAML/],
+    ['a tab in Berry indentation', `__metadata:\n  version: 8\n"a@npm:1":\n\tversion: 1 ${SECRET}\n`, /invalid YAML/],
     ['a Berry entry that is not a map', `__metadata:\n  version: 8\n"a@npm:1": ${SECRET}\n`, /not a key with a map.*line 3/],
   ];
   for (const [what, content, message] of cases) {

@@ -96,6 +96,7 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
       lineStart = next;
       continue; // blank line or comment
     }
+    if (content.charCodeAt(first) === TAB) throw malformed(lineNumber, 'a tab in the indentation');
     const indent = first - lineStart;
     if (indent % 2 !== 0) throw malformed(lineNumber, 'indentation is not a multiple of two spaces');
     const level = indent / 2;
