@@ -17,6 +17,17 @@ const LOCK_V1 = `${JSON.stringify({
     qs: { version: '6.5.1' },
   },
 }, null, 2)}\n`;
+const YARN_LOCK = `# yarn lockfile v1
+
+
+express@4.16.0:
+  version "4.16.0"
+  dependencies:
+    qs "6.5.1"
+
+qs@6.5.1:
+  version "6.5.1"
+`;
 const manifest = (dependencies: Record<string, string>) => `${JSON.stringify({ name: 'app', version: '1.0.0', dependencies }, null, 2)}\n`;
 
 describe('lsp: a lockfile that reads its package.json', function () {
@@ -25,6 +36,8 @@ describe('lsp: a lockfile that reads its package.json', function () {
   let client: LspTestClient;
   let lockPath: string;
   let manifestPath: string;
+  let yarnLockPath: string;
+  let yarnManifestPath: string;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-siblings-'));
@@ -34,6 +47,11 @@ describe('lsp: a lockfile that reads its package.json', function () {
     manifestPath = path.join(workspace, 'package.json');
     fs.writeFileSync(lockPath, LOCK_V1);
     fs.writeFileSync(manifestPath, manifest({ express: '4.16.0' }));
+    yarnLockPath = path.join(workspace, 'yarn-app', 'yarn.lock');
+    yarnManifestPath = path.join(workspace, 'yarn-app', 'package.json');
+    fs.mkdirSync(path.dirname(yarnLockPath));
+    fs.writeFileSync(yarnLockPath, YARN_LOCK);
+    fs.writeFileSync(yarnManifestPath, manifest({ express: '4.16.0' }));
     const cacheDir = path.join(tmp, 'cache');
     await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
     client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir }), initializationOptions: { trusted: true } });
@@ -66,5 +84,18 @@ describe('lsp: a lockfile that reads its package.json', function () {
     const qsLine = (await manifestNext).diagnostics.find(d => lines[d.range.start.line].includes('"qs"'));
     assert.ok(qsLine, 'the newly declared dependency gets its summary line');
     assert.match(message(qsLine), /^qs@6\.5\.1: /);
+  });
+
+  it('squiggles the key line of a yarn.lock entry and the package.json line of a yarn project', () => {
+    const lockLines = YARN_LOCK.split('\n');
+    const qs = client.diagnosticsOf(yarnLockPath).find(d => message(d).startsWith('qs@6.5.1'));
+    assert.ok(qs, client.diagnosticsOf(yarnLockPath).map(message).join('\n'));
+    assert.equal(qs.range.start.line, qs.range.end.line);
+    assert.equal(lockLines[qs.range.start.line].slice(qs.range.start.character, qs.range.end.character), 'qs@6.5.1');
+    assert.match(message(qs), /\(via express@4\.16\.0\)$/);
+    const lines = fs.readFileSync(yarnManifestPath, 'utf8').split('\n');
+    const express = client.diagnosticsOf(yarnManifestPath).find(d => lines[d.range.start.line].includes('"express"'));
+    assert.ok(express, client.diagnosticsOf(yarnManifestPath).map(message).join('\n'));
+    assert.match(message(express), /pulls in qs@6\.5\.1/);
   });
 });

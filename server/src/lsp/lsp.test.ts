@@ -103,7 +103,7 @@ describe('lsp: manifest summaries', () => {
 
   it('maps lockfiles to the manifest beside them', () => {
     assert.equal(manifestFor('app/package-lock.json'), 'app/package.json');
-    assert.equal(manifestFor('npm-shrinkwrap.json'), 'package.json');
+    assert.equal(manifestFor('yarn.lock'), 'package.json');
     assert.equal(manifestFor('requirements.txt'), undefined);
   });
 

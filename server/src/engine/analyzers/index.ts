@@ -7,15 +7,15 @@ import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
+import { yarnLockAnalyzer } from './yarn-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
  * note, so that a gate never passes in silence on a project it did not read.
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
-  { type: 'yarn', fileNames: ['yarn.lock'] },
   { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
   { type: 'pipenv', fileNames: ['Pipfile.lock'] },

@@ -15,7 +15,7 @@
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
-import type { Package, SourceRange } from '../types';
+import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
 
 /** One lockfile entry, before entries of the same name@version are merged. */
 interface LockEntry {
@@ -26,7 +26,25 @@ interface LockEntry {
   /** `[name, range]` of each dependency the entry records. */
   dependencies: [string, string][];
   location: SourceRange;
+  /** The entry's key line, which the editor underlines. */
+  highlight: SourceRange;
 }
+
+const MANIFEST = 'package.json';
+
+export const yarnLockAnalyzer: Analyzer = {
+  id: 'yarn-lock',
+  type: 'yarn',
+  scanner: 'vuln',
+  ecosystem: 'npm',
+  fileNames: ['yarn.lock'],
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
+  inlineIgnores: false,
+  trivyParser: 'nodejs/yarn',
+  fixes: 'yarn',
+  analyze: input => parseYarnLock(input.content, input.path, input.siblings?.get(MANIFEST)),
+};
 
 export function parseYarnLock(content: string, file: string, manifestText?: string): { packages: Package[] } {
   return { packages: buildPackages(readEntries(content, file), readManifest(manifestText)) };
@@ -79,7 +97,7 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
   let maxLevel = 0;
 
   const finishEntry = () => {
-    if (entry && !(berry && entry.descriptors[0] === '__metadata')) entries.push(toLockEntry(entry, lines));
+    if (entry && !(berry && entry.descriptors[0] === '__metadata')) entries.push(toLockEntry(entry, content, lines));
   };
 
   let lineNumber = 0;
@@ -127,11 +145,20 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
   return entries;
 }
 
-function toLockEntry(entry: PendingEntry, lines: LineCursor): LockEntry {
+function toLockEntry(entry: PendingEntry, content: string, lines: LineCursor): LockEntry {
   const { descriptors, version, resolution, dependencies } = entry;
   const resolved = resolution !== undefined ? resolveFromLocator(resolution, version) : resolveFromDescriptor(descriptors[0], version);
   if (resolved && !version) throw malformed(entry.line, 'an entry has no version');
-  return { descriptors, resolved, dependencies, location: lines.range(entry.start, entry.end) };
+  return { descriptors, resolved, dependencies, ...entryRanges(content, lines, entry.start, entry.end) };
+}
+
+/** The whole entry's range, and its key line's without the closing `:`. */
+function entryRanges(content: string, lines: LineCursor, start: number, end: number): Pick<LockEntry, 'location' | 'highlight'> {
+  let keyEnd = content.indexOf('\n', start);
+  if (keyEnd === -1 || keyEnd > end) keyEnd = end;
+  while (keyEnd > start && (content[keyEnd - 1] === '\r' || content[keyEnd - 1] === ':' || content[keyEnd - 1] === ' ')) keyEnd--;
+  const highlight = lines.range(start, keyEnd);
+  return { highlight, location: lines.range(start, end) };
 }
 
 /**
@@ -291,7 +318,7 @@ function readBerryYaml(content: string, file: string): LockEntry[] {
     // The value's range runs to the next entry's line; the location ends with the last field.
     let end = pair.value.range![1];
     while (end > 0 && (isSpace(content.charCodeAt(end - 1)) || content.charCodeAt(end - 1) === LF)) end--;
-    entries.push({ descriptors, resolved, dependencies, location: lines.range(nodeStart(pair.key), end) });
+    entries.push({ descriptors, resolved, dependencies, ...entryRanges(content, lines, nodeStart(pair.key), end) });
   }
   return entries;
 }
@@ -398,19 +425,22 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
       const dependencyId = lookup(dependency, range)?.resolved?.id;
       if (dependencyId) dependsOn.push(dependencyId);
     }
+    const copy: PackageCopy = { key: entry.descriptors.join(', '), location: entry.location, highlight: entry.highlight, direct: false, dev: false };
     const known = packages.get(id);
     if (known) {
       known.dependsOn!.push(...dependsOn);
-      (known.otherLocations ??= []).push(entry.location);
+      known.copies!.push(copy);
       continue;
     }
     packages.set(id, {
       id, name, version, ecosystem: 'npm', purl: buildPurl('npm', name, version),
-      direct: false, dev: false, location: entry.location, dependsOn,
+      direct: false, dev: false, location: entry.location, copies: [copy], dependsOn,
     });
   }
   for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
   if (manifest) markDirectAndDev(manifest, entries, lookup, packages);
+  // yarn merges every descriptor of a name@version into one entry, so each copy is the package.
+  for (const pkg of packages.values()) for (const copy of pkg.copies!) Object.assign(copy, { direct: pkg.direct, dev: pkg.dev });
   return [...packages.values()];
 }
 
