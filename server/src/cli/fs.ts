@@ -5,12 +5,16 @@ import { analyzePath, detectVulnerabilities, ecosystemsOf } from '../engine/scan
 import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
 import { writeReport, type ReportFormat } from '../report';
 import { ensureDb } from './db';
+import { prepareOutput, writeOutput } from './output';
 import {
   CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
   progressPrinter, splitList,
 } from './options';
 
-const FS_HELP = `Usage: vigil fs [options] PATH
+const FS_SYNOPSIS = 'Usage: vigil fs [options] PATH\n';
+const FS_USAGE = `${FS_SYNOPSIS}Run \`vigil fs --help\` for the options.\n`;
+const FS_HELP = `${FS_SYNOPSIS}
+Scans a folder, or one lockfile, for vulnerable dependencies.
 
 Options:
   --scanners LIST        vuln[,misconfig,secret,license]           (default: vuln)
@@ -18,7 +22,7 @@ Options:
   --ignore-unfixed       leave out vulnerabilities without a fixed version
   --include-dev-deps     report development dependencies too (npm)
   --format FORMAT        table | json | sarif                      (default: table)
-  --output FILE          write the report to FILE instead of stdout
+  --output FILE          write the report to FILE instead of stdout (its folder is made if missing)
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
   --exit-code N          exit with N when anything is reported    (default: 0)
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
@@ -30,6 +34,7 @@ Options:
   --skip-db-update       use the DB as it is
   --offline              no network at all (implies --skip-db-update)
   --quiet                no progress output
+  -h, --help             this help
 `;
 
 function ignoreFiles(root: string, explicit: string | undefined): string[] {
@@ -44,7 +49,6 @@ function ignoreFiles(root: string, explicit: string | undefined): string[] {
 
 export async function runFsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    help: { type: 'boolean', short: 'h' },
     scanners: { type: 'string', multiple: true },
     severity: { type: 'string', short: 's', multiple: true },
     'ignore-unfixed': { type: 'boolean' },
@@ -61,18 +65,20 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'skip-db-update': { type: 'boolean' },
     offline: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
-  });
+  }, FS_USAGE);
   if (values.help) {
     process.stdout.write(FS_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('vigil fs takes exactly one PATH. Run `vigil fs --help`.');
+  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
   const root = positionals[0];
   if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
   const format = values.format as ReportFormat;
   if (!['table', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}': use table, json or sarif`);
   const exitCode = Number(values['exit-code']);
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new UsageError('--exit-code takes a number from 0 to 255');
+
+  if (values.output) prepareOutput(values.output);
 
   const quiet = values.quiet === true;
   const progress = progressPrinter(quiet);
@@ -110,7 +116,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, format, { artifactName: root, listAllPkgs: values['list-all-pkgs'] === true, color });
-  if (values.output) fs.writeFileSync(values.output, report);
+  if (values.output) writeOutput(values.output, report);
   else process.stdout.write(report);
 
   const found = scan.results.some(r => r.vulnerabilities.length > 0);
