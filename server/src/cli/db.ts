@@ -161,7 +161,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
       logFailures(report, false);
       return report.failed.length ? 1 : 0;
     }
-    default: {
+    default: { // status
       const { values, positionals } = parse(rest, { ...CACHE_DIR_OPTION, json: { type: 'boolean' } }, usage);
       if (values.help) return help();
       if (positionals.length) throw new UsageError('vigil db status takes no PATH', usage);
