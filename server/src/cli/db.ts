@@ -127,8 +127,14 @@ export async function runDbCommand(args: string[]): Promise<number> {
       if (values.help) return help();
       if (!positionals.length && !values.custom) throw new UsageError('vigil db import needs at least one PATH', usage);
       const cacheDir = cacheDirOption(values['cache-dir']);
-      const report = await importAdvisories(cacheDir, positionals, { custom: values.custom });
-      for (const problem of report.problems) log(values.quiet === true, `skipped ${problem.file}: ${problem.message}`);
+      const quiet = values.quiet === true;
+      let report;
+      try {
+        report = await importAdvisories(cacheDir, positionals, { custom: values.custom, onProgress: progressPrinter(quiet) });
+      } finally {
+        endProgress(quiet);
+      }
+      for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
       process.stdout.write(`read ${report.read} advisories (${report.added} new, ${report.updated} updated, `
         + `${report.unchanged} unchanged); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
       return 0;
