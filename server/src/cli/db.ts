@@ -12,12 +12,13 @@ const CACHE_DIR_HELP = `  --cache-dir DIR      where the DB lives (default: $VIG
 
 interface DbCommand {
   synopsis: string;
-  help: string;
+  /** Written when asked for, as it may read the analyzers. */
+  help(): string;
 }
 
 const IMPORT: DbCommand = {
   synopsis: 'vigil db import [options] PATH…',
-  help: `Imports OSV all.zip files and folders of OSV .json/.yaml records into the DB. Never uses the
+  help: () => `Imports OSV all.zip files and folders of OSV .json/.yaml records into the DB. Never uses the
 network: with --offline, \`vigil fs\` scans against what was imported.
 
 Options:
@@ -30,7 +31,7 @@ ${CACHE_DIR_HELP}
 
 const UPDATE: DbCommand = {
   synopsis: 'vigil db update [options]',
-  help: `Downloads advisories from an OSV mirror, or refreshes them: after the first download of an
+  help: () => `Downloads advisories from an OSV mirror, or refreshes them: after the first download of an
 ecosystem, only what changed since the last update. Exits 1 when an ecosystem failed (the others
 are updated; the failed ones keep their advisories).
 
@@ -48,7 +49,7 @@ ${CACHE_DIR_HELP}
 
 const STATUS: DbCommand = {
   synopsis: 'vigil db status [options]',
-  help: `Shows the DB's age, sources and advisories per ecosystem. Exits 1 when there is no DB.
+  help: () => `Shows the DB's age, sources and advisories per ecosystem. Exits 1 when there is no DB.
 
 Options:
   --json               as JSON
@@ -116,7 +117,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
   if (!command) throw new UsageError(`unknown db command '${name}': use import, update or status`, DB_USAGE);
   const usage = `Usage: ${command.synopsis}\nRun \`vigil db ${name} --help\` for the options.\n`;
   const help = () => {
-    process.stdout.write(`Usage: ${command.synopsis}\n\n${command.help}`);
+    process.stdout.write(`Usage: ${command.synopsis}\n\n${command.help()}`);
     return 0;
   };
   switch (name) {
