@@ -264,7 +264,8 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
 
     const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base]);
     assert.equal(update.code, 0, update.stderr);
-    assert.match(update.stdout, /^npm: \d+ records \(full\); PyPI: \d+ records \(full\)\n$/);
+    assert.deepEqual(update.stdout.trim().split('; ').map(part => part.replace(/\d+/, 'N')).sort(),
+      ['PyPI: N records (full)', 'npm: N records (full)']);
     assert.equal(update.stderr, '', 'no progress into a pipe');
 
     const status = await vigilAsync(['db', 'status', '--cache-dir', cache]);
