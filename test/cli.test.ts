@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers/corpus';
+import { allZipsOf, Mirror } from './helpers/osv-mirror';
+import { skipOrFail } from './helpers/skip';
 
 function vigil(args: string[], cwd = REPO_ROOT) {
   const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(REPO_ROOT, 'server/src/cli/main.ts'), ...args], {
@@ -135,11 +137,32 @@ describe('vigil CLI', function () {
     assert.ok(notes.some(n => n.includes('no PyPI advisories in the DB') && n.includes('vigil db update --ecosystems PyPI')), notes.join('\n'));
   });
 
-  it('says how to get a DB when there is none and it may not download', () => {
-    const run = vigil(['fs', '--cache-dir', path.join(tmp, 'empty'), '--offline', 'examples']);
+  it('--output makes a missing folder; a folder it cannot make fails before the scan; a failed scan leaves no file', () => {
+    const out = path.join(tmp, 'reports', 'nested', 'report.json');
+    const run = vigil(['fs', '--cache-dir', cacheDir, '--offline', '--format', 'json', '--output', out, 'examples']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).SchemaVersion, 2);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['report.json'], 'no temp file left beside it');
+
+    const blocker = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocker, '');
+    const blocked = vigil(['fs', '--cache-dir', cacheDir, '--offline', '--output', path.join(blocker, 'report.json'), 'examples']);
+    assert.equal(blocked.code, 1);
+    assert.equal(blocked.stderr, `vigil: cannot write the report to ${blocker}/report.json: cannot create the folder ${blocker} (a file is in the way)\n`);
+
+    const unwritten = path.join(tmp, 'failed', 'report.json');
+    const failed = vigil(['fs', '--cache-dir', path.join(tmp, 'no-db'), '--offline', '--output', unwritten, 'examples']);
+    assert.equal(failed.code, 1);
+    assert.ok(!fs.existsSync(unwritten), 'no empty report for a scan that failed');
+  });
+
+  it('says that no DB exists yet, and both ways out, when it may not download one', () => {
+    const empty = path.join(tmp, 'empty');
+    const run = vigil(['fs', '--cache-dir', empty, '--offline', 'examples']);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /vigil db update/);
-    assert.match(run.stderr, /vigil db import/);
+    assert.ok(run.stderr.startsWith(`vigil: no vulnerability DB exists yet in ${empty} (--offline downloads nothing).\n`), run.stderr);
+    assert.match(run.stderr, /without network: `vigil db import PATH…` with OSV all\.zip files or folders of OSV JSON, then scan\s+with `vigil fs --offline`/);
+    assert.match(run.stderr, /from a mirror you can reach: `--db-mirror URL` on `vigil fs` or `vigil db update`/);
   });
 
   it('prints the DB status', () => {
@@ -147,6 +170,31 @@ describe('vigil CLI', function () {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /npm/);
     assert.match(run.stdout, /PyPI/);
+  });
+
+  for (const command of [['fs'], ['db'], ['db', 'import'], ['db', 'update'], ['db', 'status']]) {
+    it(`vigil ${command.join(' ')} --help and vigil help ${command.join(' ')} print its usage`, () => {
+      const run = vigil([...command, '--help']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`^Usage:\\s+vigil ${command.join(' ')} `));
+      assert.equal(run.stderr, '');
+      assert.deepEqual(vigil(['help', ...command]), run);
+    });
+  }
+
+  it('answers an unknown or incomplete option with its own one line and the command\'s usage, exit 2', () => {
+    const unknown = vigil(['fs', '--bogus', 'examples']);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, "vigil: unknown option '--bogus'\nUsage: vigil fs [options] PATH\nRun `vigil fs --help` for the options.\n");
+    const sub = vigil(['db', 'update', '--ecosystem', 'npm']);
+    assert.equal(sub.code, 2);
+    assert.equal(sub.stderr, "vigil: unknown option '--ecosystem'\nUsage: vigil db update [options]\nRun `vigil db update --help` for the options.\n");
+    const noValue = vigil(['fs', 'examples', '--format']);
+    assert.equal(noValue.code, 2);
+    assert.match(noValue.stderr, /^vigil: --format needs a value\nUsage: vigil fs /);
+    const value = vigil(['db', 'status', '--json=yes']);
+    assert.equal(value.code, 2);
+    assert.match(value.stderr, /^vigil: --json takes no value\nUsage: vigil db status /);
   });
 
   it('rejects a usage mistake with exit code 2', () => {
@@ -187,5 +235,87 @@ describe('vigil CLI', function () {
       server.closeAllConnections();
       await new Promise(resolve => server.close(resolve));
     }
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on: a network that is not there. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s records)', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let mirror: Mirror;
+  let base: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-mirror-'));
+    mirror = new Mirror();
+    base = await mirror.start();
+    for (const [urlPath, zip] of allZipsOf(path.join(REPO_ROOT, 'demo-db/osv'))) mirror.put(urlPath, zip);
+  });
+  after(async () => {
+    await mirror.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('without a DB and without network, says that nothing exists yet and names both ways out', async () => {
+    const cache = path.join(tmp, 'offline-cache');
+    const unreachable = `http://127.0.0.1:${await closedPort()}`;
+    const scan = await vigilAsync(['fs', '--cache-dir', cache, '--db-mirror', unreachable, 'examples/python-app']);
+    assert.equal(scan.code, 1);
+    assert.ok(scan.stderr.startsWith(`vigil: cannot download ${unreachable}/PyPI/all.zip (ECONNREFUSED, 4 attempts). `
+      + `No vulnerability DB exists in ${cache} yet.\n`), scan.stderr);
+    assert.match(scan.stderr, /without network: `vigil db import PATH…`.*\n.*`vigil fs --offline`/);
+    assert.match(scan.stderr, /`--db-mirror URL`/);
+    assert.ok(!scan.stderr.includes('left unchanged'), 'there was nothing to leave');
+
+    const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base, '--ecosystems', 'Pub']);
+    assert.equal(update.code, 1);
+    assert.ok(update.stderr.startsWith(`vigil: ${base}/Pub/all.zip answered HTTP 404. No vulnerability DB exists in ${cache} yet.\n`), update.stderr);
+    assert.match(update.stderr, /`vigil db import PATH…`/);
+  });
+
+  it('the hint of `vigil db status` works as written: `vigil db update` fills a new DB with the ecosystems Vigil scans', async () => {
+    const cache = path.join(tmp, 'new-cache');
+    const missing = await vigilAsync(['db', 'status', '--cache-dir', cache]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stdout, /Run `vigil db update` to download one/);
+
+    const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base]);
+    assert.equal(update.code, 0, update.stderr);
+    assert.deepEqual(update.stdout.trim().split('; ').map(part => part.replace(/\d+/, 'N')).sort(),
+      ['PyPI: N records (full)', 'npm: N records (full)']);
+    assert.equal(update.stderr, '', 'no progress into a pipe');
+
+    const status = await vigilAsync(['db', 'status', '--cache-dir', cache]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^ {2}npm: \d+$/m);
+    assert.match(status.stdout, /^ {2}PyPI: \d+$/m);
+  });
+
+  it('shows download progress on a terminal only', async function () {
+    const args = ['fs', '--cache-dir', path.join(tmp, 'piped-cache'), '--db-mirror', base, '--format', 'json', 'examples'];
+    const piped = await vigilAsync(args);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.ok(JSON.parse(piped.stdout).Results.some((r: any) => r.Vulnerabilities?.length > 0), 'the downloaded DB was used');
+    assert.equal(piped.stderr, '', 'nothing but the report goes into a pipe');
+
+    // The same scan on a terminal (script(1) runs it on a pseudo-terminal) shows its downloads.
+    if (!fs.existsSync('/usr/bin/script')) skipOrFail(this, 'script(1) from util-linux is not installed');
+    const quote = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, '--require', 'tsx/cjs', path.join(REPO_ROOT, 'server/src/cli/main.ts'),
+      ...args.map(a => a.endsWith('piped-cache') ? path.join(tmp, 'tty-cache') : a)].map(quote).join(' ');
+    const tty = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT });
+    let output = '';
+    tty.stdout.on('data', chunk => { output += chunk; });
+    const code = await new Promise(resolve => tty.on('close', resolve));
+    assert.equal(code, 0, output);
+    assert.match(output, new RegExp(`downloading ${base}/npm/all\\.zip`));
   });
 });

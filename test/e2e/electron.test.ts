@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { cliFindings, copyExamples, ensureBuilt, importDemoDb, makeTempDir, repoRoot, which } from './support';
+import { skipOrFail } from '../helpers/skip';
 
 describe('e2e: desktop VS Code via @vscode/test-electron', function () {
   this.timeout(600_000);
@@ -15,13 +16,12 @@ describe('e2e: desktop VS Code via @vscode/test-electron', function () {
     const executable = process.env.VSCODE_EXECUTABLE;
     const download = process.env.VIGIL_E2E_ELECTRON_DOWNLOAD === '1';
     if (!executable && !download) {
-      console.log('      skipped: desktop VS Code cannot be downloaded here; set VSCODE_EXECUTABLE=/path/to/code, ' +
-        'or VIGIL_E2E_ELECTRON_DOWNLOAD=1 where the VS Code update service is reachable');
-      this.skip();
+      skipOrFail(this, 'desktop VS Code cannot be downloaded here; set VSCODE_EXECUTABLE=/path/to/code, '
+        + 'or VIGIL_E2E_ELECTRON_DOWNLOAD=1 where the VS Code update service is reachable',
+      'the one documented exception: CI reaches only the npm and Debian registries');
     }
     if (!process.env.DISPLAY && !which('xvfb-run')) {
-      console.log('      skipped: desktop VS Code needs a display: set DISPLAY or run under xvfb-run');
-      this.skip();
+      skipOrFail(this, 'desktop VS Code needs a display: set DISPLAY or run under xvfb-run');
     }
     ensureBuilt(this);
     const cacheDir = importDemoDb(this);

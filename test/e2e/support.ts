@@ -5,16 +5,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { skipOrFail } from '../helpers/skip';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const outDir = path.join(repoRoot, 'test', 'e2e', 'out');
-export const inCi = process.env.CI === 'true';
 
-/** Skips the test (or hook's suite) with a visible reason; under CI=true a missing piece is a failure. */
+/** A piece the e2e tests need is missing: skips, or fails under CI=true (see skipOrFail). */
 export function unavailable(ctx: Mocha.Context, reason: string): never {
-  if (inCi) throw new Error(`e2e: ${reason} (CI=true, so this fails instead of skipping)`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
+  skipOrFail(ctx, `e2e: ${reason}`);
 }
 
 /** Absolute path of an executable on PATH, or undefined. */

@@ -7,12 +7,16 @@ import { SCANNERS } from '../engine/types';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
 import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
+import { prepareOutput, writeOutput } from './output';
 import {
   CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
   progressPrinter, splitList,
 } from './options';
 
-const FS_HELP = () => `Usage: vigil fs [options] PATH
+const FS_SYNOPSIS = 'Usage: vigil fs [options] PATH\n';
+const FS_USAGE = `${FS_SYNOPSIS}Run \`vigil fs --help\` for the options.\n`;
+const FS_HELP = () => `${FS_SYNOPSIS}
+Scans a folder, or one lockfile, for vulnerable dependencies.
 
 Options:
   --scanners LIST        ${SCANNERS.join(',')}   (default: vuln; available now: ${availableScanners().join(', ')})
@@ -20,7 +24,7 @@ Options:
   --ignore-unfixed       leave out vulnerabilities without a fixed version
   --include-dev-deps     report development dependencies too (npm)
   --format FORMAT        ${REPORT_FORMATS.join(' | ')}                      (default: table)
-  --output FILE          write the report to FILE instead of stdout
+  --output FILE          write the report to FILE instead of stdout (its folder is made if missing)
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
   --exit-code N          exit with N when anything is reported    (default: 0)
   --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
@@ -34,6 +38,7 @@ Options:
   --skip-db-update       use the DB as it is
   --offline              no network at all (implies --skip-db-update)
   --quiet                no progress output
+  -h, --help             this help
 `;
 
 function ignoreFiles(root: string, explicit: string | undefined): string[] {
@@ -48,7 +53,6 @@ function ignoreFiles(root: string, explicit: string | undefined): string[] {
 
 export async function runFsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    help: { type: 'boolean', short: 'h' },
     scanners: { type: 'string', multiple: true },
     severity: { type: 'string', short: 's', multiple: true },
     'ignore-unfixed': { type: 'boolean' },
@@ -66,18 +70,20 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'skip-db-update': { type: 'boolean' },
     offline: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
-  });
+  }, FS_USAGE);
   if (values.help) {
     process.stdout.write(FS_HELP());
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('vigil fs takes exactly one PATH. Run `vigil fs --help`.');
+  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
   const root = positionals[0];
   if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
   const format = values.format!;
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}': use ${REPORT_FORMATS.join(', ')}`);
   const exitCode = Number(values['exit-code']);
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new UsageError('--exit-code takes a number from 0 to 255');
+
+  if (values.output) prepareOutput(values.output);
 
   const quiet = values.quiet === true;
   const progress = progressPrinter(quiet);
@@ -121,7 +127,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, format, { artifactName: root, listAllPkgs: values['list-all-pkgs'] === true, color });
-  if (values.output) fs.writeFileSync(values.output, report);
+  if (values.output) writeOutput(values.output, report);
   else process.stdout.write(report);
 
   // A gate must not pass on a lockfile it could not read.

@@ -14,14 +14,20 @@ Usage:
   vigil db status [options]        show the DB's age, sources and ecosystems
   vigil rules [options]            list the misconfiguration, secret and license rules
 
-Run \`vigil fs --help\` or \`vigil db --help\` for the options.
+Run \`vigil fs --help\` or \`vigil db COMMAND --help\` (or \`vigil help COMMAND\`) for the options.
 Not yet available in this version: config, image, sbom, server.
+`;
+
+const USAGE = `Usage: vigil fs|db|rules [options]
+Run \`vigil --help\` for the commands.
 `;
 
 const LATER = new Set(['config', 'image', 'sbom', 'server', 'repo', 'rootfs']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `vigil help fs` is `vigil fs --help`.
+  if (command === 'help' && rest.length) return main([...rest, '--help']);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return 0;
@@ -36,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
   if (LATER.has(command)) {
     throw new UsageError(`'vigil ${command}' is not available in this version yet; 'vigil fs' and 'vigil db' are.`);
   }
-  throw new UsageError(`unknown command '${command}'. Run 'vigil --help'.`);
+  if (command.startsWith('-')) throw new UsageError(`unknown option '${command}'`, USAGE);
+  throw new UsageError(`unknown command '${command}'`, USAGE);
 }
 
 /** Runs the CLI and sets the process exit code. */
@@ -46,6 +53,7 @@ export function run(argv: string[]): Promise<void> {
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`vigil: ${message}\n`);
+      if (error instanceof UsageError && error.usage) process.stderr.write(error.usage);
       if (process.env.VIGIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },

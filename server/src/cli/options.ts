@@ -3,16 +3,46 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCacheDir } from '../engine/db';
 import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
 
-/** A mistake in how the command was called: exit code 2, message only. */
-export class UsageError extends Error {}
-
-
-export function parse<Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/** A mistake in how the command was called: exit code 2, the message, then the command's usage. */
+export class UsageError extends Error {
+  constructor(message: string, readonly usage?: string) {
+    super(message);
   }
+}
+
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** Every command answers `--help` and `-h`. */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Parses a command's arguments. `usage` is what a mistake prints after Vigil's own one-line
+ * message, in place of Node's argument-parser text.
+ */
+export function parse<Options extends OptionSpecs>(args: string[], options: Options, usage: string) {
+  const specs = { ...HELP_OPTION, ...options };
+  try {
+    return parseArgs({ args, options: specs, allowPositionals: true as const, strict: true as const });
+  } catch (error) {
+    throw new UsageError(describeMistake(args, specs) ?? (error as Error).message, usage);
+  }
+}
+
+/** The first option in `args` that strict parsing refuses, in Vigil's words. */
+function describeMistake(args: string[], specs: OptionSpecs): string | undefined {
+  const { tokens } = parseArgs({ args, options: specs, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
+    if (!spec) return `unknown option '${token.rawName}'`;
+    if (spec.type === 'boolean' && token.value !== undefined) return `${token.rawName} takes no value`;
+    if (spec.type === 'string' && token.value === undefined) return `${token.rawName} needs a value`;
+    if (spec.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
+      return `${token.rawName} needs a value, not '${token.value}' (write ${token.rawName}=${token.value} if that is the value)`;
+    }
+  }
+  return undefined;
 }
 
 /** `a,b , c` -> ['a', 'b', 'c']; also accepts the option given several times. */

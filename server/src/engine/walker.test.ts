@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { walk, type WalkEntry, type WalkOptions } from './walker';
+import { skipOrFail } from '../../../test/helpers/skip';
 
 async function collect(root: string, options?: WalkOptions): Promise<WalkEntry[]> {
   const entries: WalkEntry[] = [];
@@ -157,10 +159,9 @@ describe('walk', () => {
       assert.deepEqual(filesOf(asRoot), ['locked/requirements.txt', 'ok.txt', 'secret.txt']);
       assert.deepEqual(errorsOf(asRoot), []);
       // Run the same walk as an unprivileged user, where EACCES does happen.
-      const asNobody = walkAsUser(root, 65534);
-      if (asNobody === undefined) {
-        this.skip(); // the unprivileged user cannot load the code (repo not world-readable)
-      }
+      const run = walkAsUser(root, 65534);
+      if ('failure' in run) skipOrFail(this, `cannot run a child process as uid 65534: ${run.failure}`);
+      const asNobody = run.entries;
       assert.deepEqual(filesOf(asNobody), ['ok.txt', 'secret.txt']);
       assert.deepEqual(errorsOf(asNobody).map((e) => e.path).sort(), ['locked']);
       assert.match((errorsOf(asNobody)[0] as { message: string }).message, /EACCES/);
@@ -189,20 +190,33 @@ describe('walk', () => {
   });
 });
 
-/** Runs `walk` in a child process under another uid; undefined if the child cannot start. */
-function walkAsUser(root: string, uid: number): WalkEntry[] | undefined {
+/**
+ * Runs `walk` in a child process under another uid. The child loads a bundle of the walker from a
+ * world-readable temp folder, since that user may not be able to read the checkout.
+ */
+function walkAsUser(root: string, uid: number): { entries: WalkEntry[] } | { failure: string } {
   fs.chmodSync(path.dirname(root), 0o755);
-  const script = [
-    `const { walk } = require(${JSON.stringify(path.join(__dirname, 'walker.ts'))});`,
-    `(async () => { const out = []; for await (const e of walk(${JSON.stringify(root)})) out.push(e);`,
-    `process.stdout.write(JSON.stringify(out)); })();`,
-  ].join('\n');
-  const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
-    uid,
-    gid: uid,
-    encoding: 'utf8',
-    env: { ...process.env, HOME: os.tmpdir() },
-  });
-  if (child.status !== 0) return undefined;
-  return JSON.parse(child.stdout) as WalkEntry[];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-walk-as-user-'));
+  try {
+    fs.chmodSync(dir, 0o755);
+    const bundle = path.join(dir, 'walker.js');
+    buildSync({ entryPoints: [path.join(__dirname, 'walker.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
+    fs.chmodSync(bundle, 0o644);
+    const script = [
+      `const { walk } = require(${JSON.stringify(bundle)});`,
+      `(async () => { const out = []; for await (const e of walk(${JSON.stringify(root)})) out.push(e);`,
+      `process.stdout.write(JSON.stringify(out)); })();`,
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['-e', script], {
+      uid,
+      gid: uid,
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
+    if (child.status !== 0) return { failure: child.error?.message ?? (child.stderr.trim() || `exit ${child.status}`) };
+    return { entries: JSON.parse(child.stdout) as WalkEntry[] };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -8,9 +8,13 @@ const HOW_TO_GET_ONE = 'Run `vigil db update` to download one, or `vigil db impo
 
 /** There is no usable DB in the cache folder. The message says how to get one. */
 export class DbMissingError extends Error {
-  constructor(readonly cacheDir: string, reason = 'No vulnerability DB found') {
-    super(`${reason} in ${dbDir(cacheDir)}. ${HOW_TO_GET_ONE}`);
+  /** No DB was ever made there, as opposed to one that cannot be used. */
+  readonly absent: boolean;
+
+  constructor(readonly cacheDir: string, reason?: string) {
+    super(`${reason ?? 'No vulnerability DB found'} in ${dbDir(cacheDir)}. ${HOW_TO_GET_ONE}`);
     this.name = 'DbMissingError';
+    this.absent = reason === undefined;
   }
 }
 

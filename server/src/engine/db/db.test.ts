@@ -8,10 +8,9 @@ import { dbStatus, DbMissingError, defaultCacheDir, importAdvisories, openDb, SC
 import { acquireLock, dbDir, readPointer } from './store';
 import type { Ecosystem } from '../types';
 import { versionsBeyondRanges } from '../match/affected';
-import { CORPUS_DIR } from '../../../../test/helpers/corpus';
+import { corpusOrSkip } from '../../../../test/helpers/corpus';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
-const corpus = path.join(CORPUS_DIR, 'vuln/advisories');
 const zips = ['npm', 'Go', 'crates.io', 'RubyGems'].map((eco) => path.join(fixtures, 'osv', eco, 'all.zip'));
 const folders = [path.join(fixtures, 'folders', 'maven-json'), path.join(fixtures, 'folders', 'pypi-yaml')];
 const customFeed = path.join(fixtures, 'custom-feed');
@@ -387,16 +386,14 @@ describe('db: generations and the update lock', () => {
 describe('db: the whole corpus', () => {
   it('imports every OSV zip of the corpus', async function () {
     this.timeout(120_000);
+    const corpus = corpusOrSkip(this, 'vuln/advisories');
     const all = ['osv', 'derived-osv'].flatMap((group) => {
       const dir = path.join(corpus, group);
       return fs.existsSync(dir)
         ? fs.readdirSync(dir).map((eco) => path.join(dir, eco, 'all.zip')).filter((zip) => fs.existsSync(zip))
         : [];
     });
-    if (!all.length) {
-      console.log(`      (skipped: no corpus at ${corpus})`);
-      this.skip();
-    }
+    assert.ok(all.length > 0, `no OSV all.zip under ${corpus}`);
     const cacheDir = tempCache();
     try {
       const report = await importAdvisories(cacheDir, all);

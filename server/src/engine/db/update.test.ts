@@ -1,72 +1,15 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { unzipSync, zipSync } from 'fflate';
 import { DbUpdateError, importAdvisories, openDb, updateDb } from '.';
 import { readPointer } from './store';
 import { parseModifiedIds } from './update';
+import { supportedEcosystems } from '../analyzers';
+import { allZipsOf, Mirror } from '../../../../test/helpers/osv-mirror';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
-
-interface Served {
-  body: Buffer;
-  etag: string;
-}
-
-/** A static OSV mirror on 127.0.0.1 that honours If-None-Match and can be told to fail. */
-class Mirror {
-  readonly files = new Map<string, Served>();
-  readonly log: { url: string; ifNoneMatch?: string; status: number }[] = [];
-  /** Path -> how many more requests to it fail (503 first, then a dropped connection, alternating). */
-  readonly failures = new Map<string, number>();
-  hang = false;
-  private server = http.createServer((req, res) => this.handle(req, res));
-  private etagCounter = 0;
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  put(urlPath: string, body: Buffer | string): void {
-    this.files.set(urlPath, { body: Buffer.from(body), etag: `"v${++this.etagCounter}"` });
-  }
-
-  requests(): string[] {
-    return this.log.map((entry) => entry.url);
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = decodeURIComponent(req.url ?? '');
-    if (this.hang) return; // never answers: the client's timeout must fire
-    const failuresLeft = this.failures.get(url) ?? 0;
-    if (failuresLeft > 0) {
-      this.failures.set(url, failuresLeft - 1);
-      if (failuresLeft % 2 === 0) {
-        this.log.push({ url, status: 503 });
-        res.writeHead(503).end('busy');
-      } else {
-        this.log.push({ url, status: 0 });
-        req.socket.destroy();
-      }
-      return;
-    }
-    const file = this.files.get(url);
-    const ifNoneMatch = req.headers['if-none-match'];
-    const status = !file ? 404 : ifNoneMatch === file.etag ? 304 : 200;
-    this.log.push({ url, ifNoneMatch, status });
-    if (status === 200) res.writeHead(200, { ETag: file!.etag, 'Content-Length': file!.body.length }).end(file!.body);
-    else res.writeHead(status).end();
-  }
-}
 
 function modifiedIdCsv(zip: Buffer, overrides: Record<string, string> = {}): string {
   const rows = Object.values(unzipSync(zip)).map((data) => {
@@ -179,6 +122,33 @@ describe('db: update from a mirror', () => {
     ]);
     assert.deepStrictEqual(again.ecosystems, { 'crates.io': { mode: 'unchanged', records: 0 } });
     assert.strictEqual(again.message, 'crates.io: unchanged');
+  });
+
+  it('without a list of ecosystems, fills a new DB with those the analyzers report packages in', async () => {
+    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'))) mirror.put(urlPath, zip);
+    const report = await updateDb(cacheDir, { mirror: base, ...quick });
+    assert.deepStrictEqual(mirror.requests(), supportedEcosystems().map((e) => `/${e}/all.zip`));
+    assert.deepStrictEqual(Object.keys(report.ecosystems), supportedEcosystems());
+    assert.deepStrictEqual(report.failed, []);
+  });
+
+  it('without a list of ecosystems, updates those a DB built by import holds and Vigil scans', async () => {
+    // Go's all.zip lists PyPI, Maven, NuGet and others in some records: only PyPI is scanned.
+    await importAdvisories(cacheDir, [path.join(fixtures, 'osv', 'Go', 'all.zip')]);
+    mirror.put('/PyPI/all.zip', allZipsOf(path.resolve(fixtures, '../../../demo-db/osv')).get('/PyPI/all.zip')!);
+    const report = await updateDb(cacheDir, { mirror: base, ...quick });
+    assert.deepStrictEqual(mirror.requests(), ['/PyPI/all.zip']);
+    assert.deepStrictEqual(Object.keys(report.ecosystems), ['PyPI']);
+  });
+
+  it('says that no DB exists yet when a first download fails', async () => {
+    await assert.rejects(updateDb(cacheDir, { mirror: base, ecosystems: ['Pub'], ...quick }), (err: Error) => {
+      assert.ok(err instanceof DbUpdateError);
+      assert.strictEqual(err.hadDb, false);
+      assert.strictEqual(err.message, `${base}/Pub/all.zip answered HTTP 404. No vulnerability DB exists in ${cacheDir} yet.`);
+      return true;
+    });
+    assert.strictEqual(readPointer(cacheDir), undefined);
   });
 
   it('retries a flaky mirror (503, dropped connection) with backoff and then succeeds', async () => {

@@ -3,6 +3,7 @@
 // (lines `<RFC 3339 modified>,<ID>`, newest first) and only the records modified since the last run,
 // each from <base>/<Ecosystem>/<ID>.json. An incremental update cannot see records removed upstream;
 // a full download (first time, a mirror without the list, or `full`) drops them.
+import { supportedEcosystems } from '../analyzers';
 import type { OsvRecord } from '../osv';
 import { builderFromCurrent, checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import type { DbMetadata, SourceInfo } from './format';
@@ -17,7 +18,8 @@ export interface UpdateOptions {
   mirror?: string;
   /**
    * OSV ecosystem names to fetch, e.g. `['npm', 'PyPI']`. Only these are touched. Default: the
-   * ecosystems the DB already has from a mirror.
+   * ecosystems the DB has from a mirror, and those the analyzers report packages in that it holds
+   * records of; on a DB without either, every ecosystem the analyzers report packages in.
    */
   ecosystems?: string[];
   /** Download all.zip again even where an incremental update is possible. */
@@ -65,10 +67,10 @@ export interface UpdateReport extends MergeCounts {
   metadata?: DbMetadata;
 }
 
-/** The update failed; the DB that was there before is left as it was. */
+/** The update failed; the DB that was there before, if any, is left as it was. */
 export class DbUpdateError extends Error {
-  constructor(message: string) {
-    super(`${message}. The existing vulnerability DB was left unchanged.`);
+  constructor(message: string, readonly cacheDir: string, readonly hadDb: boolean) {
+    super(`${message}. ${hadDb ? 'The existing vulnerability DB was left unchanged.' : `No vulnerability DB exists in ${cacheDir} yet.`}`);
     this.name = 'DbUpdateError';
   }
 }
@@ -277,6 +279,21 @@ class EcosystemUpdater {
   }
 }
 
+/**
+ * With no ecosystems asked for: those the DB has from a mirror, and those it holds that the
+ * analyzers need (a record imported for one ecosystem often lists others too); on a DB without
+ * either, every ecosystem the analyzers need.
+ */
+function defaultEcosystems(builder: GenerationBuilder): string[] {
+  const supported: string[] = supportedEcosystems();
+  const counts = builder.metadata().counts;
+  const held = new Set([
+    ...builder.sources().filter((s) => s.kind === 'mirror').map((s) => s.name.slice('mirror:'.length)),
+    ...supported.filter((ecosystem) => counts[ecosystem] > 0),
+  ]);
+  return held.size ? [...held] : supported;
+}
+
 function describe(name: string, e: EcosystemUpdate): string {
   switch (e.mode) {
     case 'unchanged':
@@ -298,12 +315,12 @@ function describe(name: string, e: EcosystemUpdate): string {
 export async function updateDb(cacheDir: string, options: UpdateOptions): Promise<UpdateReport> {
   const mirror = options.mirror ?? DEFAULT_MIRROR;
   const release = await acquireLock(cacheDir, options.lock);
+  let hadDb = false;
   try {
     const { builder, previousGeneration } = builderFromCurrent(cacheDir);
-    const wanted =
-      options.ecosystems ??
-      builder.sources().filter((s) => s.kind === 'mirror').map((s) => s.name.slice('mirror:'.length));
-    if (!wanted.length) throw new DbUpdateError('no ecosystems to update: name them (e.g. npm, PyPI)');
+    hadDb = previousGeneration !== undefined;
+    const wanted = options.ecosystems ?? defaultEcosystems(builder);
+    if (!wanted.length) throw new DbUpdateError('no ecosystems to update: name them (e.g. npm, PyPI)', cacheDir, hadDb);
     const problems: ImportProblem[] = [];
     const ecosystems: Record<string, EcosystemUpdate> = {};
     for (const ecosystem of wanted) {
@@ -320,6 +337,8 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     if (failed.length === wanted.length) {
       throw new DbUpdateError(
         failed.length === 1 ? ecosystems[failed[0]].error! : failed.map((name) => `${name}: ${ecosystems[name].error}`).join('; '),
+        cacheDir,
+        hadDb,
       );
     }
     const message = wanted.map((name) => describe(name, ecosystems[name])).join('; ');
@@ -335,7 +354,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     return { changed: true, generation, metadata, ...report };
   } catch (err) {
     if (err instanceof DbUpdateError) throw err;
-    throw new DbUpdateError(`cannot update the vulnerability DB from ${mirror}: ${(err as Error).message}`);
+    throw new DbUpdateError(`cannot update the vulnerability DB from ${mirror}: ${(err as Error).message}`, cacheDir, hadDb);
   } finally {
     release();
   }

@@ -9,9 +9,9 @@ import { baseEcosystem } from '../ecosystems';
 import type { OsvRecord } from '../osv';
 import { isValidVersion } from '../versions';
 import { matchAdvisory, versionsBeyondRanges } from './affected';
-import { CORPUS_DIR } from '../../../../test/helpers/corpus';
+import { corpusOrSkip } from '../../../../test/helpers/corpus';
 
-const OSV_DIR = path.join(CORPUS_DIR, 'vuln/advisories/osv');
+let OSV_DIR: string;
 
 /**
  * Listed versions the ranges do not cover, each for a reason in the data, not in the matcher:
@@ -32,9 +32,7 @@ const KNOWN_DATA_GAPS = [
 ];
 
 function skipWithoutCorpus(this: Mocha.Context): void {
-  if (fs.existsSync(OSV_DIR)) return;
-  console.log(`      skipped: no OSV corpus at ${OSV_DIR}`);
-  this.skip();
+  OSV_DIR = corpusOrSkip(this, 'vuln/advisories/osv');
 }
 
 describe('matchAdvisory agrees with osv.dev version enumerations (corpus)', function () {
