@@ -119,7 +119,7 @@ export function openDb(cacheDir: string = defaultCacheDir()): VulnDb {
 }
 
 export interface ImportOptions {
-  /** Folders or files of an organisation's own advisories. On an ID tie they win over public ones. */
+  /** Folders or files of an organisation's own advisories. They win over public records of the same ID, whichever is newer. */
   custom?: string[];
   lock?: LockOptions;
   onProgress?: ProgressListener;
@@ -129,8 +129,10 @@ export interface ImportReport extends MergeCounts {
   generation: string;
   /** Records read from the given paths. */
   read: number;
-  /** Files or zip entries that were skipped, with the reason. */
+  /** Files, zip entries or records that were skipped, with the reason. */
   problems: ImportProblem[];
+  /** Records cut to the record limits (validate.ts): what was cut, per record. */
+  warnings: ImportProblem[];
   metadata: DbMetadata;
 }
 
@@ -165,7 +167,8 @@ export async function importAdvisories(
   const release = await acquireLock(cacheDir, options.lock);
   try {
     const { builder, previousGeneration } = builderFromCurrent(cacheDir);
-    const problems: ImportProblem[] = [];
+    const problems: ImportProblem[] = [...builder.dropped];
+    const warnings: ImportProblem[] = [];
     let read = 0;
     for (const target of targets) {
       const source = sourceFor(target.path, target.custom);
@@ -177,13 +180,14 @@ export async function importAdvisories(
           continue;
         }
         for (const record of result.records) builder.add(record, source.name);
+        for (const message of result.cuts) warnings.push({ file: result.file, message });
         records += result.records.length;
       }
       read += records;
       builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
     }
     const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
-    return { generation, read, problems, metadata, ...builder.counts };
+    return { generation, read, problems, warnings, metadata, ...builder.counts };
   } finally {
     release();
   }
