@@ -2,11 +2,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
-import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
+import { SEVERITIES, type AdvisoryLookup, type Ecosystem, type StoredAdvisory } from '../types';
 import { builderFromCurrent, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent } from './current';
 import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
+import { validStoredRecord } from './validate';
 
 export { defaultCacheDir, DbLockedError } from './store';
 export { DbMissingError } from './current';
@@ -50,10 +51,16 @@ export class VulnDb implements AdvisoryLookup {
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
     const ref = this.reader.find(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
     if (!ref) return [];
-    return this.cached(ref, () => this.reader.packageEntries(ref).map((entry) => this.advisoryOf(entry)));
+    return this.cached(ref, () => {
+      const entries: unknown = this.reader.packageEntries(ref);
+      return Array.isArray(entries) ? entries.flatMap((entry) => this.advisoryOf(entry)) : [];
+    });
   }
 
-  /** One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry. */
+  /**
+   * One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry.
+   * Undefined too when the stored record is no valid OSV record (a DB built before the importer checked them).
+   */
   get(id: string): DbAdvisory | undefined {
     const ref = this.reader.find(idKey(id));
     return ref && this.storedAdvisory(ref);
@@ -95,20 +102,31 @@ export class VulnDb implements AdvisoryLookup {
     return advisories;
   }
 
-  /** The whole stored record whose frame `ref` points at (cached like lookups). */
-  private storedAdvisory(ref: Ref): DbAdvisory {
+  /** The whole stored record whose frame `ref` points at (cached like lookups), if it is a valid OSV record. */
+  private storedAdvisory(ref: Ref): DbAdvisory | undefined {
     return this.cached(ref, () => {
       const { payload } = this.reader.record(ref);
-      return [{ osv: payload.osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }];
+      const osv = validStoredRecord(payload.osv);
+      return osv ? [{ osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }] : [];
     })[0];
   }
 
-  private advisoryOf([position, length, severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
+  /**
+   * The advisory of one package entry, none when the entry's record is no valid OSV record (only a
+   * DB built before the importer checked records can hold one): a stored record never makes a scan throw.
+   */
+  private advisoryOf(entry: unknown): DbAdvisory[] {
+    if (!Array.isArray(entry) || entry.length !== 7) return [];
+    const [position, length, severity, severitySource, cvss, source] = entry as PackageEntry;
+    const osv = validStoredRecord(entry[6]);
+    if (!osv || typeof position !== 'number' || typeof length !== 'number') return [];
+    if (!SEVERITIES.includes(severity) || typeof cvss !== 'object' || cvss === null) return [];
     const full = () => {
       if (this.closed) throw new Error(`${osv.id}: its whole record is read from the DB, which was closed; call full() before close()`);
-      return this.storedAdvisory({ position, length }).osv;
+      // The match part stands in for a whole record that fails the checks.
+      return this.storedAdvisory({ position, length })?.osv ?? osv;
     };
-    return { osv, severity, severitySource, cvss, source, full };
+    return [{ osv, severity, severitySource, cvss, source, full }];
   }
 }
 
