@@ -9,7 +9,8 @@ import { CACHE_DIR_OPTION, UsageError, cacheDirOption, parse, splitList } from '
 const DB_HELP = `Usage:
   vigil db import [--cache-dir DIR] [--custom DIR…] PATH…
         OSV all.zip files and folders of OSV .json/.yaml; --custom marks your organisation's own
-        advisories, which win over public ones with the same ID
+        advisories, which win over public ones with the same ID, even newer ones. A malformed
+        record is skipped with a message; an oversized one is cut, with a warning
   vigil db update [--cache-dir DIR] [--db-mirror URL] [--ecosystems LIST] [--full]
         downloads only what changed since the last update; --full downloads each ecosystem's
         all.zip again, which also drops advisories removed upstream. Exits 1 when an
@@ -64,8 +65,10 @@ export async function runDbCommand(args: string[]): Promise<number> {
       if (!positionals.length && !values.custom) throw new UsageError('vigil db import needs at least one PATH');
       const report = await importAdvisories(cacheDir, positionals, { custom: values.custom });
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      for (const warning of report.warnings) log(quiet, `cut ${warning.file}: ${warning.message}`);
+      const cut = report.warnings.length ? `; ${report.warnings.length} cuts to oversized records` : '';
       process.stdout.write(`read ${report.read} advisories (${report.added} new, ${report.updated} updated, `
-        + `${report.unchanged} unchanged); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
+        + `${report.unchanged} unchanged${cut}); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
       return 0;
     }
     case 'update': {
@@ -74,6 +77,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
         onProgress: message => log(quiet, message),
       });
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      for (const warning of report.warnings) log(quiet, `cut ${warning.file}: ${warning.message}`);
       process.stdout.write(`${report.message}\n`);
       // Failures are errors: printed even with --quiet.
       logFailures(report, false);
