@@ -23,7 +23,10 @@ network: with --offline, \`vigil fs\` scans against what was imported.
 
 Options:
   --custom PATH        your organisation's own advisories (repeatable), which win over public ones
-                       with the same ID
+                       with the same ID, even newer ones
+
+A malformed record is skipped with a message naming its file and ID; an oversized one is cut,
+with a warning.
 ${CACHE_DIR_HELP}
   --quiet              no progress output
 `,
@@ -136,8 +139,10 @@ export async function runDbCommand(args: string[]): Promise<number> {
         endProgress(quiet);
       }
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      for (const warning of report.warnings) log(quiet, `cut ${warning.file}: ${warning.message}`);
+      const cut = report.warnings.length ? `; ${report.warnings.length} cuts to oversized records` : '';
       process.stdout.write(`read ${report.read} advisories (${report.added} new, ${report.updated} updated, `
-        + `${report.unchanged} unchanged); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
+        + `${report.unchanged} unchanged${cut}); the DB in ${cacheDir} now holds ${report.metadata.totalRecords}\n`);
       return 0;
     }
     case 'update': {
@@ -163,6 +168,7 @@ export async function runDbCommand(args: string[]): Promise<number> {
         endProgress(quiet);
       }
       for (const problem of report.problems) log(quiet, `skipped ${problem.file}: ${problem.message}`);
+      for (const warning of report.warnings) log(quiet, `cut ${warning.file}: ${warning.message}`);
       process.stdout.write(`${report.message}\n`);
       // Failures are errors: printed even with --quiet.
       logFailures(report, false);

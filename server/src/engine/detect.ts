@@ -77,6 +77,21 @@ function merge(kept: DetectedVulnerability, other: DetectedVulnerability, ecosys
   for (const ref of other.references) if (!kept.references.includes(ref)) kept.references.push(ref);
 }
 
+/** What a finding of a malicious package says first: the package is malware, there is nothing to upgrade to. */
+export const MALICIOUS_TITLE = 'malicious package: remove it';
+
+/** Whether the finding comes from a `MAL-` record (OpenSSF's malicious packages): the package itself is malware. */
+export function isMalicious(finding: Pick<DetectedVulnerability, 'dataSourceId' | 'vulnerabilityId' | 'aliases'>): boolean {
+  return [finding.dataSourceId, finding.vulnerabilityId, ...finding.aliases].some(id => id.startsWith('MAL-'));
+}
+
+/** A malicious package is the worst thing a lockfile can hold: CRITICAL, whatever the record scores, with its own wording. */
+function markMalicious(finding: DetectedVulnerability): void {
+  if (!isMalicious(finding)) return;
+  finding.severity = 'CRITICAL';
+  if (!finding.title.startsWith(MALICIOUS_TITLE)) finding.title = finding.title ? `${MALICIOUS_TITLE} (${finding.title})` : MALICIOUS_TITLE;
+}
+
 /** Every vulnerability of one package: one finding per vulnerability ID. */
 export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnerability[] {
   const byId = new Map<string, DetectedVulnerability>();
@@ -88,6 +103,7 @@ export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnera
     if (existing) merge(existing, finding, pkg.ecosystem);
     else byId.set(finding.vulnerabilityId, finding);
   }
+  for (const finding of byId.values()) markMalicious(finding);
   return [...byId.values()];
 }
 
@@ -120,10 +136,11 @@ export function filterResult(result: FileResult, filter: FindingFilter): void {
   result.licenses = result.licenses.filter(f => findingPasses(f, result.target, filter));
 }
 
-/** Trivy's report order: by package name, installed version, worst severity first, then ID. */
+/** Malicious packages first; then Trivy's report order: by package name, installed version, worst severity first, then ID. */
 export function sortFindings<T extends DetectedVulnerability>(findings: readonly T[]): T[] {
   return [...findings].sort((a, b) =>
-    compareStrings(a.pkgName, b.pkgName) || compareStrings(a.installedVersion, b.installedVersion)
+    Number(isMalicious(b)) - Number(isMalicious(a))
+    || compareStrings(a.pkgName, b.pkgName) || compareStrings(a.installedVersion, b.installedVersion)
     || severityRank(b.severity) - severityRank(a.severity)
     || compareStrings(a.vulnerabilityId, b.vulnerabilityId));
 }

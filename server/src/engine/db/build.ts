@@ -23,8 +23,9 @@ import { openPrevious } from './current';
 import { readMirrorState, removeMirrorState } from './mirror-state';
 import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
 import { computeSeverity } from './severity';
-import { listZipEntries } from './zip';
+import { MAX_ENTRY_SIZE, ZipArchive } from './zip';
 import { versionsBeyondRanges } from '../match/affected';
+import { checkOsvRecord, idForMessages, validStoredRecord } from './validate';
 
 export interface ImportProblem {
   /** The file (or `zip!entry`) that could not be used. */
@@ -93,16 +94,6 @@ function ecosystemOfKey(key: string): string {
   return key.split('\0')[1];
 }
 
-/** Throws unless the value looks like an OSV record: an object with a string id and modified time. */
-export function checkRecord(value: unknown): OsvRecord {
-  const record = value as OsvRecord;
-  if (!record || typeof record !== 'object' || Array.isArray(record)) throw new Error('not an OSV record (not an object)');
-  if (typeof record.id !== 'string' || !record.id) throw new Error('not an OSV record (no id)');
-  if (typeof record.modified !== 'string') throw new Error(`${record.id}: no "modified" time`);
-  if (record.affected !== undefined && !Array.isArray(record.affected)) throw new Error(`${record.id}: "affected" is not a list`);
-  return record;
-}
-
 function isNewer(candidate: string, stored: string): boolean {
   const a = Date.parse(candidate);
   const b = Date.parse(stored);
@@ -134,26 +125,33 @@ export class GenerationBuilder {
   /** Some record's list of sources changed (its content may not have). */
   private sourcesChanged = false;
 
+  /** Stored records of the previous generation that fail today's checks (a DB built before them): dropped. */
+  readonly dropped: ImportProblem[] = [];
+
   /** Starts from the previous generation, reusing its stored records as written. */
   constructor(previous?: GenerationReader) {
     if (!previous) return;
     for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
     for (const { payload, flags, stored } of previous.allRecords()) {
-      this.records.set(payload.osv.id, prepareRecord(payload, { stored, deflated: (flags & FLAG_DEFLATED) !== 0 }));
+      const osv = validStoredRecord(payload.osv);
+      if (!osv) {
+        this.dropped.push({ file: previous.file, message: `${idForMessages(payload.osv?.id)}: dropped from the DB, it is no valid OSV record` });
+        continue;
+      }
+      this.records.set(osv.id, prepareRecord({ ...payload, osv }, { stored, deflated: (flags & FLAG_DEFLATED) !== 0 }));
     }
   }
 
   /**
-   * Merges one record: a newer `modified` wins; on a tie a custom feed's record beats a public one.
-   * Either way `source` joins the sources that hold the ID.
+   * Merges one record: a custom feed's record beats a public one whatever their `modified` times
+   * (a team's own triage is what a custom feed is for); between two of the same kind the newer
+   * `modified` wins. Either way `source` joins the sources that hold the ID.
    */
   add(record: OsvRecord, source: string): void {
     const stored = this.records.get(record.id);
     const sources = !stored ? [source] : stored.sources.includes(source) ? stored.sources : [...stored.sources, source];
     if (stored) {
-      const wins =
-        isNewer(record.modified, stored.modified) ||
-        (record.modified === stored.modified && isCustom(source) && !isCustom(stored.source));
+      const wins = isCustom(source) !== isCustom(stored.source) ? isCustom(source) : isNewer(record.modified, stored.modified);
       if (!wins) {
         this.counts.unchanged++;
         // The stored version stays; only who holds the ID changes.
@@ -261,31 +259,68 @@ export class GenerationBuilder {
   }
 }
 
-/** One parsed file of an import, or the reason it could not be used. */
-export type ReadResult = { file: string; records: OsvRecord[] } | { file: string; error: string };
+/**
+ * What one file (or zip entry) of an import gave: its usable records and what was cut from them to
+ * fit the record limits, or the reason the file, or one record in it, could not be used.
+ */
+export type ReadResult = { file: string; records: OsvRecord[]; cuts: string[] } | { file: string; error: string };
 
-function parseRecordFile(file: string, text: string): OsvRecord[] {
+function parseRecordFile(file: string, text: string): unknown[] {
   const value: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  return (Array.isArray(value) ? value : [value]).map(checkRecord);
+  return Array.isArray(value) ? value : [value];
 }
 
-function* readZip(file: string): Generator<ReadResult> {
-  let entries;
+/** Checks each record of a file: the bad ones become errors naming the file and ID, the others are kept. */
+function* checkedRecords(file: string, values: unknown[]): Generator<ReadResult> {
+  const records: OsvRecord[] = [];
+  const cuts: string[] = [];
+  for (const value of values) {
+    try {
+      const checked = checkOsvRecord(value);
+      records.push(checked.record);
+      cuts.push(...checked.cuts);
+    } catch (err) {
+      yield { file, error: (err as Error).message };
+    }
+  }
+  if (records.length || !values.length) yield { file, records, cuts };
+}
+
+function* readRecordFile(file: string, read: () => string): Generator<ReadResult> {
+  let values: unknown[];
   try {
-    entries = listZipEntries(fs.readFileSync(file));
+    values = parseRecordFile(file, read());
   } catch (err) {
     yield { file, error: (err as Error).message };
     return;
   }
-  for (const entry of entries) {
-    const label = `${file}!${entry.name}`;
-    if (!/\.(json|ya?ml)$/i.test(entry.name)) continue;
-    try {
-      yield { file: label, records: parseRecordFile(entry.name, Buffer.from(entry.read()).toString('utf8')) };
-    } catch (err) {
-      yield { file: label, error: (err as Error).message };
-    }
+  yield* checkedRecords(file, values);
+}
+
+function* readZip(file: string): Generator<ReadResult> {
+  let archive: ZipArchive;
+  try {
+    archive = ZipArchive.open(file);
+  } catch (err) {
+    yield { file, error: (err as Error).message };
+    return;
   }
+  try {
+    for (const entry of archive.entries()) {
+      if (!/\.(json|ya?ml)$/i.test(entry.name)) continue;
+      yield* readRecordFile(`${file}!${entry.name}`, () => Buffer.from(entry.read()).toString('utf8'));
+    }
+  } finally {
+    archive.close();
+  }
+}
+
+/** A record file's text; refuses what is not a regular file (a FIFO, a device) or is too big for advisories. */
+function readSmallFile(file: string): string {
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) throw new Error('not a regular file');
+  if (stat.size > MAX_ENTRY_SIZE) throw new Error(`file of ${stat.size} bytes is larger than any advisory feed file may be (${MAX_ENTRY_SIZE})`);
+  return fs.readFileSync(file, 'utf8');
 }
 
 function* readFolder(dir: string): Generator<ReadResult> {
@@ -295,13 +330,7 @@ function* readFolder(dir: string): Generator<ReadResult> {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* readFolder(file);
     else if (/\.zip$/i.test(entry.name)) yield* readZip(file);
-    else if (/\.(json|ya?ml)$/i.test(entry.name)) {
-      try {
-        yield { file, records: parseRecordFile(file, fs.readFileSync(file, 'utf8')) };
-      } catch (err) {
-        yield { file, error: (err as Error).message };
-      }
-    }
+    else if (/\.(json|ya?ml)$/i.test(entry.name)) yield* readRecordFile(file, () => readSmallFile(file));
   }
 }
 
@@ -310,13 +339,7 @@ export function* readAdvisoryPath(target: string): Generator<ReadResult> {
   const stat = fs.statSync(target);
   if (stat.isDirectory()) yield* readFolder(target);
   else if (/\.zip$/i.test(target)) yield* readZip(target);
-  else {
-    try {
-      yield { file: target, records: parseRecordFile(target, fs.readFileSync(target, 'utf8')) };
-    } catch (err) {
-      yield { file: target, error: (err as Error).message };
-    }
-  }
+  else yield* readRecordFile(target, () => readSmallFile(target));
 }
 
 /**

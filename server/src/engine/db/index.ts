@@ -2,11 +2,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
-import type { AdvisoryLookup, Ecosystem, StoredAdvisory } from '../types';
+import { SEVERITIES, type AdvisoryLookup, type Ecosystem, type StoredAdvisory } from '../types';
 import { builderFromCurrent, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent } from './current';
 import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
+import { validStoredRecord } from './validate';
 
 export { defaultCacheDir, DbLockedError } from './store';
 export { DbMissingError } from './current';
@@ -50,10 +51,16 @@ export class VulnDb implements AdvisoryLookup {
   lookup(ecosystem: Ecosystem, name: string): DbAdvisory[] {
     const ref = this.reader.find(packageKey(ecosystem, normalizePackageName(ecosystem, name)));
     if (!ref) return [];
-    return this.cached(ref, () => this.reader.packageEntries(ref).map((entry) => this.advisoryOf(entry)));
+    return this.cached(ref, () => {
+      const entries: unknown = this.reader.packageEntries(ref);
+      return Array.isArray(entries) ? entries.flatMap((entry) => this.advisoryOf(entry)) : [];
+    });
   }
 
-  /** One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry. */
+  /**
+   * One advisory by its ID, withdrawn ones included: the whole record, every `affected` entry.
+   * Undefined too when the stored record is no valid OSV record (a DB built before the importer checked them).
+   */
   get(id: string): DbAdvisory | undefined {
     const ref = this.reader.find(idKey(id));
     return ref && this.storedAdvisory(ref);
@@ -95,20 +102,31 @@ export class VulnDb implements AdvisoryLookup {
     return advisories;
   }
 
-  /** The whole stored record whose frame `ref` points at (cached like lookups). */
-  private storedAdvisory(ref: Ref): DbAdvisory {
+  /** The whole stored record whose frame `ref` points at (cached like lookups), if it is a valid OSV record. */
+  private storedAdvisory(ref: Ref): DbAdvisory | undefined {
     return this.cached(ref, () => {
       const { payload } = this.reader.record(ref);
-      return [{ osv: payload.osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }];
+      const osv = validStoredRecord(payload.osv);
+      return osv ? [{ osv, severity: payload.severity, severitySource: payload.severitySource, cvss: payload.cvss, source: payload.source }] : [];
     })[0];
   }
 
-  private advisoryOf([position, length, severity, severitySource, cvss, source, osv]: PackageEntry): DbAdvisory {
+  /**
+   * The advisory of one package entry, none when the entry's record is no valid OSV record (only a
+   * DB built before the importer checked records can hold one): a stored record never makes a scan throw.
+   */
+  private advisoryOf(entry: unknown): DbAdvisory[] {
+    if (!Array.isArray(entry) || entry.length !== 7) return [];
+    const [position, length, severity, severitySource, cvss, source] = entry as PackageEntry;
+    const osv = validStoredRecord(entry[6]);
+    if (!osv || typeof position !== 'number' || typeof length !== 'number') return [];
+    if (!SEVERITIES.includes(severity) || typeof cvss !== 'object' || cvss === null) return [];
     const full = () => {
       if (this.closed) throw new Error(`${osv.id}: its whole record is read from the DB, which was closed; call full() before close()`);
-      return this.storedAdvisory({ position, length }).osv;
+      // The match part stands in for a whole record that fails the checks.
+      return this.storedAdvisory({ position, length })?.osv ?? osv;
     };
-    return { osv, severity, severitySource, cvss, source, full };
+    return [{ osv, severity, severitySource, cvss, source, full }];
   }
 }
 
@@ -119,7 +137,7 @@ export function openDb(cacheDir: string = defaultCacheDir()): VulnDb {
 }
 
 export interface ImportOptions {
-  /** Folders or files of an organisation's own advisories. On an ID tie they win over public ones. */
+  /** Folders or files of an organisation's own advisories. They win over public records of the same ID, whichever is newer. */
   custom?: string[];
   lock?: LockOptions;
   onProgress?: ProgressListener;
@@ -129,8 +147,10 @@ export interface ImportReport extends MergeCounts {
   generation: string;
   /** Records read from the given paths. */
   read: number;
-  /** Files or zip entries that were skipped, with the reason. */
+  /** Files, zip entries or records that were skipped, with the reason. */
   problems: ImportProblem[];
+  /** Records cut to the record limits (validate.ts): what was cut, per record. */
+  warnings: ImportProblem[];
   metadata: DbMetadata;
 }
 
@@ -165,7 +185,8 @@ export async function importAdvisories(
   const release = await acquireLock(cacheDir, options.lock);
   try {
     const { builder, previousGeneration } = builderFromCurrent(cacheDir);
-    const problems: ImportProblem[] = [];
+    const problems: ImportProblem[] = [...builder.dropped];
+    const warnings: ImportProblem[] = [];
     let read = 0;
     for (const target of targets) {
       const source = sourceFor(target.path, target.custom);
@@ -177,13 +198,14 @@ export async function importAdvisories(
           continue;
         }
         for (const record of result.records) builder.add(record, source.name);
+        for (const message of result.cuts) warnings.push({ file: result.file, message });
         records += result.records.length;
       }
       read += records;
       builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
     }
     const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
-    return { generation, read, problems, metadata, ...builder.counts };
+    return { generation, read, problems, warnings, metadata, ...builder.counts };
   } finally {
     release();
   }

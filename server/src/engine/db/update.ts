@@ -5,10 +5,11 @@
 // a full download (first time, a mirror without the list, or `full`) drops them.
 import { supportedEcosystems } from '../analyzers';
 import type { OsvRecord } from '../osv';
-import { builderFromCurrent, checkRecord, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
+import { builderFromCurrent, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import type { DbMetadata, SourceInfo } from './format';
 import { writeMirrorState } from './mirror-state';
 import { acquireLock, LockOptions } from './store';
+import { checkOsvRecord } from './validate';
 import { listZipEntries } from './zip';
 
 export const DEFAULT_MIRROR = 'https://osv-vulnerabilities.storage.googleapis.com';
@@ -64,6 +65,8 @@ export interface UpdateReport extends MergeCounts {
   /** The asked ecosystems that failed (see `ecosystems[name].error`); the others were updated. */
   failed: string[];
   problems: ImportProblem[];
+  /** Records cut to the record limits (validate.ts): what was cut, per record. */
+  warnings: ImportProblem[];
   metadata?: DbMetadata;
 }
 
@@ -161,6 +164,7 @@ class EcosystemUpdater {
     mirror: string,
     private readonly builder: GenerationBuilder,
     private readonly problems: ImportProblem[],
+    private readonly warnings: ImportProblem[],
     private readonly options: UpdateOptions,
   ) {
     this.base = `${mirror.replace(/\/+$/, '')}/${encodeURIComponent(ecosystem)}`;
@@ -206,6 +210,7 @@ class EcosystemUpdater {
     if (!changed.length) return this.unchanged(state, { newestModified, ...listValidators });
 
     const problems: ImportProblem[] = [];
+    const warnings: ImportProblem[] = [];
     const downloaded: OsvRecord[] = [];
     await inPool(changed, this.options.concurrency ?? 8, async (row) => {
       const url = `${this.base}/${encodeURIComponent(row.id)}.json`;
@@ -215,13 +220,16 @@ class EcosystemUpdater {
         return;
       }
       try {
-        downloaded.push(checkRecord(JSON.parse(response.body.toString('utf8'))));
+        const checked = checkOsvRecord(JSON.parse(response.body.toString('utf8')));
+        downloaded.push(checked.record);
+        warnings.push(...checked.cuts.map((message) => ({ file: url, message })));
       } catch (err) {
         problems.push({ file: url, message: (err as Error).message });
       }
     });
     return () => {
       this.problems.push(...problems);
+      this.warnings.push(...warnings);
       for (const record of downloaded) this.builder.add(record, this.sourceName);
       this.builder.setSource({ ...state, fetchedAt: new Date().toISOString(), records: downloaded.length, newestModified, ...listValidators });
       return { mode: 'incremental', records: downloaded.length };
@@ -253,7 +261,9 @@ class EcosystemUpdater {
         held.add(entry.name.slice(entry.name.lastIndexOf('/') + 1, -'.json'.length));
         let record: OsvRecord;
         try {
-          record = checkRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
+          const checked = checkOsvRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
+          record = checked.record;
+          this.warnings.push(...checked.cuts.map((message) => ({ file: `${url}!${entry.name}`, message })));
         } catch (err) {
           this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
           continue;
@@ -321,12 +331,13 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     hadDb = previousGeneration !== undefined;
     const wanted = options.ecosystems ?? defaultEcosystems(builder);
     if (!wanted.length) throw new DbUpdateError('no ecosystems to update: name them (e.g. npm, PyPI)', cacheDir, hadDb);
-    const problems: ImportProblem[] = [];
+    const problems: ImportProblem[] = [...builder.dropped];
+    const warnings: ImportProblem[] = [];
     const ecosystems: Record<string, EcosystemUpdate> = {};
     for (const ecosystem of wanted) {
       let apply: Apply;
       try {
-        apply = await new EcosystemUpdater(ecosystem, mirror, builder, problems, options).fetch();
+        apply = await new EcosystemUpdater(ecosystem, mirror, builder, problems, warnings, options).fetch();
       } catch (err) {
         ecosystems[ecosystem] = { mode: 'failed', records: 0, error: (err as Error).message };
         continue;
@@ -342,7 +353,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
       );
     }
     const message = wanted.map((name) => describe(name, ecosystems[name])).join('; ');
-    const report = { ecosystems, failed, problems, message, ...builder.counts };
+    const report = { ecosystems, failed, problems, warnings, message, ...builder.counts };
     if (!builder.changed && previousGeneration) {
       writeMirrorState(cacheDir, {
         generation: previousGeneration,

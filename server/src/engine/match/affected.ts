@@ -4,11 +4,15 @@
 // `versions` or one of its SEMVER/ECOSYSTEM ranges includes it. A range is walked in version order:
 // `introduced` opens an interval (`"0"` = from the start), `fixed` closes it at that version,
 // `last_affected` just after it, and `limit` events cap the whole range.
+// Records come from hostile feeds, and DBs built before the importer checked them may hold any
+// JSON: every shape is checked here, and nothing of the wrong shape matches or throws. A range with
+// a version that does not parse in its ecosystem matches nothing: its intervals cannot be placed,
+// and "affected, with no fix" would be a guess.
 import { baseEcosystem, normalizePackageName } from '../ecosystems';
 import type { OsvAffected, OsvRange, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
 import { comparatorFor, isValidVersion } from '../versions';
-import { compareSemver } from '../versions/semver';
+import { compareSemver, parseSemver } from '../versions/semver';
 import { compareStrings, type Ordering } from '../versions/util';
 
 export interface AdvisoryMatch {
@@ -44,18 +48,18 @@ export function matchAdvisory(
   name: string,
   version: string,
 ): AdvisoryMatch | null {
-  if (osv.withdrawn || !osv.affected) return null;
+  if (!isObject(osv) || osv.withdrawn || !Array.isArray(osv.affected)) return null;
   const wantedName = normalizePackageName(ecosystem, name);
   const rangesUsable = isValidVersion(ecosystem, version);
   let affected = false;
   const fixed: string[] = [];
   for (const entry of osv.affected) {
-    const pkg = entry.package;
+    const pkg = packageOf(entry);
     if (!pkg || baseEcosystem(pkg.ecosystem) !== ecosystem) continue;
     if (normalizePackageName(ecosystem, pkg.name) !== wantedName) continue;
     if (isListed(entry, version)) affected = true;
-    if (!rangesUsable) continue;
-    for (const range of entry.ranges ?? []) {
+    if (!rangesUsable || !Array.isArray(entry.ranges)) continue;
+    for (const range of entry.ranges) {
       const ready = prepareRange(range, pkg.ecosystem);
       if (!ready) continue;
       const result = evaluateRange(ready, version);
@@ -77,21 +81,34 @@ export function matchAdvisory(
  * place. osv.dev enumerates most lists from the ranges, so this usually leaves them empty.
  */
 export function versionsBeyondRanges(entries: OsvAffected[], ecosystem: Ecosystem): OsvAffected[] {
-  const coveredByRanges = (version: string) => isValidVersion(ecosystem, version) && entries.some(entry =>
-    (entry.ranges ?? []).some(range => {
-      const ready = entry.package && prepareRange(range, entry.package.ecosystem);
+  const coveredByRanges = (version: string) => typeof version === 'string' && isValidVersion(ecosystem, version) && entries.some(entry => {
+    const pkg = packageOf(entry);
+    return pkg !== undefined && Array.isArray(entry.ranges) && entry.ranges.some(range => {
+      const ready = prepareRange(range, pkg.ecosystem);
       return ready ? evaluateRange(ready, version).affected : false;
-    }));
+    });
+  });
   return entries.map(entry => {
-    if (!entry.versions?.length) return entry;
+    if (!isObject(entry) || !Array.isArray(entry.versions) || !entry.versions.length) return entry;
     const { versions, ...rest } = entry;
     const beyond = versions.filter(version => !coveredByRanges(version));
     return beyond.length > 0 ? { ...rest, versions: beyond } : rest;
   });
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The entry's package when the entry and its package have the schema's shape. */
+function packageOf(entry: unknown): { ecosystem: string; name: string } | undefined {
+  if (!isObject(entry) || !isObject(entry.package)) return undefined;
+  const { ecosystem, name } = entry.package;
+  return typeof ecosystem === 'string' && typeof name === 'string' ? { ecosystem, name } : undefined;
+}
+
 function isListed(entry: OsvAffected, version: string): boolean {
-  if (!entry.versions || entry.versions.length === 0) return false;
+  if (!Array.isArray(entry.versions) || entry.versions.length === 0) return false;
   let set = listedVersions.get(entry);
   if (!set) {
     set = new Set(entry.versions);
@@ -101,6 +118,7 @@ function isListed(entry: OsvAffected, version: string): boolean {
 }
 
 function prepareRange(range: OsvRange, osvEcosystem: string): PreparedRange | null {
+  if (!isObject(range)) return null;
   const cached = prepared.get(range);
   if (cached !== undefined) return cached;
   const ready = buildRange(range, osvEcosystem);
@@ -113,15 +131,23 @@ function buildRange(range: OsvRange, osvEcosystem: string): PreparedRange | null
   if (range.type === 'SEMVER') compare = compareSemver;
   else if (range.type === 'ECOSYSTEM') compare = comparatorFor(osvEcosystem);
   if (!compare || !Array.isArray(range.events)) return null;
+  // The semver comparator places shapes that strict SemVer refuses (`1`, `1.2.3.4`): it decides.
+  const parses = compare === compareSemver
+    ? (version: string) => parseSemver(version).valid
+    : (version: string) => isValidVersion(osvEcosystem, version);
   const events: SortedEvent[] = [];
   const limits: string[] = [];
   for (const event of range.events) {
+    if (!isObject(event)) return null;
     if (typeof event.introduced === 'string') events.push({ kind: 'introduced', version: event.introduced });
     else if (typeof event.fixed === 'string') events.push({ kind: 'fixed', version: event.fixed });
     else if (typeof event.last_affected === 'string') {
       events.push({ kind: 'last_affected', version: event.last_affected });
     } else if (typeof event.limit === 'string') limits.push(event.limit);
   }
+  const placeable = events.every((e) => (e.kind === 'introduced' && e.version === '0') || parses(e.version))
+    && limits.every((limit) => limit === '*' || parses(limit));
+  if (!placeable) return null;
   const byVersion = compare;
   // `introduced: "0"` means "from the very start", whatever "0" means in the ecosystem.
   // Array.prototype.sort is stable, so events at equal versions keep the record's order.
