@@ -2,6 +2,7 @@
 // one file after an edit or a change on disk (debounced), or just the files already known when
 // something they depend on changed (ignore files, the DB, settings). Every path ends in publishing.
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import { claimsFile, scanFile, scanPath, type FileError, type FileResult, type ScanOptions } from '../engine';
 import type { Databases } from './dbState';
@@ -9,7 +10,7 @@ import { cacheDirOf, type FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
 import type { Publisher } from './publish';
 import { severitiesFrom } from './settings';
-import { relPathOf, type Folder, type Log, type Workspace } from './workspace';
+import { isInside, relPathOf, type Folder, type Log, type Workspace } from './workspace';
 
 /** The latest analysis of one file, from disk (workspace scan, watcher) or from its open buffer. */
 export interface FileState {
@@ -162,6 +163,18 @@ export class Scanner {
     folder.scan?.abort();
     for (const fsPath of this.knownIn(folder)) this.deps.analyses.delete(fsPath);
     this.deps.publisher.republishFolder(folder);
+  }
+
+  /**
+   * A deleted path: when it was a directory holding known files, forget them (open buffers stay the
+   * truth until closed) and clear what was published under it. A plain file is left to scanOne.
+   */
+  clearUnder(deletedPath: string): void {
+    const { analyses, workspace, publisher } = this.deps;
+    const dir: Folder = { uri: pathToFileURL(deletedPath).href, fsPath: deletedPath };
+    const gone = [...analyses.keys()].filter(p => p !== deletedPath && isInside(dir, p) && !workspace.documentFor(p));
+    for (const fsPath of gone) analyses.delete(fsPath);
+    if (gone.length > 0) publisher.republishFolder(dir);
   }
 
   /** The ecosystems of every package seen so far: what a DB update downloads. */
