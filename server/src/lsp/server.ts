@@ -120,8 +120,9 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
         }
       });
     }
-    // Let the handshake finish before the first scan opens the DB and walks the folders.
-    setImmediate(() => void scanner.scanAllFolders());
+    // Let the handshake finish before the first scan opens the DB and walks the folders. The status
+    // after it is the client's first answer, even when there was nothing to scan.
+    setImmediate(() => void scanner.scanAllFolders().finally(sendStatus));
   });
 
   documents.onDidOpen(event => scanDocument(event.document.uri, 0));
