@@ -138,8 +138,8 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
       // A deleted or renamed folder arrives as one deletion of its own path: clear what lived under it.
       if (change.type === FileChangeType.Deleted) scanner.clearUnder(fsPath);
       // A folder that appears (the new name of a renamed one) is walked with the rest of its workspace folder.
-      if (change.type === FileChangeType.Created && isDirectory(fsPath)) {
-        if (workspace.inAFolder(fsPath) && !isVendored(fsPath)) scheduleFolderScan(workspace.folderOf(fsPath));
+      if (change.type === FileChangeType.Created && !isVendored(fsPath) && isDirectory(fsPath)) {
+        if (workspace.inAFolder(fsPath)) scheduleFolderScan(workspace.folderOf(fsPath));
         continue;
       }
       // An open buffer is the truth until it is closed, unless its file is deleted.
