@@ -94,6 +94,29 @@ describe('lsp: settings from editors without VS Code\'s workspace/configuration'
     assert.deepEqual(missingDbWarnings(client), []);
   });
 
+  it('VS Code: a push without settings re-asks, and rescans only when the answer changed', async () => {
+    let answer: Record<string, unknown> = { cacheDir };
+    let onAsked = () => {};
+    const client = await start({ settings: () => { onAsked(); return answer; } });
+    await client.waitForScans(1);
+    await client.waitFor('findings in requirements.txt', () => client.diagnosticsOf(requirements()).length > 0);
+    const scansStarted = () => (client.statuses as { scanning: boolean }[]).filter(s => s.scanning).length;
+    await client.connection.sendRequest('vigil/report');
+    const before = scansStarted();
+
+    const asked = new Promise<void>(resolve => { onAsked = resolve; });
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await asked;
+    // Answered after the server read the same settings again (messages are handled in order).
+    await client.connection.sendRequest('vigil/report');
+    assert.equal(scansStarted(), before, 'the same answer started a scan');
+
+    answer = { cacheDir, severityThreshold: 'CRITICAL' };
+    const emptied = client.nextDiagnostics(requirements(), d => d.diagnostics.length === 0);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await emptied;
+  });
+
   it('an answer from workspace/configuration wins over initializationOptions', async () => {
     const client = await start({ settings: () => ({ cacheDir }), initializationOptions: { vigil: { cacheDir: path.join(tmp, 'nowhere') } } });
     await client.waitForScans(1);

@@ -11,7 +11,7 @@ import { normalizeSettings, type VigilSettings } from './settings';
 import { isTrusted, type ClientInfo, type Folder } from './workspace';
 
 export class FolderSettings {
-  private readonly cache = new Map<string, Promise<VigilSettings>>();
+  private readonly cache = new Map<string, { folder: Folder; settings: Promise<VigilSettings> }>();
   /** The `vigil` section of the last didChangeConfiguration, if it had one. */
   private pushed: object | undefined;
 
@@ -23,28 +23,31 @@ export class FolderSettings {
       const asked: Promise<unknown> = this.client.capabilities.workspace?.configuration
         ? this.connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'vigil' }).catch(() => undefined)
         : Promise.resolve(undefined);
-      cached = asked.then(answer => normalizeSettings(
+      const settings = asked.then(answer => normalizeSettings(
         [answer, this.pushed, this.client.options.vigil].find(isObject),
         { trusted: isTrusted(this.client), folderPath: folder.fsPath },
       ));
+      cached = { folder, settings };
       this.cache.set(folder.uri, cached);
     }
-    return cached;
+    return cached.settings;
   }
 
   /**
-   * didChangeConfiguration: keep the pushed `vigil` section (if any) and forget every cached answer.
-   * Returns false when nothing can have changed: a client that cannot be asked pushed the settings it
-   * already gave (Neovim's on_init repeating its init_options), so no rescan is needed.
+   * didChangeConfiguration: keeps the pushed `vigil` section (if any) and forgets every cached answer.
+   * Resolves to whether a folder's settings, as read before, are now different. A folder not read yet
+   * has nothing computed with old settings (its scan reads the new ones). Neovim pushes from on_init
+   * what it already gave in init_options: that must not rescan everything.
    */
-  changed(pushed: unknown): boolean {
+  async changed(pushed: unknown): Promise<boolean> {
     const section = isObject(pushed) ? (pushed as { vigil?: unknown }).vigil : undefined;
-    const before = this.pushed ?? this.client.options.vigil;
     this.pushed = isObject(section) ? section : undefined;
-    const asks = this.client.capabilities.workspace?.configuration === true;
-    if (!asks && JSON.stringify(this.pushed ?? this.client.options.vigil) === JSON.stringify(before)) return false;
+    const before = [...this.cache.values()];
     this.cache.clear();
-    return true;
+    for (const { folder, settings } of before) {
+      if (JSON.stringify(await settings) !== JSON.stringify(await this.for(folder))) return true;
+    }
+    return false;
   }
 }
 

@@ -148,8 +148,8 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
     }
   });
 
-  connection.onDidChangeConfiguration(params => {
-    if (settings.changed(params.settings)) void scanner.scanAllFolders();
+  connection.onDidChangeConfiguration(async params => {
+    if (await settings.changed(params.settings)) await scanner.scanAllFolders();
   });
 
   connection.onHover(params => {
