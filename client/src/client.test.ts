@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { countsText, dbAge, FindingsModel } from './findingsModel';
+import { countsText, dbAge, FindingsModel, statusBarView } from './findingsModel';
 import { renderReportHtml } from './reportHtml';
 import type { FindingSummary, ReportModel } from '../../server/src/lsp/protocol';
 
@@ -48,6 +48,40 @@ describe('client: findings model', () => {
     assert.deepEqual(dbAge('2025-01-09T20:00:00Z', now), { text: 'DB 4h', stale: false });
     assert.deepEqual(dbAge('2025-01-01T00:00:00Z', now), { text: 'DB 9d', stale: true });
     assert.deepEqual(dbAge(undefined, now), { text: 'no DB', stale: true });
+  });
+});
+
+describe('client: status bar', () => {
+  const none = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+  const some = { ...none, CRITICAL: 2, HIGH: 1 };
+  const now = Date.parse('2025-01-10T00:00:00Z');
+  const ready = { state: 'ready' as const, updatedAt: '2025-01-09T21:00:00Z' };
+
+  it('says it is loading, not zero counts and "no DB", until the server\'s first answer', () => {
+    for (const view of [
+      statusBarView(undefined, false, none, now),
+      statusBarView({ db: { state: 'loading' }, scanning: true }, false, none, now),
+      statusBarView({ db: ready, scanning: true }, false, none, now),
+    ]) {
+      assert.equal(view.text, '$(sync~spin) Vigil: loading…');
+      assert.doesNotMatch(view.text, /0C|no DB/);
+      assert.equal(view.warning, false);
+    }
+    assert.equal(statusBarView(undefined, false, none, now).dbLine, 'DB: loading');
+    assert.equal(statusBarView({ db: ready, scanning: true }, false, none, now).dbLine, 'DB ready; first scan running');
+  });
+
+  it('shows the counts and the DB age once answered, with a spinner while a later scan runs', () => {
+    assert.deepEqual(statusBarView({ db: ready, scanning: false }, true, some, now),
+      { text: '$(shield) 2C 1H 0M 0L · DB 3h', dbLine: 'DB built 2025-01-09T21:00:00Z', warning: false });
+    assert.equal(statusBarView({ db: ready, scanning: true }, true, some, now).text, '$(sync~spin) $(shield) 2C 1H 0M 0L · DB 3h');
+  });
+
+  it('warns when the DB is missing, and says when nothing needed it yet', () => {
+    const missing = statusBarView({ db: { state: 'missing', message: 'No vulnerability DB found.' }, scanning: false }, true, none, now);
+    assert.deepEqual(missing, { text: '$(shield) 0C 0H 0M 0L · no DB', dbLine: 'DB: missing — No vulnerability DB found.', warning: true });
+    assert.deepEqual(statusBarView({ db: { state: 'loading' }, scanning: false }, true, none, now),
+      { text: '$(shield) Vigil', dbLine: 'DB: not opened yet (nothing scanned)', warning: false });
   });
 });
 

@@ -11,7 +11,7 @@ import {
   ApplyIgnoreCommand, FindingsNotification, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
   type ApplyIgnoreArgs, type DbCommandResult, type FindingsParams, type ReportModel, type StatusParams,
 } from '../../server/src/lsp/protocol';
-import { countsText, dbAge, FindingsModel, SEVERITY_ORDER, type FileFinding, type GroupBy } from './findingsModel';
+import { FindingsModel, SEVERITY_ORDER, statusBarView, type FileFinding, type GroupBy } from './findingsModel';
 import { renderReportHtml } from './reportHtml';
 
 const VIEW_ID = 'vigil.findings';
@@ -29,6 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   statusBar.command = `${VIEW_ID}.focus`;
   statusBar.name = 'Vigil';
   let status: StatusParams | undefined;
+  /** Whether the server has finished its first scan since the client (re)started. */
+  let answered = false;
   context.subscriptions.push(output, treeView, statusBar);
 
   function refreshViews(): void {
@@ -36,15 +38,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const counts = model.countsBySeverity();
     const total = model.counted().length;
     treeView.description = model.filter ? `${model.counted(model.visible()).length} of ${total} · filter: ${model.filter}` : `${total} · by ${model.groupBy}`;
-    const age = dbAge(status?.db.state === 'ready' || status?.db.updatedAt ? status?.db.updatedAt : undefined);
-    const scanning = status?.scanning ? '$(sync~spin) ' : '';
-    statusBar.text = `${scanning}$(shield) ${countsText(counts)} · ${age.text}`;
-    statusBar.backgroundColor = age.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const tooltip = new vscode.MarkdownString(
-      `**Vigil** — ${SEVERITY_ORDER.map(s => `${s}: ${counts[s]}`).join(', ')}\n\n` +
-      (status?.db.state === 'ready' ? `DB built ${status.db.updatedAt ?? 'at an unknown time'}${age.stale ? ' — **stale**, run *Vigil: Update Vulnerability DB*' : ''}` : `DB: ${status?.db.state ?? 'loading'}${status?.db.message ? ` — ${status.db.message}` : ''}`),
-    );
-    statusBar.tooltip = tooltip;
+    const view = statusBarView(status, answered, counts);
+    statusBar.text = view.text;
+    statusBar.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    statusBar.tooltip = new vscode.MarkdownString(`**Vigil** — ${SEVERITY_ORDER.map(s => `${s}: ${counts[s]}`).join(', ')}\n\n${view.dbLine}`);
     statusBar.show();
   }
 
@@ -82,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
     client.onNotification(StatusNotification, (params: StatusParams) => {
       status = params;
+      answered ||= !params.scanning;
       refreshViews();
     });
     return client.start();
@@ -89,6 +87,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   async function restartClient(): Promise<void> {
     model.clear();
+    status = undefined;
+    answered = false;
     await client?.stop();
     clientOptions.initializationOptions = { trusted: vscode.workspace.isTrusted, promptsForIgnoreReason: true };
     await startClient();

@@ -1,6 +1,6 @@
 // The findings view's data: what the server reported per file, grouped and filtered.
 // No vscode import, so it is unit-testable; the tree provider wraps it.
-import type { FindingSummary, SeverityName } from '../../server/src/lsp/protocol';
+import type { FindingSummary, SeverityName, StatusParams } from '../../server/src/lsp/protocol';
 
 export type GroupBy = 'severity' | 'file' | 'type';
 const COUNTED_TYPES = new Set(['vulnerability', 'misconfiguration', 'secret', 'license']);
@@ -92,4 +92,31 @@ export function dbAge(updatedAt: string | undefined, now = Date.now()): { text: 
   const hours = Math.floor(ms / 3_600_000);
   const text = hours < 1 ? 'DB <1h' : hours < 48 ? `DB ${hours}h` : `DB ${Math.floor(hours / 24)}d`;
   return { text, stale: ms > 7 * 24 * 3_600_000 };
+}
+
+/** What the status bar item shows: its text, the DB line of its tooltip, and whether to warn. */
+export interface StatusBarView {
+  text: string;
+  dbLine: string;
+  warning: boolean;
+}
+
+/**
+ * The status bar from the server's latest vigil/status. Until the server's first answer (`answered`:
+ * a status after its first scan) it says it is loading, never zero counts and "no DB".
+ */
+export function statusBarView(status: StatusParams | undefined, answered: boolean, counts: Record<SeverityName, number>, now = Date.now()): StatusBarView {
+  if (!status || !answered) {
+    return { text: '$(sync~spin) Vigil: loading…', dbLine: status?.db.state === 'ready' ? 'DB ready; first scan running' : 'DB: loading', warning: false };
+  }
+  if (status.db.state === 'loading') {
+    // Nothing needed the DB yet (no folder, no lockfile): it opens with the first one.
+    return { text: '$(shield) Vigil', dbLine: 'DB: not opened yet (nothing scanned)', warning: false };
+  }
+  const age = dbAge(status.db.state === 'ready' || status.db.updatedAt ? status.db.updatedAt : undefined, now);
+  const scanning = status.scanning ? '$(sync~spin) ' : '';
+  const dbLine = status.db.state === 'ready'
+    ? `DB built ${status.db.updatedAt ?? 'at an unknown time'}${age.stale ? ' — **stale**, run *Vigil: Update Vulnerability DB*' : ''}`
+    : `DB: ${status.db.state}${status.db.message ? ` — ${status.db.message}` : ''}`;
+  return { text: `${scanning}$(shield) ${countsText(counts)} · ${age.text}`, dbLine, warning: age.stale };
 }

@@ -1,13 +1,16 @@
-// Level 3: an independent LSP client. Debian's Neovim (0.7) starts `node dist/server.js --stdio`
-// headless on a copy of examples/, and what it receives must agree with the CLI's own scan. Then it
-// asks for a hover and applies two quick-fixes with its own apply_workspace_edit, as a user would.
+// Level 3: an independent LSP client. Debian's Neovim (0.7) runs headless on a copy of examples/
+// with the documented snippet (docs/editors.md, "Neovim 0.7 to 0.10") as its init file, taken from
+// the doc at test time with only the server path and the cache dir filled in: the DB is reachable
+// through those settings alone, so findings prove that they reached the server. What it receives
+// must agree with the CLI's own scan. Then it asks for a hover and applies two quick-fixes with its
+// own apply_workspace_edit, as a user would.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as semver from 'semver';
 import {
-  cliFindings, copyExamples, distFile, ensureBuilt, importDemoDb, makeTempDir, unavailable, which,
+  cliFindings, copyExamples, distFile, editorSnippet, ensureBuilt, importDemoDb, makeTempDir, unavailable, which,
   type ExpectedFinding,
 } from './support';
 
@@ -49,11 +52,15 @@ interface CodeActionOutcome {
 interface NeovimReport {
   settled: boolean;
   elapsed_ms: number;
-  server_exit: { code: number; signal: number } | null;
+  server_stopped: boolean;
+  /** Opened files whose buffer the snippet did not attach to its client. */
+  unattached: string[] | Record<string, never>;
   publishes: { uri: string; count: number; at_ms: number }[];
   /** As they stood when they settled, before the probes. */
   diagnostics: Record<string, LspDiagnostic[]> | [];
   messages: string[];
+  /** window/showMessageRequest text: Neovim's own handler blocks on a prompt for these. */
+  message_requests: string[] | Record<string, never>;
   /** One per probe, in order. */
   probes: unknown[];
 }
@@ -77,10 +84,18 @@ function positionOf(workspace: string, file: string, pattern: RegExp): { line: n
   return { line, character: lines[line].search(pattern) };
 }
 
-function runNeovim(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+/** Lua's long-bracket string, which needs no escaping. */
+function luaString(text: string): string {
+  let level = '';
+  while (text.includes(`]${level}]`)) level += '=';
+  return `[${level}[${text}]${level}]`;
+}
+
+function runNeovim(initFile: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${script}`], {
-      env, stdio: ['ignore', 'pipe', 'pipe'],
+    // --clean: no user config, plugins or shada, but filetype detection on (the snippet's FileType autocmd needs it).
+    const child = spawn('nvim', ['--headless', '--clean', '-n', '-u', initFile, '-c', `luafile ${script}`], {
+      cwd, env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stdout.on('data', () => { /* nvim --headless paints nothing useful */ });
@@ -120,16 +135,23 @@ describe('e2e level 3: Neovim 0.7 drives the language server over stdio', functi
       { name: 'bump lodash', request: 'codeAction', file: PACKAGE_JSON, ...positionOf(workspace, PACKAGE_JSON, /(?<=")lodash"/), title_prefix: 'Update lodash to ' },
     ];
 
-    const outFile = path.join(makeTempDir('nvim'), 'report.json');
+    const nvimDir = makeTempDir('nvim');
+    const outFile = path.join(nvimDir, 'report.json');
+    const initFile = path.join(nvimDir, 'init.lua');
+    fs.writeFileSync(initFile, editorSnippet('Neovim 0.7 to 0.10', 'lua', {
+      '/path/to/vigil/dist/server.js': distFile('server.js'),
+      "cacheDir = ''": `cacheDir = ${luaString(cacheDir)}`,
+    }));
+    // The default cache dir is empty: without the snippet's settings the server would find no DB.
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(nvimDir, 'empty-cache') };
+    delete env.VIGIL_CACHE_DIR;
     const started = Date.now();
-    const { code, stderr } = await runNeovim({
-      ...process.env,
-      VIGIL_SERVER_JS: distFile('server.js'),
+    const { code, stderr } = await runNeovim(initFile, workspace, {
+      ...env,
       VIGIL_WORKSPACE: workspace,
       VIGIL_OPEN_FILES: openFiles.join('\n'),
       VIGIL_PROBES: JSON.stringify(probes),
       VIGIL_OUT: outFile,
-      VIGIL_CACHE_DIR: cacheDir,
       VIGIL_TIMEOUT_MS: '90000',
     }, 150_000);
     assert.equal(code, 0, `nvim exited with ${code}:\n${stderr}`);
@@ -145,8 +167,14 @@ describe('e2e level 3: Neovim 0.7 drives the language server over stdio', functi
   });
 
   it('keeps the server alive and lets the diagnostics settle', function () {
-    assert.equal(report.server_exit, null, `the server exited: ${JSON.stringify(report.server_exit)}\n${report.messages.join('\n')}`);
+    assert.equal(report.server_stopped, false, `the server stopped:\n${report.messages.join('\n')}`);
     assert.ok(report.settled, `diagnostics were still arriving at the timeout:\n${JSON.stringify(report.publishes.slice(-10))}`);
+  });
+
+  it('gets its settings from the snippet: one server, every buffer attached, the DB found, no prompt', function () {
+    assert.deepEqual(Object.values(report.unattached), [], 'buffers the snippet did not attach');
+    assert.deepEqual(report.messages.filter(m => /no vulnerability DB/i.test(m)), [], 'the server looked for the DB elsewhere than the cacheDir setting');
+    assert.deepEqual(Object.values(report.message_requests), [], 'window/showMessageRequest blocks headless Neovim on a prompt');
   });
 
   it('finds vulnerabilities in the examples at all (the CLI reference is not empty)', function () {

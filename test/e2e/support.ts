@@ -142,3 +142,24 @@ export function ensureOutDir(): string {
   fs.mkdirSync(outDir, { recursive: true });
   return outDir;
 }
+
+/**
+ * The first fenced `language` block under the heading `### heading` of docs/editors.md, with each
+ * placeholder replaced. Every placeholder must occur exactly once, so the doc and the test cannot drift.
+ */
+export function editorSnippet(heading: string, language: string, placeholders: Record<string, string>): string {
+  const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'editors.md'), 'utf8');
+  const section = doc.split(/^(?=#{2,3} )/m).find(part => part.startsWith(`### ${heading}\n`));
+  if (!section) throw new Error(`docs/editors.md has no "### ${heading}" section`);
+  const fence = `\`\`\`${language}\n`;
+  const start = section.indexOf(fence);
+  const end = section.indexOf('\n```', start + fence.length);
+  if (start < 0 || end < 0) throw new Error(`"### ${heading}" in docs/editors.md has no \`\`\`${language} block`);
+  let snippet = section.slice(start + fence.length, end + 1);
+  for (const [placeholder, value] of Object.entries(placeholders)) {
+    const count = snippet.split(placeholder).length - 1;
+    if (count !== 1) throw new Error(`the ${heading} snippet in docs/editors.md has ${count} copies of ${placeholder}, not one`);
+    snippet = snippet.replace(placeholder, () => value);
+  }
+  return snippet;
+}

@@ -13,11 +13,15 @@ const SERVER_ENTRY = path.join(REPO_ROOT, 'server/src/lsp/main.ts');
 
 export interface StartOptions {
   workspaceFolders: string[];
-  /** Answer to workspace/configuration for section `vigil`, per folder path. */
-  settings: (folderPath: string | undefined) => Record<string, unknown>;
+  /** Answer to workspace/configuration for section `vigil`, per folder path (null: the client has none). */
+  settings: (folderPath: string | undefined) => Record<string, unknown> | null;
   initializationOptions?: Record<string, unknown>;
   /** Whether the client applies `documentChanges` (and so can create files from an edit). Default true. */
   documentChanges?: boolean;
+  /** Whether the client offers workspace/configuration (Neovim 0.7 does not). Default true. */
+  configuration?: boolean;
+  /** The server's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** Override the command, e.g. to run the built dist/server.js. */
   command?: { file: string; args: string[] };
 }
@@ -28,6 +32,8 @@ export class LspTestClient {
   readonly statuses: unknown[] = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   readonly logs: string[] = [];
+  /** Every window/showMessageRequest: clients like Neovim block on one until the user picks. */
+  readonly messageRequests: { message: string; actions?: unknown[] }[] = [];
   /** Every $/progress notification, in order. */
   readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string } }[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
@@ -36,7 +42,7 @@ export class LspTestClient {
 
   static async start(options: StartOptions): Promise<LspTestClient> {
     const command = options.command ?? { file: process.execPath, args: ['--import', 'tsx', SERVER_ENTRY, '--stdio'] };
-    const child = spawn(command.file, command.args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command.file, command.args, { cwd: REPO_ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection);
     child.stderr!.on('data', chunk => client.logs.push(String(chunk)));
@@ -56,8 +62,9 @@ export class LspTestClient {
       if (params.value.kind === 'end') client.progressEnded++;
       client.wake();
     });
-    connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
-      client.logs.push(`showMessage: ${params.message}`);
+    connection.onRequest('window/showMessageRequest', (params: { message: string; actions?: unknown[] }) => {
+      client.messageRequests.push(params);
+      client.logs.push(`showMessageRequest: ${params.message}`);
       return null;
     });
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -76,7 +83,7 @@ export class LspTestClient {
       initializationOptions: options.initializationOptions ?? {},
       capabilities: {
         workspace: {
-          configuration: true, workspaceFolders: true, applyEdit: true,
+          configuration: options.configuration !== false, workspaceFolders: true, applyEdit: true,
           workspaceEdit: options.documentChanges === false ? {} : { documentChanges: true, resourceOperations: ['create'] },
           didChangeWatchedFiles: { dynamicRegistration: true },
         },

@@ -219,6 +219,8 @@ describe('lsp: without a DB', function () {
     try {
       await client.waitForScans(1);
       assert.ok(client.logs.some(l => /showMessage: .*vigil db update/i.test(l)), client.logs.join('\n'));
+      // A notification: a request with nothing to choose blocks clients that prompt (headless Neovim hung).
+      assert.deepEqual(client.messageRequests, []);
       assert.ok((client.statuses as { db: { state: string } }[]).some(s => s.db.state === 'missing'));
       assert.deepEqual(client.diagnosticsOf(path.join(tmp, 'node-app/package-lock.json')), []);
       const hover = await client.connection.sendRequest('textDocument/hover', {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit,
+  CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
 import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
@@ -65,7 +65,8 @@ export class CodeActionRequests {
       const fix = ignoreFix(input, args.id, { reason: args.reason, expires: args.expires || undefined });
       if (fix) await this.applyForClient(fix.title, toWorkspaceEdit([fix]));
     } catch (error) {
-      void this.connection.window.showErrorMessage(`Vigil: ${(error as Error).message}`);
+      // A notification: a request with no actions to choose from blocks clients that prompt (Neovim).
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Vigil: ${(error as Error).message}` });
     }
   }
 

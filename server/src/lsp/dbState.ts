@@ -3,7 +3,7 @@
 // DB is not fatal: scans go on and list packages only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { DbMissingError, openDb, type VulnDb } from '../engine';
 import { dbDir, readPointer } from '../engine/db/store';
 import { startDbJob, type RunningDbJob } from './dbJob';
@@ -115,7 +115,12 @@ export class Databases {
       if (!state.warned) {
         state.warned = true;
         this.hooks.log(message);
-        void this.connection.window.showWarningMessage(`Vigil: ${message} Until then Vigil lists packages but cannot match vulnerabilities.`);
+        // A notification, not window/showMessageRequest: with nothing to choose, a request blocks
+        // clients that prompt for an answer (headless Neovim hung on it).
+        void this.connection.sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning,
+          message: `Vigil: ${message} Until then Vigil lists packages but cannot match vulnerabilities.`,
+        });
       }
       return state;
     }

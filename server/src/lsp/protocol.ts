@@ -89,4 +89,10 @@ export interface InitializationOptions {
   promptsForIgnoreReason?: boolean;
   /** Quiet time after a keystroke before the buffer is re-analyzed. Default 150 ms. */
   changeDebounceMs?: number;
+  /**
+   * The `vigil` settings (same keys as the VS Code settings without the prefix), for clients that
+   * cannot answer workspace/configuration: they apply from the first scan on, until the client
+   * pushes others with didChangeConfiguration. (Helix sends its `config` table here.)
+   */
+  vigil?: Record<string, unknown>;
 }

@@ -2,7 +2,8 @@
 // one file after an edit or a change on disk (debounced), or just the files already known when
 // something they depend on changed (ignore files, the DB, settings). Every path ends in publishing.
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
+import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileError, type FileResult, type FileSource, type ScanOptions } from '../engine';
 import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
 import type { Databases } from './dbState';
@@ -10,7 +11,7 @@ import { cacheDirOf, type FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
 import type { Publisher } from './publish';
 import { notAvailableYet, severitiesFrom } from './settings';
-import { relPathOf, type Folder, type Log, type Workspace } from './workspace';
+import { isInside, relPathOf, type Folder, type Log, type Workspace } from './workspace';
 
 /** The latest analysis of one file, from disk (workspace scan, watcher) or from its open buffer. */
 export interface FileState {
@@ -181,6 +182,18 @@ export class Scanner {
     this.deps.publisher.republishFolder(folder);
   }
 
+  /**
+   * A deleted path: when it was a directory holding known files, forget them (open buffers stay the
+   * truth until closed) and clear what was published under it. A plain file is left to scanOne.
+   */
+  clearUnder(deletedPath: string): void {
+    const { analyses, workspace, publisher } = this.deps;
+    const dir: Folder = { uri: pathToFileURL(deletedPath).href, fsPath: deletedPath };
+    const gone = [...analyses.keys()].filter(p => p !== deletedPath && isInside(dir, p) && !workspace.documentFor(p));
+    for (const fsPath of gone) analyses.delete(fsPath);
+    if (gone.length > 0) publisher.republishFolder(dir);
+  }
+
   /** The ecosystems of every package seen so far: what a DB update downloads. */
   seenEcosystems(): string[] {
     return [...this.deps.analyses.values()].flatMap(s => s.results.flatMap(r => r.packages.map(p => p.ecosystem)));
@@ -201,7 +214,8 @@ export class Scanner {
       if (this.toldNotAvailable.has(message)) continue;
       this.toldNotAvailable.add(message);
       this.deps.log(message);
-      void this.deps.connection.window.showWarningMessage(message);
+      // A notification: a request with nothing to choose blocks some clients (headless Neovim).
+      void this.deps.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
     }
     return {
       scanners: settings.scanners,

@@ -8,6 +8,7 @@
 //   publish.ts         analyses -> diagnostics + vigil/findings, and the views hovers read
 //   codeActionRequests.ts quick-fixes and the apply-ignore command against live documents
 // The pure conversions live in diagnostics.ts, hover.ts and codeActions.ts.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments,
@@ -29,9 +30,11 @@ import { Publisher } from './publish';
 import { buildReport } from './report';
 import { Scanner, type Analyses } from './scanning';
 import type { VigilSettings } from './settings';
-import { isTrusted, toFsPath, Workspace, type ClientInfo } from './workspace';
+import { isTrusted, toFsPath, Workspace, type ClientInfo, type Folder } from './workspace';
 
 const DEFAULT_CHANGE_DEBOUNCE_MS = 150;
+/** Quiet time after a directory appears before its workspace folder is walked again. */
+const NEW_DIRECTORY_SCAN_DELAY_MS = 300;
 
 export interface ServerOptions {
   /** The server's entry script: DB jobs run it in a worker thread (see dbJob.ts). */
@@ -62,6 +65,16 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
   function scanDocument(uri: string, delay: number): void {
     const fsPath = toFsPath(uri);
     if (fsPath) scanner.scheduleScan(fsPath, delay);
+  }
+
+  /** Scans a whole workspace folder once things settle: one walk for a burst of new directories. */
+  const folderScanTimers = new Map<Folder, NodeJS.Timeout>();
+  function scheduleFolderScan(folder: Folder): void {
+    clearTimeout(folderScanTimers.get(folder));
+    folderScanTimers.set(folder, setTimeout(() => {
+      folderScanTimers.delete(folder);
+      if (workspace.folders.includes(folder)) void scanner.scanFolder(folder);
+    }, NEW_DIRECTORY_SCAN_DELAY_MS));
   }
 
   /** Runs a DB job on the first folder's cache dir, then rescans every folder's known files. */
@@ -107,8 +120,9 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
         }
       });
     }
-    // Let the handshake finish before the first scan opens the DB and walks the folders.
-    setImmediate(() => void scanner.scanAllFolders());
+    // Let the handshake finish before the first scan opens the DB and walks the folders. The status
+    // after it is the client's first answer, even when there was nothing to scan.
+    setImmediate(() => void scanner.scanAllFolders().finally(sendStatus));
   });
 
   documents.onDidOpen(event => scanDocument(event.document.uri, 0));
@@ -120,15 +134,22 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
   connection.onDidChangeWatchedFiles(params => {
     for (const change of params.changes) {
       const fsPath = toFsPath(change.uri);
+      if (!fsPath) continue;
+      // A deleted or renamed folder arrives as one deletion of its own path: clear what lived under it.
+      if (change.type === FileChangeType.Deleted) scanner.clearUnder(fsPath);
+      // A folder that appears (the new name of a renamed one) is walked with the rest of its workspace folder.
+      if (change.type === FileChangeType.Created && !isVendored(fsPath) && isDirectory(fsPath)) {
+        if (workspace.inAFolder(fsPath)) scheduleFolderScan(workspace.folderOf(fsPath));
+        continue;
+      }
       // An open buffer is the truth until it is closed, unless its file is deleted.
-      if (!fsPath || workspace.documentFor(fsPath) && change.type !== FileChangeType.Deleted) continue;
+      if (workspace.documentFor(fsPath) && change.type !== FileChangeType.Deleted) continue;
       if (scanner.mayAffectResults(fsPath)) scanner.scheduleScan(fsPath, 50);
     }
   });
 
-  connection.onDidChangeConfiguration(params => {
-    settings.changed(params.settings);
-    void scanner.scanAllFolders();
+  connection.onDidChangeConfiguration(async params => {
+    if (await settings.changed(params.settings)) await scanner.scanAllFolders();
   });
 
   connection.onHover(params => {
@@ -166,6 +187,7 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
   });
 
   connection.onShutdown(() => {
+    for (const timer of folderScanTimers.values()) clearTimeout(timer);
     publisher.dispose();
     scanner.dispose();
     dbs.dispose();
@@ -173,4 +195,18 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Inside node_modules or .git: never walked, so a directory appearing there changes nothing. */
+function isVendored(fsPath: string): boolean {
+  const parts = fsPath.split(path.sep);
+  return parts.includes('node_modules') || parts.includes('.git');
+}
+
+function isDirectory(fsPath: string): boolean {
+  try {
+    return fs.statSync(fsPath).isDirectory();
+  } catch {
+    return false;
+  }
 }

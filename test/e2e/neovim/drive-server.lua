@@ -1,11 +1,13 @@
--- Drives Vigil's language server from headless Neovim 0.7 (vim.lsp.start_client and
--- buf_attach_client: no lspconfig, no vim.lsp.start) and writes what it receives to JSON.
--- Once the diagnostics settle, it runs the probes: hovers, and code actions applied with
--- Neovim's own vim.lsp.util.apply_workspace_edit and written to disk.
+-- Observes Vigil's language server in headless Neovim 0.7, configured only by the documented
+-- snippet (docs/editors.md, "Neovim 0.7 to 0.10"), which neovim.test.ts loads as the init file:
+-- that snippet starts the one client (vim.lsp.start_client, settings in init_options and pushed
+-- from on_init) and attaches every json/text buffer to it on FileType. This script only opens the
+-- files, records what arrives through Neovim's global handlers, and writes it to JSON. Once the
+-- diagnostics settle, it runs the probes: hovers, and code actions applied with Neovim's own
+-- vim.lsp.util.apply_workspace_edit and written to disk.
 --
 -- Environment:
---   VIGIL_SERVER_JS   path to dist/server.js (started as `node SERVER --stdio`)
---   VIGIL_WORKSPACE   the workspace root
+--   VIGIL_WORKSPACE   the workspace root (Neovim's cwd, which the snippet takes as root_dir)
 --   VIGIL_OPEN_FILES  files to open, relative to the root, separated by newlines
 --   VIGIL_PROBES      JSON list, run in order after the diagnostics settle:
 --                       { request = 'hover', file, line, character }
@@ -14,7 +16,6 @@
 --   VIGIL_OUT         where to write the JSON
 --   VIGIL_SETTLE_MS   how long no new diagnostics must arrive before we stop (default 3000)
 --   VIGIL_TIMEOUT_MS  the hard limit (default 60000)
--- VIGIL_CACHE_DIR and the rest of the environment pass through to the server.
 
 local function env(name, default)
   local value = os.getenv(name)
@@ -32,7 +33,6 @@ end
 local REQUEST_TIMEOUT_MS = 10000
 
 local function run()
-  local server_js = env('VIGIL_SERVER_JS')
   local root = env('VIGIL_WORKSPACE')
   local out_path = env('VIGIL_OUT')
   local settle_ms = tonumber(env('VIGIL_SETTLE_MS', '3000'))
@@ -46,48 +46,54 @@ local function run()
   local diagnostics = {}        -- uri -> the latest diagnostics for it, as received
   local published_version = {}  -- uri -> the document version of the latest publish
   local messages = {}           -- window/logMessage and window/showMessage text
-  local exit_info = nil
+  local message_requests = {}   -- window/showMessageRequest text: Neovim's own handler would block on a prompt
 
   local function keep_message(_, result)
     if result and result.message then table.insert(messages, result.message) end
     return vim.NIL
   end
 
-  local client_id = vim.lsp.start_client({
-    name = 'vigil',
-    cmd = { 'node', server_js, '--stdio' },
-    root_dir = root,
-    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
-    -- Answered by Neovim's workspace/configuration handler, section by section.
-    settings = { vigil = { offline = true } },
-    handlers = {
-      ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
-        diagnostics[result.uri] = result.diagnostics
-        published_version[result.uri] = result.version
-        last_publish = now_ms()
-        table.insert(publishes, { uri = result.uri, count = #result.diagnostics, at_ms = math.floor(last_publish - started) })
-        -- Neovim's own handler too: the code actions take their context from vim.diagnostic.
-        vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
-      end,
-      ['window/logMessage'] = keep_message,
-      ['window/showMessage'] = keep_message,
-    },
-    on_exit = function(code, signal)
-      exit_info = { code = code, signal = signal }
-    end,
-  })
-  if not client_id then error('vim.lsp.start_client failed') end
+  -- Global handlers, which every client without its own uses: observation only, the snippet sets none.
+  local on_publish_diagnostics = vim.lsp.handlers['textDocument/publishDiagnostics']
+  vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+    diagnostics[result.uri] = result.diagnostics
+    published_version[result.uri] = result.version
+    last_publish = now_ms()
+    table.insert(publishes, { uri = result.uri, count = #result.diagnostics, at_ms = math.floor(last_publish - started) })
+    -- Neovim's own handler too: the code actions take their context from vim.diagnostic.
+    on_publish_diagnostics(err, result, ctx, config)
+  end
+  vim.lsp.handlers['window/logMessage'] = keep_message
+  vim.lsp.handlers['window/showMessage'] = keep_message
+  vim.lsp.handlers['window/showMessageRequest'] = function(_, result)
+    table.insert(message_requests, result and result.message or '')
+    return vim.NIL
+  end
 
+  -- Opening a file fires FileType, on which the snippet starts the client (once) and attaches the buffer.
+  local buffers = {}
   for _, relative in ipairs(open_files) do
     vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/' .. relative))
-    if not vim.lsp.buf_attach_client(vim.api.nvim_get_current_buf(), client_id) then
-      error('buf_attach_client failed for ' .. relative)
-    end
+    buffers[relative] = vim.api.nvim_get_current_buf()
   end
+
+  -- Client IDs count up from 1; get_client_by_id also sees clients still initializing, unlike get_active_clients.
+  local vigil_ids = {}
+  for id = 1, 100 do
+    local candidate = vim.lsp.get_client_by_id(id)
+    if candidate and candidate.name == 'vigil' then table.insert(vigil_ids, id) end
+  end
+  if #vigil_ids ~= 1 then error(#vigil_ids .. ' clients named vigil after opening the files (the snippet starts one)') end
+  local client_id = vigil_ids[1]
+  local unattached = {}
+  for relative, bufnr in pairs(buffers) do
+    if not vim.lsp.buf_is_attached(bufnr, client_id) then table.insert(unattached, relative) end
+  end
+  local function server_stopped() return vim.lsp.get_client_by_id(client_id) == nil end
 
   -- Done when every opened file has had diagnostics published and nothing new came for settle_ms.
   local function settled()
-    if exit_info then return true end
+    if server_stopped() then return true end
     for _, relative in ipairs(open_files) do
       if diagnostics[vim.uri_from_fname(root .. '/' .. relative)] == nil then return false end
     end
@@ -148,16 +154,16 @@ local function run()
     vim.api.nvim_buf_call(bufnr, function() vim.cmd('silent write') end)
     local edited_version = vim.lsp.util.buf_versions[bufnr]
     local republished = vim.wait(REQUEST_TIMEOUT_MS, function()
-      return exit_info ~= nil or (published_version[uri] or -1) >= edited_version
+      return server_stopped() or (published_version[uri] or -1) >= edited_version
     end, 50)
-    outcome.republished = republished and exit_info == nil
+    outcome.republished = republished and not server_stopped()
     outcome.after = on_line(uri, probe.line)
     outcome.titles_after = titles(select(2, request_actions(bufnr, probe.line)))
     return outcome
   end
 
   local probe_results = {}
-  if finished and not exit_info then
+  if finished and not server_stopped() then
     for _, probe in ipairs(probes) do
       local ok, result = pcall(probe.request == 'hover' and hover or code_action, probe)
       table.insert(probe_results, ok and result or { error = tostring(result) })
@@ -167,10 +173,12 @@ local function run()
   local report = {
     settled = finished,
     elapsed_ms = elapsed_ms,
-    server_exit = exit_info or vim.NIL,
+    server_stopped = server_stopped(),
+    unattached = unattached,
     publishes = publishes,
     diagnostics = settled_diagnostics,
     messages = messages,
+    message_requests = message_requests,
     probes = probe_results,
   }
   if client and client.server_capabilities then
@@ -185,7 +193,7 @@ local function run()
   file:close()
 
   vim.lsp.stop_client(client_id)
-  vim.wait(3000, function() return exit_info ~= nil end, 50)
+  vim.wait(3000, server_stopped, 50)
 end
 
 local ok, err = pcall(run)
