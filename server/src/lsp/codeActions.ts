@@ -6,7 +6,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit
 import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
 import { inlineIgnoreComment } from '../engine/inline-ignore';
-import { addOverrideEdits, bumpDependencyEdits, type OverrideStyle } from '../engine/fixes/packageJson';
+import { addOverrideEdits, bumpDependencyEdits, findManifestDependency, type OverrideStyle } from '../engine/fixes/packageJson';
 import { analyzerOfType, manifestFor } from '../engine/analyzers';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
@@ -206,7 +206,9 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
   const manifestPath = manifestFor(data.target);
   const manifest = manifestPath ? read(input, manifestPath) : undefined;
   if (!manifest || !manifestPath) return fixes;
-  if (data.direct) {
+  // What package.json declares is bumped there, never overridden: npm refuses an override that
+  // conflicts with a direct dependency (EOVERRIDE), whatever the lockfile says of this copy.
+  if (data.direct || findManifestDependency(manifest.text, data.pkgName)) {
     const planned = bumpDependencyEdits(manifest.text, data.pkgName, bump.version);
     if (planned) fixes.push({ title: `Update ${data.pkgName} to ${planned.spec} in ${manifestPath}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
   } else {
@@ -225,7 +227,8 @@ function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedF
     if (planned) fixes.push({ title: `Update ${data.dependency} to ${planned.spec}${fixesSuffix(data.bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
   }
   for (const t of data.transitive) {
-    if (!t.bump) continue;
+    // A package the manifest also declares gets its own line's bump, not an override (see above).
+    if (!t.bump || findManifestDependency(manifest.text, t.name)) continue;
     const override = overrideFix(manifest, input.document.relPath, data.fileType, t.name, t.installedVersion, t.bump, withinMajor('npm', t.installedVersion, t.bump.version));
     if (override) fixes.push(override);
   }
