@@ -323,6 +323,31 @@ function readSmallFile(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
+/**
+ * A record file the user named: a regular file, or a pipe (`vigil db import <(curl …)`), read to
+ * its end but never past the size any advisory file may have. Devices and sockets are refused.
+ */
+function readNamedFile(file: string): string {
+  const stat = fs.statSync(file);
+  if (!stat.isFIFO()) return readSmallFile(file);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_ENTRY_SIZE) throw new Error(`more than ${MAX_ENTRY_SIZE} bytes: larger than any advisory feed file may be`);
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function* readFolder(dir: string): Generator<ReadResult> {
   const names = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of names) {
@@ -339,7 +364,7 @@ export function* readAdvisoryPath(target: string): Generator<ReadResult> {
   const stat = fs.statSync(target);
   if (stat.isDirectory()) yield* readFolder(target);
   else if (/\.zip$/i.test(target)) yield* readZip(target);
-  else yield* readRecordFile(target, () => readSmallFile(target));
+  else yield* readRecordFile(target, () => readNamedFile(target));
 }
 
 /**
