@@ -16,6 +16,12 @@ function examplePackages() {
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (key) names.npm.add(entry.name ?? key.split('node_modules/').pop());
   }
+  // yarn.lock entry keys start a line: `name@range:` (a scoped name starts with `@`).
+  for (const line of fs.readFileSync('examples/yarn-app/yarn.lock', 'utf8').split('\n')) {
+    if (!line || line[0] === ' ' || line[0] === '#') continue;
+    const key = line.replace(/^"/, '');
+    names.npm.add(key.slice(0, key.indexOf('@', 1)));
+  }
   for (const line of fs.readFileSync('examples/python-app/requirements.txt', 'utf8').split('\n')) {
     const m = /^([A-Za-z0-9._-]+)==/.exec(line.trim());
     if (m) names.PyPI.add(normalize('PyPI', m[1]));

@@ -41,7 +41,7 @@ describe('scan pipeline', function () {
 
   it('analyzes a folder without a DB, and names the ecosystems it found', async () => {
     const scan = await analyzePath(EXAMPLES);
-    assert.deepEqual(scan.results.map(r => r.target), ['node-app/package-lock.json', 'python-app/requirements.txt']);
+    assert.deepEqual(scan.results.map(r => r.target), ['node-app/package-lock.json', 'python-app/requirements.txt', 'yarn-app/yarn.lock']);
     assert.ok(scan.results.every(r => r.vulnerabilities.length === 0));
     assert.deepEqual(ecosystemsOf(scan), ['PyPI', 'npm']);
     assert.deepEqual(scan.errors, []);
