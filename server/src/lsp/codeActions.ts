@@ -221,15 +221,16 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
 function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedFix[] {
   const fixes: PlannedFix[] = [];
   const manifest = input.document;
+  const ecosystem = analyzerOfType(data.fileType)?.ecosystem ?? 'npm';
   if (data.bump && data.installedVersion) {
     const planned = bumpDependencyEdits(manifest.text, data.dependency, data.bump.version);
-    const safe = withinMajor('npm', data.installedVersion, data.bump.version);
+    const safe = withinMajor(ecosystem, data.installedVersion, data.bump.version);
     if (planned) fixes.push({ title: `Update ${data.dependency} to ${planned.spec}${fixesSuffix(data.bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
   }
   for (const t of data.transitive) {
     // A package the manifest also declares gets its own line's bump, not an override (see above).
     if (!t.bump || findManifestDependency(manifest.text, t.name)) continue;
-    const override = overrideFix(manifest, input.document.relPath, data.fileType, t.name, t.installedVersion, t.bump, withinMajor('npm', t.installedVersion, t.bump.version));
+    const override = overrideFix(manifest, input.document.relPath, data.fileType, t.name, t.installedVersion, t.bump, withinMajor(ecosystem, t.installedVersion, t.bump.version));
     if (override) fixes.push(override);
   }
   return fixes;

@@ -1,5 +1,6 @@
 // The vulnerability DBs in use, one per cache dir: opened lazily, reopened when another process swaps
-// in a new generation, and rebuilt by update/import jobs in a worker thread (see dbJob.ts). A missing
+// in a new generation, and rebuilt by update/import { supportedEcosystems } from '../engine/analyzers';
+import jobs in a worker thread (see dbJob.ts). A missing
 // DB is not fatal: scans go on and list packages only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -174,10 +175,10 @@ function describedJob<R>(job: RunningDbJob<R>, describe: (report: R) => string):
   return { result: job.result.then(describe), cancel: job.cancel };
 }
 
-/** `vigil/updateDb`: downloads advisories for the ecosystems seen so far (npm and PyPI before any). */
+/** `vigil/updateDb`: downloads advisories for the ecosystems seen so far (before any, every one Vigil scans). */
 export function startUpdateJob(workerEntry: string, cacheDir: string, settings: VigilSettings, seenEcosystems: string[], onProgress: (message: string) => void): RunningDbJob<string> {
   if (settings.offline) throw new Error('Offline mode is on (vigil.offline): import a DB instead.');
-  const ecosystems = [...new Set(seenEcosystems.length > 0 ? seenEcosystems : ['npm', 'PyPI'])];
+  const ecosystems = [...new Set(seenEcosystems.length > 0 ? seenEcosystems : supportedEcosystems())];
   const job = startDbJob(workerEntry, { kind: 'update', cacheDir, mirror: settings.db.mirrorUrl || undefined, ecosystems }, onProgress);
   return describedJob(job, report => {
     // Some ecosystems failed while others were committed: the DB changed, but the user must hear why not all.
