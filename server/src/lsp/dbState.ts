@@ -1,8 +1,8 @@
 // The vulnerability DBs in use, one per cache dir: opened lazily, reopened when another process swaps
-// in a new generation, and rebuilt by update/import { supportedEcosystems } from '../engine/analyzers';
-import jobs in a worker thread (see dbJob.ts). A missing
+// in a new generation, and rebuilt by update/import jobs in a worker thread (see dbJob.ts). A missing
 // DB is not fatal: scans go on and list packages only.
 import * as fs from 'node:fs';
+import { supportedEcosystems } from '../engine/analyzers';
 import * as path from 'node:path';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { DbMissingError, openDb, type VulnDb } from '../engine';
