@@ -86,6 +86,14 @@ export function isMalicious(finding: Pick<DetectedVulnerability, 'dataSourceId' 
 }
 
 /** A malicious package is the worst thing a lockfile can hold: CRITICAL, whatever the record scores, with its own wording. */
+/** Worst first: a malicious package before anything else, then by severity. For lists people read. */
+export function compareUrgency(
+  a: Pick<DetectedVulnerability, 'dataSourceId' | 'vulnerabilityId' | 'aliases' | 'severity'>,
+  b: Pick<DetectedVulnerability, 'dataSourceId' | 'vulnerabilityId' | 'aliases' | 'severity'>,
+): number {
+  return Number(isMalicious(b)) - Number(isMalicious(a)) || severityRank(b.severity) - severityRank(a.severity);
+}
+
 function markMalicious(finding: DetectedVulnerability): void {
   if (!isMalicious(finding)) return;
   finding.severity = 'CRITICAL';

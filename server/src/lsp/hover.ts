@@ -2,6 +2,7 @@
 import type { Hover, Position, Range } from 'vscode-languageserver';
 import { severityRank, type DetectedVulnerability, type Finding } from '../engine/types';
 import type { HoverEntry } from './diagnostics';
+import { compareUrgency } from '../engine/detect';
 
 export function contains(range: Range, position: Position): boolean {
   const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
@@ -14,7 +15,7 @@ export function hoverAt(entries: readonly HoverEntry[], position: Position): Hov
   const matching = entries.filter(e => contains(e.range, position));
   if (matching.length === 0) return null;
   const vulnerabilities = matching.flatMap(e => e.vulnerabilities)
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
+    .sort((a, b) => compareUrgency(a, b) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
   const paths = Object.assign({}, ...matching.map(e => e.paths)) as Record<string, string[]>;
   const findings = matching.flatMap(e => e.findings ?? [])
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.rule.id.localeCompare(b.rule.id));

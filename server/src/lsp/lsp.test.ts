@@ -11,6 +11,7 @@ import { emptyResult } from '../engine/scan';
 import { codeActions, fixAllAction, FIX_ALL_KIND, type CodeActionInput, type DocumentSnapshot } from './codeActions';
 import { errorView, manifestView, PARSE_ERROR_CODE, resultView, toLspRange, type DependencyData, type VulnerabilityData } from './diagnostics';
 import { hoverAt } from './hover';
+import { buildReport } from './report';
 import { DEFAULT_SEVERITY_MAP, normalizeSettings, notAvailableYet, severitiesFrom } from './settings';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/lsp/npm-app');
@@ -305,5 +306,21 @@ describe('lsp: settings', () => {
     const trusted = normalizeSettings(raw, { trusted: true, folderPath: '/ws' });
     assert.equal(trusted.secretConfigPath, 'secret.yaml');
     assert.equal(trusted.cacheDir, '/elsewhere/cache');
+  });
+});
+
+describe('lsp: malicious packages come first', () => {
+  const vuln = result.vulnerabilities[0];
+  const malicious = { ...vuln, vulnerabilityId: 'MAL-2024-1', dataSourceId: 'MAL-2024-1', aliases: [], severity: 'CRITICAL' as const, title: 'malicious package: remove it' };
+  const critical = { ...vuln, vulnerabilityId: 'CVE-2000-0001', severity: 'CRITICAL' as const };
+  const both = planned({ ...result, vulnerabilities: [critical, malicious] });
+
+  it('in the hover and in the report', () => {
+    const view = resultView(both, DEFAULT_SEVERITY_MAP);
+    const hover = hoverAt(view.hovers, view.diagnostics[0].range.start)!;
+    const text = (hover.contents as { value: string }).value;
+    assert.ok(text.indexOf('MAL-2024-1') < text.indexOf('CVE-2000-0001'), text);
+    const report = buildReport(['/ws'], [{ file: 'package-lock.json', results: [both], errors: [] }]);
+    assert.deepEqual(report.findings.slice(0, 2).map(f => f.id), ['MAL-2024-1', 'CVE-2000-0001']);
   });
 });

@@ -57,6 +57,8 @@ export interface ReportModel {
   findings: {
     severity: SeverityName; id: string; type: string; title: string; file: string; line: number;
     pkgName?: string; installedVersion?: string; fixedVersion?: string; url?: string;
+    /** A known malicious package: listed before everything else. */
+    malicious?: boolean;
   }[];
   packages: { name: string; version: string; ecosystem: string; file: string; direct: boolean; dev: boolean }[];
   errors: { file: string; message: string }[];

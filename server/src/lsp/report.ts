@@ -2,6 +2,7 @@
 // misconfigurations, secrets, licenses), then packages.
 import { SEVERITIES, severityRank, type FileError, type FileResult, type Severity } from '../engine/types';
 import type { ReportModel } from './protocol';
+import { isMalicious } from '../engine/detect';
 
 export function buildReport(targets: string[], files: { file: string; results: FileResult[]; errors: FileError[] }[], title = 'Vigil workspace scan'): ReportModel {
   const bySeverity = Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<Severity, number>;
@@ -10,7 +11,7 @@ export function buildReport(targets: string[], files: { file: string; results: F
     for (const error of errors) report.errors.push({ file, message: error.message });
     for (const result of results) addResult(report, bySeverity, file, result);
   }
-  report.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  report.findings.sort((a, b) => Number(b.malicious === true) - Number(a.malicious === true) || severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
   return report;
 }
 
@@ -21,6 +22,7 @@ function addResult(report: ReportModel, bySeverity: Record<Severity, number>, fi
       severity: vuln.severity, id: vuln.vulnerabilityId, type: 'vulnerability', title: vuln.title, file,
       line: vuln.location?.startLine ?? 1, pkgName: vuln.pkgName, installedVersion: vuln.installedVersion,
       fixedVersion: vuln.fixedVersions.join(', ') || undefined, url: vuln.primaryUrl || undefined,
+      ...(isMalicious(vuln) ? { malicious: true } : {}),
     });
   }
   for (const finding of [...result.misconfigurations, ...result.secrets, ...result.licenses]) {
