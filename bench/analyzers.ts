@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { npmLockAnalyzer } from '../server/src/engine/analyzers/npm-lock';
 import { walk } from '../server/src/engine/walker';
 import { CORPUS_DIR } from '../test/helpers/corpus';
-import { percentile, seededRandom } from './stats';
+import { medians, seededRandom } from './stats';
 
 const CORPUS = path.join(CORPUS_DIR, 'vuln');
 const PACKAGE_COUNT = 1500;
@@ -65,20 +65,6 @@ function buildLockfile(): string {
   for (const name of names) packages[`node_modules/${name}`] = entry(name);
   for (let i = 0; i < PACKAGE_COUNT / 5; i++) packages[`node_modules/${pick(names)}/node_modules/${pick(names)}`] = entry(pick(names));
   return JSON.stringify({ name: 'bench', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2);
-}
-
-/** Median of `rounds` timings (ms); the two functions alternate so both see the same machine load. */
-function medians(rounds: number, fns: (() => void)[]): number[] {
-  for (const fn of fns) for (let i = 0; i < 3; i++) fn(); // warm-up
-  const times: number[][] = fns.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    fns.forEach((fn, i) => {
-      const start = process.hrtime.bigint();
-      fn();
-      times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
-    });
-  }
-  return times.map((t) => percentile(t, 50));
 }
 
 function benchLockfile(label: string, content: string): void {

@@ -15,3 +15,17 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+/** Median of `rounds` timings (ms); the functions alternate so all see the same machine load. */
+export function medians(rounds: number, fns: (() => void)[]): number[] {
+  for (const fn of fns) for (let i = 0; i < 3; i++) fn(); // warm-up
+  const times: number[][] = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, i) => {
+      const start = process.hrtime.bigint();
+      fn();
+      times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  }
+  return times.map((t) => percentile(t, 50));
+}

@@ -4,7 +4,7 @@
 // Run: npx tsx bench/yarn-lock.ts
 import { parseDocument } from 'yaml';
 import { parseYarnLock } from '../server/src/engine/analyzers/yarn-lock';
-import { percentile, seededRandom } from './stats';
+import { medians, seededRandom } from './stats';
 
 const ENTRIES = 3000;
 
@@ -42,20 +42,6 @@ function berry(entries: Entry[]): string {
     text += `  checksum: 10c0/${'0123456789abcdef'.repeat(8)}\n  languageName: node\n  linkType: hard\n\n`;
   }
   return text;
-}
-
-/** Median of `rounds` timings (ms); the functions alternate so all see the same machine load. */
-function medians(rounds: number, fns: (() => void)[]): number[] {
-  for (const fn of fns) for (let i = 0; i < 3; i++) fn(); // warm-up
-  const times: number[][] = fns.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    fns.forEach((fn, i) => {
-      const start = process.hrtime.bigint();
-      fn();
-      times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
-    });
-  }
-  return times.map((t) => percentile(t, 50));
 }
 
 const entries = buildEntries();

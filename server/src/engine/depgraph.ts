@@ -64,3 +64,14 @@ export class DependencyGraph {
     return [id];
   }
 }
+
+/** Sorts package ids in place and drops repeats, in place too: an analyzer's `dependsOn`. */
+export function sortUnique(items: string[]): void {
+  if (items.length < 2) return;
+  items.sort();
+  let kept = 1;
+  for (let i = 1; i < items.length; i++) {
+    if (items[i] !== items[kept - 1]) items[kept++] = items[i];
+  }
+  items.length = kept;
+}

@@ -11,6 +11,7 @@
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
 // The same name@version under several paths is one package with one copy per entry, each with
 // its own dev flag and the copies that require it, so the editor marks every copy.
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
 import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
@@ -356,17 +357,6 @@ class PackageCollector {
       (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
     );
   }
-}
-
-/** Sorts in place and drops repeats, in place too. */
-function sortUnique(items: string[]): void {
-  if (items.length < 2) return;
-  items.sort();
-  let kept = 1;
-  for (let i = 1; i < items.length; i++) {
-    if (items[i] !== items[kept - 1]) items[kept++] = items[i];
-  }
-  items.length = kept;
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -13,6 +13,7 @@
 // dependencies, optionalDependencies or peerDependencies. Without a package.json nothing is direct
 // or dev, as in Trivy.
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -474,17 +475,6 @@ function markDirectAndDev(
   for (const id of reachable(development, packages)) {
     if (!shipped.has(id)) packages.get(id)!.dev = true;
   }
-}
-
-/** Sorts in place and drops repeats. */
-function sortUnique(items: string[]): void {
-  if (items.length < 2) return;
-  items.sort();
-  let kept = 1;
-  for (let i = 1; i < items.length; i++) {
-    if (items[i] !== items[kept - 1]) items[kept++] = items[i];
-  }
-  items.length = kept;
 }
 
 /** Ids of the packages reachable from `roots` through dependsOn, roots included. */
