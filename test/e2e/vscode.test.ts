@@ -260,6 +260,27 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-status-bar.png') });
   });
 
+  it('opens the file at the finding\'s line from a location in the report view', async function () {
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').fill('>Vigil: Show Scan Report');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Scan Report' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The report is a webview: an iframe holding the frame with the page.
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const link = report.locator('a[href^="command:vigil.openLocation"]', { hasText: 'node-app/package-lock.json:' }).first();
+    await link.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-report.png') });
+    const href = (await link.getAttribute('href'))!;
+    const [{ line, column }] = JSON.parse(decodeURIComponent(href.slice(href.indexOf('?') + 1))) as { line: number; column: number }[];
+    assert.ok(expected.some(f => f.file === 'node-app/package-lock.json' && f.line === line), `the report links line ${line}, where the CLI reports nothing`);
+    assert.equal(await link.textContent(), `node-app/package-lock.json:${line}`);
+    await link.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'package-lock.json' }).waitFor();
+    let selection = '';
+    await waitUntil(`the cursor at Ln ${line}, Col ${column}`, async () =>
+      (selection = await page.locator('#status\\.editor\\.selection').textContent() ?? '').includes(`Ln ${line}, Col ${column}`), 15_000, () => selection);
+  });
+
   it('applies a quick-fix from the keyboard and the file changes on disk', async function () {
     const target = expected.find(f => f.file.endsWith('requirements.txt'));
     assert.ok(target, 'no finding in a requirements.txt to fix');
