@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { countsText, dbAge, FindingsModel, statusBarView } from './findingsModel';
 import { renderReportHtml } from './reportHtml';
-import type { FindingSummary, ReportModel } from '../../server/src/lsp/protocol';
+import { OpenLocationCommand, type FindingSummary, type ReportModel } from '../../server/src/lsp/protocol';
 
 const root = path.resolve(__dirname, '../..');
 const finding = (id: string, severity: FindingSummary['severity'], pkgName: string, type = 'vulnerability'): FindingSummary =>
@@ -33,6 +33,12 @@ describe('client: findings model', () => {
     assert.deepEqual(model.groups().map(g => [g.label, g.findings.length]), [['package-lock.json', 3], ['package.json', 1]]);
     model.groupBy = 'type';
     assert.deepEqual(model.groups().map(g => g.label), ['dependency', 'vulnerability']);
+  });
+
+  it('shows advisories without a severity in their own group, after LOW, labelled as unknown', () => {
+    const unscored = new FindingsModel();
+    unscored.set('file:///ws/requirements.txt', 'requirements.txt', [finding('PYSEC-1', 'UNKNOWN', 'pyyaml'), finding('CVE-4', 'LOW', 'jinja2')]);
+    assert.deepEqual(unscored.groups().map(g => [g.key, g.label, g.findings.length]), [['LOW', 'LOW', 1], ['UNKNOWN', 'severity unknown', 1]]);
   });
 
   it('filters by ID, package or file, and an empty file removes its findings', () => {
@@ -101,6 +107,31 @@ describe('client: report view', () => {
     assert.match(html, /<span class="n">1<\/span> CRITICAL/);
     assert.ok(html.includes('Packages (1)'));
     assert.ok(html.includes('<a href="https://example.com/CVE-1">CVE-1</a>'));
+    assert.ok(html.includes('<td>package-lock.json:3</td>'), 'a location without a URI is plain text');
+  });
+
+  it('links each location to the command that opens the file at that line and column', () => {
+    const uri = 'file:///ws/app%20one/package-lock.json';
+    const report: ReportModel = {
+      title: 'Scan', generatedAt: '2025-01-01T00:00:00Z', targets: ['/ws'],
+      bySeverity: { CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 0, UNKNOWN: 1 },
+      findings: [
+        { severity: 'HIGH', id: 'CVE-2', type: 'vulnerability', title: 't', file: 'app one/package-lock.json', line: 40, uri,
+          pkgName: 'braces', installedVersion: '2.3.2', locations: [{ line: 40, column: 5 }, { line: 812, column: 5 }] },
+        { severity: 'UNKNOWN', id: 'PYSEC-1', type: 'vulnerability', title: 'u', file: 'requirements.txt', line: 2, uri: 'file:///ws/requirements.txt', locations: [{ line: 2, column: 1 }] },
+      ],
+      packages: [], errors: [],
+    };
+    const html = renderReportHtml(report, 'abc');
+    const links = [...html.matchAll(/<a href="(command:[^"]+)"[^>]*>([^<]+)<\/a>/g)].map(m => [m[1], m[2]]);
+    assert.deepEqual(links.map(([, text]) => text), ['app one/package-lock.json:40', 'app one/package-lock.json:812', 'requirements.txt:2']);
+    for (const [href] of links) assert.ok(href.startsWith(`command:${OpenLocationCommand}?`), href);
+    // What VS Code hands the command: the JSON array in the query, decoded.
+    const args = links.map(([href]) => JSON.parse(decodeURIComponent(href.slice(href.indexOf('?') + 1))));
+    assert.deepEqual(args, [[{ uri, line: 40, column: 5 }], [{ uri, line: 812, column: 5 }], [{ uri: 'file:///ws/requirements.txt', line: 2, column: 1 }]]);
+    // An advisory without a severity reads as such in the summary and the table, not as a bare UNKNOWN.
+    assert.match(html, /<span class="n">1<\/span> severity unknown/);
+    assert.ok(html.includes('<td>severity unknown</td>'));
   });
 });
 
@@ -109,7 +140,7 @@ describe('client: manifest contributions', () => {
 
   it('declares the commands, the view, the settings and limited untrusted support', () => {
     const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
-    for (const id of ['vigil.scanWorkspace', 'vigil.updateDb', 'vigil.importDb', 'vigil.showOutput', 'vigil.showReport']) assert.ok(commands.includes(id), id);
+    for (const id of ['vigil.scanWorkspace', 'vigil.updateDb', 'vigil.importDb', 'vigil.showOutput', 'vigil.showReport', OpenLocationCommand]) assert.ok(commands.includes(id), id);
     assert.equal(manifest.contributes.views.vigil[0].id, 'vigil.findings');
     const settings = Object.keys(manifest.contributes.configuration.properties);
     for (const key of ['scanners', 'severityThreshold', 'ignoreUnfixed', 'skipDirs', 'includeDevDependencies', 'db.mirrorUrl', 'offline', 'cacheDir', 'server.url', 'server.token', 'secretConfigPath', 'customChecksPath', 'severityMap']) {

@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   ApplyIgnoreCommand, FindingsNotification, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
-  type ApplyIgnoreArgs, type DbCommandResult, type FindingsParams, type ReportModel, type StatusParams,
+  OpenLocationCommand, SEVERITY_LABELS, type ApplyIgnoreArgs, type OpenLocationArgs, type DbCommandResult, type FindingsParams, type ReportModel, type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { FindingsModel, SEVERITY_ORDER, statusBarView, type FileFinding, type GroupBy } from './findingsModel';
 import { renderReportHtml } from './reportHtml';
@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const view = statusBarView(status, answered, counts);
     statusBar.text = view.text;
     statusBar.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    statusBar.tooltip = new vscode.MarkdownString(`**Vigil** — ${SEVERITY_ORDER.map(s => `${s}: ${counts[s]}`).join(', ')}\n\n${view.dbLine}`);
+    statusBar.tooltip = new vscode.MarkdownString(`**Vigil** — ${SEVERITY_ORDER.map(s => `${SEVERITY_LABELS[s]}: ${counts[s]}`).join(', ')}\n\n${view.dbLine}`);
     statusBar.show();
   }
 
@@ -124,6 +124,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       report(result);
     }),
     vscode.commands.registerCommand('vigil.showOutput', () => output.show(true)),
+    // The report's location links (command URIs): open the file with the cursor on the finding.
+    vscode.commands.registerCommand('vigil.openLocation', async (args: OpenLocationArgs) => {
+      const position = new vscode.Position(Math.max(0, args.line - 1), Math.max(0, args.column - 1));
+      await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+    }),
     vscode.commands.registerCommand('vigil.showReport', async () => {
       const model = await request<ReportModel>(ReportRequest);
       showReport(context, model);
@@ -200,7 +205,7 @@ class FindingsTree implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(`${node.label} (${node.findings.length})`, vscode.TreeItemCollapsibleState.Expanded);
-      item.iconPath = this.model.groupBy === 'severity' ? SEVERITY_ICONS[node.label] : this.model.groupBy === 'file' ? vscode.ThemeIcon.File : new vscode.ThemeIcon('symbol-class');
+      item.iconPath = this.model.groupBy === 'severity' ? SEVERITY_ICONS[node.findings[0].severity] : this.model.groupBy === 'file' ? vscode.ThemeIcon.File : new vscode.ThemeIcon('symbol-class');
       if (this.model.groupBy === 'file') item.resourceUri = vscode.Uri.parse(node.findings[0].uri);
       return item;
     }
@@ -221,7 +226,9 @@ let reportPanel: vscode.WebviewPanel | undefined;
 /** Shows a whole-scan report; the image scan calls this with its own model. */
 export function showReport(context: vscode.ExtensionContext, report: ReportModel): void {
   if (!reportPanel) {
-    reportPanel = vscode.window.createWebviewPanel('vigil.report', report.title, vscode.ViewColumn.Active, { enableScripts: false, enableFindWidget: true });
+    // No scripts; the one command URI allowed is the location links' (see reportHtml.ts).
+    reportPanel = vscode.window.createWebviewPanel('vigil.report', report.title, vscode.ViewColumn.Active,
+      { enableScripts: false, enableFindWidget: true, enableCommandUris: [OpenLocationCommand] });
     reportPanel.onDidDispose(() => (reportPanel = undefined), undefined, context.subscriptions);
   }
   reportPanel.title = report.title;

@@ -1,6 +1,6 @@
 // The findings view's data: what the server reported per file, grouped and filtered.
 // No vscode import, so it is unit-testable; the tree provider wraps it.
-import type { FindingSummary, SeverityName, StatusParams } from '../../server/src/lsp/protocol';
+import { SEVERITY_LABELS, type FindingSummary, type SeverityName, type StatusParams } from '../../server/src/lsp/protocol';
 
 export type GroupBy = 'severity' | 'file' | 'type';
 const COUNTED_TYPES = new Set(['vulnerability', 'misconfiguration', 'secret', 'license']);
@@ -64,7 +64,7 @@ export class FindingsModel {
     const groups = new Map<string, Group>();
     for (const finding of this.visible()) {
       const key = this.groupBy === 'severity' ? finding.severity : this.groupBy === 'file' ? finding.uri : finding.type;
-      const label = this.groupBy === 'file' ? finding.label : key;
+      const label = this.groupBy === 'file' ? finding.label : this.groupBy === 'severity' ? SEVERITY_LABELS[finding.severity] : key;
       const group = groups.get(key) ?? { key, label, findings: [] };
       group.findings.push(finding);
       groups.set(key, group);

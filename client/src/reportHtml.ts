@@ -1,22 +1,41 @@
 // The report view's HTML: a summary by severity, then findings, then packages. Pure, so the image
 // scan can reuse it with its own ReportModel and tests can check it without VS Code.
-import type { ReportModel } from '../../server/src/lsp/protocol';
+import { OpenLocationCommand, SEVERITY_LABELS, type OpenLocationArgs, type ReportModel } from '../../server/src/lsp/protocol';
 import { SEVERITY_ORDER } from './findingsModel';
+
+type ReportFinding = ReportModel['findings'][number];
 
 function escape(text: string | number | undefined): string {
   return String(text ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A `command:` link that opens the file at a location (the webview allows this one command and no
+ * script). Its arguments are JSON in the query, percent-encoded, so no quote reaches the attribute.
+ */
+export function openLocationHref(args: OpenLocationArgs): string {
+  return `command:${OpenLocationCommand}?${encodeURIComponent(JSON.stringify([args]))}`;
+}
+
+/** The finding's places as `file:line` links, one per copy; plain text where the file has no URI. */
+function locationCell(f: ReportFinding): string {
+  const locations = f.locations?.length ? f.locations : [{ line: f.line, column: 1 }];
+  return locations.map(({ line, column }) => {
+    const text = `${escape(f.file)}:${escape(line)}`;
+    return f.uri ? `<a href="${escape(openLocationHref({ uri: f.uri, line, column }))}" title="Open ${escape(f.file)} at line ${escape(line)}">${text}</a>` : text;
+  }).join('<br>');
+}
+
 export function renderReportHtml(report: ReportModel, nonce: string): string {
-  const summary = SEVERITY_ORDER.map(s => `<div class="sev ${s.toLowerCase()}"><span class="n">${report.bySeverity[s] ?? 0}</span> ${s}</div>`).join('');
+  const summary = SEVERITY_ORDER.map(s => `<div class="sev ${s.toLowerCase()}"><span class="n">${report.bySeverity[s] ?? 0}</span> ${SEVERITY_LABELS[s]}</div>`).join('');
   const findings = report.findings.map(f => `<tr class="${f.severity.toLowerCase()}">
-      <td>${escape(f.severity)}</td>
+      <td>${escape(SEVERITY_LABELS[f.severity])}</td>
       <td>${f.url ? `<a href="${escape(f.url)}">${escape(f.id)}</a>` : escape(f.id)}</td>
       <td>${escape(f.type)}</td>
       <td>${escape(f.pkgName)}${f.installedVersion ? `@${escape(f.installedVersion)}` : ''}</td>
       <td>${escape(f.fixedVersion ?? '')}</td>
       <td>${escape(f.title)}</td>
-      <td>${escape(f.file)}:${escape(f.line)}</td></tr>`).join('\n');
+      <td>${locationCell(f)}</td></tr>`).join('\n');
   const packages = report.packages.map(p => `<tr><td>${escape(p.name)}</td><td>${escape(p.version)}</td><td>${escape(p.ecosystem)}</td><td>${p.direct ? 'direct' : 'indirect'}${p.dev ? ', dev' : ''}</td><td>${escape(p.file)}</td></tr>`).join('\n');
   const errors = report.errors.length === 0 ? '' : `<h2>Files that could not be analyzed (${report.errors.length})</h2><ul>${report.errors.map(e => `<li>${escape(e.file)}: ${escape(e.message)}</li>`).join('')}</ul>`;
   return `<!DOCTYPE html>

@@ -126,6 +126,46 @@ export function ensurePackaged(ctx: Mocha.Context): string {
   return vsixPath!;
 }
 
+/**
+ * Polls `probe` until it returns a truthy value, and returns that: a wait for a condition, never for
+ * a time, so a loaded machine only makes it slower. Fails after `timeoutMs` with `what` and, when
+ * given, `state()` (what was seen last).
+ */
+export async function waitUntil<T>(
+  what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs: number, state?: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? `; last seen: ${state()}` : ''}`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+export const SEVERITY_NAMES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
+export type SeverityCounts = Record<(typeof SEVERITY_NAMES)[number], number>;
+
+/** How many of the findings have each severity. */
+export function countBySeverity(findings: readonly ExpectedFinding[]): SeverityCounts {
+  const counts = Object.fromEntries(SEVERITY_NAMES.map(s => [s, 0])) as SeverityCounts;
+  for (const finding of findings) counts[finding.severity as keyof SeverityCounts]++;
+  return counts;
+}
+
+/**
+ * The counts in the status bar's text, e.g. `2C 5H 1M 0L 7U · DB <1h` (the `U` part only when
+ * some advisory has no severity); undefined when the text holds no such run. Each count is read at
+ * its letter, so the `1` of `DB <1h` is never taken for one.
+ */
+export function parseStatusCounts(text: string): SeverityCounts | undefined {
+  const match = /(?:^|\s)(\d+)C (\d+)H (\d+)M (\d+)L(?: (\d+)U)?(?= ·|\s|$)/.exec(text);
+  if (!match) return undefined;
+  const [critical, high, medium, low, unknown] = match.slice(1).map(n => Number(n ?? 0));
+  return { CRITICAL: critical, HIGH: high, MEDIUM: medium, LOW: low, UNKNOWN: unknown };
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

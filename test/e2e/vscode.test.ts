@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
-  cliFindings, copyExamples, ensureOutDir, ensurePackaged, freePort, importDemoDb, makeTempDir, repoRoot,
-  unavailable, which, type ExpectedFinding,
+  cliFindings, copyExamples, countBySeverity, ensureOutDir, ensurePackaged, freePort, importDemoDb, makeTempDir, parseStatusCounts,
+  repoRoot, unavailable, waitUntil, which, type ExpectedFinding, type SeverityCounts,
 } from './support';
 
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,11 +84,13 @@ async function openWorkbench(context: BrowserContext, url: string): Promise<Page
   return page;
 }
 
-/** Rows of the Problems panel (file headers and markers) after filtering it by `text`. */
-async function problemRows(page: Page, text: string): Promise<string[]> {
-  const filter = page.locator('.part.panel .viewpane-filter input').first();
-  await filter.fill(text);
-  await page.waitForTimeout(400); // the panel debounces its filter
+/** Sets the Problems panel's filter (it applies it after a debounce: callers wait for what they expect). */
+async function filterProblems(page: Page, text: string): Promise<void> {
+  await page.locator('.part.panel .viewpane-filter input').first().fill(text);
+}
+
+/** The rows the Problems panel shows now (file headers and markers). */
+function problemRows(page: Page): Promise<string[]> {
   return page.locator('.markers-panel .monaco-list-row').evaluateAll(rows =>
     rows.map(row => `${row.getAttribute('aria-label') ?? ''} | ${row.textContent ?? ''}`));
 }
@@ -96,6 +98,31 @@ async function problemRows(page: Page, text: string): Promise<string[]> {
 /** A marker row reads "jquery@3.4.0: CVE-… [MEDIUM, …] vigil CVE-… [Ln 371, Col 5]". */
 function listsFinding(row: string, finding: ExpectedFinding): boolean {
   return row.includes(finding.id) && row.includes('vigil') && row.includes(`Ln ${finding.line},`);
+}
+
+/** The panel lists `finding` under its file's header. */
+function listedUnderFile(rows: string[], finding: ExpectedFinding): boolean {
+  const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.basename(path.posix.dirname(finding.file))}`));
+  // The finding's own row follows its file's header (another file may list the same ID on the same line number).
+  const marker = rows.findIndex((row, index) => index > header && listsFinding(row, finding));
+  return header >= 0 && marker > header;
+}
+
+/** The text of Vigil's status bar item(s). */
+async function statusText(page: Page): Promise<string> {
+  const item = page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[id^="${EXTENSION_ID}."]`);
+  return (await item.evaluateAll(els => els.map(e => e.textContent ?? ''))).join(' || ');
+}
+
+/** Waits until the status bar shows exactly `counts` (each read at its letter), and returns its text. */
+async function waitForStatusCounts(page: Page, counts: SeverityCounts, timeoutMs: number): Promise<string> {
+  let text = '';
+  await waitUntil(`the status bar to show ${JSON.stringify(counts)}`, async () => {
+    text = await statusText(page);
+    const shown = parseStatusCounts(text);
+    return shown !== undefined && JSON.stringify(shown) === JSON.stringify(counts);
+  }, timeoutMs, () => `"${text}"`);
+  return text;
 }
 
 /** Moves the focus in the open code action list to the first action matching `pattern`, then applies it. */
@@ -124,6 +151,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
   let vsix: string;
   let workspace: string;
   let expected: ExpectedFinding[];
+  let cacheDir: string;
   let scratch: string;
   const timings: string[] = [];
 
@@ -135,7 +163,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     let started = Date.now();
     vsix = ensurePackaged(this);
     timings.push(`package ${Date.now() - started} ms`);
-    const cacheDir = importDemoDb(this);
+    cacheDir = importDemoDb(this);
     workspace = copyExamples(this);
     expected = cliFindings(workspace, cacheDir);
 
@@ -203,42 +231,55 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     assert.ok(shown.length > 0, 'the CLI found nothing above UNKNOWN in examples/');
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel').waitFor();
-    // The first scan is in the background: wait until the first finding is listed.
-    const first = shown[0];
-    const deadline = Date.now() + 90_000;
-    while (!(await problemRows(page, first.id)).some(row => listsFinding(row, first))) {
-      assert.ok(Date.now() < deadline, `${first.id} never appeared in the Problems panel`);
-      await page.waitForTimeout(1000);
-    }
     const missing: string[] = [];
-    for (const finding of shown) {
-      const rows = await problemRows(page, finding.id);
-      const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.basename(path.posix.dirname(finding.file))}`));
-      // The finding's own row follows its file's header (another file may list the same ID on the same line number).
-      const marker = rows.findIndex((row, index) => index > header && listsFinding(row, finding));
-      if (header < 0 || marker < header) missing.push(`${finding.file}:${finding.line} ${finding.id}; rows: ${rows.join(' // ')}`);
+    for (const [index, finding] of shown.entries()) {
+      // Each finding is retried until the panel lists it: the filter applies after a debounce, and
+      // the first scan runs in the background (hence the longer wait for the first one).
+      await filterProblems(page, finding.id);
+      let rows: string[] = [];
+      await waitUntil(`${finding.file}:${finding.line} ${finding.id} in the Problems panel`, async () => {
+        rows = await problemRows(page);
+        return listedUnderFile(rows, finding);
+      }, index === 0 ? 90_000 : 15_000).catch(() => missing.push(`${finding.file}:${finding.line} ${finding.id}; rows: ${rows.join(' // ')}`));
     }
-    await problemRows(page, '');
+    await filterProblems(page, '');
+    // Unfiltered again: findings of several IDs are listed at once.
+    await waitUntil('the unfiltered Problems panel', async () => {
+      const rows = await problemRows(page);
+      return new Set(shown.filter(f => rows.some(row => listsFinding(row, f))).map(f => f.id)).size > 1;
+    }, 15_000);
     await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-problems.png') });
     assert.deepEqual(missing, [], 'findings the CLI reports that the Problems panel does not list');
   });
 
-  it('shows the severity counts in the status bar', async function () {
-    const item = page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[id^="${EXTENSION_ID}."]`);
-    const counts = new Map<string, number>();
-    for (const f of expected) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    const wanted = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].filter(s => counts.get(s)).map(s => counts.get(s)!);
-    let text = '';
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const texts = await item.evaluateAll(els => els.map(e => `${e.textContent ?? ''} ${e.getAttribute('aria-label') ?? ''}`));
-      text = texts.join(' || ');
-      const numbers = new Set((text.match(/\d+/g) ?? []).map(Number));
-      if (wanted.every(n => numbers.has(n))) break;
-      assert.ok(Date.now() < deadline,
-        `the Vigil status bar item (#${EXTENSION_ID}.*) shows "${text}"; the CLI's counts are ${JSON.stringify(Object.fromEntries(counts))}`);
-      await page.waitForTimeout(500);
-    }
+  it('shows the CLI\'s severity counts in the status bar, exactly', async function () {
+    const counts = countBySeverity(expected);
+    const text = await waitForStatusCounts(page, counts, 30_000);
+    // The same text the client writes (countsText): the `U` part only when some advisory has no severity.
+    const countsRun = `${counts.CRITICAL}C ${counts.HIGH}H ${counts.MEDIUM}M ${counts.LOW}L${counts.UNKNOWN ? ` ${counts.UNKNOWN}U` : ''}`;
+    assert.ok(text.includes(`${countsRun} · `), `status bar "${text}" lacks "${countsRun} · "`);
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-status-bar.png') });
+  });
+
+  it('opens the file at the finding\'s line from a location in the report view', async function () {
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').fill('>Vigil: Show Scan Report');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Scan Report' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The report is a webview: an iframe holding the frame with the page.
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const link = report.locator('a[href^="command:vigil.openLocation"]', { hasText: 'node-app/package-lock.json:' }).first();
+    await link.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-report.png') });
+    const href = (await link.getAttribute('href'))!;
+    const [{ line, column }] = JSON.parse(decodeURIComponent(href.slice(href.indexOf('?') + 1))) as { line: number; column: number }[];
+    assert.ok(expected.some(f => f.file === 'node-app/package-lock.json' && f.line === line), `the report links line ${line}, where the CLI reports nothing`);
+    assert.equal(await link.textContent(), `node-app/package-lock.json:${line}`);
+    await link.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'package-lock.json' }).waitFor();
+    let selection = '';
+    await waitUntil(`the cursor at Ln ${line}, Col ${column}`, async () =>
+      (selection = await page.locator('#status\\.editor\\.selection').textContent() ?? '').includes(`Ln ${line}, Col ${column}`), 15_000, () => selection);
   });
 
   it('applies a quick-fix from the keyboard and the file changes on disk', async function () {
@@ -254,23 +295,49 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     await page.locator('.quick-input-list .monaco-list-row', { hasText: path.posix.basename(target.file) }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.monaco-editor .view-lines').first().waitFor();
+    await page.locator('.tabs-container .tab.active', { hasText: path.posix.basename(target.file) }).waitFor();
     await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').waitFor();
     await page.keyboard.type(String(target.line));
     await page.keyboard.press('Enter');
+    // The cursor is on the finding's line once the status bar says so.
+    await waitUntil(`the cursor on line ${target.line}`, async () =>
+      /\bLn (\d+),/.exec(await page.locator('#status\\.editor\\.selection').textContent() ?? '')?.[1] === String(target.line), 15_000);
     await page.keyboard.press('Control+.');
     const title = await applyCodeAction(page, new RegExp(`\\b(Pin|Update|Upgrade|Bump)\\b.*${name}`, 'i'));
     await page.keyboard.press('Control+S');
 
-    const deadline = Date.now() + 15_000;
     let after = before;
-    while (after === before && Date.now() < deadline) {
-      await page.waitForTimeout(250);
-      after = fs.readFileSync(file, 'utf8');
-    }
+    await waitUntil(`${target.file} to change on disk`, () => (after = fs.readFileSync(file, 'utf8')) !== before, 15_000).catch(() => undefined);
     await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-quick-fix.png') });
     const line = after.split(/\r?\n/).find(l => l.toLowerCase().startsWith(name.toLowerCase()));
     assert.notEqual(after, before, `"${title}" did not change ${target.file}`);
     assert.ok(line && !line.includes(`==${installed}`), `${name} is still pinned to ${installed}: ${line}`);
+  });
+
+  it('clears a deleted folder\'s findings from the status bar and the Problems panel', async function () {
+    const gone = expected.filter(f => f.file.startsWith('python-app/'));
+    assert.ok(gone.length > 0, 'no finding under python-app/ to see cleared');
+    // The quick-fix left requirements.txt open, and an open buffer keeps its findings after its
+    // file is deleted (the editor still shows it): close every editor first.
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').fill('>View: Close All Editors');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editors' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await waitUntil('every editor to close', async () => (await page.locator('.tabs-container .tab').count()) === 0, 15_000);
+    fs.rmSync(path.join(workspace, 'python-app'), { recursive: true, force: true });
+    const started = Date.now();
+    // What is left, as the CLI counts it now (the quick-fix above has changed nothing outside python-app/).
+    const left = cliFindings(workspace, cacheDir);
+    assert.deepEqual(left.filter(f => f.file.startsWith('python-app/')), []);
+    await waitForStatusCounts(page, countBySeverity(left), 30_000);
+    console.log(`      status bar cleared ${Date.now() - started} ms after rm -rf python-app/`);
+    const probe = gone.find(f => !left.some(l => l.id === f.id)) ?? gone[0];
+    await filterProblems(page, probe.id);
+    await waitUntil(`${probe.id} (python-app/) to leave the Problems panel`, async () =>
+      !(await problemRows(page)).some(row => row.includes('requirements.txt') || listsFinding(row, probe)), 15_000);
+    await filterProblems(page, '');
+    await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-deleted-folder.png') });
   });
 
   it('runs the in-editor suite through the workbench URL payload', async function () {

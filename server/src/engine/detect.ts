@@ -1,7 +1,7 @@
 // The vulnerability detector: matches analyzed packages against the advisory DB.
 import type { IgnorableFinding } from './ignore';
 import {
-  severityRank, type AdvisoryLookup, type DetectedVulnerability, type FileResult, type Finding, type Package, type Severity, type StoredAdvisory,
+  severityRank, type AdvisoryLookup, type CveSeverity, type DetectedVulnerability, type FileResult, type Finding, type Package, type Severity, type StoredAdvisory,
 } from './types';
 import { isInlineIgnored } from './inline-ignore';
 import type { OsvRecord } from './osv';
@@ -22,11 +22,78 @@ export function preferredId(osvId: string, aliases: readonly string[]): string {
   return aliases.find(a => a.startsWith('CVE-')) ?? osvId;
 }
 
-function titleOf(osv: OsvRecord): string {
-  const { summary, details } = osv;
-  if (summary) return summary;
-  const firstLine = (details ?? '').trim().split('\n')[0];
-  return firstLine.length > 120 ? firstLine.slice(0, 119) + '…' : firstLine;
+/** The longest title a finding gets; longer ones are cut at a word boundary. */
+export const MAX_TITLE_LENGTH = 200;
+
+/** Words whose trailing period does not end a sentence. */
+const ABBREVIATIONS = new Set(['e.g', 'i.e', 'etc', 'vs', 'cf', 'approx', 'incl', 'no', 'ver']);
+
+/** `text` on one line: every run of whitespace (newlines included) becomes one space. */
+function oneLine(text: string): string {
+  return text.split(/\s+/).filter(Boolean).join(' ');
+}
+
+/** The paragraphs of a text (separated by blank lines), each on one line, empty ones left out. */
+function paragraphs(text: string): string[] {
+  const found: string[] = [];
+  let lines: string[] = [];
+  for (const line of [...text.split('\n'), '']) {
+    if (line.trim() !== '') {
+      lines.push(line);
+    } else if (lines.length) {
+      found.push(oneLine(lines.join(' ')));
+      lines = [];
+    }
+  }
+  return found;
+}
+
+function trimStart(text: string, characters: string): string {
+  let start = 0;
+  while (start < text.length && characters.includes(text[start])) start++;
+  return text.slice(start);
+}
+
+function trimEnd(text: string, characters: string): string {
+  let end = text.length;
+  while (end > 0 && characters.includes(text[end - 1])) end--;
+  return text.slice(0, end);
+}
+
+/**
+ * The first sentence of a description: its first paragraph that is not a Markdown heading, up to the
+ * first `.`, `!` or `?` that is followed by a space and a word not in lower case, after a word that is
+ * not an abbreviation ("e.g.", "etc."). A linear scan: descriptions come from advisory feeds.
+ */
+export function firstSentence(details: string): string {
+  const paragraph = paragraphs(details).find(p => !p.startsWith('#')) ?? '';
+  let wordStart = 0;
+  for (let i = 0; i < paragraph.length; i++) {
+    const char = paragraph[i];
+    if (char === ' ') wordStart = i + 1;
+    if (char !== '.' && char !== '!' && char !== '?') continue;
+    if (i + 1 < paragraph.length && paragraph[i + 1] !== ' ') continue;
+    const next = paragraph[i + 2];
+    if (next !== undefined && next !== next.toUpperCase()) continue;
+    if (char === '.' && ABBREVIATIONS.has(trimStart(paragraph.slice(wordStart, i), '([').toLowerCase())) continue;
+    return paragraph.slice(0, i + 1);
+  }
+  return paragraph;
+}
+
+/** `text` cut to MAX_TITLE_LENGTH at the last word boundary that fits, with `…` after it. */
+function shorten(text: string): string {
+  if (text.length <= MAX_TITLE_LENGTH) return text;
+  const space = text.lastIndexOf(' ', MAX_TITLE_LENGTH - 1);
+  // One giant word: there is no boundary to cut at.
+  const cut = space > 0 ? space : MAX_TITLE_LENGTH - 1;
+  return trimEnd(text.slice(0, cut), ' ,;:') + '…';
+}
+
+/** A finding's title: the record's summary, else the first sentence of its details; never cut mid-word. */
+export function titleOf(osv: Pick<OsvRecord, 'summary' | 'details'>): string {
+  const summary = oneLine(osv.summary ?? '');
+  return shorten(summary || firstSentence(osv.details ?? ''));
 }
 
 function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string[]): DetectedVulnerability {
@@ -111,8 +178,35 @@ export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnera
     if (existing) merge(existing, finding, pkg.ecosystem);
     else byId.set(finding.vulnerabilityId, finding);
   }
-  for (const finding of byId.values()) markMalicious(finding);
+  for (const finding of byId.values()) {
+    markMalicious(finding);
+    if (finding.severity === 'UNKNOWN' && db.severitiesOfCve) takeSeverityOfCve(finding, db.severitiesOfCve.bind(db));
+  }
   return [...byId.values()];
+}
+
+/** Which source of another record's severity to believe first: a scored vector, then GHSA's word. */
+const SOURCE_PREFERENCE = ['cvss_v3', 'cvss_v4', 'ghsa'];
+
+/**
+ * An advisory with no severity of its own (a PYSEC record often has none) takes the one another
+ * record of the same CVE gives, in any ecosystem: a CVSS v3 score first, then v4, then GHSA's word;
+ * between records of the same kind, the worst severity (then the first ID). Mutates `finding`.
+ */
+function takeSeverityOfCve(finding: DetectedVulnerability, severitiesOfCve: (cve: string) => CveSeverity[]): void {
+  const cves = new Set([finding.vulnerabilityId, finding.dataSourceId, ...finding.aliases].filter(id => id.startsWith('CVE-')));
+  const preference = (source: string) => {
+    const index = SOURCE_PREFERENCE.indexOf(source);
+    return index < 0 ? SOURCE_PREFERENCE.length : index;
+  };
+  const candidates = [...cves].flatMap(cve => severitiesOfCve(cve)).sort((a, b) =>
+    preference(a.severitySource) - preference(b.severitySource) || severityRank(b.severity) - severityRank(a.severity) || compareStrings(a.id, b.id));
+  const best = candidates[0];
+  if (!best) return;
+  finding.severity = best.severity;
+  finding.severitySource = best.severitySource;
+  finding.severityFrom = best.id;
+  finding.cvss = { ...best.cvss, ...finding.cvss };
 }
 
 function passesFilter(finding: DetectedVulnerability, file: string, filter: FindingFilter): boolean {

@@ -158,6 +158,11 @@ export interface DetectedVulnerability {
   severity: Severity;
   /** Where the severity came from: `cvss_v3`, `cvss_v4`, `ghsa`, or `none`. */
   severitySource: string;
+  /**
+   * Set when the advisory has no severity of its own and took it from another record of the same
+   * CVE (any ecosystem): that record's ID. `severitySource` is then that record's source.
+   */
+  severityFrom?: string;
   title: string;
   description: string;
   references: string[];
@@ -280,4 +285,20 @@ export interface AdvisoryLookup {
    * the whole record through `full()`.
    */
   lookup(ecosystem: Ecosystem, name: string): StoredAdvisory[];
+  /**
+   * The records, in any ecosystem, that name this CVE (as ID or alias) and have a severity of their
+   * own, in ID order: where an advisory without a severity takes one. Optional: a lookup without it
+   * leaves such advisories UNKNOWN.
+   */
+  severitiesOfCve?(cve: string): CveSeverity[];
+}
+
+/** The severity one record gives a CVE. */
+export interface CveSeverity {
+  /** The record's ID. */
+  id: string;
+  severity: Severity;
+  /** `cvss_v3`, `cvss_v4` or `ghsa`. */
+  severitySource: string;
+  cvss: Record<string, CvssScore>;
 }

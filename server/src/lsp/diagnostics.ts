@@ -5,7 +5,7 @@ import { listManifestDependencies } from '../engine/fixes/packageJson';
 import type { BumpPlan, PackagePlan } from '../engine/fixes/plan';
 import type { EngineFix } from '../engine/fixes/edits';
 import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Package, type Severity, type SourceRange } from '../engine/types';
-import type { FindingSummary } from './protocol';
+import { SEVERITY_LABELS, type FindingSummary } from './protocol';
 import { LineIndex } from '../engine/text';
 import semver from 'semver';
 
@@ -128,6 +128,11 @@ function planOf(result: FileResult, pkgId: string): PackagePlan {
   return result.plans?.[pkgId] ?? { directDependencies: [], pathFromDirect: [pkgId] };
 }
 
+/** How a severity reads to the user: UNKNOWN says plainly that nobody scored it, never passing for LOW. */
+export function severityLabel(severity: Severity): string {
+  return SEVERITY_LABELS[severity];
+}
+
 function fixText(vuln: DetectedVulnerability): string {
   return vuln.fixedVersions.length > 0 ? `fixed in ${vuln.fixedVersions.join(', ')}` : 'no fix yet';
 }
@@ -150,7 +155,7 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
       const path = plan.copyPaths?.[copy.key] ?? plan.pathFromDirect;
       const via = !copy.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
       const dev = copy.dev ? ' (dev)' : '';
-      const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${vuln.severity}, ${fixText(vuln)}]${via}`;
+      const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${severityLabel(vuln.severity)}, ${fixText(vuln)}]${via}`;
       const data: VulnerabilityData = {
         type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
         pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
@@ -226,7 +231,7 @@ export function manifestView(manifestText: string, lock: FileResult, severityMap
     const severity = worst(vulns.map(v => v.severity));
     const lead = [...vulns].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0];
     const range: Range = { start: lines.position(dependency.offset), end: lines.position(dependency.offset + dependency.length) };
-    const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, worst ${severity}]`;
+    const message = `${parts.join('; ')} [${vulns.length} finding${vulns.length === 1 ? '' : 's'}, ${severity === 'UNKNOWN' ? severityLabel(severity) : `worst ${severity}`}]`;
     const data: DependencyData = {
       type: 'dependency', dependency: dependency.name, lockfile: lock.target, fileType: lock.type,
       ids: [...new Set(vulns.map(v => v.vulnerabilityId))], installedVersion: own[0]?.installedVersion, bump: own.length > 0 && !stale ? planOf(lock, own[0].pkgId).bump : undefined, transitive,

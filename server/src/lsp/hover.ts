@@ -1,7 +1,7 @@
 // Hover text for the advisories under the cursor. Pure: takes the entries the views computed.
 import type { Hover, Position, Range } from 'vscode-languageserver';
 import { severityRank, type DetectedVulnerability, type Finding } from '../engine/types';
-import type { HoverEntry } from './diagnostics';
+import { severityLabel, type HoverEntry } from './diagnostics';
 import { compareUrgency } from '../engine/detect';
 
 export function contains(range: Range, position: Position): boolean {
@@ -20,14 +20,43 @@ export function hoverAt(entries: readonly HoverEntry[], position: Position): Hov
   const findings = matching.flatMap(e => e.findings ?? [])
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.rule.id.localeCompare(b.rule.id));
   const sections = [...vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId])), ...findings.map(findingMarkdown)];
+  // Several advisories: one line each first, so the hover answers "what is here" without scrolling.
+  if (sections.length > 1) sections.unshift([...vulnerabilities.map(advisoryLine), ...findings.map(findingLine)].join('\n'));
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: matching[0].range };
+}
+
+/** The longest title a summary line shows; longer ones are cut at a word boundary. */
+const SUMMARY_TITLE_LENGTH = 60;
+
+function shortTitle(title: string): string {
+  if (title.length <= SUMMARY_TITLE_LENGTH) return title;
+  const space = title.lastIndexOf(' ', SUMMARY_TITLE_LENGTH - 1);
+  return `${title.slice(0, space > 0 ? space : SUMMARY_TITLE_LENGTH - 1)}…`;
+}
+
+/** One summary line of an advisory: ID, severity, package, fix, short title. */
+export function advisoryLine(vuln: DetectedVulnerability): string {
+  const fix = vuln.fixedVersions.length > 0 ? `fixed in \`${vuln.fixedVersions[0]}\`` : 'no fix yet';
+  const title = vuln.title ? ` · ${escapeMarkdown(shortTitle(vuln.title))}` : '';
+  return `- **${vuln.vulnerabilityId}** · ${severityLabel(vuln.severity)} · \`${vuln.pkgName}@${vuln.installedVersion}\` · ${fix}${title}`;
+}
+
+function findingLine(finding: Finding): string {
+  return `- **${finding.rule.id}** · ${severityLabel(finding.severity)} · ${escapeMarkdown(shortTitle(finding.rule.title))}`;
+}
+
+/** The severity as the heading shows it: where it came from when the advisory had none of its own. */
+function severityText(vuln: DetectedVulnerability): string {
+  return vuln.severityFrom ? `${vuln.severity} (from ${vuln.severityFrom})` : severityLabel(vuln.severity);
 }
 
 export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[]): string {
   const lines: string[] = [];
   const heading = vuln.primaryUrl ? `[${vuln.vulnerabilityId}](${vuln.primaryUrl})` : vuln.vulnerabilityId;
-  lines.push(`**${heading}** · ${vuln.severity}${vuln.title ? ` · ${escapeMarkdown(vuln.title)}` : ''}`);
+  lines.push(`**${heading}** · ${severityText(vuln)}${vuln.title ? ` · ${escapeMarkdown(vuln.title)}` : ''}`);
   lines.push('');
+  if (vuln.severityFrom) lines.push(`- Severity: this advisory gives none; ${vuln.severityFrom}, a record of the same CVE, gives ${vuln.severity}`);
+  else if (vuln.severity === 'UNKNOWN') lines.push('- Severity: unknown, no record of this advisory or its CVE scores it; read the description');
   lines.push(`- Package: \`${vuln.pkgName}@${vuln.installedVersion}\`${vuln.direct ? ' (direct)' : ''}${vuln.dev ? ' (dev)' : ''}`);
   lines.push(`- Fixed versions: ${vuln.fixedVersions.length > 0 ? vuln.fixedVersions.map(v => `\`${v}\``).join(', ') : 'none yet'}`);
   for (const [source, score] of Object.entries(vuln.cvss ?? {})) {
@@ -56,7 +85,7 @@ const KIND_LABELS: Record<Finding['kind'], string> = { misconfiguration: 'Miscon
 export function findingMarkdown(finding: Finding): string {
   const { rule } = finding;
   const heading = rule.url ? `[${rule.id}](${rule.url})` : rule.id;
-  const lines = [`**${heading}** · ${finding.severity} · ${escapeMarkdown(rule.title)}`, '', `${KIND_LABELS[finding.kind]}: ${escapeMarkdown(finding.message)}`];
+  const lines = [`**${heading}** · ${severityLabel(finding.severity)} · ${escapeMarkdown(rule.title)}`, '', `${KIND_LABELS[finding.kind]}: ${escapeMarkdown(finding.message)}`];
   if (rule.remediation) lines.push('', `How to fix: ${escapeMarkdown(rule.remediation)}`);
   if (finding.fix) lines.push('', `Fix available: ${escapeMarkdown(finding.fix.title)}`);
   return lines.join('\n');

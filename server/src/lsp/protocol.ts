@@ -2,6 +2,8 @@
 // Plain types and names only: the VS Code client imports this file too.
 
 export type SeverityName = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+/** How each severity reads in messages, hovers and views: UNKNOWN says nobody scored it, never passing for LOW. */
+export const SEVERITY_LABELS: Record<SeverityName, string> = { CRITICAL: 'CRITICAL', HIGH: 'HIGH', MEDIUM: 'MEDIUM', LOW: 'LOW', UNKNOWN: 'severity unknown' };
 
 /** Server -> client notification, once per file whenever its diagnostics are published. */
 export const FindingsNotification = 'vigil/findings';
@@ -59,10 +61,20 @@ export interface ReportModel {
     pkgName?: string; installedVersion?: string; fixedVersion?: string; url?: string;
     /** A known malicious package: listed before everything else. */
     malicious?: boolean;
+    /** The file's URI, for opening it at a location (absent in reports of files that are not on disk). */
+    uri?: string;
+    /** Every place the finding is marked (each copy of a package), 1-based; the first is at `line`. */
+    locations?: ReportLocation[];
   }[];
   packages: { name: string; version: string; ecosystem: string; file: string; direct: boolean; dev: boolean }[];
   errors: { file: string; message: string }[];
 }
+
+export interface ReportLocation { line: number; column: number }
+
+/** The client command a report's location link runs: opens `uri` at the 1-based line and column. */
+export const OpenLocationCommand = 'vigil.openLocation';
+export interface OpenLocationArgs { uri: string; line: number; column: number }
 
 /** workspace/executeCommand commands the server implements. */
 export const ApplyIgnoreCommand = 'vigil.server.applyIgnore';

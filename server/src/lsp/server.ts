@@ -10,6 +10,7 @@
 // The pure conversions live in diagnostics.ts, hover.ts and codeActions.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, TextDocuments,
   type Connection, type InitializeParams, type InitializeResult,
@@ -182,7 +183,10 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
     const { folders } = workspace;
     return buildReport(
       folders.map(f => f.fsPath),
-      [...analyses.values()].map(s => ({ file: path.relative(folders.length === 1 ? folders[0].fsPath : path.dirname(s.folder.fsPath), s.fsPath), results: s.results, errors: s.errors })),
+      [...analyses.values()].map(s => ({
+        file: path.relative(folders.length === 1 ? folders[0].fsPath : path.dirname(s.folder.fsPath), s.fsPath),
+        uri: pathToFileURL(s.fsPath).href, results: s.results, errors: s.errors,
+      })),
     );
   });
 

@@ -196,7 +196,7 @@ function vulnerabilityJson(vuln: VulnerabilityExtras, result: FileResult): Json 
     InstalledVersion: vuln.installedVersion,
     FixedVersion: vuln.fixedVersions.join(', '),
     Status: vuln.status,
-    SeveritySource: vuln.severitySource === 'none' ? undefined : source.ID,
+    SeveritySource: vuln.severitySource === 'none' ? undefined : vuln.severityFrom ? dataSource(vuln.severityFrom, vuln.purl).ID : source.ID,
     PrimaryURL: vuln.primaryUrl,
     DataSource: source,
     Title: vuln.title,
@@ -210,6 +210,7 @@ function vulnerabilityJson(vuln: VulnerabilityExtras, result: FileResult): Json 
     LastModifiedDate: vuln.lastModifiedDate && goTime(vuln.lastModifiedDate),
     VigilAliases: vuln.aliases,
     VigilAdvisoryID: vuln.dataSourceId,
+    VigilSeverityFrom: vuln.severityFrom,
     VigilLocation: locationJson(vuln.location),
     VigilLocations: copiesJson(result.packages.find((p) => p.id === vuln.pkgId)),
   });

@@ -6,6 +6,7 @@ import { normalizePackageName } from '../ecosystems';
 import type { OsvAffected, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
 import {
+  AliasEntry,
   DbMetadata,
   encodeStored,
   decodeStored,
@@ -78,9 +79,14 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
       matchParts.set(key, `${computed},${JSON.stringify({ ...matchOsv, affected })}`);
     }
   }
+  const hasSeverity = !withdrawn && payload.severity !== 'UNKNOWN';
+  const cves = hasSeverity ? [...new Set([osv.id, ...(osv.aliases ?? [])].filter((id) => id.startsWith('CVE-')))] : [];
+  const aliasEntry: AliasEntry = [osv.id, payload.severity, payload.severitySource, payload.cvss];
   return {
     id: osv.id,
     modified: osv.modified,
+    cves,
+    ...(cves.length ? { aliasEntry: JSON.stringify(aliasEntry) } : {}),
     source: payload.source,
     sources: payload.sources ?? [payload.source],
     withdrawn,

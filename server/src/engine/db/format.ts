@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { deflateRawSync, inflateRawSync } from 'zlib';
 import { compareStrings } from '../text';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 export const MAGIC = 'VIGILDB\n';
 const FIXED_HEADER_SIZE = 128;
 /** u32 length of the stored record, u8 flags. */
@@ -82,6 +82,12 @@ export type PackageEntry = [
   osv: import('../osv').OsvRecord,
 ];
 
+/**
+ * What an alias list holds for each record that names the CVE and has a severity of its own, so
+ * that an advisory without one can take it from a record of the same CVE in any ecosystem.
+ */
+export type AliasEntry = [id: string, severity: RecordPayload['severity'], severitySource: string, cvss: RecordPayload['cvss']];
+
 /** A record ready to be written: the whole record, and its match part for each package it affects. */
 export interface PreparedRecord {
   id: string;
@@ -97,6 +103,13 @@ export interface PreparedRecord {
   /** UTF-8 JSON of the RecordPayload, raw-deflated when `deflated`. */
   stored: Uint8Array;
   /**
+   * The CVE IDs among the record's ID and aliases, when the record has a severity of its own and is
+   * not withdrawn: it is listed under each in the alias index (see AliasEntry).
+   */
+  cves: string[];
+  /** The record's AliasEntry as JSON, when `cves` is not empty. */
+  aliasEntry?: string;
+  /**
    * Package key -> the record's PackageEntry for that package as JSON items without the brackets and
    * the first two (the frame's place is known only when writing). Empty for withdrawn records (lookups skip them).
    */
@@ -108,6 +121,9 @@ export function packageKey(ecosystem: string, normalizedName: string): string {
 }
 export function idKey(id: string): string {
   return `i\0${id}`;
+}
+export function aliasKey(cve: string): string {
+  return `a\0${cve}`;
 }
 
 /**
@@ -157,6 +173,8 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     const index = new Map<string, Ref>();
     // Per package key, its PackageEntry JSON texts in record ID order.
     const packageEntries = new Map<string, string[]>();
+    // Per CVE, the AliasEntry JSON texts of the records that name it, in record ID order.
+    const aliasEntries = new Map<string, string[]>();
     let position = FIXED_HEADER_SIZE;
     const frameHeader = Buffer.alloc(FRAME_HEADER_SIZE);
     for (const record of sorted) {
@@ -172,6 +190,11 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
         if (entries) entries.push(entry);
         else packageEntries.set(key, [entry]);
       }
+      for (const cve of record.aliasEntry ? record.cves : []) {
+        const entries = aliasEntries.get(cve);
+        if (entries) entries.push(record.aliasEntry!);
+        else aliasEntries.set(cve, [record.aliasEntry!]);
+      }
       position += length;
     }
     const recordsEnd = position;
@@ -180,6 +203,12 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
       const list = Buffer.from(`[${packageEntries.get(key)!.join(',')}]`);
       writeAll(fd, list, position);
       index.set(key, { position, length: list.length });
+      position += list.length;
+    }
+    for (const cve of [...aliasEntries.keys()].sort(compareStrings)) {
+      const list = Buffer.from(`[${aliasEntries.get(cve)!.join(',')}]`);
+      writeAll(fd, list, position);
+      index.set(aliasKey(cve), { position, length: list.length });
       position += list.length;
     }
 
@@ -353,6 +382,11 @@ export class GenerationReader {
 
   /** A package's match parts (one read, one JSON.parse). */
   packageEntries(ref: Ref): PackageEntry[] {
+    return JSON.parse(this.read(ref.position, ref.length).toString('utf8'));
+  }
+
+  /** A CVE's alias list (one read, one JSON.parse); unchecked, the caller checks each entry. */
+  aliasEntries(ref: Ref): unknown {
     return JSON.parse(this.read(ref.position, ref.length).toString('utf8'));
   }
 

@@ -2,10 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
-import { SEVERITIES, type AdvisoryLookup, type Ecosystem, type StoredAdvisory } from '../types';
+import { SEVERITIES, type AdvisoryLookup, type CveSeverity, type Ecosystem, type StoredAdvisory } from '../types';
 import { builderFromCurrent, ImportProblem, MergeCounts, ProgressListener, readAdvisoryPath } from './build';
 import { DbMissingError, openCurrent } from './current';
-import { DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
+import { aliasKey, DbMetadata, GenerationReader, idKey, packageKey, PackageEntry, Ref, SourceInfo } from './format';
 import { acquireLock, defaultCacheDir, LockOptions } from './store';
 import { validStoredRecord } from './validate';
 
@@ -64,6 +64,24 @@ export class VulnDb implements AdvisoryLookup {
   get(id: string): DbAdvisory | undefined {
     const ref = this.reader.find(idKey(id));
     return ref && this.storedAdvisory(ref);
+  }
+
+  /**
+   * The records of every ecosystem that name this CVE and have a severity of their own (withdrawn
+   * ones excluded), in ID order. Entries that fail the checks are left out: the file is not trusted.
+   */
+  severitiesOfCve(cve: string): CveSeverity[] {
+    const ref = this.reader.find(aliasKey(cve));
+    if (!ref) return [];
+    const entries = this.reader.aliasEntries(ref);
+    if (!Array.isArray(entries)) return [];
+    return entries.flatMap((entry: unknown): CveSeverity[] => {
+      if (!Array.isArray(entry) || entry.length !== 4) return [];
+      const [id, severity, severitySource, cvss] = entry as unknown[];
+      if (typeof id !== 'string' || typeof severitySource !== 'string' || typeof cvss !== 'object' || cvss === null) return [];
+      if (!SEVERITIES.includes(severity as CveSeverity['severity']) || severity === 'UNKNOWN') return [];
+      return [{ id, severity: severity as CveSeverity['severity'], severitySource, cvss: cvss as CveSeverity['cvss'] }];
+    });
   }
 
   metadata(): DbMetadata {
