@@ -7,9 +7,12 @@ import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
+import { pipenvLockAnalyzer } from './pipenv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer,
+];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
@@ -18,7 +21,6 @@ export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'pipenv', fileNames: ['Pipfile.lock'] },
   { type: 'poetry', fileNames: ['poetry.lock'] },
   { type: 'uv', fileNames: ['uv.lock'] },
   { type: 'bundler', fileNames: ['Gemfile.lock'] },
