@@ -11,12 +11,21 @@ export function fastestMs(run: () => void, runs = 15): number {
   return fastest;
 }
 
-/** time(make(2n)) / time(make(n)) for `parse`, after one warm-up run; with both times in ms. */
+/**
+ * time(make(2n)) / time(make(n)) for `parse`, after one warm-up run, with both times in ms. A
+ * ratio of 3 or more is measured again, up to three times in all, and the lowest kept: a machine
+ * busy with other work can slow one measurement down, but not three in a row, while quadratic
+ * time gives 4 every time.
+ */
 export function doublingRatio(make: (size: number) => string, parse: (text: string) => void, size: number): { ratio: number; smallMs: number; largeMs: number } {
   const small = make(size);
   const large = make(size * 2);
   parse(large);
-  const smallMs = fastestMs(() => parse(small));
-  const largeMs = fastestMs(() => parse(large));
-  return { ratio: largeMs / smallMs, smallMs, largeMs };
+  let best = { ratio: Infinity, smallMs: 0, largeMs: 0 };
+  for (let attempt = 0; attempt < 3 && best.ratio >= 3; attempt++) {
+    const smallMs = fastestMs(() => parse(small));
+    const largeMs = fastestMs(() => parse(large));
+    if (largeMs / smallMs < best.ratio) best = { ratio: largeMs / smallMs, smallMs, largeMs };
+  }
+  return best;
 }

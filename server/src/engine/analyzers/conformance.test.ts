@@ -59,9 +59,9 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 }
 
 /** The osv-scanner fixture folder of an analyzer's format, by its Trivy type. */
-const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn', pipenv: 'pipenv' };
+const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn', pipenv: 'pipenv', poetry: 'poetry' };
 /** osv-scanner fixtures that are not the format at all. */
-const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pipenv: ['not-json.txt'] };
+const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'] };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {
   const expected = loadExpected();

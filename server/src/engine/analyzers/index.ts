@@ -8,10 +8,11 @@ import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
+import { poetryLockAnalyzer } from './poetry-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer,
 ];
 
 /**
@@ -21,7 +22,6 @@ export const ANALYZERS: readonly Analyzer[] = [
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'poetry', fileNames: ['poetry.lock'] },
   { type: 'uv', fileNames: ['uv.lock'] },
   { type: 'bundler', fileNames: ['Gemfile.lock'] },
   { type: 'composer', fileNames: ['composer.lock'] },
