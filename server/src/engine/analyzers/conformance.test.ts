@@ -30,12 +30,14 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
 /**
  * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
- * direct (Trivy lists them as direct packages and their dependencies as indirect).
+ * direct (Trivy lists them as direct packages and their dependencies as indirect). The same goes
+ * for the project itself in uv.lock, which Trivy lists as its root package.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
   'package-lock_v3_with_workspace_as_object.json': ['testapp@1.0.0'],
   'package-lock_v3_without_root_deps_field.json': ['func1@1.0.0'],
+  'uv_normal.lock': ['normal@0.1.0'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],

@@ -9,7 +9,7 @@
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
+import { buildPackages, lineOf, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -126,10 +126,4 @@ function admits(version: string, constraint: string): boolean {
   } catch {
     return false; // not PEP 440 (a Poetry-only `^1.2`): no match, as in Trivy
   }
-}
-
-function lineOf(content: string, offset: number): number {
-  let line = 1;
-  for (let at = content.indexOf('\n'); at !== -1 && at < offset; at = content.indexOf('\n', at + 1)) line++;
-  return line;
 }

@@ -89,6 +89,13 @@ function isNameChar(code: number): boolean {
     code === 0x2d || code === 0x2e || code === 0x5f; // digits, letters, - . _
 }
 
+/** The 1-based line of an offset, for error messages. */
+export function lineOf(content: string, offset: number): number {
+  let line = 1;
+  for (let at = content.indexOf('\n'); at !== -1 && at < offset; at = content.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
 export function table(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
