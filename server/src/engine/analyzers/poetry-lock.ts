@@ -9,7 +9,7 @@
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, lineOf, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -50,13 +50,7 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
   }
 
   // Requirements name packages by any spelling of their name, with a version constraint.
-  const byName = new Map<string, number[]>();
-  packages.forEach((pkg, index) => {
-    const key = pypiKey(pkg.name);
-    const same = byName.get(key);
-    if (same) same.push(index);
-    else byName.set(key, [index]);
-  });
+  const byName = indexesByName(packages);
   const edges = packages.map(pkg => resolveDependencies(pkg.entry.value.dependencies, byName, packages));
 
   const declared = readPyproject(input.siblings?.get(MANIFEST));

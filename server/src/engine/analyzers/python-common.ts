@@ -104,6 +104,18 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The indexes of the packages of each PEP 503 normalised name, in order. */
+export function indexesByName(packages: readonly { name: string }[]): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  packages.forEach((pkg, index) => {
+    const key = pypiKey(pkg.name);
+    const same = byName.get(key);
+    if (same) same.push(index);
+    else byName.set(key, [index]);
+  });
+  return byName;
+}
+
 /** Every node reachable from `starts` along `edges` (node indexes), the starts included. */
 export function reachableFrom(starts: Iterable<number>, edges: readonly (readonly number[])[]): Set<number> {
   const seen = new Set<number>();

@@ -12,7 +12,7 @@
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, lineOf, list, pypiKey, reachableFrom, table, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -57,13 +57,7 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
     packages.push({ entry, name, version: typeof version === 'string' ? version : '', member, requires: [], groupRequires: [] });
   }
 
-  const byName = new Map<string, number[]>();
-  packages.forEach((pkg, index) => {
-    const key = pypiKey(pkg.name);
-    const same = byName.get(key);
-    if (same) same.push(index);
-    else byName.set(key, [index]);
-  });
+  const byName = indexesByName(packages);
   const resolve = (requirements: unknown, into: number[]) => {
     for (const requirement of list(requirements)) {
       const { name, version } = table(requirement);
