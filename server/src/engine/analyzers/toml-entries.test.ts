@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readTomlEntries, scanArrayTables, spansFromSyntaxTree } from './toml-entries';
+import fc from 'fast-check';
 import { doublingRatio } from '../../../../test/helpers/linear-time';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -66,6 +67,31 @@ describe('TOML array-of-tables reader', () => {
       }
       assert.deepEqual(scanArrayTables(text, key), tree, file);
     }
+  });
+
+  it('agrees with the syntax tree on fixtures with random edits, wherever both read them (property-based)', function () {
+    this.timeout(60_000);
+    const text = TRICKY + fs.readFileSync(path.join(FIXTURES, 'uv-lock', 'workspace.lock'), 'utf8').replace(/^version = 1\n/, '');
+    const edit = fc.record({
+      at: fc.nat({ max: text.length }), remove: fc.nat({ max: 20 }),
+      insert: fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', "'", '=', '\n', '#', '.', '\\', ',', ' ', 'a', 'package'), maxLength: 6 }),
+    });
+    let compared = 0;
+    fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 2 }), edits => {
+      let mutated = text;
+      for (const { at, remove, insert } of edits) mutated = mutated.slice(0, at) + insert + mutated.slice(at + remove);
+      let tree;
+      try {
+        tree = spansFromSyntaxTree(mutated, 'package');
+      } catch {
+        return; // not TOML
+      }
+      const scanned = scanArrayTables(mutated, 'package');
+      if (scanned === undefined || tree.length === 0) return;
+      compared++;
+      assert.deepEqual(scanned, tree);
+    }), { numRuns: 1000 });
+    assert.ok(compared > 100, `compared ${compared}`);
   });
 
   it('is not fooled by headers in strings, comments or arrays', () => {

@@ -148,8 +148,11 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
         current = { index: spans.length, start: at, end: header.end, nameStart: at, nameEnd: header.end };
         spans.push(current);
         inEntryTable = true;
-      } else if (current && header.keys[0] === arrayKey && header.keys.length > 1) {
-        inEntryTable = false; // a sub-table of the entry: `[package.dependencies]`, `[[packages.wheels]]`
+      } else if (header.keys[0] === arrayKey && header.keys.length > 1) {
+        // A sub-table of the latest entry (`[package.dependencies]`, `[[packages.wheels]]`), even
+        // after another table in between, as TOML reads it.
+        current = spans[spans.length - 1];
+        inEntryTable = false;
       } else {
         current = undefined;
         inEntryTable = false;
