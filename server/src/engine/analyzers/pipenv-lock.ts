@@ -39,17 +39,18 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
   const entries: LockEntry[] = [];
   for (const [category, packages] of Object.entries(root)) {
     if (category === '_meta' || typeof packages !== 'object' || packages === null || Array.isArray(packages)) continue;
+    if (Object.keys(packages).length === 0) continue; // spares a pass over the text
     const dev = category !== 'default';
     for (const [name, span] of locateMembers(input.content, [category])) {
       const version = table((packages as Record<string, unknown>)[name]).version;
       if (typeof version !== 'string') continue;
       const bare = version.replace(/^=+/, '');
       if (bare === '') continue;
-      const key = pypiKey(name);
+      const key = declared && pypiKey(name);
       entries.push({
         name, version: bare, key: `${category}.${name}`, start: span.start, end: span.end,
         nameStart: span.start, nameEnd: stringEnd(input.content, span.start),
-        direct: !!declared && (declared.production.has(key) || declared.development.has(key)), dev, dependsOn: [],
+        direct: !!key && (declared!.production.has(key) || declared!.development.has(key)), dev, dependsOn: [],
       });
     }
   }
