@@ -35,6 +35,11 @@ describe('poetry.lock analyzer', () => {
     assert.deepEqual(jinja2.copies![0].highlight, { file: 'app/poetry.lock', startLine: 2, startColumn: 1, endLine: 2, endColumn: 16 });
   });
 
+  it('underlines one line even where the name is a multi-line string', () => {
+    const [pkg] = parse('[[package]]\nname = """\nsecret"""\nversion = "1"\n');
+    assert.deepEqual([pkg.copies![0].highlight.startLine, pkg.copies![0].highlight.endLine], [2, 2]);
+  });
+
   it('resolves requirements by normalised name, in every form Poetry writes them', () => {
     assert.deepEqual(parse(LOCK).map(p => [p.id, p.dependsOn]), [
       ['Jinja2@3.1.5', ['markupsafe@3.0.2']], ['markupsafe@3.0.2', []], ['sphinx@8.0.0', ['Jinja2@3.1.5']],

@@ -161,7 +161,8 @@ export function buildPackages(entries: readonly LockEntry[], content: string, fi
   entries.forEach((entry, index) => {
     const id = `${entry.name}@${entry.version}`;
     const location = lines.range(entry.start, entry.end);
-    const highlight = lines.range(entry.nameStart, entry.nameEnd);
+    const lineEnd = content.indexOf('\n', entry.nameStart);
+    const highlight = lines.range(entry.nameStart, lineEnd !== -1 && lineEnd < entry.nameEnd ? lineEnd : entry.nameEnd); // one line
     const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev: entry.dev, requiredBy: requiredBy[index] };
     const dependsOn = entry.dependsOn.map(target => `${entries[target].name}@${entries[target].version}`);
     const known = byId.get(id);
