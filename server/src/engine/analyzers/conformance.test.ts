@@ -30,12 +30,14 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
 /**
  * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
- * direct (Trivy lists them as direct packages and their dependencies as indirect).
+ * direct (Trivy lists them as direct packages and their dependencies as indirect). The same goes
+ * for the project itself in uv.lock, which Trivy lists as its root package.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
   'package-lock_v3_with_workspace_as_object.json': ['testapp@1.0.0'],
   'package-lock_v3_without_root_deps_field.json': ['func1@1.0.0'],
+  'uv_normal.lock': ['normal@0.1.0'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],
@@ -59,9 +61,9 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 }
 
 /** The osv-scanner fixture folder of an analyzer's format, by its Trivy type. */
-const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn' };
+const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn', pipenv: 'pipenv', poetry: 'poetry' };
 /** osv-scanner fixtures that are not the format at all. */
-const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'] };
+const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'] };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {
   const expected = loadExpected();
@@ -136,7 +138,7 @@ describe('analyzers on osv-scanner edge-case fixtures', function () {
           rejected.push(name);
         }
       }
-      assert.ok(parsed > 10, `parsed ${parsed}`);
+      assert.ok(parsed >= 5, `parsed ${parsed}`);
       assert.deepEqual(rejected, REJECTED_ON_PURPOSE[dir] ?? []);
     });
   }

@@ -7,9 +7,15 @@ import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
+import { pipenvLockAnalyzer } from './pipenv-lock';
+import { poetryLockAnalyzer } from './poetry-lock';
+import { pylockAnalyzer } from './pylock';
+import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer, pylockAnalyzer,
+];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
@@ -18,9 +24,6 @@ export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'pipenv', fileNames: ['Pipfile.lock'] },
-  { type: 'poetry', fileNames: ['poetry.lock'] },
-  { type: 'uv', fileNames: ['uv.lock'] },
   { type: 'bundler', fileNames: ['Gemfile.lock'] },
   { type: 'composer', fileNames: ['composer.lock'] },
   { type: 'nuget', fileNames: ['packages.lock.json', 'packages.config'] },

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { analyzersFor } from '.';
+import { parsePylock } from './pylock';
+import { doublingRatio } from '../../../../test/helpers/linear-time';
+
+function parse(content: string, pyproject?: string) {
+  return parsePylock({ path: 'app/pylock.toml', content, siblings: pyproject === undefined ? undefined : new Map([['pyproject.toml', pyproject]]) }).packages;
+}
+
+describe('pylock.toml analyzer', () => {
+  it('claims pylock.toml and the named pylock.<name>.toml files of PEP 751', () => {
+    for (const path of ['pylock.toml', 'app/pylock.linux.toml', 'pylock.dev-py3.12.toml']) {
+      assert.deepEqual(analyzersFor(path).map(a => a.id), ['pylock'], path);
+    }
+    assert.deepEqual(analyzersFor('pylock.toml.bak').map(a => a.id), []);
+  });
+
+  it('makes the same name@version listed for two environments one package with two copies', () => {
+    const text = '[[packages]]\nname = "ham"\nversion = "3.0.0"\nmarker = "sys_platform == \'linux\'"\n\n[[packages]]\nname = "ham"\nversion = "3.0.0"\nmarker = "sys_platform == \'win32\'"\n';
+    const [ham] = parse(text);
+    assert.deepEqual(ham.copies!.map(copy => [copy.key, copy.location.startLine, copy.highlight.startLine]), [['packages[0]', 1, 2], ['packages[1]', 6, 7]]);
+  });
+
+  it('without pyproject.toml, only what a directory package requires is direct, and nothing is dev', () => {
+    const text = '[[packages]]\nname = "app"\ndirectory = { path = "." }\ndependencies = [{ name = "a" }]\n\n[[packages]]\nname = "a"\nversion = "1"\ndependencies = [{ name = "b" }]\n\n[[packages]]\nname = "b"\nversion = "2"\n';
+    assert.deepEqual(parse(text).map(p => [p.id, p.direct, p.dev]), [['a@1', true, false], ['b@2', false, false]]);
+  });
+
+  it('rejects what is not a pylock.toml with a message that names the place, never the content', () => {
+    const cases: [string, RegExp][] = [
+      ['[[packages]]\nname = "secret\n', /invalid TOML, .* \(line 2, column \d+\)$/],
+      ['lock-version = "1.0"\n[[packages]]\nversion = "secret"\n', /a \[\[packages\]\] has no name \(line 2\)$/],
+    ];
+    for (const [content, message] of cases) {
+      assert.throws(() => parse(content), (error: Error) => {
+        assert.match(error.message, /^not a valid pylock\.toml: /);
+        assert.match(error.message, message);
+        assert.ok(!error.message.includes('secret'), error.message);
+        return true;
+      });
+    }
+  });
+
+  it('takes time linear in the number of packages', function () {
+    this.timeout(60_000);
+    const make = (count: number) => {
+      let text = 'lock-version = "1.0"\ncreated-by = "pip"\n\n';
+      for (let i = 0; i < count; i++) {
+        text += `[[packages]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\ndependencies = [\n  { name = "pkg-${i + 1}", version = "1.0.${i + 1}" },\n]\n\n`;
+        text += `[[packages.wheels]]\nname = "pkg_${i}-1.0.${i}-py3-none-any.whl"\nurl = "https://files.pythonhosted.org/packages/pkg_${i}-1.0.${i}-py3-none-any.whl"\n\n`;
+        text += `[packages.wheels.hashes]\nsha256 = "${'c'.repeat(64)}"\n\n`;
+      }
+      return text;
+    };
+    const { ratio, smallMs, largeMs } = doublingRatio(make, content => parse(content), 1000);
+    console.log(`      pylock.toml: 1,000 packages ${smallMs.toFixed(1)} ms, 2,000 packages ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseUvLock } from './uv-lock';
+import { doublingRatio } from '../../../../test/helpers/linear-time';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'uv-lock');
+
+function parse(content: string) {
+  return parseUvLock({ path: 'app/uv.lock', content }).packages;
+}
+
+describe('uv.lock analyzer', () => {
+  it('leaves the workspace members out and makes what they require direct; dev is what only dependency groups reach', () => {
+    const packages = parse(fs.readFileSync(path.join(FIXTURES, 'workspace.lock'), 'utf8'));
+    assert.deepEqual(packages.map(p => [p.id, p.direct, p.dev]), [
+      ['numpy@2.0.2', false, true], ['numpy@2.1.0', true, false], ['pytest@8.3.4', true, true], ['six@1.16.0', true, false],
+    ]);
+  });
+
+  it('tells versions of one name apart by the version a requirement gives', () => {
+    const pytest = parse(fs.readFileSync(path.join(FIXTURES, 'workspace.lock'), 'utf8')).find(p => p.name === 'pytest')!;
+    assert.deepEqual(pytest.dependsOn, ['numpy@2.0.2', 'six@1.16.0']);
+    assert.deepEqual(pytest.copies![0].highlight, { file: 'app/uv.lock', startLine: 52, startColumn: 1, endLine: 52, endColumn: 16 });
+    assert.deepEqual([pytest.location!.startLine, pytest.location!.endLine], [51, 58]);
+  });
+
+  it('without any member, nothing is direct or dev', () => {
+    const packages = parse(fs.readFileSync(path.join(FIXTURES, 'uv_without_root.lock'), 'utf8'));
+    assert.deepEqual(packages.map(p => [p.id, p.direct, p.dev]), [['asyncio@3.4.3', false, false]]);
+  });
+
+  it('rejects what is not a uv.lock with a message that names the place, never the content', () => {
+    const cases: [string, RegExp][] = [
+      ['[[package]]\nname = "secret\n', /invalid TOML, .* \(line 2, column \d+\)$/],
+      ['version = 1\n\n[[package]]\nversion = "1.0"\nsource = { registry = "secret" }\n', /a \[\[package\]\] has no name \(line 3\)$/],
+      ['[[package]]\nname = "secret"\nsource = { registry = "https://pypi.org/simple" }\n', /a \[\[package\]\] has no version \(line 1\)$/],
+    ];
+    for (const [content, message] of cases) {
+      assert.throws(() => parse(content), (error: Error) => {
+        assert.match(error.message, /^not a valid uv\.lock: /);
+        assert.match(error.message, message);
+        assert.ok(!error.message.includes('secret'), error.message);
+        return true;
+      });
+    }
+  });
+
+  it('takes time linear in the number of packages', function () {
+    this.timeout(60_000);
+    const make = (count: number) => {
+      let text = 'version = 1\nrequires-python = ">=3.9"\n\n[[package]]\nname = "project"\nversion = "0.1.0"\nsource = { virtual = "." }\n';
+      text += `dependencies = [\n${Array.from({ length: count }, (_, i) => `    { name = "pkg-${i}" },\n`).join('')}]\n\n`;
+      for (let i = 0; i < count; i++) {
+        text += `[[package]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\nsource = { registry = "https://pypi.org/simple" }\n`;
+        text += `dependencies = [\n    { name = "pkg-${i + 1}", marker = "python_full_version < '3.11'" },\n]\n`;
+        text += `sdist = { url = "https://files.pythonhosted.org/packages/pkg-${i}-1.0.${i}.tar.gz", hash = "sha256:${'a'.repeat(64)}", size = 1234 }\n`;
+        text += `wheels = [\n    { url = "https://files.pythonhosted.org/packages/pkg_${i}-1.0.${i}-py3-none-any.whl", hash = "sha256:${'b'.repeat(64)}", size = 99 },\n]\n\n`;
+      }
+      return text;
+    };
+    const { ratio, smallMs, largeMs } = doublingRatio(make, content => parse(content), 1000);
+    console.log(`      uv.lock: 1,000 packages ${smallMs.toFixed(1)} ms, 2,000 packages ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
+  });
+});
