@@ -110,7 +110,11 @@ export function parseDockerfile(text: string, path: string): ParsedDockerfile {
     const jsonStrings = JSON_FORMS.has(cmd) ? jsonStringsOf(node) : undefined;
     if (jsonStrings) {
       instruction.json = true;
-      instruction.args = jsonStrings.map(arg => piece(arg.getJSONValue(), arg.getRange()));
+      // dockerfile-ast drops the blanks inside JSON strings: read each string from the text itself.
+      instruction.args = jsonStrings.map(arg => {
+        const { start, end } = piece('', arg.getRange());
+        return { value: jsonString(text.slice(start, end)), start, end };
+      });
     } else {
       instruction.args = node.getArguments().map((arg: Argument) => piece(arg.getValue(), arg.getRange()));
     }
@@ -195,4 +199,15 @@ function runCommands(
     scripts.push(...readShellCommands(text, start, end, { escape, continuations: false }));
   }
   return onlyMarkers ? scripts : [...commands, ...scripts];
+}
+
+/** A JSON string literal's value; a malformed one (BuildKit would refuse it) as written, quotes dropped. */
+function jsonString(literal: string): string {
+  try {
+    const value: unknown = JSON.parse(literal);
+    if (typeof value === 'string') return value;
+  } catch {
+    // fall through
+  }
+  return literal.replace(/^"|"$/g, '');
 }
