@@ -200,7 +200,9 @@ function removeExposedPortFix(file: ParsedDockerfile, expose: DockerInstruction,
   return { title: 'Stop exposing port 22', safe: false, edits: [{ offset: start, length: port.end - start, newText: '' }] };
 }
 
-const ARCHIVE_SUFFIXES = ['.tar', '.tgz', '.gz', '.bz2', '.xz', '.tbz', '.tbz2', '.txz', '.zst', '.lz4'];
+/** What ADD is for: remote sources, and local archives it unpacks (by name, as Trivy reads `.tar`). */
+const ADD_MARKERS = ['.tar', 'http://', 'https://', 'git@'];
+const ARCHIVE_SUFFIXES = ['.tgz', '.gz', '.bz2', '.xz', '.tbz', '.tbz2', '.txz', '.zst'];
 const ADD_ONLY_FLAGS = new Set(['checksum', 'keep-git-dir', 'unpack']);
 
 /** ADD forms Trivy leaves alone: `file:<hash> in <dest>` and friends (image history). */
@@ -210,21 +212,25 @@ function isHashForm(args: readonly TextPiece[]): boolean {
   return hashed && (args.length === 2 || (args.length === 3 && args[1].value === 'in'));
 }
 
+/** A shell-form argument without the quotes around it. */
+function unquoted(value: string): string {
+  return value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]) ? value.slice(1, -1) : value;
+}
+
 function addInsteadOfCopy(file: ParsedDockerfile): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const add of allInstructions(file, 'add')) {
     const joined = add.args.map(arg => arg.value).join(' ');
-    if (['.tar', 'http://', 'https://', 'git@'].some(marker => joined.includes(marker)) || isHashForm(add.args)) continue;
-    const sources = add.args.slice(0, -1);
-    const mayUnpack = sources.some(arg => ARCHIVE_SUFFIXES.some(suffix => arg.value.toLowerCase().endsWith(suffix)));
+    if (ADD_MARKERS.some(marker => joined.includes(marker)) || isHashForm(add.args)) continue;
+    const sources = add.args.slice(0, -1).map(arg => unquoted(arg.value).toLowerCase());
+    if (sources.some(source => ARCHIVE_SUFFIXES.some(suffix => source.endsWith(suffix)))) continue;
     const addOnlyFlag = add.flags.some(flag => ADD_ONLY_FLAGS.has(flag.name));
     failures.push({
       ...at(add),
       message: 'ADD copies local files here; COPY does the same without unpacking archives or fetching URLs.',
       fix: addOnlyFlag ? undefined : {
         title: 'Use COPY instead of ADD',
-        // A local archive would be unpacked by ADD and copied whole by COPY: offered, not applied by fix-all.
-        safe: !mayUnpack,
+        safe: true,
         edits: [{ offset: add.keyword.start, length: add.keyword.end - add.keyword.start, newText: keywordCase(add.keyword.value, 'COPY') }],
       },
     });
@@ -276,8 +282,7 @@ function workdirPath(workdir: DockerInstruction): { path: string; piece: { start
   const last = workdir.args[workdir.args.length - 1];
   if (!first) return undefined;
   const raw = workdir.args.map(arg => arg.value).join(' ');
-  const path = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.endsWith(raw[0]) ? raw.slice(1, -1) : raw;
-  return { path, piece: { start: first.start, end: last.end } };
+  return { path: unquoted(raw), piece: { start: first.start, end: last.end } };
 }
 
 function workdirNotAbsolute(file: ParsedDockerfile): CheckFailure[] {
@@ -286,7 +291,8 @@ function workdirNotAbsolute(file: ParsedDockerfile): CheckFailure[] {
     const found = workdirPath(workdir);
     if (!found) continue;
     const { path } = found;
-    const absolute = path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path);
+    // A variable may hold an absolute path; `C:\app` is absolute on Windows images.
+    const absolute = path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:/.test(path);
     if (!absolute) failures.push({ ...found.piece, message: 'WORKDIR is a relative path, which depends on the WORKDIR before it.' });
   }
   return failures;
@@ -310,8 +316,9 @@ function copyManyToFile(file: ParsedDockerfile): CheckFailure[] {
   for (const copy of allInstructions(file, 'copy')) {
     if (copy.args.length <= 2 || isHashForm(copy.args)) continue;
     const destination = copy.args[copy.args.length - 1];
-    if (destination.value.endsWith('/')) continue;
-    const offset = copy.json ? destination.end - 1 : destination.end; // inside the closing quote
+    if (unquoted(destination.value).endsWith('/')) continue;
+    const quoted = copy.json || unquoted(destination.value) !== destination.value;
+    const offset = quoted ? destination.end - 1 : destination.end; // inside the closing quote
     failures.push({
       ...at(destination),
       message: 'COPY has several sources, so its destination must be a folder ending with /.',
@@ -392,13 +399,12 @@ function updateAlone(file: ParsedDockerfile): CheckFailure[] {
   });
 }
 
-/** Each `apt-get install` of a RUN that lacks a flag, with an insertion after `install` where the words have real positions. */
-function aptGetInstallsWithout(run: DockerInstruction, hasFlag: (word: string) => boolean): ToolCall[] {
-  return toolCalls(run.shell, ['apt-get'])
-    .filter(call => call.subcommand?.text === 'install' && !call.rest.some(word => hasFlag(word.text)));
+/** Each `apt-get install` of a RUN whose words lack what `has` looks for. */
+function aptGetInstallsWithout(run: DockerInstruction, has: (words: readonly ShellWord[]) => boolean): ToolCall[] {
+  return toolCalls(run.shell, ['apt-get']).filter(call => call.subcommand?.text === 'install' && !has(call.rest));
 }
 
-function aptGetFlagCheck(hasFlag: (word: string) => boolean, flag: string, message: string, safe: boolean) {
+function aptGetFlagCheck(hasFlag: (words: readonly ShellWord[]) => boolean, flag: string, message: string, safe: boolean) {
   return (file: ParsedDockerfile): CheckFailure[] => eachRun(file, run => {
     const calls = aptGetInstallsWithout(run, hasFlag);
     if (calls.length === 0) return undefined;
@@ -411,10 +417,25 @@ function aptGetFlagCheck(hasFlag: (word: string) => boolean, flag: string, messa
   });
 }
 
-/** `-y`, `--yes`, `--assume-yes`, or a group of short flags with y in it (`-qy`). */
-function isAssumeYes(word: string): boolean {
-  if (word === '--yes' || word === '--assume-yes') return true;
-  if (!word.startsWith('-') || word.startsWith('--') || !word.includes('y')) return false;
+/**
+ * The words of an `apt-get install` that answer yes: `-y`, `--yes`, `--assume-yes`, a group of short
+ * flags with y in it (`-qy`), or quiet level 2 (`-qq`, `-q -q`, `-q=2`), which implies -y.
+ */
+function assumesYes(words: readonly ShellWord[]): boolean {
+  let quiet = 0;
+  for (const { text } of words) {
+    if (text === '--yes' || text === '--assume-yes') return true;
+    if (text === '-q=2' || text === '--quiet=2') return true;
+    if (!isShortFlagGroup(text)) continue;
+    if (text.includes('y')) return true;
+    for (const char of text) if (char === 'q') quiet++;
+  }
+  return quiet >= 2;
+}
+
+/** `-abc`: one dash and letters only. */
+function isShortFlagGroup(word: string): boolean {
+  if (word.length < 2 || word[0] !== '-' || word[1] === '-') return false;
   for (let i = 1; i < word.length; i++) {
     const code = word.charCodeAt(i) | 0x20;
     if (code < 0x61 || code > 0x7a) return false;
@@ -541,14 +562,14 @@ const IMPLEMENTATIONS: Record<string, (file: ParsedDockerfile) => CheckFailure[]
   'DS-0019': cacheNotCleaned('dnf', ['install', 'in', 'reinstall', 'rei', 'install-n', 'install-na', 'install-nevra'], cleanAll, 'dnf clean all'),
   'DS-0020': cacheNotCleaned('zypper', ['in', 'install', 'remove', 'rm', 'source-install', 'si', 'patch'],
     call => call.subcommand?.text === 'clean' || call.subcommand?.text === 'cc', 'zypper clean'),
-  'DS-0021': aptGetFlagCheck(isAssumeYes, '-y', "RUN calls 'apt-get install' without -y, so it stops to ask for confirmation.", true),
+  'DS-0021': aptGetFlagCheck(assumesYes, '-y', "RUN calls 'apt-get install' without -y, so it stops to ask for confirmation.", true),
   'DS-0022': maintainer,
   'DS-0023': repeatedInStage('healthcheck', 'HEALTHCHECK'),
   'DS-0024': distUpgrade,
   'DS-0025': apkWithoutNoCache,
   'DS-0026': noHealthcheck,
   'DS-0027': cacheNotCleaned('microdnf', ['install', 'reinstall'], cleanAll, 'microdnf clean all'),
-  'DS-0029': aptGetFlagCheck(word => word === '--no-install-recommends', '--no-install-recommends',
+  'DS-0029': aptGetFlagCheck(words => words.some(word => word.text === '--no-install-recommends'), '--no-install-recommends',
     "RUN calls 'apt-get install' without --no-install-recommends, so recommended packages are installed too.", false),
   'DS-0030': workdirInSystemDir,
   'DS-0031': passedSecrets,
