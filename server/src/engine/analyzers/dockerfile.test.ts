@@ -205,6 +205,9 @@ describe('dockerfile analyzer', () => {
     assert.ok(files.length >= 15, `${files.length} Dockerfiles`);
     const findings = files.reduce((sum, r) => sum + r.misconfigurations.length, 0);
     console.log(`      real-world: ${files.length} Dockerfiles, ${findings} findings`);
+    // Trivy does not claim `Dockerfile-ubi8-8.3-227` by its name (nor does Vigil); read as a Dockerfile, it parses.
+    const ubi = path.join(dir, 'aquasecurity__trivy/pkg/fanal/analyzer/buildinfo/testdata/dockerfile/Dockerfile-ubi8-8.3-227');
+    assert.ok(check(fs.readFileSync(ubi, 'utf8')).misconfSummary);
   });
 
   // hadolint's unit-test cases (GPL-3.0: read from the shared corpus, never copied here) as a second
