@@ -146,6 +146,7 @@ describe('dockerfile analyzer', () => {
       assert.ok(!ruleIds(check(after).findings).includes('DS-0002'));
       assert.equal(check(text).findings!.find(f => f.rule.id === 'DS-0002')!.fix!.safe, false);
       assert.equal(fixed(`${base}RUN true`, 'DS-0002'), `${base}RUN true\nUSER 10001\n`);
+      assert.equal(fixed('FROM debian:12\r\nCMD ["app"]\r\n', 'DS-0002'), 'FROM debian:12\r\nUSER 10001\r\nCMD ["app"]\r\n');
     });
 
     it('apt-get -y and --no-install-recommends after every install, apk --no-cache, COPY destination slash', () => {

@@ -165,15 +165,16 @@ function addUserFix(file: ParsedDockerfile): CheckFailure['fix'] {
   const starts = stage.instructions.filter(i => i.cmd === 'cmd' || i.cmd === 'entrypoint');
   const before = starts[0];
   const title = `Run as a non-root user: add 'USER ${NON_ROOT_UID}' (check that the app can read its files as that user)`;
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
   if (before) {
     const lineStart = file.text.lastIndexOf('\n', before.start - 1) + 1;
-    return { title, safe: false, edits: [{ offset: lineStart, length: 0, newText: `USER ${NON_ROOT_UID}\n` }] };
+    return { title, safe: false, edits: [{ offset: lineStart, length: 0, newText: `USER ${NON_ROOT_UID}${eol}` }] };
   }
   const last = stage.instructions[stage.instructions.length - 1];
-  const newline = file.text.indexOf('\n', last.end);
-  const offset = newline === -1 ? file.text.length : newline + 1;
-  const prefix = newline === -1 ? '\n' : '';
-  return { title, safe: false, edits: [{ offset, length: 0, newText: `${prefix}USER ${NON_ROOT_UID}\n` }] };
+  const lineEnd = file.text.indexOf('\n', last.end);
+  const offset = lineEnd === -1 ? file.text.length : lineEnd + 1;
+  const prefix = lineEnd === -1 ? eol : '';
+  return { title, safe: false, edits: [{ offset, length: 0, newText: `${prefix}USER ${NON_ROOT_UID}${eol}` }] };
 }
 
 function sshPort(file: ParsedDockerfile): CheckFailure[] {
