@@ -119,6 +119,11 @@ describe('dockerfile analyzer', () => {
     assert.deepEqual(ids('RUN apt-get -qqy install --no-install-recommends git'), []);
   });
 
+  it('reads the body of a COPY heredoc as content, not as arguments', () => {
+    const text = 'FROM alpine:3\nUSER app\nHEALTHCHECK NONE\nCOPY <<EOF /etc/app.conf\nkey a b c\nEOF\nCOPY <<-"RUN" <<TWO /srv/\n\tsudo x\n\tRUN\nb\nTWO\n';
+    assert.deepEqual(ruleIds(check(text).findings), []);
+  });
+
   it('honours the escape directive', () => {
     const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER app\nHEALTHCHECK NONE\nRUN cmd /S /C `\n    sudo x\n';
     assert.deepEqual(ruleIds(check(text).findings), []);

@@ -116,7 +116,10 @@ export function parseDockerfile(text: string, path: string): ParsedDockerfile {
         return { value: jsonString(text.slice(start, end)), start, end };
       });
     } else {
-      instruction.args = node.getArguments().map((arg: Argument) => piece(arg.getValue(), arg.getRange()));
+      // The words of heredoc bodies (`COPY <<EOF /etc/app.conf`) are content, not arguments.
+      const bodies = heredocsOf(node).map(heredoc => heredoc.getContentRange() ?? heredoc.getDelimiterRange());
+      const firstBody = Math.min(...bodies.flatMap(range => (range ? [offset(range.start)] : [])));
+      instruction.args = node.getArguments().map((arg: Argument) => piece(arg.getValue(), arg.getRange())).filter(arg => arg.start < firstBody);
     }
     if (cmd === 'run') instruction.shell = runCommands(node, instruction, text, escape, offset);
     if (cmd === 'from') {
@@ -145,6 +148,10 @@ export function parseDockerfile(text: string, path: string): ParsedDockerfile {
 function flagsOf(node: Instruction) {
   const withFlags = node as Instruction & { getFlags?: () => import('dockerfile-ast').Flag[] };
   return withFlags.getFlags ? withFlags.getFlags() : [];
+}
+
+function heredocsOf(node: Instruction): import('dockerfile-ast').Heredoc[] {
+  return (node as Instruction & { getHeredocs?: () => import('dockerfile-ast').Heredoc[] }).getHeredocs?.() ?? [];
 }
 
 /** The strings of an exec-form instruction, or undefined for the shell form. */
@@ -176,7 +183,7 @@ function runCommands(
   }
   const first = instruction.args[0];
   if (!first) return [];
-  const heredocs = (node as Instruction & { getHeredocs?: () => import('dockerfile-ast').Heredoc[] }).getHeredocs?.() ?? [];
+  const heredocs = heredocsOf(node);
   if (heredocs.length === 0) return readShellCommands(text, first.start, instruction.end, { escape, continuations: true });
 
   // The instruction's own line ends where the first body begins.
