@@ -172,7 +172,7 @@ describe('vigil CLI', function () {
     assert.match(run.stdout, /PyPI/);
   });
 
-  for (const command of [['fs'], ['db'], ['db', 'import'], ['db', 'update'], ['db', 'status']]) {
+  for (const command of [['fs'], ['config'], ['db'], ['db', 'import'], ['db', 'update'], ['db', 'status']]) {
     it(`vigil ${command.join(' ')} --help and vigil help ${command.join(' ')} print its usage`, () => {
       const run = vigil([...command, '--help']);
       assert.equal(run.code, 0, run.stderr);
@@ -195,6 +195,22 @@ describe('vigil CLI', function () {
     const value = vigil(['db', 'status', '--json=yes']);
     assert.equal(value.code, 2);
     assert.match(value.stderr, /^vigil: --json takes no value\nUsage: vigil db status /);
+  });
+
+  it('vigil config checks the Dockerfiles alone, without a DB, as trivy config does', () => {
+    const run = vigil(['config', '--format', 'json', '--exit-code', '3', 'examples']);
+    assert.equal(run.code, 3, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.Results.map((r: any) => `${r.Target} ${r.Class} ${r.Type}`), ['node-app/Dockerfile config dockerfile']);
+    const [dockerfile] = report.Results;
+    // The problems planted in examples/node-app/Dockerfile (examples/README.md).
+    for (const id of ['DS-0001', 'DS-0002', 'DS-0004', 'DS-0005']) assert.ok(dockerfile.Misconfigurations.some((m: any) => m.ID === id), id);
+    assert.deepEqual(dockerfile.MisconfSummary, { Successes: 27 - dockerfile.Misconfigurations.length, Failures: dockerfile.Misconfigurations.length });
+    const latest = dockerfile.Misconfigurations.find((m: any) => m.ID === 'DS-0001');
+    assert.deepEqual(latest.CauseMetadata, { Provider: 'Dockerfile', Service: 'general', StartLine: 1, EndLine: 1 });
+    const both = vigil(['config', '--scanners', 'vuln', 'examples']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /^vigil: vigil config runs the misconfig scanner only/);
   });
 
   it('rejects a usage mistake with exit code 2', () => {

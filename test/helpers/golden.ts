@@ -2,7 +2,7 @@
 // `UPDATE_GOLDENS=1 npm test` rewrites them instead; review the diff before committing.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type { Package, SourceRange } from '../../server/src/engine/types';
+import type { AnalyzerOutput, Finding, Package, SourceRange } from '../../server/src/engine/types';
 
 export const UPDATING_GOLDENS = process.env.UPDATE_GOLDENS === '1';
 
@@ -39,5 +39,24 @@ export function goldenPackage(pkg: Package): Record<string, unknown> {
     } : {}),
     ...(pkg.dependsOn?.length ? { dependsOn: pkg.dependsOn } : {}),
     ...(pkg.inlineIgnores ? { inlineIgnores: pkg.inlineIgnores } : {}),
+  };
+}
+
+/** A finding as goldens show it: the rule, where it points, what it says and how it is fixed. */
+export function goldenFinding(finding: Finding): Record<string, unknown> {
+  return {
+    rule: finding.rule.id,
+    location: rangeText(finding.location),
+    message: finding.message,
+    ...(finding.inlineIgnores ? { inlineIgnores: finding.inlineIgnores } : {}),
+    ...(finding.fix ? { fix: { title: finding.fix.title, safe: finding.fix.safe, edits: finding.fix.changes.flatMap(c => c.edits) } } : {}),
+  };
+}
+
+/** What an analyzer of findings (misconfigurations, secrets, licenses) gave for one file. */
+export function goldenFindings(output: Pick<AnalyzerOutput, 'findings' | 'misconfSummary'>): Record<string, unknown> {
+  return {
+    ...(output.misconfSummary ? { misconfSummary: output.misconfSummary } : {}),
+    findings: (output.findings ?? []).map(goldenFinding),
   };
 }

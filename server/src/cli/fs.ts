@@ -134,3 +134,22 @@ export async function runFsCommand(args: string[]): Promise<number> {
   if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
   return countFindings(scan) > 0 ? exitCode : 0;
 }
+
+const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';
+const CONFIG_HELP = `${CONFIG_SYNOPSIS}
+Checks the Dockerfiles in a folder (or one Dockerfile) for misconfigurations, as \`trivy config\`
+does. It is \`vigil fs --scanners misconfig PATH\`, and takes the options of \`vigil fs --help\`
+but --scanners. No vulnerability DB is needed.
+`;
+
+/** `vigil config PATH`: the misconfiguration scanner alone, as Trivy's `trivy config`. */
+export function runConfigCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(CONFIG_HELP);
+    return Promise.resolve(0);
+  }
+  if (args.some(arg => arg === '--scanners' || arg.startsWith('--scanners='))) {
+    throw new UsageError("vigil config runs the misconfig scanner only: use 'vigil fs --scanners LIST' to choose scanners", `${CONFIG_SYNOPSIS}Run \`vigil config --help\` for the options.\n`);
+  }
+  return runFsCommand(['--scanners', 'misconfig', ...args]);
+}

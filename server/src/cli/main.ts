@@ -1,28 +1,29 @@
 // The `vigil` command line: a thin adapter over the engine. Entry point of dist/cli.js.
 import { runDbCommand } from './db';
-import { runFsCommand } from './fs';
+import { runConfigCommand, runFsCommand } from './fs';
 import { runRulesCommand } from './rules';
 import { UsageError } from './options';
 import { VERSION } from '../engine/version';
 
-const HELP = `vigil ${VERSION}: find vulnerable dependencies (misconfigurations, secrets and licenses are not available yet)
+const HELP = `vigil ${VERSION}: find vulnerable dependencies and misconfigured Dockerfiles (secrets and licenses are not available yet)
 
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)
+  vigil config [options] PATH      check a folder's Dockerfiles for misconfigurations (vigil fs --scanners misconfig)
   vigil db import [options] PATH…  import OSV all.zip files or folders of OSV JSON/YAML
   vigil db update [options]        download or refresh advisories from an OSV mirror
   vigil db status [options]        show the DB's age, sources and ecosystems
   vigil rules [options]            list the misconfiguration, secret and license rules
 
 Run \`vigil fs --help\` or \`vigil db COMMAND --help\` (or \`vigil help COMMAND\`) for the options.
-Not yet available in this version: config, image, sbom, server.
+Not yet available in this version: image, sbom, server.
 `;
 
-const USAGE = `Usage: vigil fs|db|rules [options]
+const USAGE = `Usage: vigil fs|config|db|rules [options]
 Run \`vigil --help\` for the commands.
 `;
 
-const LATER = new Set(['config', 'image', 'sbom', 'server', 'repo', 'rootfs']);
+const LATER = new Set(['image', 'sbom', 'server', 'repo', 'rootfs']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'fs' || command === 'filesystem') return runFsCommand(rest);
+  if (command === 'config') return runConfigCommand(rest);
   if (command === 'db') return runDbCommand(rest);
   if (command === 'rules') return runRulesCommand(rest);
   if (LATER.has(command)) {

@@ -290,7 +290,7 @@ describe('lsp: settings', () => {
     assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, ['vuln']);
     const asking = normalizeSettings({ scanners: ['vuln', 'secret'], secretConfigPath: 'rules.yaml' }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
-      'Vigil: the secret scanner is not available in this version yet; only vuln runs.',
+      'Vigil: the secret scanner is not available in this version yet; only vuln, misconfig runs.',
       'Vigil: vigil.secretConfigPath is not available in this version yet and is not used.',
     ]);
     assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);

@@ -1,7 +1,8 @@
 // Every registered analyzer against its fixtures, each compared with an expected-output file
 // beside it (`<fixture>.golden.json`; `UPDATE_GOLDENS=1 npm test` rewrites them). A fixture file
 // is analyzed under the analyzer's own file name; a fixture folder is scanned whole, so that the
-// siblings in it (a package.json beside a lockfile) are read as in a real project.
+// siblings in it (a package.json beside a lockfile) are read as in a real project. Analyzers of
+// findings (misconfigurations, secrets, licenses) show their findings instead of packages.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { ANALYZERS } from '.';
 import { analyzePath } from '../scan';
 import { decodeText } from '../text';
 import type { Analyzer } from '../types';
-import { goldenPackage, matchGolden } from '../../../../test/helpers/golden';
+import { goldenFindings, goldenPackage, matchGolden } from '../../../../test/helpers/golden';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const GOLDEN = '.golden.json';
@@ -22,16 +23,20 @@ function analyzeFixtureFile(analyzer: Analyzer, file: string): unknown {
   const claimedName = analyzer.fileNames.find(name => !name.includes('*'))!;
   try {
     const content = decodeText(fs.readFileSync(file));
-    return analyzer.analyze({ path: claimedName, content }).packages.map(goldenPackage);
+    const output = analyzer.analyze({ path: claimedName, content });
+    return analyzer.scanner === 'vuln' ? output.packages.map(goldenPackage) : goldenFindings(output);
   } catch (error) {
     return { error: (error as Error).message };
   }
 }
 
 async function analyzeFixtureFolder(analyzer: Analyzer, dir: string): Promise<unknown> {
-  const scan = await analyzePath(dir, { analyzers: [analyzer], includeDevDeps: true });
+  const scan = await analyzePath(dir, { analyzers: [analyzer], includeDevDeps: true, scanners: [analyzer.scanner] });
+  const golden = (r: (typeof scan.results)[number]) => (analyzer.scanner === 'vuln'
+    ? r.packages.map(goldenPackage)
+    : goldenFindings({ findings: [...r.misconfigurations, ...r.secrets, ...r.licenses], misconfSummary: r.misconfSummary }));
   return {
-    results: Object.fromEntries(scan.results.map(r => [r.target, r.packages.map(goldenPackage)])),
+    results: Object.fromEntries(scan.results.map(r => [r.target, golden(r)])),
     ...(scan.errors.length ? { errors: scan.errors } : {}),
   };
 }

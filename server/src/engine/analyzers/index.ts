@@ -12,9 +12,11 @@ import { poetryLockAnalyzer } from './poetry-lock';
 import { pylockAnalyzer } from './pylock';
 import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
+import { dockerfileAnalyzer } from './dockerfile';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer, pylockAnalyzer,
+  dockerfileAnalyzer,
 ];
 
 /**

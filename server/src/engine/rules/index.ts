@@ -7,8 +7,9 @@
 // Kubernetes, Terraform), secret rules and license classifications. Until then they are empty,
 // and `vigil rules` says so.
 import type { FindingKind, Rule } from '../types';
+import { DOCKERFILE_RULES } from './dockerfile';
 
-export const MISCONFIGURATION_RULES: readonly Rule[] = [];
+export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES];
 export const SECRET_RULES: readonly Rule[] = [];
 export const LICENSE_RULES: readonly Rule[] = [];
 
