@@ -30,18 +30,29 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
 /**
  * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
- * direct (Trivy lists them as direct packages and their dependencies as indirect).
+ * direct (Trivy lists them as direct packages and their dependencies as indirect). pnpm's `file:`
+ * packages (a local folder, or a local tarball whose content nothing vouches for) are such code.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
   'package-lock_v3_with_workspace_as_object.json': ['testapp@1.0.0'],
   'package-lock_v3_without_root_deps_field.json': ['func1@1.0.0'],
+  'pnpm-lock_archives.yaml': ['lodash@4.17.21', 'package1@1.0.0'],
+  'pnpm-lock_v9.yaml': ['lodash@4.17.21', 'package1@'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],
   'package-lock_v3_with_workspace_as_object.json': ['lodash@4.17.21'],
   'package-lock_v3_without_root_deps_field.json': ['debug@2.6.9'],
+  'pnpm-lock_archives.yaml': ['asynckit@0.4.0'],
+  'pnpm-lock_v9.yaml': ['asynckit@0.4.0'],
 };
+/**
+ * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright; Vigil keeps them,
+ * marked dev, and leaves them out of reports unless `--include-dev-deps` (as Trivy does for v9 and
+ * npm). Trivy's list is compared with Vigil's production packages.
+ */
+const DEV_DROPPED_BY_TRIVY = new Set(['pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml']);
 /** Fixtures for Trivy options Vigil does not have. */
 const NOT_APPLICABLE: Record<string, string> = {
   'requirements_compatible.txt': "expects Trivy's min-version mode (>=, ~= and ==x.* read as their lowest version)",
@@ -59,9 +70,9 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 }
 
 /** The osv-scanner fixture folder of an analyzer's format, by its Trivy type. */
-const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn' };
+const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn', pnpm: 'pnpm' };
 /** osv-scanner fixtures that are not the format at all. */
-const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'] };
+const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pnpm: ['not-yaml.txt'] };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {
   const expected = loadExpected();
@@ -97,20 +108,30 @@ describe('analyzer conformance with Trivy parser fixtures', function () {
         console.log(`      (not applicable: ${NOT_APPLICABLE[name]})`);
         return;
       }
-      const packages = analyze(analyzer, path.join(TRIVY, fixture));
-      const actual = new Map(packages.map((p) => [`${p.name}@${p.version}`, p]));
+      const packages = analyze(analyzer, path.join(TRIVY, fixture)).filter((p) => !(DEV_DROPPED_BY_TRIVY.has(name) && p.dev));
+      const actual = new Map(packages.map((p) => [p.id, p]));
       const omitted = OMITTED_ON_PURPOSE[name] ?? [];
       const forcedDirect = DIRECT_ON_PURPOSE[name] ?? [];
+      const idOf = (p: ExpectedPackage) => `${p.name}@${p.version ?? ''}`;
       for (const testCase of cases) {
-        const wanted = testCase.packages.filter((p) => !omitted.includes(`${p.name}@${p.version}`));
-        assert.deepEqual([...actual.keys()].sort(), wanted.map((p) => `${p.name}@${p.version}`).sort(), testCase.test_case);
-        for (const want of wanted) {
-          const got = actual.get(`${want.name}@${want.version}`)!;
-          if (want.dev !== undefined) assert.equal(got.dev, want.dev, `dev of ${got.id}`);
-          if (want.relationship === 'direct' || want.relationship === 'indirect') {
-            const direct = want.relationship === 'direct' || forcedDirect.includes(got.id);
-            assert.equal(got.direct, direct, `relationship of ${got.id}`);
+        const wanted = testCase.packages.filter((p) => !omitted.includes(idOf(p)));
+        // Trivy lists each pnpm peer variant of a name@version apart; Vigil has one package with a copy per variant.
+        const variants = new Map<string, ExpectedPackage[]>();
+        for (const want of wanted) variants.set(idOf(want), [...variants.get(idOf(want)) ?? [], want]);
+        assert.deepEqual([...actual.keys()].sort(), [...variants.keys()].sort(), testCase.test_case);
+        for (const [id, wants] of variants) {
+          const got = actual.get(id)!;
+          const isDirect = (want: ExpectedPackage) => want.relationship === 'direct' || forcedDirect.includes(id);
+          if (wants.length === 1) {
+            const [want] = wants;
+            if (want.dev !== undefined) assert.equal(got.dev, want.dev, `dev of ${id}`);
+            if (want.relationship === 'direct' || want.relationship === 'indirect') assert.equal(got.direct, isDirect(want), `relationship of ${id}`);
+            continue;
           }
+          const flags = (list: { dev: boolean; direct: boolean }[]) => list.map((c) => `dev=${c.dev} direct=${c.direct}`).sort();
+          assert.deepEqual(
+            flags(got.copies ?? []), flags(wants.map((want) => ({ dev: want.dev ?? false, direct: isDirect(want) }))), `copies of ${id}`,
+          );
         }
       }
       t.passed++;

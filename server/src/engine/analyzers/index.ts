@@ -7,16 +7,16 @@ import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
+import { pnpmLockAnalyzer } from './pnpm-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
  * note, so that a gate never passes in silence on a project it did not read.
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
-  { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
   { type: 'pipenv', fileNames: ['Pipfile.lock'] },
   { type: 'poetry', fileNames: ['poetry.lock'] },
