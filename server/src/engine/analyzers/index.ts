@@ -6,11 +6,14 @@
 import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
+import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pnpmLockAnalyzer } from './pnpm-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [
+  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, nugetLockAnalyzer,
+];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
@@ -23,7 +26,7 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'uv', fileNames: ['uv.lock'] },
   { type: 'bundler', fileNames: ['Gemfile.lock'] },
   { type: 'composer', fileNames: ['composer.lock'] },
-  { type: 'nuget', fileNames: ['packages.lock.json', 'packages.config'] },
+  { type: 'nuget', fileNames: ['packages.config'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
