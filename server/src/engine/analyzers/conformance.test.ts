@@ -48,11 +48,14 @@ const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'pnpm-lock_v9.yaml': ['asynckit@0.4.0'],
 };
 /**
- * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright; Vigil keeps them,
+ * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, and its
+ * packages.config parser `developmentDependency="true"` packages; Vigil keeps them,
  * marked dev, and leaves them out of reports unless `--include-dev-deps` (as Trivy does for v9 and
  * npm). Trivy's list is compared with Vigil's production packages.
  */
-const DEV_DROPPED_BY_TRIVY = new Set(['pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml']);
+const DEV_DROPPED_BY_TRIVY = new Set([
+  'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config',
+]);
 /** Fixtures for Trivy options Vigil does not have. */
 const NOT_APPLICABLE: Record<string, string> = {
   'requirements_compatible.txt': "expects Trivy's min-version mode (>=, ~= and ==x.* read as their lowest version)",
@@ -69,8 +72,10 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
   return analyzer.analyze({ path: path.basename(file), content }).packages;
 }
 
-/** The osv-scanner fixture folder of an analyzer's format, by its Trivy type. */
-const OSV_SCANNER_DIRS: Record<string, string> = { npm: 'npm', pip: 'pip', yarn: 'yarn', pnpm: 'pnpm', nuget: 'nuget' };
+/** The osv-scanner fixture folder of an analyzer's format, by analyzer id (two analyzers share the type `nuget`). */
+const OSV_SCANNER_DIRS: Record<string, string> = {
+  'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget',
+};
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'] };
 
@@ -140,8 +145,8 @@ describe('analyzer conformance with Trivy parser fixtures', function () {
 });
 
 describe('analyzers on osv-scanner edge-case fixtures', function () {
-  for (const analyzer of ANALYZERS.filter(a => OSV_SCANNER_DIRS[a.type])) {
-    const dir = OSV_SCANNER_DIRS[analyzer.type];
+  for (const analyzer of ANALYZERS.filter(a => OSV_SCANNER_DIRS[a.id])) {
+    const dir = OSV_SCANNER_DIRS[analyzer.id];
     it(`${analyzer.id}: every ${dir} fixture parses or throws a plain Error`, function () {
       const folder = corpusOrSkip(this, 'vuln/osv-scanner/v1.9.2/pkg/lockfile/fixtures', dir);
       if (!folder) return;
