@@ -10,10 +10,12 @@ import { nugetConfigAnalyzer } from './nuget-config';
 import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { swiftResolvedAnalyzer } from './swift-resolved';
 import { yarnLockAnalyzer } from './yarn-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
+  swiftResolvedAnalyzer,
 ];
 
 /**
@@ -35,7 +37,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'hex', fileNames: ['mix.lock'] },
   { type: 'pub', fileNames: ['pubspec.lock'] },
-  { type: 'swift', fileNames: ['Package.resolved'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 
