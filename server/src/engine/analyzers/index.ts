@@ -10,12 +10,13 @@ import { nugetConfigAnalyzer } from './nuget-config';
 import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { pubLockAnalyzer } from './pub-lock';
 import { swiftResolvedAnalyzer } from './swift-resolved';
 import { yarnLockAnalyzer } from './yarn-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  swiftResolvedAnalyzer,
+  pubLockAnalyzer, swiftResolvedAnalyzer,
 ];
 
 /**
@@ -36,7 +37,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'cargo', fileNames: ['Cargo.lock'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'hex', fileNames: ['mix.lock'] },
-  { type: 'pub', fileNames: ['pubspec.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 
