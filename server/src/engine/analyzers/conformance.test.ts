@@ -79,6 +79,7 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 /** The osv-scanner fixture folder of an analyzer's format, by analyzer id (two analyzers share the type `nuget`). */
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
+  'mix-lock': 'mix',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'], pub: ['not-yaml.txt'] };

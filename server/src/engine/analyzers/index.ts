@@ -5,6 +5,7 @@
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
+import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
 import { nugetLockAnalyzer } from './nuget-lock';
@@ -16,7 +17,7 @@ import { yarnLockAnalyzer } from './yarn-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  pubLockAnalyzer, swiftResolvedAnalyzer,
+  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer,
 ];
 
 /**
@@ -36,7 +37,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'gomod', fileNames: ['go.mod'] },
   { type: 'cargo', fileNames: ['Cargo.lock'] },
   { type: 'conan', fileNames: ['conan.lock'] },
-  { type: 'hex', fileNames: ['mix.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 
