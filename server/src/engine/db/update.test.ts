@@ -7,18 +7,9 @@ import { DbUpdateError, importAdvisories, openDb, updateDb } from '.';
 import { readPointer } from './store';
 import { parseModifiedIds } from './update';
 import { supportedEcosystems } from '../analyzers';
-import { allZipsOf, Mirror } from '../../../../test/helpers/osv-mirror';
+import { allZipsOf, Mirror, oneRecordZip } from '../../../../test/helpers/osv-mirror';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
-
-/** An all.zip holding one small advisory of `ecosystem`. */
-function oneRecordZip(ecosystem: string): Buffer {
-  const record = {
-    id: `TEST-${ecosystem}-1`, modified: '2024-01-01T00:00:00Z', published: '2024-01-01T00:00:00Z', summary: 'test record',
-    affected: [{ package: { ecosystem, name: 'example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
-  };
-  return Buffer.from(zipSync({ [`${record.id}.json`]: Buffer.from(JSON.stringify(record)) }));
-}
 
 function modifiedIdCsv(zip: Buffer, overrides: Record<string, string> = {}): string {
   const rows = Object.values(unzipSync(zip)).map((data) => {
