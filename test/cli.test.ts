@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers/corpus';
-import { allZipsOf, Mirror } from './helpers/osv-mirror';
+import { allZipsOf, Mirror, oneRecordZip } from './helpers/osv-mirror';
+import { supportedEcosystems } from '../server/src/engine/analyzers';
+import { ECOSYSTEMS } from '../server/src/engine/ecosystems';
 import { skipOrFail } from './helpers/skip';
 
 function vigil(args: string[], cwd = REPO_ROOT) {
@@ -274,6 +276,8 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
     mirror = new Mirror();
     base = await mirror.start();
     for (const [urlPath, zip] of allZipsOf(path.join(REPO_ROOT, 'demo-db/osv'))) mirror.put(urlPath, zip);
+    // The demo DB has npm and PyPI records only: every other ecosystem Vigil scans gets one record.
+    for (const ecosystem of supportedEcosystems()) if (!mirror.files.has(`/${ecosystem}/all.zip`)) mirror.put(`/${ecosystem}/all.zip`, oneRecordZip(ecosystem));
   });
   after(async () => {
     await mirror.stop();
@@ -291,9 +295,11 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
     assert.match(scan.stderr, /`--db-mirror URL`/);
     assert.ok(!scan.stderr.includes('left unchanged'), 'there was nothing to leave');
 
-    const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base, '--ecosystems', 'Pub']);
+    // An ecosystem the mirror has nothing for: one Vigil knows but does not scan yet.
+    const unserved = ECOSYSTEMS.find(ecosystem => !mirror.files.has(`/${ecosystem}/all.zip`))!;
+    const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base, '--ecosystems', unserved]);
     assert.equal(update.code, 1);
-    assert.ok(update.stderr.startsWith(`vigil: ${base}/Pub/all.zip answered HTTP 404. No vulnerability DB exists in ${cache} yet.\n`), update.stderr);
+    assert.ok(update.stderr.startsWith(`vigil: ${base}/${unserved}/all.zip answered HTTP 404. No vulnerability DB exists in ${cache} yet.\n`), update.stderr);
     assert.match(update.stderr, /`vigil db import PATH…`/);
   });
 
@@ -306,7 +312,7 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
     const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base]);
     assert.equal(update.code, 0, update.stderr);
     assert.deepEqual(update.stdout.trim().split('; ').map(part => part.replace(/\d+/, 'N')).sort(),
-      ['PyPI: N records (full)', 'npm: N records (full)']);
+      supportedEcosystems().map(ecosystem => `${ecosystem}: N records (full)`).sort());
     assert.equal(update.stderr, '', 'no progress into a pipe');
 
     const status = await vigilAsync(['db', 'status', '--cache-dir', cache]);

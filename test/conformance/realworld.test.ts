@@ -9,15 +9,19 @@ import { scanPath } from '../../server/src/engine/scan';
 import { corpusOrSkip } from '../helpers/corpus';
 
 /** The realworld sets whose lockfile type Vigil analyzes today. */
-const SETS = [{ dir: 'pypi-dvpwa', ecosystem: 'PyPI' }];
+const SETS = [{ dir: 'pypi-dvpwa', ecosystem: 'PyPI' }, { dir: 'nuget-webgoat-net', ecosystem: 'NuGet' }];
 
-interface Expected { findings: { name: string; version: string; ids: string[] }[]; unevaluated: unknown[] }
+interface Expected {
+  packages: { name: string; version: string }[];
+  findings: { name: string; version: string; ids: string[] }[];
+  unevaluated: unknown[];
+}
 
 describe('conformance: real-world manifests', function () {
   this.timeout(60_000);
 
   for (const set of SETS) {
-    it(`${set.dir}: finds exactly the advisories the corpus expects`, async function () {
+    it(`${set.dir}: reads the packages the manifest lists and finds exactly the advisories the corpus expects`, async function () {
       const dir = corpusOrSkip(this, 'vuln', 'realworld', set.dir);
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-realworld-'));
       try {
@@ -27,6 +31,8 @@ describe('conformance: real-world manifests', function () {
         db.close();
         const expected: Expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected-findings.derived.json'), 'utf8'));
         assert.deepEqual(expected.unevaluated, [], 'the corpus left some advisories unevaluated: compare them by hand');
+        const packages = scan.results.flatMap(r => r.packages.map(p => `${p.name.toLowerCase()}@${p.version}`)).sort();
+        assert.deepEqual(packages, expected.packages.map(p => `${p.name.toLowerCase()}@${p.version}`).sort(), 'the packages the manifest lists');
         const want = expected.findings.flatMap(f => f.ids.map(id => `${f.name.toLowerCase()}@${f.version} ${id}`)).sort();
         // Vigil reports the CVE and keeps the advisory's own ID (here PYSEC-…) as dataSourceId.
         const got = scan.results.flatMap(r => r.vulnerabilities.map(v => `${v.pkgName.toLowerCase()}@${v.installedVersion} ${v.dataSourceId}`)).sort();

@@ -11,7 +11,7 @@ import { corpusOrSkip } from '../helpers/corpus';
 import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
 
 /** Goldens whose every Result is of a file type Vigil analyzes today. */
-const EXPECTED_PASSING = ['npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden'];
+const EXPECTED_PASSING = ['npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden', 'pnpm.json.golden'];
 
 interface GoldenCase { args: Record<string, unknown>; go_test: string }
 

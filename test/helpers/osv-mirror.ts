@@ -79,3 +79,12 @@ export function allZipsOf(folder: string): Map<string, Buffer> {
   }
   return new Map([...byEcosystem].map(([ecosystem, files]) => [`/${ecosystem}/all.zip`, Buffer.from(zipSync(files))]));
 }
+
+/** An all.zip holding one small advisory of `ecosystem`: for the ecosystems a test has no real records of. */
+export function oneRecordZip(ecosystem: string): Buffer {
+  const record = {
+    id: `TEST-${ecosystem}-1`, modified: '2024-01-01T00:00:00Z', published: '2024-01-01T00:00:00Z', summary: 'test record',
+    affected: [{ package: { ecosystem, name: 'example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
+  };
+  return Buffer.from(zipSync({ [`${record.id}.json`]: Buffer.from(JSON.stringify(record)) }));
+}

@@ -33,6 +33,10 @@ describe('buildPurl', () => {
     assert.equal(buildPurl('Hex', 'Plug', '1.0.0'), 'pkg:hex/plug@1.0.0');
   });
 
+  it('writes a Swift package with its repository host and owner as the namespace, case kept', () => {
+    assert.equal(buildPurl('SwiftURL', 'github.com/Quick/Nimble', '9.2.1'), 'pkg:swift/github.com/Quick/Nimble@9.2.1');
+  });
+
   it('writes OS packages with vendor namespace and sorted, encoded qualifiers', () => {
     assert.equal(
       buildPurl('Debian', 'bash', '5.1-6ubuntu1', { namespace: 'ubuntu', qualifiers: { distro: 'ubuntu-22.04', arch: 'amd64' } }),

@@ -1,7 +1,7 @@
 // Package URLs (https://github.com/package-url/purl-spec) for every OSV ecosystem Vigil knows.
 // Output follows the purl spec and matches what Trivy writes in its reports (lowercased npm,
-// PyPI, Pub, Hex and Composer names; `@scope` as an encoded npm namespace; OS package
-// qualifiers sorted by key).
+// PyPI, Pub, Hex and Composer names; `@scope` as an encoded npm namespace; a Swift package's
+// repository host and owner as its namespace; OS package qualifiers sorted by key).
 import { normalizePackageName } from './ecosystems';
 import type { Ecosystem } from './types';
 import { compareStrings } from './text';
@@ -18,6 +18,7 @@ export const PURL_TYPES: Readonly<Record<Ecosystem, string>> = {
   Packagist: 'composer',
   Pub: 'pub',
   Hex: 'hex',
+  SwiftURL: 'swift',
   Debian: 'deb',
   Alpine: 'apk',
   'Red Hat': 'rpm',
@@ -64,7 +65,8 @@ function splitName(ecosystem: Ecosystem, name: string): [string, string] {
     case 'npm':
     case 'Packagist':
     case 'Go':
-      return splitAtLastSlash(ecosystem === 'Go' ? name : name.toLowerCase());
+    case 'SwiftURL':
+      return splitAtLastSlash(ecosystem === 'Go' || ecosystem === 'SwiftURL' ? name : name.toLowerCase());
     case 'Maven': {
       const colon = name.indexOf(':');
       return colon === -1 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];

@@ -5,18 +5,24 @@
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
+import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
+import { nugetConfigAnalyzer } from './nuget-config';
+import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pylockAnalyzer } from './pylock';
 import { uvLockAnalyzer } from './uv-lock';
+import { pnpmLockAnalyzer } from './pnpm-lock';
+import { pubLockAnalyzer } from './pub-lock';
+import { swiftResolvedAnalyzer } from './swift-resolved';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer, pylockAnalyzer,
-  dockerfileAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
+  pylockAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer,
 ];
 
 /**
@@ -24,20 +30,15 @@ export const ANALYZERS: readonly Analyzer[] = [
  * note, so that a gate never passes in silence on a project it did not read.
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
-  { type: 'pnpm', fileNames: ['pnpm-lock.yaml'] },
   { type: 'bun', fileNames: ['bun.lock'] },
   { type: 'bundler', fileNames: ['Gemfile.lock'] },
   { type: 'composer', fileNames: ['composer.lock'] },
-  { type: 'nuget', fileNames: ['packages.lock.json', 'packages.config'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
   { type: 'gomod', fileNames: ['go.mod'] },
   { type: 'cargo', fileNames: ['Cargo.lock'] },
   { type: 'conan', fileNames: ['conan.lock'] },
-  { type: 'hex', fileNames: ['mix.lock'] },
-  { type: 'pub', fileNames: ['pubspec.lock'] },
-  { type: 'swift', fileNames: ['Package.resolved'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 

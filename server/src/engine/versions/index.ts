@@ -23,6 +23,7 @@ const COMPARATORS: Record<string, Comparator> = {
   npm: compareSemver,
   'crates.io': compareSemver,
   Hex: compareSemver,
+  SwiftURL: compareSemver,
   Pub: comparePub,
   Go: compareGo,
   PyPI: comparePypi,
@@ -76,6 +77,7 @@ export function isValidVersion(ecosystem: string, version: string): boolean {
       return semver.valid(text, { loose: true }) !== null;
     case 'crates.io':
     case 'Hex':
+    case 'SwiftURL':
     case 'Pub':
     case 'Go':
       return /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(text);

@@ -1,0 +1,60 @@
+// Property-based test of the pnpm, NuGet, Pub, Hex and Swift analyzers on their own fixtures,
+// mutated: characters deleted, inserted, repeated or swapped for the format's own punctuation.
+// Each analysis returns packages or throws a plain Error with a message (no TypeError or
+// RangeError, never a hang), and a package always has a name, a version and places in the file.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { ANALYZERS } from '.';
+
+const IDS = ['pnpm-lock', 'nuget-lock', 'nuget-config', 'pub-lock', 'mix-lock', 'swift-resolved'];
+/** What the formats are made of: a mutation that uses it reaches deeper than random text. */
+const PUNCTUATION = ['{', '}', '[', ']', '"', "'", ':', ',', '<', '>', '/', '&', '%', '(', ')', '@', '\n', '  ', '- ', '#', '\\', '=', '\u0000'];
+
+const mutation = fc.record({
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.nat({ max: 40 }),
+  kind: fc.constantFrom('delete', 'insert', 'repeat'),
+  text: fc.oneof(fc.constantFrom(...PUNCTUATION), fc.string({ maxLength: 8 })),
+});
+
+interface Mutation { at: number; length: number; kind: 'delete' | 'insert' | 'repeat'; text: string }
+
+function mutate(text: string, { at, length, kind, text: inserted }: Mutation): string {
+  const start = Math.floor(at * text.length);
+  if (kind === 'delete') return text.slice(0, start) + text.slice(start + length);
+  if (kind === 'insert') return text.slice(0, start) + inserted + text.slice(start);
+  return text.slice(0, start) + text.slice(start, start + length).repeat(50) + text.slice(start);
+}
+
+describe('dependency-file analyzers on mutated fixtures (property-based)', function () {
+  this.timeout(120_000);
+  for (const id of IDS) {
+    const analyzer = ANALYZERS.find(a => a.id === id)!;
+    const dir = path.join(__dirname, 'fixtures', id);
+    const fixtures = fs.readdirSync(dir).filter(name => !name.endsWith('.golden.json') && name !== 'ATTRIBUTION.md')
+      .map(name => fs.readFileSync(path.join(dir, name), 'utf8'));
+
+    it(`${id}: returns packages or throws a plain Error`, () => {
+      fc.assert(fc.property(fc.constantFrom(...fixtures), fc.array(mutation, { minLength: 1, maxLength: 3 }), (fixture, mutations) => {
+        const content = mutations.reduce(mutate, fixture);
+        let packages;
+        try {
+          packages = analyzer.analyze({ path: analyzer.fileNames[0], content }).packages;
+        } catch (error) {
+          assert.ok(error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError), String(error));
+          assert.match(error.message, /^not a valid |^not valid JSON/);
+          return;
+        }
+        for (const pkg of packages) {
+          assert.ok(pkg.name && pkg.version && pkg.id === `${pkg.name}@${pkg.version}`, pkg.id);
+          for (const copy of pkg.copies ?? []) {
+            assert.ok(copy.highlight.startLine === copy.highlight.endLine, `${pkg.id}: the underline is on one line`);
+            assert.ok(copy.location.startLine <= copy.highlight.startLine && copy.location.endLine >= copy.highlight.endLine, `${pkg.id}: the entry holds its underline`);
+          }
+        }
+      }), { numRuns: 150 });
+    });
+  }
+});

@@ -1,0 +1,101 @@
+// NuGet packages.lock.json: one map of packages per target framework (`net6.0`,
+// `.NETCoreApp,Version=v5.0`, or a runtime-specific `net6.0/win-x64`), each entry with its `type`
+// (`Direct`, `Transitive`, `CentralTransitive`, or `Project` for a referenced project), its
+// `resolved` version and the `dependencies` it requires (name -> requested range, resolved within
+// the same target). A package is one name@version; its entry under each target is a copy.
+// Projects are the user's own code: not reported, and what they require counts as direct, as
+// the npm analyzer does with workspaces. NuGet has no dev dependencies in this file.
+import { buildPurl } from '../purl';
+import { LineCursor } from '../text';
+import type { Analyzer, Package, PackageCopy } from '../types';
+import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan } from './json-offsets';
+
+export const nugetLockAnalyzer: Analyzer = {
+  id: 'nuget-lock',
+  type: 'nuget',
+  scanner: 'vuln',
+  ecosystem: 'NuGet',
+  fileNames: ['packages.lock.json'],
+  inlineIgnores: false,
+  trivyParser: 'nuget/lock',
+  fixes: 'none',
+  analyze: input => ({ packages: parseNugetLock(input.content, input.path) }),
+};
+
+interface TargetEntry {
+  key: string;
+  name: string;
+  value: JsonObject;
+  span: MemberSpan;
+  direct: boolean;
+  requiredBy: string[];
+}
+
+export function parseNugetLock(content: string, file: string): Package[] {
+  const root = parseJson(content);
+  if (!isObject(root)) throw new Error('not a valid packages.lock.json: it must hold a JSON object');
+  const targets = root.dependencies;
+  if (targets === undefined) return [];
+  if (!isObject(targets)) throw new Error("not a valid packages.lock.json: 'dependencies' is not an object of target frameworks");
+
+  const lines = new LineCursor(content, file);
+  const packages = new Map<string, Package>();
+  for (const [target, targetSpan] of locateMembers(content, ['dependencies'])) {
+    const entries = targets[target];
+    if (!isObject(entries)) continue;
+    // Each target is located on its own slice of the text, so the whole file is read once.
+    const open = content.indexOf('{', stringEnd(content, targetSpan.start));
+    const byName = new Map<string, TargetEntry>();
+    for (const [name, span] of locateMembers(content.slice(open, targetSpan.end), [])) {
+      const value = entries[name];
+      if (!isObject(value)) continue;
+      byName.set(name, {
+        key: `${target}/${name}`, name, value, span: { start: span.start + open, end: span.end + open },
+        direct: value.type === 'Direct', requiredBy: [],
+      });
+    }
+
+    const dependsOn = new Map<TargetEntry, string[]>();
+    for (const entry of byName.values()) {
+      const ids: string[] = [];
+      for (const dependency of isObject(entry.value.dependencies) ? Object.keys(entry.value.dependencies) : []) {
+        const required = byName.get(dependency);
+        if (!required) continue;
+        if (entry.value.type === 'Project') {
+          required.direct = true;
+        } else {
+          required.requiredBy.push(entry.key);
+          const version = required.value.resolved;
+          if (typeof version === 'string' && version !== '') ids.push(`${dependency}@${version}`);
+        }
+      }
+      dependsOn.set(entry, ids);
+    }
+
+    for (const entry of byName.values()) {
+      const version = entry.value.resolved;
+      if (entry.value.type === 'Project' || typeof version !== 'string' || version === '') continue;
+      const id = `${entry.name}@${version}`;
+      const highlight = lines.range(entry.span.start, stringEnd(content, entry.span.start));
+      const location = lines.range(entry.span.start, entry.span.end);
+      const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev: false, requiredBy: entry.requiredBy };
+      const known = packages.get(id);
+      if (known) {
+        known.direct ||= copy.direct;
+        known.copies!.push(copy);
+        known.dependsOn!.push(...dependsOn.get(entry)!);
+        continue;
+      }
+      packages.set(id, {
+        id, name: entry.name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', entry.name, version),
+        direct: copy.direct, dev: false, location, copies: [copy], dependsOn: [...dependsOn.get(entry)!],
+      });
+    }
+  }
+  for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+  return [...packages.values()];
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
