@@ -8,8 +8,11 @@ import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { yarnLockAnalyzer } from './yarn-lock';
+import { gemfileLockAnalyzer } from './gemfile-lock';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer,
+];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a
@@ -21,7 +24,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'pipenv', fileNames: ['Pipfile.lock'] },
   { type: 'poetry', fileNames: ['poetry.lock'] },
   { type: 'uv', fileNames: ['uv.lock'] },
-  { type: 'bundler', fileNames: ['Gemfile.lock'] },
   { type: 'composer', fileNames: ['composer.lock'] },
   { type: 'nuget', fileNames: ['packages.lock.json', 'packages.config'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
