@@ -74,7 +74,9 @@ const OSV_SCANNER_DIRS: Record<string, string> = {
   npm: 'npm', pip: 'pip', yarn: 'yarn', bundler: 'bundler', composer: 'composer', cargo: 'cargo', gomod: 'go',
 };
 /** osv-scanner fixtures that are not the format at all. */
-const REJECTED_ON_PURPOSE: Record<string, string[]> = { npm: ['not-json.txt'] };
+const REJECTED_ON_PURPOSE: Record<string, string[]> = {
+  npm: ['not-json.txt'], composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'],
+};
 
 describe('analyzer conformance with Trivy parser fixtures', function () {
   const expected = loadExpected();

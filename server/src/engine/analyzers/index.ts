@@ -9,9 +9,10 @@ import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { gemfileLockAnalyzer } from './gemfile-lock';
+import { composerLockAnalyzer } from './composer-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer,
 ];
 
 /**
@@ -24,7 +25,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'pipenv', fileNames: ['Pipfile.lock'] },
   { type: 'poetry', fileNames: ['poetry.lock'] },
   { type: 'uv', fileNames: ['uv.lock'] },
-  { type: 'composer', fileNames: ['composer.lock'] },
   { type: 'nuget', fileNames: ['packages.lock.json', 'packages.config'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
