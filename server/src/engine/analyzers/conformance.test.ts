@@ -30,9 +30,13 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
 /**
  * Where Vigil differs from Trivy on purpose. Workspace and linked local packages are the user's
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
- * direct (Trivy lists them as direct packages and their dependencies as indirect).
+ * direct (Trivy lists them as direct packages and their dependencies as indirect). So are the
+ * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates).
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
+  'cargo_normal.lock': ['normal@0.1.0'],
+  'cargo_mixed.lock': ['normal@0.1.0'],
+  'cargo_v3.lock': ['app@0.1.0'],
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
   'package-lock_v3_with_workspace_as_object.json': ['testapp@1.0.0'],
   'package-lock_v3_without_root_deps_field.json': ['func1@1.0.0'],

@@ -10,9 +10,10 @@ import { pipRequirementsAnalyzer } from './pip-requirements';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { composerLockAnalyzer } from './composer-lock';
+import { cargoLockAnalyzer } from './cargo-lock';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer,
 ];
 
 /**
@@ -30,7 +31,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
   { type: 'gomod', fileNames: ['go.mod'] },
-  { type: 'cargo', fileNames: ['Cargo.lock'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'hex', fileNames: ['mix.lock'] },
   { type: 'pub', fileNames: ['pubspec.lock'] },
