@@ -1,6 +1,6 @@
 // Package URLs (https://github.com/package-url/purl-spec) for every OSV ecosystem Vigil knows.
 // Output follows the purl spec and matches what Trivy writes in its reports (lowercased npm,
-// PyPI, Pub, Hex and Composer names; `@scope` as an encoded npm namespace; OS package
+// PyPI, Pub, Hex, Composer and Go names, the spec's rule for each of those types; `@scope` as an encoded npm namespace; OS package
 // qualifiers sorted by key).
 import { normalizePackageName } from './ecosystems';
 import type { Ecosystem } from './types';
@@ -64,7 +64,7 @@ function splitName(ecosystem: Ecosystem, name: string): [string, string] {
     case 'npm':
     case 'Packagist':
     case 'Go':
-      return splitAtLastSlash(ecosystem === 'Go' ? name : name.toLowerCase());
+      return splitAtLastSlash(name.toLowerCase());
     case 'Maven': {
       const colon = name.indexOf(':');
       return colon === -1 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];

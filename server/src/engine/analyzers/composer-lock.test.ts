@@ -50,6 +50,7 @@ describe('composer.lock parser', () => {
   // Below the size where the garbage collector starts promoting objects (a step in the curve).
   it('time grows linearly (twice the packages, well under three times the time)', function () {
     this.timeout(60_000);
+    this.retries(2); // a busy shared machine can slow one size more than the other; a quadratic parser fails every try
     const make = (n: number) => lock(Array.from({ length: n }, (_, i) => entry(`vendor/p${i}`, `1.${i}.0`, { [`vendor/p${i + 1}`]: '^1' })));
     const ratio = doublingRatio(make, text => parseComposerLock(text, 'composer.lock'), 600);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);

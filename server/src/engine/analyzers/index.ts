@@ -11,9 +11,10 @@ import { yarnLockAnalyzer } from './yarn-lock';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { composerLockAnalyzer } from './composer-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
+import { goModAnalyzer } from './go-mod';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer,
 ];
 
 /**
@@ -30,7 +31,6 @@ export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly strin
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
-  { type: 'gomod', fileNames: ['go.mod'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'hex', fileNames: ['mix.lock'] },
   { type: 'pub', fileNames: ['pubspec.lock'] },
