@@ -118,9 +118,9 @@ describe('vigil CLI', function () {
 
   it('names the dependency files it recognises but cannot analyze, and the ecosystems the DB lacks', () => {
     const dir = path.join(tmp, 'polyglot');
-    fs.mkdirSync(path.join(dir, 'rust'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'rust', 'Cargo.lock'), 'version = 3\n');
-    fs.writeFileSync(path.join(dir, 'Gemfile.lock'), 'GEM\n');
+    fs.mkdirSync(path.join(dir, 'mobile'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'mobile', 'pubspec.lock'), 'packages: {}\n');
+    fs.writeFileSync(path.join(dir, 'mix.lock'), '%{}\n');
     fs.copyFileSync('examples/python-app/requirements.txt', path.join(dir, 'requirements.txt'));
     const npmOnly = path.join(tmp, 'npm-only');
     fs.mkdirSync(npmOnly);
@@ -132,8 +132,8 @@ describe('vigil CLI', function () {
     const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--format', 'json', dir]);
     assert.equal(run.code, 0, run.stderr);
     const notes: string[] = JSON.parse(run.stdout).VigilNotes;
-    assert.ok(notes.some(n => n.startsWith('rust/Cargo.lock: a cargo dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
-    assert.ok(notes.some(n => n.startsWith('Gemfile.lock: a bundler dependency file')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('mobile/pubspec.lock: a pub dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('mix.lock: a hex dependency file')), notes.join('\n'));
     assert.ok(notes.some(n => n.includes('no PyPI advisories in the DB') && n.includes('vigil db update --ecosystems PyPI')), notes.join('\n'));
   });
 
