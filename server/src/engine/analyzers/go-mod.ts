@@ -53,16 +53,15 @@ interface Requirement {
   name: string;
   version: string;
   indirect: boolean;
-  location: SourceRange;
-  highlight: SourceRange;
+  /** Its line and its path-and-version text; none for a module only go.sum names. */
+  place?: { location: SourceRange; highlight: SourceRange };
 }
 
 export function parseGoMod(content: string, file: string, goSum?: string): Package[] {
   const directives = readDirectives(content);
   const lines = new LineCursor(content, file);
   const place = (directive: Directive, from: Token, to: Token) => ({
-    location: lines.range(directive.lineStart, directive.lineEnd),
-    highlight: lines.range(from.start, to.end),
+    place: { location: lines.range(directive.lineStart, directive.lineEnd), highlight: lines.range(from.start, to.end) },
   });
 
   let goVersion: string | undefined;
@@ -92,7 +91,11 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
 
   // Replacements apply to the module paths go.mod requires, not to other replacements.
   const byName = new Map<string, number[]>();
-  required.forEach((requirement, index) => byName.set(requirement.name, [...byName.get(requirement.name) ?? [], index]));
+  required.forEach((requirement, index) => {
+    const indexes = byName.get(requirement.name);
+    if (indexes) indexes.push(index);
+    else byName.set(requirement.name, [index]);
+  });
   const removed = new Set<number>();
   for (const { old, oldVersion, replacement, version, directive } of replaces) {
     for (const index of byName.get(old.text) ?? []) {
@@ -106,25 +109,24 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
 
   const all = stdlib ? [...required, stdlib] : required;
   if (goSum !== undefined && before117(goVersion)) all.push(...fromGoSum(goSum, new Set(all.map(r => r.name))));
-  // Each name@version once, the further entries as copies, in file order.
-  all.sort((a, b) => (a.location.startLine || Infinity) - (b.location.startLine || Infinity));
+  // Each name@version once, the further entries as copies, in file order (go.sum's modules last).
+  const lineOf = (requirement: Requirement) => requirement.place?.location.startLine ?? Infinity;
+  all.sort((a, b) => lineOf(a) - lineOf(b));
   const packages = new Map<string, Package>();
-  for (const requirement of all) {
-    const { name, version, indirect } = requirement;
+  for (const { name, version, indirect, place: at } of all) {
     const id = `${name}@${version}`;
-    const located = requirement.location.startLine > 0;
-    const copy = located ? [{ key: id, location: requirement.location, highlight: requirement.highlight, direct: !indirect, dev: false }] : [];
+    const copy = at && { key: id, location: at.location, highlight: at.highlight, direct: !indirect, dev: false };
     const known = packages.get(id);
     if (known) {
       // Two requirements swapped by one replace share its line: one copy.
-      const last = known.copies?.[known.copies.length - 1];
-      if (copy.length && last?.location.startLine !== requirement.location.startLine) known.copies!.push(...copy);
+      const copies = (known.copies ??= []);
+      if (copy && copies[copies.length - 1]?.location.startLine !== copy.location.startLine) copies.push(copy);
       known.direct ||= !indirect;
       continue;
     }
     packages.set(id, {
       id, name, version, ecosystem: 'Go', purl: buildPurl('Go', name, version), direct: !indirect, dev: false,
-      ...(located ? { location: requirement.location, copies: copy } : {}),
+      ...(copy ? { location: copy.location, copies: [copy] } : {}),
     });
   }
   return [...packages.values()];
@@ -162,8 +164,6 @@ function before117(goVersion: string | undefined): boolean {
   return goVersion === undefined || !atLeast(goVersion.split('rc')[0], 1, 17);
 }
 
-const NO_PLACE: SourceRange = { file: '', startLine: 0, startColumn: 0, endLine: 0, endColumn: 0 };
-
 /** Modules go.sum holds a code hash for (`path version h1:...`, not `path version/go.mod`) that go.mod does not name. */
 function fromGoSum(goSum: string, named: Set<string>): Requirement[] {
   const highest = new Map<string, string>();
@@ -173,7 +173,7 @@ function fromGoSum(goSum: string, named: Set<string>): Requirement[] {
     const known = highest.get(name);
     if (known === undefined || compareGo(version, known) > 0) highest.set(name, version);
   }
-  return [...highest].map(([name, version]) => ({ name, version, indirect: true, location: NO_PLACE, highlight: NO_PLACE }));
+  return [...highest].map(([name, version]) => ({ name, version, indirect: true }));
 }
 
 // ---- the line reader ----
