@@ -59,8 +59,10 @@ export function parseComposerLock(content: string, file: string, manifestText?: 
     const name = value.name as string;
     const version = value.version as string;
     const id = `${name}@${version}`;
+    // The name member first: it sits near the entry's start, so the line cursor seldom goes back.
+    const named = span.nameStart >= 0 ? lines.range(span.nameStart, span.nameEnd) : undefined;
     const location: SourceRange = lines.range(span.start, span.end);
-    const highlight: SourceRange = span.nameStart >= 0 ? lines.range(span.nameStart, span.nameEnd) : { ...location, endLine: location.startLine, endColumn: location.startColumn + 1 };
+    const highlight: SourceRange = named ?? { ...location, endLine: location.startLine, endColumn: location.startColumn + 1 };
     const dependsOn = isObject(value.require)
       ? Object.keys(value.require).map(dependency => idByName.get(dependency.toLowerCase())).filter((dependency): dependency is string => !!dependency)
       : [];
@@ -128,8 +130,11 @@ function locateEntries(text: string): Record<typeof SECTIONS[number], EntrySpan[
     const char = text.charCodeAt(i);
     if (char === QUOTE) {
       const end = stringEnd(text, i);
-      lastString = text.slice(i + 1, end - 1);
-      lastStringStart = i;
+      // Only keys of the root object and of an entry matter; other strings are skipped unread.
+      if (depth === 1 || (entry && depth === 3)) {
+        lastString = text.slice(i + 1, end - 1);
+        lastStringStart = i;
+      }
       if (entry && depth === 3 && memberKey === 'name' && memberStart >= 0 && entry.nameStart < 0) {
         entry.nameStart = memberStart;
         entry.nameEnd = end;
