@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { supportedEcosystems } from '../server/src/engine/analyzers';
 import { REPO_ROOT } from './helpers/corpus';
 import { allZipsOf, Mirror } from './helpers/osv-mirror';
 import { skipOrFail } from './helpers/skip';
@@ -257,7 +258,7 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-mirror-'));
     mirror = new Mirror();
     base = await mirror.start();
-    for (const [urlPath, zip] of allZipsOf(path.join(REPO_ROOT, 'demo-db/osv'))) mirror.put(urlPath, zip);
+    for (const [urlPath, zip] of allZipsOf(path.join(REPO_ROOT, 'demo-db/osv'), supportedEcosystems())) mirror.put(urlPath, zip);
   });
   after(async () => {
     await mirror.stop();
@@ -290,7 +291,7 @@ describe('vigil CLI with an OSV mirror (a local one, serving the demo DB\'s reco
     const update = await vigilAsync(['db', 'update', '--cache-dir', cache, '--db-mirror', base]);
     assert.equal(update.code, 0, update.stderr);
     assert.deepEqual(update.stdout.trim().split('; ').map(part => part.replace(/\d+/, 'N')).sort(),
-      ['PyPI: N records (full)', 'npm: N records (full)']);
+      supportedEcosystems().map(ecosystem => `${ecosystem}: N records (full)`).sort());
     assert.equal(update.stderr, '', 'no progress into a pipe');
 
     const status = await vigilAsync(['db', 'status', '--cache-dir', cache]);

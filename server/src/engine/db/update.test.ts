@@ -125,7 +125,7 @@ describe('db: update from a mirror', () => {
   });
 
   it('without a list of ecosystems, fills a new DB with those the analyzers report packages in', async () => {
-    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'))) mirror.put(urlPath, zip);
+    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'), supportedEcosystems())) mirror.put(urlPath, zip);
     const report = await updateDb(cacheDir, { mirror: base, ...quick });
     assert.deepStrictEqual(mirror.requests(), supportedEcosystems().map((e) => `/${e}/all.zip`));
     assert.deepStrictEqual(Object.keys(report.ecosystems), supportedEcosystems());
@@ -133,12 +133,12 @@ describe('db: update from a mirror', () => {
   });
 
   it('without a list of ecosystems, updates those a DB built by import holds and Vigil scans', async () => {
-    // Go's all.zip lists PyPI, Maven, NuGet and others in some records: only PyPI is scanned.
+    // Go's all.zip lists PyPI, Packagist, Maven, NuGet and others in some records: Maven and NuGet are not scanned.
     await importAdvisories(cacheDir, [path.join(fixtures, 'osv', 'Go', 'all.zip')]);
-    mirror.put('/PyPI/all.zip', allZipsOf(path.resolve(fixtures, '../../../demo-db/osv')).get('/PyPI/all.zip')!);
+    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'), ['Go', 'Packagist'])) mirror.put(urlPath, zip);
     const report = await updateDb(cacheDir, { mirror: base, ...quick });
-    assert.deepStrictEqual(mirror.requests(), ['/PyPI/all.zip']);
-    assert.deepStrictEqual(Object.keys(report.ecosystems), ['PyPI']);
+    assert.deepStrictEqual(mirror.requests(), ['/Go/all.zip', '/Packagist/all.zip', '/PyPI/all.zip']);
+    assert.deepStrictEqual(Object.keys(report.ecosystems), ['Go', 'Packagist', 'PyPI']);
   });
 
   it('says that no DB exists yet when a first download fails', async () => {
