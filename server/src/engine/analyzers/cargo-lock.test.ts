@@ -58,6 +58,7 @@ describe('Cargo.lock parser', () => {
     ['text that is not TOML', `[[package]]\nname = ${SECRET}\n`, /invalid TOML \(line 2/],
     ['a package without a version', `[[package]]\nname = "${SECRET}"\n`, /package at line 1 has no version/],
     ['dependencies that are not strings', `[[package]]\nname = "a"\nversion = "1"\ndependencies = [1]\n`, /not a list of strings/],
+    ['packages written as an inline array', `package = [{ name = "${SECRET}", version = "1" }]\n`, /must be \[\[package\]\] tables/],
   ];
   for (const [what, text, message] of broken) {
     it(`throws on ${what}, without quoting the file`, () => {

@@ -107,6 +107,7 @@ function readCrates(content: string, file: string): Crate[] {
   const located = locateTables(content, file);
   const fits = located.length === tables.length && tables.every((table, i) => isTable(table) && table.name === located[i].name);
   const places = fits ? located : locateTablesWithParser(content, file);
+  if (places.length !== tables.length) throw new Error('not a valid Cargo.lock: packages must be [[package]] tables');
   return tables.map((table, i) => toCrate(table, places[i]));
 }
 
@@ -179,8 +180,14 @@ function locateTables(content: string, file: string): TablePlace[] {
 }
 
 function locateTablesWithParser(content: string, file: string): TablePlace[] {
+  let program: AST.TOMLProgram;
+  try {
+    program = parseTOML(content);
+  } catch {
+    return []; // smol-toml read it: the two parsers disagree, which the caller reports
+  }
   const places: TablePlace[] = [];
-  for (const node of parseTOML(content).body[0].body) {
+  for (const node of program.body[0].body) {
     if (node.type !== 'TOMLTable' || node.kind !== 'array' || node.resolvedKey.length !== 2 || node.resolvedKey[0] !== 'package') continue;
     const nameField = node.body.find(field => field.key.keys.length === 1 && keyName(field.key.keys[0]) === 'name');
     places.push({ location: toRange(file, node.loc), highlight: toRange(file, (nameField ?? node.key).loc) });

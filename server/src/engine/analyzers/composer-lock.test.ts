@@ -30,6 +30,13 @@ describe('composer.lock parser', () => {
     assert.equal(parseComposerLock(content, 'composer.lock', '{ not json').length, 3, 'a broken composer.json leaves the lockfile readable');
   });
 
+  it('reads keys written with escapes as JSON.parse does', () => {
+    const text = '{ "pack\\u0061ges": [ { "n\\u0061me": "a/b", "version": "1.0.0" } ] }';
+    const [pkg] = parseComposerLock(text, 'composer.lock');
+    assert.equal(pkg.id, 'a/b@1.0.0');
+    assert.equal(pkg.copies![0].highlight.startColumn, 24, 'the name member, found through its escaped key');
+  });
+
   const SECRET = 'hunter2-token';
   const broken: [string, string, RegExp][] = [
     ['text that is not JSON', `{ "packages": [ ${SECRET}`, /not valid JSON.*line 1/],

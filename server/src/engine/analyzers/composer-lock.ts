@@ -45,7 +45,9 @@ export function parseComposerLock(content: string, file: string, manifestText?: 
       if (typeof value.name !== 'string' || typeof value.version !== 'string' || value.name === '' || value.version === '') {
         throw new Error(`not a valid composer.lock: entry ${index + 1} of "${section}" has no name or version`);
       }
-      entries.push({ section, index, value, span: spans[section][index] });
+      const span = spans[section][index];
+      if (!span) throw new Error(`not a valid composer.lock: entry ${index + 1} of "${section}" could not be located`);
+      entries.push({ section, index, value, span });
     });
   }
   // In source order, so that the line cursor only moves forward.
@@ -132,7 +134,8 @@ function locateEntries(text: string): Record<typeof SECTIONS[number], EntrySpan[
       const end = stringEnd(text, i);
       // Only keys of the root object and of an entry matter; other strings are skipped unread.
       if (depth === 1 || (entry && depth === 3)) {
-        lastString = text.slice(i + 1, end - 1);
+        const raw = text.slice(i + 1, end - 1);
+        lastString = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
         lastStringStart = i;
       }
       if (entry && depth === 3 && memberKey === 'name' && memberStart >= 0 && entry.nameStart < 0) {
