@@ -94,7 +94,7 @@ export function parseGemfileLock(content: string, file: string): Package[] {
       spec.end = stop;
     }
   }
-  if (!sawSection && content.trim() !== '') throw new Error('not a valid Gemfile.lock: it has no GEM, GIT, PATH or DEPENDENCIES section');
+  if (!sawSection && content.trim() !== '') throw new Error('not a valid Gemfile.lock: it has none of the sections Bundler writes');
   return buildPackages(specs, declared, new LineCursor(content, file));
 }
 
