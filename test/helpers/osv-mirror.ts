@@ -65,9 +65,10 @@ export class Mirror {
 
 /**
  * The OSV records of a folder (e.g. demo-db/osv) as one all.zip per ecosystem, keyed by its mirror
- * path (`/npm/all.zip`).
+ * path (`/npm/all.zip`). OSV's bucket serves every ecosystem, and an update refuses an all.zip
+ * without records: each of `alsoServed` the folder has no records for gets one small record.
  */
-export function allZipsOf(folder: string): Map<string, Buffer> {
+export function allZipsOf(folder: string, alsoServed: readonly string[] = []): Map<string, Buffer> {
   const byEcosystem = new Map<string, Record<string, Uint8Array>>();
   for (const name of fs.readdirSync(folder).filter((n) => n.endsWith('.json'))) {
     const data = fs.readFileSync(path.join(folder, name));
@@ -77,14 +78,15 @@ export function allZipsOf(folder: string): Map<string, Buffer> {
     if (!byEcosystem.has(ecosystem)) byEcosystem.set(ecosystem, {});
     byEcosystem.get(ecosystem)![name] = data;
   }
+  for (const ecosystem of alsoServed) {
+    if (byEcosystem.has(ecosystem)) continue;
+    const id = `TEST-${ecosystem.replace(/[^A-Za-z]/g, '')}-0001`;
+    const record = {
+      schema_version: '1.6.0', id, modified: '2024-01-01T00:00:00Z', published: '2024-01-01T00:00:00Z',
+      summary: `A test advisory for ${ecosystem}`,
+      affected: [{ package: { ecosystem, name: 'vigil-test-package' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
+    };
+    byEcosystem.set(ecosystem, { [`${id}.json`]: new TextEncoder().encode(JSON.stringify(record)) });
+  }
   return new Map([...byEcosystem].map(([ecosystem, files]) => [`/${ecosystem}/all.zip`, Buffer.from(zipSync(files))]));
-}
-
-/** An all.zip holding one small advisory of `ecosystem`: for the ecosystems a test has no real records of. */
-export function oneRecordZip(ecosystem: string): Buffer {
-  const record = {
-    id: `TEST-${ecosystem}-1`, modified: '2024-01-01T00:00:00Z', published: '2024-01-01T00:00:00Z', summary: 'test record',
-    affected: [{ package: { ecosystem, name: 'example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
-  };
-  return Buffer.from(zipSync({ [`${record.id}.json`]: Buffer.from(JSON.stringify(record)) }));
 }

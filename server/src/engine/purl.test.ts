@@ -25,6 +25,16 @@ describe('buildPurl', () => {
     assert.equal(buildPurl('Packagist', 'GuzzleHttp/Guzzle', '7.4.4'), 'pkg:composer/guzzlehttp/guzzle@7.4.4');
   });
 
+  it('lowercases Go module paths, as the golang type requires (and Trivy writes), keeping the version as is', () => {
+    assert.equal(buildPurl('Go', 'github.com/BurntSushi/toml', 'v1.0.0-RC1'), 'pkg:golang/github.com/burntsushi/toml@v1.0.0-RC1');
+    assert.equal(buildPurl('Go', 'stdlib', 'v1.22.5'), 'pkg:golang/stdlib@v1.22.5');
+  });
+
+  it('keeps gem and crate names as written (case-sensitive types)', () => {
+    assert.equal(buildPurl('RubyGems', 'RedCloth', '4.3.2'), 'pkg:gem/RedCloth@4.3.2');
+    assert.equal(buildPurl('crates.io', 'Inflector', '0.11.4'), 'pkg:cargo/Inflector@0.11.4');
+  });
+
   it('keeps case where the ecosystem is case-preserving', () => {
     assert.equal(buildPurl('NuGet', 'Newtonsoft.Json', '9.0.1'), 'pkg:nuget/Newtonsoft.Json@9.0.1');
     assert.equal(buildPurl('crates.io', 'regex', '1.7.3'), 'pkg:cargo/regex@1.7.3');

@@ -1,7 +1,8 @@
 // Package URLs (https://github.com/package-url/purl-spec) for every OSV ecosystem Vigil knows.
 // Output follows the purl spec and matches what Trivy writes in its reports (lowercased npm,
-// PyPI, Pub, Hex and Composer names; `@scope` as an encoded npm namespace; a Swift package's
-// repository host and owner as its namespace; OS package qualifiers sorted by key).
+// PyPI, Pub, Hex, Composer and Go names, the spec's rule for each of those types; `@scope` as an
+// encoded npm namespace; a Swift package's repository host and owner as its namespace, case kept;
+// OS package qualifiers sorted by key).
 import { normalizePackageName } from './ecosystems';
 import type { Ecosystem } from './types';
 import { compareStrings } from './text';
@@ -66,7 +67,7 @@ function splitName(ecosystem: Ecosystem, name: string): [string, string] {
     case 'Packagist':
     case 'Go':
     case 'SwiftURL':
-      return splitAtLastSlash(ecosystem === 'Go' || ecosystem === 'SwiftURL' ? name : name.toLowerCase());
+      return splitAtLastSlash(ecosystem === 'SwiftURL' ? name : name.toLowerCase());
     case 'Maven': {
       const colon = name.indexOf(':');
       return colon === -1 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];

@@ -5,24 +5,29 @@
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
+import { cargoLockAnalyzer } from './cargo-lock';
+import { composerLockAnalyzer } from './composer-lock';
+import { dockerfileAnalyzer } from './dockerfile';
+import { gemfileLockAnalyzer } from './gemfile-lock';
+import { goModAnalyzer } from './go-mod';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
 import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
-import { poetryLockAnalyzer } from './poetry-lock';
-import { pylockAnalyzer } from './pylock';
-import { uvLockAnalyzer } from './uv-lock';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
+import { pylockAnalyzer } from './pylock';
 import { swiftResolvedAnalyzer } from './swift-resolved';
+import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
-import { dockerfileAnalyzer } from './dockerfile';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
-  pylockAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer,
+  pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
+  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer,
 ];
 
 /**
@@ -31,13 +36,9 @@ export const ANALYZERS: readonly Analyzer[] = [
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'bundler', fileNames: ['Gemfile.lock'] },
-  { type: 'composer', fileNames: ['composer.lock'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
-  { type: 'gomod', fileNames: ['go.mod'] },
-  { type: 'cargo', fileNames: ['Cargo.lock'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];

@@ -7,7 +7,7 @@ import { DbUpdateError, importAdvisories, openDb, updateDb } from '.';
 import { readPointer } from './store';
 import { parseModifiedIds } from './update';
 import { supportedEcosystems } from '../analyzers';
-import { allZipsOf, Mirror, oneRecordZip } from '../../../../test/helpers/osv-mirror';
+import { allZipsOf, Mirror } from '../../../../test/helpers/osv-mirror';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
 
@@ -125,9 +125,7 @@ describe('db: update from a mirror', () => {
   });
 
   it('without a list of ecosystems, fills a new DB with those the analyzers report packages in', async () => {
-    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'))) mirror.put(urlPath, zip);
-    // The demo DB has npm and PyPI records only: the other ecosystems get one record each.
-    for (const ecosystem of supportedEcosystems()) if (!mirror.files.has(`/${ecosystem}/all.zip`)) mirror.put(`/${ecosystem}/all.zip`, oneRecordZip(ecosystem));
+    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'), supportedEcosystems())) mirror.put(urlPath, zip);
     const report = await updateDb(cacheDir, { mirror: base, ...quick });
     assert.deepStrictEqual(mirror.requests(), supportedEcosystems().map((e) => `/${e}/all.zip`));
     assert.deepStrictEqual(Object.keys(report.ecosystems), supportedEcosystems());
@@ -135,15 +133,14 @@ describe('db: update from a mirror', () => {
   });
 
   it('without a list of ecosystems, updates those a DB built by import holds and Vigil scans', async () => {
-    // Go's all.zip lists PyPI, Maven, NuGet and others in some records: only those Vigil scans are updated.
+    // Go's all.zip lists PyPI, Packagist, Maven, NuGet and others in some records: only those Vigil scans are updated.
     await importAdvisories(cacheDir, [path.join(fixtures, 'osv', 'Go', 'all.zip')]);
-    mirror.put('/PyPI/all.zip', allZipsOf(path.resolve(fixtures, '../../../demo-db/osv')).get('/PyPI/all.zip')!);
     const held = new Set<string>();
     for (const data of Object.values(unzipSync(fs.readFileSync(path.join(fixtures, 'osv', 'Go', 'all.zip'))))) {
       for (const affected of JSON.parse(Buffer.from(data).toString('utf8')).affected ?? []) held.add(String(affected.package?.ecosystem).split(':')[0]);
     }
     const scanned = supportedEcosystems().filter((e) => held.has(e)).sort();
-    for (const ecosystem of scanned) if (!mirror.files.has(`/${ecosystem}/all.zip`)) mirror.put(`/${ecosystem}/all.zip`, oneRecordZip(ecosystem));
+    for (const [urlPath, zip] of allZipsOf(path.resolve(fixtures, '../../../demo-db/osv'), scanned)) mirror.put(urlPath, zip);
     const report = await updateDb(cacheDir, { mirror: base, ...quick });
     assert.deepStrictEqual(mirror.requests().sort(), scanned.map((e) => `/${e}/all.zip`));
     assert.deepStrictEqual(Object.keys(report.ecosystems).sort(), scanned);

@@ -1,0 +1,281 @@
+// Cargo.lock (Cargo, Rust).
+//
+// smol-toml reads the values; a linear scan of the lines locates each `[[package]]` table, as
+// Cargo writes them (a header line, then its keys). Where the scan and the parser disagree
+// (TOML written by hand in another shape), toml-eslint-parser, which gives positions but takes
+// time that grows faster than the file, locates them instead.
+//
+// Each `[[package]]` table has `name`, `version`, a `source` for crates from a registry or git,
+// and `dependencies`: `"name"` where the lockfile holds one version of that crate,
+// `"name version"` where it holds several, and `"name version (source)"` in old lockfiles.
+// Packages without a `source` are the workspace's own crates (the root crate, members, path
+// dependencies): they are not reported, and what they depend on is direct. Registry and git
+// crates are reported, as in Trivy.
+//
+// Dev: the Cargo.toml beside the lockfile says which of the root crate's dependencies are
+// `[dev-dependencies]` only; a crate reached only through those is dev. Without it nothing is dev.
+import { parse as parseToml } from 'smol-toml';
+import { parseTOML, type AST } from 'toml-eslint-parser';
+import { buildPurl } from '../purl';
+import { LineCursor } from '../text';
+import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
+
+const MANIFEST = 'Cargo.toml';
+
+export const cargoLockAnalyzer: Analyzer = {
+  id: 'cargo-lock',
+  type: 'cargo',
+  scanner: 'vuln',
+  ecosystem: 'crates.io',
+  fileNames: ['Cargo.lock'],
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
+  inlineIgnores: false,
+  trivyParser: 'rust/cargo',
+  fixes: 'none',
+  analyze: input => ({ packages: parseCargoLock(input.content, input.path, input.siblings?.get(MANIFEST)) }),
+};
+
+interface Crate {
+  name: string;
+  version: string;
+  local: boolean;
+  dependencies: string[];
+  location: SourceRange;
+  highlight: SourceRange;
+}
+
+export function parseCargoLock(content: string, file: string, manifestText?: string): Package[] {
+  const crates = readCrates(content, file);
+  const byName = new Map<string, Crate[]>();
+  for (const crate of crates) {
+    const named = byName.get(crate.name);
+    if (named) named.push(crate);
+    else byName.set(crate.name, [crate]);
+  }
+  /** The crate a dependency entry names: `name`, `name version` or `name version (source)`. */
+  const resolve = (entry: string): Crate | undefined => {
+    const [name, version] = entry.split(' ', 2);
+    const named = byName.get(name);
+    if (!named) return undefined;
+    if (version === undefined) return named.length === 1 ? named[0] : undefined;
+    return named.find(crate => crate.version === version && !crate.local) ?? named.find(crate => crate.version === version);
+  };
+  const idOf = (crate: Crate) => `${crate.name}@${crate.version}`;
+
+  const packages = new Map<string, Package>();
+  const direct = new Set<string>();
+  for (const crate of crates) {
+    const dependencies = crate.dependencies.map(resolve).filter((dependency): dependency is Crate => !!dependency && !dependency.local);
+    if (crate.local) {
+      for (const dependency of dependencies) direct.add(idOf(dependency));
+      continue;
+    }
+    const id = idOf(crate);
+    const copy: PackageCopy = { key: `${crate.name} ${crate.version}`, location: crate.location, highlight: crate.highlight, direct: false, dev: false };
+    const known = packages.get(id);
+    if (known) {
+      known.copies!.push(copy);
+      known.dependsOn!.push(...dependencies.map(idOf));
+      continue;
+    }
+    packages.set(id, {
+      id, name: crate.name, version: crate.version, ecosystem: 'crates.io', purl: buildPurl('crates.io', crate.name, crate.version),
+      direct: false, dev: false, location: crate.location, copies: [copy], dependsOn: dependencies.map(idOf),
+    });
+  }
+  for (const pkg of packages.values()) {
+    pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+    pkg.direct = direct.has(pkg.id);
+  }
+  markDev(packages, crates, resolve, idOf, manifestText);
+  for (const pkg of packages.values()) for (const copy of pkg.copies!) Object.assign(copy, { direct: pkg.direct, dev: pkg.dev });
+  return [...packages.values()];
+}
+
+function readCrates(content: string, file: string): Crate[] {
+  let document: Record<string, unknown>;
+  try {
+    document = parseToml(content) as Record<string, unknown>;
+  } catch (error) {
+    // smol-toml's message quotes the file; say where instead.
+    const { line, column } = error as { line?: number; column?: number };
+    throw new Error(`not a valid Cargo.lock: invalid TOML${line ? ` (line ${line}, column ${column ?? 1})` : ''}`);
+  }
+  const tables = document.package ?? [];
+  if (!Array.isArray(tables)) throw new Error('not a valid Cargo.lock: "package" is not an array of tables');
+  const located = locateTables(content, file);
+  const fits = located.length === tables.length && tables.every((table, i) => isTable(table) && table.name === located[i].name);
+  const places = fits ? located : locateTablesWithParser(content, file);
+  if (places.length !== tables.length) throw new Error('not a valid Cargo.lock: packages must be [[package]] tables');
+  return tables.map((table, i) => toCrate(table, places[i]));
+}
+
+interface TablePlace {
+  /** The name as the scan read it, to check it against the parser's values. */
+  name?: string;
+  location: SourceRange;
+  highlight: SourceRange;
+}
+
+function toCrate(table: unknown, place: TablePlace): Crate {
+  const line = place.location.startLine;
+  if (!isTable(table)) throw new Error(`not a valid Cargo.lock: the package at line ${line} is not a table`);
+  const name = stringField(table.name, line, 'name');
+  const version = stringField(table.version, line, 'version');
+  const dependencies = table.dependencies ?? [];
+  if (!Array.isArray(dependencies) || dependencies.some(entry => typeof entry !== 'string')) {
+    throw new Error(`not a valid Cargo.lock: the dependencies of the package at line ${line} are not a list of strings`);
+  }
+  return { name, version, local: table.source === undefined, dependencies, location: place.location, highlight: place.highlight };
+}
+
+function stringField(value: unknown, line: number, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new Error(`not a valid Cargo.lock: the package at line ${line} has no ${what}`);
+  return value;
+}
+
+/**
+ * Each `[[package]]` table as Cargo writes it: from its header line to its last key line, and its
+ * `name = "..."` line. Other headers end a table; blank and comment lines do not belong to one.
+ */
+function locateTables(content: string, file: string): TablePlace[] {
+  const lines = new LineCursor(content, file);
+  const places: TablePlace[] = [];
+  let current: { start: number; end: number; name?: string; nameStart: number; nameEnd: number } | undefined;
+  const finish = () => {
+    if (!current) return;
+    places.push({
+      name: current.name,
+      location: lines.range(current.start, current.end),
+      highlight: current.nameStart >= 0 ? lines.range(current.nameStart, current.nameEnd) : lines.range(current.start, current.start + PACKAGE_HEADER.length),
+    });
+    current = undefined;
+  };
+  for (let lineStart = 0; lineStart < content.length; ) {
+    let lineEnd = content.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = content.length;
+    let stop = lineEnd;
+    while (stop > lineStart && isBlank(content.charCodeAt(stop - 1))) stop--;
+    let first = lineStart;
+    while (first < stop && isBlank(content.charCodeAt(first))) first++;
+    const char = content.charCodeAt(first);
+    if (first < stop && char === OPEN_BRACKET) {
+      finish();
+      if (first === lineStart && stop - first === PACKAGE_HEADER.length && content.startsWith(PACKAGE_HEADER, first)) {
+        current = { start: first, end: stop, nameStart: -1, nameEnd: -1 };
+      }
+    } else if (current && first < stop && char !== HASH) {
+      current.end = stop;
+      if (current.nameStart < 0 && content.startsWith('name = "', first) && content.charCodeAt(stop - 1) === QUOTE) {
+        current.name = content.slice(first + 8, stop - 1);
+        current.nameStart = first;
+        current.nameEnd = stop;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  finish();
+  return places;
+}
+
+function locateTablesWithParser(content: string, file: string): TablePlace[] {
+  let program: AST.TOMLProgram;
+  try {
+    program = parseTOML(content);
+  } catch {
+    return []; // smol-toml read it: the two parsers disagree, which the caller reports
+  }
+  const places: TablePlace[] = [];
+  for (const node of program.body[0].body) {
+    if (node.type !== 'TOMLTable' || node.kind !== 'array' || node.resolvedKey.length !== 2 || node.resolvedKey[0] !== 'package') continue;
+    const nameField = node.body.find(field => field.key.keys.length === 1 && keyName(field.key.keys[0]) === 'name');
+    places.push({ location: toRange(file, node.loc), highlight: toRange(file, (nameField ?? node.key).loc) });
+  }
+  return places;
+}
+
+const PACKAGE_HEADER = '[[package]]';
+const OPEN_BRACKET = 0x5b;
+const HASH = 0x23;
+const QUOTE = 0x22;
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d;
+}
+
+function keyName(key: AST.TOMLBare | AST.TOMLQuoted): string {
+  return key.type === 'TOMLBare' ? key.name : key.value;
+}
+
+/** toml-eslint-parser's lines are 1-based and its columns 0-based. */
+function toRange(file: string, loc: AST.SourceLocation): SourceRange {
+  return { file, startLine: loc.start.line, startColumn: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
+}
+
+/**
+ * Marks dev the crates reached only through the root crate's dev-dependencies: the dependencies of
+ * every local crate are production roots, except those the Cargo.toml declares only under
+ * `[dev-dependencies]` (plain or per target) of the root crate.
+ */
+function markDev(
+  packages: Map<string, Package>, crates: Crate[], resolve: (entry: string) => Crate | undefined, idOf: (crate: Crate) => string,
+  manifestText: string | undefined,
+): void {
+  const devOnly = devOnlyNames(manifestText);
+  if (!devOnly || devOnly.rootName === undefined) return;
+  const production: string[] = [];
+  const development: string[] = [];
+  for (const crate of crates) {
+    if (!crate.local) continue;
+    const isRoot = crate.name === devOnly.rootName;
+    for (const entry of crate.dependencies) {
+      const dependency = resolve(entry);
+      if (!dependency || dependency.local) continue;
+      (isRoot && devOnly.names.has(dependency.name) ? development : production).push(idOf(dependency));
+    }
+  }
+  const shipped = reachable(production, packages);
+  for (const id of reachable(development, packages)) if (!shipped.has(id)) packages.get(id)!.dev = true;
+}
+
+/** The root crate's name and the crates it declares only as dev-dependencies; undefined without a readable Cargo.toml. */
+function devOnlyNames(text: string | undefined): { rootName?: string; names: Set<string> } | undefined {
+  if (text === undefined) return undefined;
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return undefined; // the lockfile still reads
+  }
+  const crateNames = (table: unknown): string[] =>
+    isTable(table) ? Object.entries(table).map(([key, spec]) => (isTable(spec) && typeof spec.package === 'string' ? spec.package : key)) : [];
+  const sections = (kind: string): string[] => {
+    const names = crateNames(manifest[kind]);
+    if (isTable(manifest.target)) for (const target of Object.values(manifest.target)) if (isTable(target)) names.push(...crateNames(target[kind]));
+    return names;
+  };
+  const shipped = new Set([...sections('dependencies'), ...sections('build-dependencies')]);
+  const names = new Set(sections('dev-dependencies').filter(name => !shipped.has(name)));
+  const rootName = isTable(manifest.package) && typeof manifest.package.name === 'string' ? manifest.package.name : undefined;
+  return { rootName, names };
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Ids reachable from `roots` through dependsOn, roots included. */
+function reachable(roots: string[], packages: Map<string, Package>): Set<string> {
+  const seen = new Set(roots);
+  const queue = [...seen];
+  while (queue.length > 0) {
+    for (const id of packages.get(queue.pop()!)?.dependsOn ?? []) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        queue.push(id);
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,185 @@
+// composer.lock (Composer, PHP).
+//
+// Two arrays of installed packages: `packages` (production) and `packages-dev` (dev). Each entry
+// has `name`, `version` and the `require` map it was resolved with, whose names give dependsOn
+// (the platform's `php` and `ext-*` are not packages and find no entry). Direct = declared in the
+// `require` or `require-dev` of the composer.json beside the lockfile; without it nothing is
+// direct, as in Trivy.
+import { buildPurl } from '../purl';
+import { LineCursor } from '../text';
+import type { Analyzer, Package, SourceRange } from '../types';
+import { parseJson, stringEnd, type JsonObject } from './json-offsets';
+
+const MANIFEST = 'composer.json';
+const SECTIONS = ['packages', 'packages-dev'] as const;
+
+export const composerLockAnalyzer: Analyzer = {
+  id: 'composer-lock',
+  type: 'composer',
+  scanner: 'vuln',
+  ecosystem: 'Packagist',
+  fileNames: ['composer.lock'],
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
+  inlineIgnores: false,
+  trivyParser: 'php/composer',
+  fixes: 'none',
+  analyze: input => ({ packages: parseComposerLock(input.content, input.path, input.siblings?.get(MANIFEST)) }),
+};
+
+export function parseComposerLock(content: string, file: string, manifestText?: string): Package[] {
+  const root = parseJson(content);
+  if (!isObject(root)) throw new Error('not a valid composer.lock: it must hold a JSON object');
+  const spans = locateEntries(content);
+  const declared = declaredDependencies(manifestText);
+  const lines = new LineCursor(content, file);
+
+  interface Entry { section: typeof SECTIONS[number]; index: number; value: JsonObject; span: EntrySpan }
+  const entries: Entry[] = [];
+  for (const section of SECTIONS) {
+    const list = root[section];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw new Error(`not a valid composer.lock: "${section}" is not an array`);
+    list.forEach((value, index) => {
+      if (!isObject(value)) throw new Error(`not a valid composer.lock: entry ${index + 1} of "${section}" is not an object`);
+      if (typeof value.name !== 'string' || typeof value.version !== 'string' || value.name === '' || value.version === '') {
+        throw new Error(`not a valid composer.lock: entry ${index + 1} of "${section}" has no name or version`);
+      }
+      const span = spans[section][index];
+      if (!span) throw new Error(`not a valid composer.lock: entry ${index + 1} of "${section}" could not be located`);
+      entries.push({ section, index, value, span });
+    });
+  }
+  // In source order, so that the line cursor only moves forward.
+  entries.sort((a, b) => a.span.start - b.span.start);
+
+  const idByName = new Map<string, string>();
+  for (const { value } of entries) idByName.set((value.name as string).toLowerCase(), `${value.name}@${value.version}`);
+
+  const packages = new Map<string, Package>();
+  for (const { section, value, span } of entries) {
+    const name = value.name as string;
+    const version = value.version as string;
+    const id = `${name}@${version}`;
+    // The name member first: it sits near the entry's start, so the line cursor seldom goes back.
+    const named = span.nameStart >= 0 ? lines.range(span.nameStart, span.nameEnd) : undefined;
+    const location: SourceRange = lines.range(span.start, span.end);
+    const highlight: SourceRange = named ?? { ...location, endLine: location.startLine, endColumn: location.startColumn + 1 };
+    const dependsOn = isObject(value.require)
+      ? Object.keys(value.require).map(dependency => idByName.get(dependency.toLowerCase())).filter((dependency): dependency is string => !!dependency)
+      : [];
+    const dev = section === 'packages-dev';
+    const direct = declared.has(name.toLowerCase());
+    const copy = { key: `${section}[${span.index}]`, location, highlight, direct, dev };
+    const known = packages.get(id);
+    if (known) {
+      known.copies!.push(copy);
+      known.dev &&= dev;
+      continue;
+    }
+    packages.set(id, {
+      id, name, version, ecosystem: 'Packagist', purl: buildPurl('Packagist', name, version), direct, dev, location, copies: [copy],
+      dependsOn: [...new Set(dependsOn)].sort(),
+    });
+  }
+  return [...packages.values()];
+}
+
+/** Lowercased names in composer.json's require and require-dev; empty without a readable composer.json. */
+function declaredDependencies(text: string | undefined): Set<string> {
+  const names = new Set<string>();
+  if (text === undefined) return names;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return names; // the lockfile still reads
+  }
+  if (!isObject(json)) return names;
+  for (const field of ['require', 'require-dev']) {
+    const declared = json[field];
+    if (isObject(declared)) for (const name of Object.keys(declared)) names.add(name.toLowerCase());
+  }
+  return names;
+}
+
+interface EntrySpan {
+  index: number;
+  /** The entry's braces. */
+  start: number;
+  end: number;
+  /** The `"name": "..."` member, or -1 where there is none. */
+  nameStart: number;
+  nameEnd: number;
+}
+
+/**
+ * The spans of the objects in the top-level `packages` and `packages-dev` arrays, in one pass
+ * that only tracks strings and nesting. `text` must be valid JSON.
+ */
+function locateEntries(text: string): Record<typeof SECTIONS[number], EntrySpan[]> {
+  const found: Record<typeof SECTIONS[number], EntrySpan[]> = { packages: [], 'packages-dev': [] };
+  let depth = 0;
+  let rootKey = '';
+  let section: EntrySpan[] | undefined;
+  let entry: EntrySpan | undefined;
+  /** In an entry: the last member key read, where it started, and whether its value comes next. */
+  let memberKey = '';
+  let memberStart = -1;
+  let lastString = '';
+  let lastStringStart = -1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === QUOTE) {
+      const end = stringEnd(text, i);
+      // Only keys of the root object and of an entry matter; other strings are skipped unread.
+      if (depth === 1 || (entry && depth === 3)) {
+        const raw = text.slice(i + 1, end - 1);
+        lastString = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+        lastStringStart = i;
+      }
+      if (entry && depth === 3 && memberKey === 'name' && memberStart >= 0 && entry.nameStart < 0) {
+        entry.nameStart = memberStart;
+        entry.nameEnd = end;
+      }
+      i = end - 1;
+    } else if (char === COLON) {
+      if (depth === 1) rootKey = lastString;
+      else if (entry && depth === 3) {
+        memberKey = lastString;
+        memberStart = lastStringStart;
+      }
+    } else if (char === COMMA) {
+      memberKey = '';
+    } else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
+      depth++;
+      if (depth === 2 && char === OPEN_BRACKET && (rootKey === 'packages' || rootKey === 'packages-dev')) {
+        section = found[rootKey] = []; // a repeated key: JSON.parse keeps the last
+      }
+      else if (depth === 3 && section && char === OPEN_BRACE) {
+        entry = { index: section.length, start: i, end: i, nameStart: -1, nameEnd: -1 };
+        memberKey = '';
+      }
+    } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) {
+      if (depth === 3 && entry) {
+        entry.end = i + 1;
+        section!.push(entry);
+        entry = undefined;
+      } else if (depth === 2) section = undefined;
+      depth--;
+    }
+  }
+  return found;
+}
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
