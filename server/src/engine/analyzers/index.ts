@@ -8,8 +8,9 @@ import { baseName, siblingPath } from '../source';
 import { npmLockAnalyzer } from './npm-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { yarnLockAnalyzer } from './yarn-lock';
+import { builtinSecretAnalyzer } from './secret';
 
-export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer];
+export const ANALYZERS: readonly Analyzer[] = [npmLockAnalyzer, yarnLockAnalyzer, pipRequirementsAnalyzer, builtinSecretAnalyzer];
 
 /**
  * Dependency files Vigil recognises but cannot analyze yet. A scan names each one it meets in a

@@ -7,9 +7,10 @@
 // Kubernetes, Terraform), secret rules and license classifications. Until then they are empty,
 // and `vigil rules` says so.
 import type { FindingKind, Rule } from '../types';
+import { SECRET_RULE_TABLE } from './secrets';
 
 export const MISCONFIGURATION_RULES: readonly Rule[] = [];
-export const SECRET_RULES: readonly Rule[] = [];
+export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
 export const LICENSE_RULES: readonly Rule[] = [];
 
 export const RULE_TABLES: Readonly<Record<FindingKind, readonly Rule[]>> = {

@@ -1,0 +1,86 @@
+// Finds every occurrence of a set of keywords in one pass over a text (Aho-Corasick, compiled to
+// a full transition table), ASCII case-insensitive as Trivy compares keywords. Overlapping
+// occurrences are all reported (`accountkey` holds both `accountkey` and `key`).
+
+/** Code units above this are no keyword's; they send the automaton back to its root. */
+const ALPHABET = 128;
+
+export interface KeywordHit {
+  /** Offset of the occurrence's first character. */
+  start: number;
+  /** Index of the keyword in the list the matcher was built from. */
+  keyword: number;
+}
+
+export class KeywordMatcher {
+  /** next[state * ALPHABET + code] = the state after reading `code` (lowercase ASCII). */
+  private readonly next: Int32Array;
+  /** Keywords that end at each state (its own and its suffixes'), or undefined. */
+  private readonly outputs: (number[] | undefined)[];
+  private readonly lengths: number[];
+
+  constructor(keywords: readonly string[]) {
+    this.lengths = keywords.map(k => k.length);
+    // The trie, one row per state.
+    const rows: Int32Array[] = [new Int32Array(ALPHABET).fill(-1)];
+    const outputs: (number[] | undefined)[] = [undefined];
+    keywords.forEach((keyword, index) => {
+      let state = 0;
+      for (const char of keyword.toLowerCase()) {
+        const code = char.charCodeAt(0);
+        if (code >= ALPHABET || char.length !== 1) throw new Error(`keyword ${JSON.stringify(keyword)} is not ASCII`);
+        if (rows[state][code] === -1) {
+          rows[state][code] = rows.length;
+          rows.push(new Int32Array(ALPHABET).fill(-1));
+          outputs.push(undefined);
+        }
+        state = rows[state][code];
+      }
+      (outputs[state] ??= []).push(index);
+    });
+    // Breadth-first: fill the missing transitions from the failure links, and inherit outputs.
+    const fail = new Int32Array(rows.length);
+    const queue: number[] = [];
+    for (let code = 0; code < ALPHABET; code++) {
+      const child = rows[0][code];
+      if (child === -1) rows[0][code] = 0;
+      else queue.push(child);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head];
+      const inherited = outputs[fail[state]];
+      if (inherited) outputs[state] = [...(outputs[state] ?? []), ...inherited];
+      for (let code = 0; code < ALPHABET; code++) {
+        const child = rows[state][code];
+        if (child === -1) {
+          rows[state][code] = rows[fail[state]][code];
+        } else {
+          fail[child] = rows[fail[state]][code];
+          queue.push(child);
+        }
+      }
+    }
+    this.next = new Int32Array(rows.length * ALPHABET);
+    rows.forEach((row, state) => this.next.set(row, state * ALPHABET));
+    this.outputs = outputs;
+  }
+
+  /** Every occurrence, in order of where it ends. */
+  find(text: string): KeywordHit[] {
+    const hits: KeywordHit[] = [];
+    const { next, outputs, lengths } = this;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      let code = text.charCodeAt(i);
+      if (code >= ALPHABET) {
+        state = 0;
+        continue;
+      }
+      if (code >= 65 && code <= 90) code += 32; // A-Z -> a-z
+      state = next[state * ALPHABET + code];
+      const found = outputs[state];
+      if (found !== undefined) for (const keyword of found) hits.push({ start: i - lengths[keyword] + 1, keyword });
+    }
+    return hits;
+  }
+}
