@@ -8,7 +8,7 @@
 import { parseInlineIgnores } from '../inline-ignore';
 import { SECRET_RULE_SPECS, SECRET_RULE_TABLE, type SecretRuleSpec } from '../rules/secrets';
 import { LineIndex } from '../text';
-import type { Finding, Rule } from '../types';
+import type { Finding, InlineIgnore, Rule } from '../types';
 import { KeywordMatcher } from './keywords';
 
 /** A rule ready to run: its pattern compiled sticky, or a hand-written matcher. */
@@ -265,24 +265,108 @@ export class SecretScanner {
 
   private toFindings(path: string, text: string, found: Found[]): Finding[] {
     const lines = new LineIndex(text, path);
-    const secrets = found.map(f => f.span);
+    const masked = new MaskedText(text, found.map(f => f.span));
+    // Inline ignores of each line that holds a finding: read once per line, however many findings it has.
+    const ignoresByLine = new Map<number, InlineIgnore[]>();
+    const ignoresNear = (line: number) => {
+      let ignores = ignoresByLine.get(line);
+      if (!ignores) ignoresByLine.set(line, (ignores = [...lineIgnores(text, lines, line - 1), ...lineIgnores(text, lines, line)]));
+      return ignores;
+    };
     return found.map(({ compiled, span }) => {
       const location = lines.range(span.secretStart, span.secretEnd);
       const secret = text.slice(span.secretStart, span.secretEnd);
       const line = location.startLine - 1;
-      const nearby = `${line > 0 ? lines.line(line - 1) : ''}\n${lines.line(line)}`;
-      const ignores = parseInlineIgnores(nearby);
+      const lineStart = lines.offset({ line, character: 0 });
+      const lineEnd = lineEndAt(text, lineStart);
+      const ignores = ignoresNear(line);
       return {
         kind: 'secret' as const,
         rule: compiled.rule,
         severity: compiled.rule.severity,
         message: `${compiled.rule.title} written in the file: ${shortMask(secret)}`,
         location,
-        match: maskedLine(text, lines, line, span, secrets),
+        match: masked.around(span, lineStart, lineEnd),
         ...(ignores.length > 0 ? { inlineIgnores: ignores } : {}),
       };
     });
   }
+}
+
+/** The end of the line that starts at `lineStart`, before its `\r\n` or `\n`. */
+function lineEndAt(text: string, lineStart: number): number {
+  let end = text.indexOf('\n', lineStart);
+  if (end === -1) end = text.length;
+  return end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/** `vigil:ignore:` / `trivy:ignore:` comments of a 0-based line, looked for only where the line names one. */
+function lineIgnores(text: string, lines: LineIndex, line: number): InlineIgnore[] {
+  if (line < 0 || line >= lines.lineCount) return [];
+  const start = lines.offset({ line, character: 0 });
+  const end = lineEndAt(text, start);
+  const at = text.indexOf(':ignore:', start);
+  return at === -1 || at >= end ? [] : parseInlineIgnores(text.slice(start, end));
+}
+
+/**
+ * A file's text with its secrets masked, read a window at a time: secrets are merged into
+ * disjoint intervals once, and each window finds its own by binary search, so that many secrets
+ * on one long line cost no more than their number.
+ */
+class MaskedText {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(private readonly text: string, spans: readonly Span[]) {
+    const sorted = [...spans].sort((a, b) => a.secretStart - b.secretStart);
+    for (const span of sorted) {
+      const last = this.ends.length - 1;
+      if (last >= 0 && span.secretStart <= this.ends[last]) this.ends[last] = Math.max(this.ends[last], span.secretEnd);
+      else {
+        this.starts.push(span.secretStart);
+        this.ends.push(span.secretEnd);
+      }
+    }
+  }
+
+  /** Trivy's `Match`: the secret's line around it, every secret masked, control characters replaced. */
+  around(own: Span, lineStart: number, lineEnd: number): string {
+    const ownEnd = Math.min(own.secretEnd, lineEnd);
+    const from = Math.max(lineStart, own.secretStart - MATCH_CONTEXT);
+    const to = Math.min(lineEnd, ownEnd + MATCH_CONTEXT);
+    const ownText = cutStars(maskSecret(this.text.slice(own.secretStart, ownEnd)));
+    const out = this.render(from, own.secretStart) + ownText + this.render(ownEnd, to);
+    // eslint-disable-next-line no-control-regex
+    return out.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ');
+  }
+
+  /** [from, to) with the secrets in it masked. */
+  private render(from: number, to: number): string {
+    let out = '';
+    let at = from;
+    let low = 0;
+    let high = this.ends.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.ends[mid] <= from) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < this.starts.length && this.starts[i] < to; i++) {
+      const start = Math.max(this.starts[i], from);
+      const end = Math.min(this.ends[i], to);
+      out += this.text.slice(at, start);
+      const chunk = this.text.slice(start, end);
+      // The prefix is shown only where the secret itself starts.
+      out += cutStars(start === this.starts[i] ? maskSecret(chunk) : '*'.repeat(chunk.length));
+      at = end;
+    }
+    return out + this.text.slice(at, to);
+  }
+}
+
+function cutStars(masked: string): string {
+  return masked.length > MATCH_MAX_STARS ? masked.slice(0, MATCH_MAX_STARS) : masked;
 }
 
 function compareIds(a: string, b: string): number {
@@ -293,38 +377,4 @@ function compareIds(a: string, b: string): number {
 function shortMask(secret: string): string {
   const masked = maskSecret(secret);
   return masked.length > 12 ? `${masked.slice(0, 12)}…` : masked;
-}
-
-/**
- * The secret's first line, every secret on it masked, cut to some context around the secret,
- * control characters replaced: Trivy's `Match`.
- */
-function maskedLine(text: string, lines: LineIndex, line: number, own: Span, secrets: readonly Span[]): string {
-  const lineStart = lines.offset({ line, character: 0 });
-  const raw = lines.line(line);
-  const lineEnd = lineStart + raw.length;
-  let out = '';
-  let at = lineStart;
-  let ownStart = -1;
-  let ownEnd = -1;
-  // Secrets on this line, in order, merged where they overlap.
-  const onLine = secrets.filter(s => s.secretStart < lineEnd && s.secretEnd > lineStart).sort((a, b) => a.secretStart - b.secretStart);
-  for (const span of onLine) {
-    const from = Math.max(span.secretStart, at);
-    const to = Math.min(span.secretEnd, lineEnd);
-    if (to <= from) continue;
-    out += text.slice(at, from);
-    if (span === own) ownStart = out.length;
-    // The prefix is kept only where the secret starts on this line.
-    const masked = from === span.secretStart ? maskSecret(text.slice(from, to)) : '*'.repeat(to - from);
-    out += masked.length > MATCH_MAX_STARS ? masked.slice(0, MATCH_MAX_STARS) : masked;
-    if (span === own) ownEnd = out.length;
-    at = to;
-  }
-  out += text.slice(at, lineEnd);
-  if (ownStart === -1) ownStart = ownEnd = 0;
-  const cutStart = Math.max(0, ownStart - MATCH_CONTEXT);
-  const cutEnd = Math.min(out.length, ownEnd + MATCH_CONTEXT);
-  // eslint-disable-next-line no-control-regex
-  return out.slice(cutStart, cutEnd).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ');
 }
