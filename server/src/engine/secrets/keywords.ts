@@ -4,6 +4,8 @@
 
 /** Code units above this are no keyword's; they send the automaton back to its root. */
 const ALPHABET = 128;
+/** ASCII folded to lowercase. */
+const LOWER = Uint8Array.from({ length: ALPHABET }, (_, code) => (code >= 65 && code <= 90 ? code + 32 : code));
 
 export interface KeywordHit {
   /** Offset of the occurrence's first character. */
@@ -18,6 +20,8 @@ export class KeywordMatcher {
   /** Keywords that end at each state (its own and its suffixes'), or undefined. */
   private readonly outputs: (number[] | undefined)[];
   private readonly lengths: number[];
+  /** 1 where some keyword ends at the state. */
+  private readonly final: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     this.lengths = keywords.map(k => k.length);
@@ -63,23 +67,18 @@ export class KeywordMatcher {
     this.next = new Int32Array(rows.length * ALPHABET);
     rows.forEach((row, state) => this.next.set(row, state * ALPHABET));
     this.outputs = outputs;
+    this.final = Uint8Array.from(outputs, found => (found ? 1 : 0));
   }
 
   /** Every occurrence, in order of where it ends. */
   find(text: string): KeywordHit[] {
     const hits: KeywordHit[] = [];
-    const { next, outputs, lengths } = this;
+    const { next, outputs, lengths, final } = this;
     let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i);
-      if (code >= ALPHABET) {
-        state = 0;
-        continue;
-      }
-      if (code >= 65 && code <= 90) code += 32; // A-Z -> a-z
-      state = next[state * ALPHABET + code];
-      const found = outputs[state];
-      if (found !== undefined) for (const keyword of found) hits.push({ start: i - lengths[keyword] + 1, keyword });
+    for (let i = 0, length = text.length; i < length; i++) {
+      const code = text.charCodeAt(i);
+      state = code < ALPHABET ? next[(state << 7) | LOWER[code]] : 0;
+      if (final[state] !== 0) for (const keyword of outputs[state]!) hits.push({ start: i - lengths[keyword] + 1, keyword });
     }
     return hits;
   }

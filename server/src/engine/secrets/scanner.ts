@@ -198,6 +198,8 @@ export class SecretScanner {
   private readonly keywords: KeywordMatcher;
   /** For each keyword index, the rules it triggers. */
   private readonly rulesByKeyword: number[][];
+  /** Whether some rule applies to some paths only. */
+  private readonly pathLimited: boolean;
 
   constructor(options: SecretScannerOptions = {}) {
     this.rules = options.rules ?? compileBuiltinRules();
@@ -217,6 +219,7 @@ export class SecretScanner {
       }
     });
     this.keywords = new KeywordMatcher([...keywordIndex.keys()]);
+    this.pathLimited = this.rules.some(compiled => compiled.path);
   }
 
   /** Whether a root-relative path is skipped whole by a path allow rule. */
@@ -229,14 +232,14 @@ export class SecretScanner {
     if (text.length > SECRET_MAX_FILE_CHARS || this.allowsPath(path)) return [];
     const hits = this.keywords.find(text);
     if (hits.length === 0) return [];
-    const enabled = this.rules.map(compiled => !compiled.path || compiled.path.test(path));
+    const enabled = this.pathLimited ? this.rules.map(compiled => !compiled.path || compiled.path.test(path)) : undefined;
     // Matches of each rule, by start; a rule's matches never overlap.
     const perRule = new Map<number, Span[]>();
     const lastEnd = new Map<number, number>();
     hits.sort((a, b) => a.start - b.start);
     for (const hit of hits) {
       for (const ruleIndex of this.rulesByKeyword[hit.keyword]) {
-        if (!enabled[ruleIndex]) continue;
+        if (enabled && !enabled[ruleIndex]) continue;
         for (const span of this.rules[ruleIndex].matchAt(text, hit.start)) {
           if (span.start < (lastEnd.get(ruleIndex) ?? -1)) continue;
           lastEnd.set(ruleIndex, span.end);
@@ -259,6 +262,7 @@ export class SecretScanner {
         found.push({ compiled, span });
       }
     }
+    if (found.length === 0) return [];
     found.sort((a, b) => a.span.secretStart - b.span.secretStart || compareIds(a.compiled.rule.id, b.compiled.rule.id));
     return this.toFindings(path, text, found);
   }
