@@ -154,12 +154,14 @@ describe('secret analyzer', () => {
 
   it('stays linear on adversarial input for every rule (time(2N)/time(N) < 3, lines up to 1 MiB)', function () {
     this.timeout(600_000);
+    // CPU time of this process, so that other processes on a shared machine do not count.
     const fastest = (text: string) => {
       let best = Infinity;
-      for (let run = 0; run < 3; run++) {
-        const start = process.hrtime.bigint();
+      for (let run = 0; run < 5; run++) {
+        const start = process.cpuUsage();
         scanner.scan('input.txt', text);
-        best = Math.min(best, Number(process.hrtime.bigint() - start));
+        const used = process.cpuUsage(start);
+        best = Math.min(best, used.user + used.system);
       }
       return best;
     };
@@ -186,7 +188,7 @@ describe('secret analyzer', () => {
       const found = ratio(shape, n);
       if (found >= 3) slow.push(`${name} ${JSON.stringify(shape(8))}…: ${found.toFixed(2)}`);
     };
-    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 128 * 1024);
+    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 256 * 1024);
     // Every keyword and its secret-shaped runs on one 1 MiB line; a private key's header over and
     // over, each without an end; JWT-like runs.
     const everything = SECRET_RULE_SPECS.map(spec => `${spec.keywords[0]}=${'aB3/+='.repeat(20)} `).join('');

@@ -7,11 +7,12 @@ const ALPHABET = 128;
 /** ASCII folded to lowercase. */
 const LOWER = Uint8Array.from({ length: ALPHABET }, (_, code) => (code >= 65 && code <= 90 ? code + 32 : code));
 
-export interface KeywordHit {
-  /** Offset of the occurrence's first character. */
-  start: number;
-  /** Index of the keyword in the list the matcher was built from. */
-  keyword: number;
+/** Keyword occurrences as two parallel arrays (cheap to allocate for many hits). */
+export interface KeywordHits {
+  /** Offset of each occurrence's first character. */
+  starts: number[];
+  /** Index of each occurrence's keyword in the list the matcher was built from. */
+  keywords: number[];
 }
 
 export class KeywordMatcher {
@@ -71,15 +72,21 @@ export class KeywordMatcher {
   }
 
   /** Every occurrence, in order of where it ends. */
-  find(text: string): KeywordHit[] {
-    const hits: KeywordHit[] = [];
+  find(text: string): KeywordHits {
+    const starts: number[] = [];
+    const keywords: number[] = [];
     const { next, outputs, lengths, final } = this;
     let state = 0;
     for (let i = 0, length = text.length; i < length; i++) {
       const code = text.charCodeAt(i);
       state = code < ALPHABET ? next[(state << 7) | LOWER[code]] : 0;
-      if (final[state] !== 0) for (const keyword of outputs[state]!) hits.push({ start: i - lengths[keyword] + 1, keyword });
+      if (final[state] !== 0) {
+        for (const keyword of outputs[state]!) {
+          starts.push(i - lengths[keyword] + 1);
+          keywords.push(keyword);
+        }
+      }
     }
-    return hits;
+    return { starts, keywords };
   }
 }

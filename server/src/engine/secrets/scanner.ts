@@ -231,23 +231,28 @@ export class SecretScanner {
   scan(path: string, text: string): Finding[] {
     if (text.length > SECRET_MAX_FILE_CHARS || this.allowsPath(path)) return [];
     const hits = this.keywords.find(text);
-    if (hits.length === 0) return [];
+    if (hits.starts.length === 0) return [];
     const enabled = this.pathLimited ? this.rules.map(compiled => !compiled.path || compiled.path.test(path)) : undefined;
-    // Matches of each rule, by start; a rule's matches never overlap.
     const perRule = new Map<number, Span[]>();
-    const lastEnd = new Map<number, number>();
-    hits.sort((a, b) => a.start - b.start);
-    for (const hit of hits) {
-      for (const ruleIndex of this.rulesByKeyword[hit.keyword]) {
+    for (let h = 0; h < hits.starts.length; h++) {
+      for (const ruleIndex of this.rulesByKeyword[hits.keywords[h]]) {
         if (enabled && !enabled[ruleIndex]) continue;
-        for (const span of this.rules[ruleIndex].matchAt(text, hit.start)) {
-          if (span.start < (lastEnd.get(ruleIndex) ?? -1)) continue;
-          lastEnd.set(ruleIndex, span.end);
-          let spans = perRule.get(ruleIndex);
-          if (!spans) perRule.set(ruleIndex, (spans = []));
-          spans.push(span);
-        }
+        const spans = this.rules[ruleIndex].matchAt(text, hits.starts[h]);
+        if (spans.length === 0) continue;
+        const list = perRule.get(ruleIndex);
+        if (list) list.push(...spans);
+        else perRule.set(ruleIndex, spans);
       }
+    }
+    // A rule's matches, by start, without overlaps (two occurrences can find the same match).
+    for (const [ruleIndex, spans] of perRule) {
+      spans.sort((a, b) => a.start - b.start);
+      let lastEnd = -1;
+      perRule.set(ruleIndex, spans.filter(span => {
+        if (span.start < lastEnd) return false;
+        lastEnd = span.end;
+        return true;
+      }));
     }
     const found: Found[] = [];
     for (const [ruleIndex, spans] of perRule) {
@@ -270,20 +275,16 @@ export class SecretScanner {
   private toFindings(path: string, text: string, found: Found[]): Finding[] {
     const lines = new LineIndex(text, path);
     const masked = new MaskedText(text, found.map(f => f.span));
-    // Inline ignores of each line that holds a finding: read once per line, however many findings it has.
-    const ignoresByLine = new Map<number, InlineIgnore[]>();
-    const ignoresNear = (line: number) => {
-      let ignores = ignoresByLine.get(line);
-      if (!ignores) ignoresByLine.set(line, (ignores = [...lineIgnores(text, lines, line - 1), ...lineIgnores(text, lines, line)]));
-      return ignores;
-    };
+    const ignores = new LineIgnores(text, lines);
+    const lineEnds = new Map<number, number>();
     return found.map(({ compiled, span }) => {
       const location = lines.range(span.secretStart, span.secretEnd);
       const secret = text.slice(span.secretStart, span.secretEnd);
       const line = location.startLine - 1;
       const lineStart = lines.offset({ line, character: 0 });
-      const lineEnd = lineEndAt(text, lineStart);
-      const ignores = ignoresNear(line);
+      let lineEnd = lineEnds.get(line);
+      if (lineEnd === undefined) lineEnds.set(line, (lineEnd = lineEndAt(text, lineStart)));
+      const nearby = ignores.near(line);
       return {
         kind: 'secret' as const,
         rule: compiled.rule,
@@ -291,7 +292,7 @@ export class SecretScanner {
         message: `${compiled.rule.title} written in the file: ${shortMask(secret)}`,
         location,
         match: masked.around(span, lineStart, lineEnd),
-        ...(ignores.length > 0 ? { inlineIgnores: ignores } : {}),
+        ...(nearby.length > 0 ? { inlineIgnores: nearby } : {}),
       };
     });
   }
@@ -304,13 +305,25 @@ function lineEndAt(text: string, lineStart: number): number {
   return end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
 }
 
-/** `vigil:ignore:` / `trivy:ignore:` comments of a 0-based line, looked for only where the line names one. */
-function lineIgnores(text: string, lines: LineIndex, line: number): InlineIgnore[] {
-  if (line < 0 || line >= lines.lineCount) return [];
-  const start = lines.offset({ line, character: 0 });
-  const end = lineEndAt(text, start);
-  const at = text.indexOf(':ignore:', start);
-  return at === -1 || at >= end ? [] : parseInlineIgnores(text.slice(start, end));
+/**
+ * `vigil:ignore:` / `trivy:ignore:` comments on a finding's line or the line above. The file is
+ * searched once for `:ignore:`; only the lines that hold one are parsed, each once.
+ */
+class LineIgnores {
+  private readonly byLine = new Map<number, InlineIgnore[]>();
+
+  constructor(text: string, lines: LineIndex) {
+    for (let at = text.indexOf(':ignore:'); at !== -1; at = text.indexOf(':ignore:', at + 1)) {
+      const line = lines.position(at).line;
+      if (this.byLine.has(line)) continue;
+      const start = lines.offset({ line, character: 0 });
+      this.byLine.set(line, parseInlineIgnores(text.slice(start, lineEndAt(text, start))));
+    }
+  }
+
+  near(line: number): InlineIgnore[] {
+    return [...this.byLine.get(line - 1) ?? [], ...this.byLine.get(line) ?? []];
+  }
 }
 
 /**
