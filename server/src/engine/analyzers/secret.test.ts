@@ -188,7 +188,7 @@ describe('secret analyzer', () => {
       const found = ratio(shape, n);
       if (found >= 3) slow.push(`${name} ${JSON.stringify(shape(8))}…: ${found.toFixed(2)}`);
     };
-    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 256 * 1024);
+    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 128 * 1024);
     // Every keyword and its secret-shaped runs on one 1 MiB line; a private key's header over and
     // over, each without an end; JWT-like runs.
     const everything = SECRET_RULE_SPECS.map(spec => `${spec.keywords[0]}=${'aB3/+='.repeat(20)} `).join('');
