@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ANALYZERS } from '.';
 import { analyzePath } from '../scan';
 import { decodeText } from '../text';
-import type { Analyzer } from '../types';
+import type { Analyzer, Finding } from '../types';
 import { goldenPackage, matchGolden } from '../../../../test/helpers/golden';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -29,11 +29,22 @@ function analyzeFixtureFile(analyzer: Analyzer, file: string): unknown {
 }
 
 async function analyzeFixtureFolder(analyzer: Analyzer, dir: string): Promise<unknown> {
-  const scan = await analyzePath(dir, { analyzers: [analyzer], includeDevDeps: true });
+  const scan = await analyzePath(dir, { analyzers: [analyzer], scanners: [analyzer.scanner], includeDevDeps: true });
+  // Findings (misconfigurations, secrets, licenses) by file, where an analyzer reports them.
+  const findings = Object.fromEntries(scan.results
+    .map(r => [r.target, [...r.misconfigurations, ...r.secrets, ...r.licenses].map(goldenFinding)] as const)
+    .filter(([, found]) => found.length > 0));
   return {
     results: Object.fromEntries(scan.results.map(r => [r.target, r.packages.map(goldenPackage)])),
+    ...(Object.keys(findings).length ? { findings } : {}),
     ...(scan.errors.length ? { errors: scan.errors } : {}),
   };
+}
+
+/** A finding as a golden records it: rule, exact range, and the masked match where there is one. */
+function goldenFinding(finding: Finding): string {
+  const { startLine, startColumn, endLine, endColumn } = finding.location;
+  return `${finding.rule.id} ${startLine}:${startColumn}-${endLine}:${endColumn}${finding.match !== undefined ? ` ${finding.match}` : ''}`;
 }
 
 describe('analyzer goldens', () => {
