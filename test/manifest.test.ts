@@ -11,7 +11,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json')
 
 describe('extension manifest', () => {
   it('activates on the files the analyzer registry claims and on the ignore files', () => {
-    const claimed = [...new Set(ANALYZERS.flatMap(a => a.fileNames))];
+    // A claim of every file (`*`, the secret scanner's) needs no event: onStartupFinished covers it.
+    const claimed = [...new Set(ANALYZERS.flatMap(a => a.fileNames))].filter(name => name !== '*');
     const expected = [
       'onStartupFinished',
       ...[...claimed, ...IGNORE_FILE_NAMES].map(name => `workspaceContains:**/${name}`),

@@ -4,9 +4,10 @@ import os
 import requests
 import yaml
 
-# Demo only: a fake, well-known AWS example key that secret scanners must flag.
-AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
-AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+# Demo only: a fake AWS key pair (random, never issued) that secret scanners must flag. AWS's
+# documented example key would not do: scanners pass it over as a known example.
+AWS_ACCESS_KEY_ID = "AKIAJPJOMKEFOIUC3LGT"
+AWS_SECRET_ACCESS_KEY = "vQGY7nU4dINx2eZRwN/ptWPYxAwIZ0DqK7fCOokP"
 
 
 def load_config(path):

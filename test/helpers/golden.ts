@@ -48,6 +48,7 @@ export function goldenFinding(finding: Finding): Record<string, unknown> {
     rule: finding.rule.id,
     location: rangeText(finding.location),
     message: finding.message,
+    ...(finding.match !== undefined ? { match: finding.match } : {}),
     ...(finding.inlineIgnores ? { inlineIgnores: finding.inlineIgnores } : {}),
     ...(finding.fix ? { fix: { title: finding.fix.title, safe: finding.fix.safe, edits: finding.fix.changes.flatMap(c => c.edits) } } : {}),
   };

@@ -5,7 +5,7 @@ import { runRulesCommand } from './rules';
 import { UsageError } from './options';
 import { VERSION } from '../engine/version';
 
-const HELP = `vigil ${VERSION}: find vulnerable dependencies and misconfigured Dockerfiles (secrets and licenses are not available yet)
+const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles and hard-coded secrets (licenses are not available yet)
 
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)

@@ -36,7 +36,8 @@ describe('scan pipeline', function () {
     assert.ok(claimsFile('a/b/package-lock.json'));
     assert.ok(claimsFile('requirements.txt'));
     assert.ok(!claimsFile('package.json'));
-    assert.ok(!claimsFile('requirements.txt', { scanners: ['secret'] }));
+    assert.ok(!claimsFile('requirements.txt', { scanners: ['license'] }));
+    assert.ok(claimsFile('package.json', { scanners: ['secret'] }), 'the secret scanner reads every file');
   });
 
   it('analyzes a folder without a DB, and names the ecosystems it found', async () => {

@@ -288,9 +288,9 @@ describe('lsp: settings', () => {
     assert.deepEqual(s.skipDirs, ['a']);
     assert.deepEqual(severitiesFrom(s.severityThreshold), ['HIGH', 'CRITICAL']);
     assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, ['vuln']);
-    const asking = normalizeSettings({ scanners: ['vuln', 'secret'], secretConfigPath: 'rules.yaml' }, { trusted: true });
+    const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml' }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
-      'Vigil: the secret scanner is not available in this version yet; only vuln, misconfig runs.',
+      'Vigil: the license scanner is not available in this version yet; only vuln, misconfig, secret runs.',
       'Vigil: vigil.secretConfigPath is not available in this version yet and is not used.',
     ]);
     assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzersFor } from '.';
-import { parsePylock } from './pylock';
+import { parsePylock, pylockAnalyzer } from './pylock';
 import { doublingRatio } from '../../../../test/helpers/linear-time';
 
 function parse(content: string, pyproject?: string) {
@@ -10,9 +10,9 @@ function parse(content: string, pyproject?: string) {
 describe('pylock.toml analyzer', () => {
   it('claims pylock.toml and the named pylock.<name>.toml files of PEP 751', () => {
     for (const path of ['pylock.toml', 'app/pylock.linux.toml', 'pylock.dev-py3.12.toml']) {
-      assert.deepEqual(analyzersFor(path).map(a => a.id), ['pylock'], path);
+      assert.ok(analyzersFor(path).includes(pylockAnalyzer), path);
     }
-    assert.deepEqual(analyzersFor('pylock.toml.bak').map(a => a.id), []);
+    assert.ok(!analyzersFor('pylock.toml.bak').includes(pylockAnalyzer));
   });
 
   it('makes the same name@version listed for two environments one package with two copies', () => {

@@ -8,9 +8,10 @@
 // and `vigil rules` says so.
 import type { FindingKind, Rule } from '../types';
 import { DOCKERFILE_RULES } from './dockerfile';
+import { SECRET_RULE_TABLE } from './secrets';
 
 export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES];
-export const SECRET_RULES: readonly Rule[] = [];
+export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
 export const LICENSE_RULES: readonly Rule[] = [];
 
 export const RULE_TABLES: Readonly<Record<FindingKind, readonly Rule[]>> = {

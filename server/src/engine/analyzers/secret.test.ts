@@ -1,0 +1,226 @@
+// The secret analyzer: Trivy's rule table, accuracy on the labeled corpus, Trivy's own scanner
+// cases, masking in every CLI output, and linear time on adversarial input for every rule.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { corpusOrSkip, REPO_ROOT } from '../../../../test/helpers/corpus';
+import { indexRules, SECRET_RULES } from '../rules';
+import { SECRET_RULE_SPECS } from '../rules/secrets';
+import { isPlaceholder, maskSecret, SecretScanner } from '../secrets/scanner';
+import type { Finding } from '../types';
+import { scanPath } from '../scan';
+import { ANALYZERS } from '.';
+
+const scanner = new SecretScanner();
+
+interface Label {
+  file: string;
+  kind: 'positive' | 'decoy';
+  expected_findings: { category: string; line: number; end_line?: number; value: string; also_on_lines?: number[] }[];
+  must_not_flag: { line: number; value: string }[];
+  other_trivy_findings?: { rule: string; line: number }[];
+}
+
+describe('secret analyzer', () => {
+  it('has every rule of Trivy\'s built-in set, with its category, severity, title and keywords', function () {
+    const dir = corpusOrSkip(this, 'secrets', 'trivy');
+    const trivy = JSON.parse(fs.readFileSync(path.join(dir, 'builtin-rules.json'), 'utf8')).rules as
+      { id: string; category: string; title: string; severity: string | null; keywords: string[] }[];
+    indexRules(SECRET_RULES);
+    const ours = new Map(SECRET_RULE_SPECS.map(spec => [spec.id, spec]));
+    for (const rule of trivy) {
+      const spec = ours.get(rule.id);
+      assert.ok(spec, `missing rule ${rule.id}`);
+      assert.deepEqual(
+        [spec.category, spec.title, spec.severity, spec.keywords],
+        [rule.category, rule.title, rule.severity ?? 'UNKNOWN', rule.keywords], rule.id);
+    }
+    // The corpus's Trivy commit has 105; azure-data-factory-registration-key came after it.
+    const trivyIds = SECRET_RULE_SPECS.filter(spec => !spec.vigil).map(spec => spec.id);
+    assert.equal(trivyIds.length, 106);
+    assert.deepEqual(trivyIds.filter(id => !trivy.some(rule => rule.id === id)), ['azure-data-factory-registration-key']);
+  });
+
+  it('finds the labeled secrets (recall and precision >= 99%) and nothing in the decoys', function () {
+    const dir = corpusOrSkip(this, 'secrets');
+    const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labeled', 'labels.json'), 'utf8')).files as Label[];
+    let expected = 0;
+    let found = 0;
+    let reported = 0;
+    let correct = 0;
+    const problems: string[] = [];
+    for (const label of labels) {
+      const text = fs.readFileSync(path.join(dir, label.file), 'utf8');
+      const findings = scanner.scan(label.file, text);
+      // Lines where a finding is right: the labels, the same secret again, and Trivy's own extra finding.
+      // A label spans its value's lines (a PEM key's header to its footer).
+      const spans = (want: Label['expected_findings'][number]) =>
+        [[want.line, want.end_line ?? want.line], ...(want.also_on_lines ?? []).map(line => [line, line])];
+      const rightLines = [
+        ...label.expected_findings.flatMap(spans),
+        ...label.kind === 'positive' ? (label.other_trivy_findings ?? []).map(f => [f.line, f.line]) : [],
+      ];
+      const overlaps = (finding: Finding, [first, last]: number[]) => finding.location.startLine <= last && finding.location.endLine >= first;
+      for (const finding of findings) {
+        reported++;
+        if (rightLines.some(lines => overlaps(finding, lines))) correct++;
+        else problems.push(`false positive: ${label.file}:${finding.location.startLine} ${finding.rule.id}`);
+      }
+      for (const want of label.expected_findings) {
+        expected++;
+        if (findings.some(f => spans(want).some(lines => overlaps(f, lines)))) found++;
+        else problems.push(`missed: ${label.file}:${want.line} ${want.category}`);
+      }
+      if (label.kind === 'decoy') assert.deepEqual(findings.map(f => f.rule.id), [], `${label.file} is a decoy`);
+    }
+    const recall = found / expected;
+    const precision = correct / reported;
+    console.log(`      labeled corpus: recall ${(100 * recall).toFixed(1)}% (${found}/${expected}), precision ${(100 * precision).toFixed(1)}% (${correct}/${reported})`);
+    assert.ok(recall >= 0.99 && precision >= 0.99, problems.join('\n'));
+  });
+
+  it('agrees with Trivy\'s scanner tests for the built-in rules', function () {
+    const dir = corpusOrSkip(this, 'secrets');
+    const cases = JSON.parse(fs.readFileSync(path.join(dir, 'trivy', 'scanner-test-expectations.json'), 'utf8')).cases as
+      { name: string; input_file: string; config_file: string; expected_findings: { RuleID: string; StartLine: number; EndLine: number }[] }[];
+    // Custom-rule configs are --secret-config's (not built yet); these use the built-in rules alone.
+    const builtin = cases.filter(c => c.config_file.endsWith('skip-test.yaml') && fs.existsSync(path.join(dir, c.input_file)));
+    assert.ok(builtin.length >= 30);
+    for (const testCase of builtin) {
+      const text = fs.readFileSync(path.join(dir, testCase.input_file), 'utf8');
+      // Trivy's test disables its `tests` path rule for files under testdata/: scan them by name.
+      const findings = scanner.scan(path.basename(testCase.input_file), text);
+      const got = findings.map(f => `${f.rule.id}:${f.location.startLine}-${f.location.endLine}`).sort();
+      const want = testCase.expected_findings.map(f => `${f.RuleID}:${f.StartLine}-${f.EndLine}`).sort();
+      assert.deepEqual(got, want, testCase.name);
+    }
+  });
+
+  it('masks secrets: a short prefix, then stars', () => {
+    assert.equal(maskSecret('AKIAVQJXXVBOTHD2WTFL'), 'AKIA****************');
+    assert.equal(maskSecret('hunter22'), 'hu******');
+    assert.equal(maskSecret('abc'), '***');
+    const text = 'a = "ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos" b = "AKIAVQJXXVBOTHD2WTFL"\n';
+    const findings = scanner.scan('config.txt', text);
+    assert.deepEqual(findings.map(f => f.rule.id), ['github-pat', 'aws-access-key-id']);
+    for (const finding of findings) {
+      // Each match masks every secret on the line, not only its own.
+      assert.ok(!finding.match!.includes('ghp_28UZ5') && !finding.match!.includes('AKIAVQJX'), finding.match);
+      assert.ok(!finding.message.includes('28UZ5') && !finding.message.includes('VQJX'), finding.message);
+    }
+  });
+
+  it('passes placeholders, example keys and lockfile-like hashes over', () => {
+    assert.ok(isPlaceholder('AKIAXXXXXXXXXXXXXXXX'));
+    assert.ok(!isPlaceholder('AKIAVQJXXVBOTHD2WTFL'));
+    const text = [
+      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+      'token = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+      '"integrity": "sha512-3o4gP3dp93KN0a4KtVhLXPiIlGue4CXRMZLptzVnF24dOT4R3qniy0mAeFKnfbv6U+ZPAT4nJQUSGFWa/eMPw=="',
+      '',
+    ].join('\n');
+    assert.deepEqual(scanner.scan('config.txt', text), []);
+    // Trivy's path allow rules: test and example paths, vendor dirs.
+    const key = 'GITHUB_TOKEN=ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos\n';
+    assert.equal(scanner.scan('app/settings.env', key).length, 1);
+    for (const skipped of ['app/test/settings.env', 'examples/app.env', 'src/vendor/x.env', 'app/settings.test.env']) {
+      assert.deepEqual(scanner.scan(skipped, key), [], skipped);
+    }
+  });
+
+  it('finds multi-line private keys, with the secret\'s range', () => {
+    const body = 'MIIEowIBAAKCAQEAu/Nua0/1y08gkbnBfKd6VDHia8Na0ATgMQqZ4YEbi/t73g84\nIEPQPkLbPF3XDe++JA1QzqTZbbePLsW44DbbgMX/5jj+Sh2SvGe5IXNeNwyyMox+';
+    const text = `x\n-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+    const [finding] = scanner.scan('key.pem', text);
+    assert.equal(finding.rule.id, 'private-key');
+    assert.deepEqual([finding.location.startLine, finding.location.startColumn, finding.location.endLine], [3, 1, 4]);
+    assert.ok(!finding.match!.includes('u/Nua0'));
+  });
+
+  it('runs in the engine: binary files passed over, inline ignores honoured', async () => {
+    const secret = 'GITHUB_TOKEN=ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-secret-engine-'));
+    fs.writeFileSync(path.join(dir, 'a.env'), `${secret}\n`);
+    fs.writeFileSync(path.join(dir, 'b.env'), `# vigil:ignore:github-pat\n${secret}\n`);
+    fs.writeFileSync(path.join(dir, 'c.bin'), `\u0000${secret}\n`);
+    const scan = await scanPath(dir, { scanners: ['secret'] }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const reported = scan.results.filter(r => r.secrets.length > 0);
+    assert.deepEqual(reported.map(r => [r.target, r.class, r.secrets.map(s => s.rule.id)]), [['a.env', 'secret', ['github-pat']]]);
+    assert.deepEqual(scan.errors, []);
+    assert.ok(ANALYZERS.some(a => a.scanner === 'secret' && a.fileNames.includes('*') && a.skipsBinary));
+  });
+
+  it('stays linear on adversarial input for every rule (time(2N)/time(N) < 3, lines up to 1 MiB)', function () {
+    this.timeout(600_000);
+    // CPU time of this process, so that other processes on a shared machine do not count.
+    const fastest = (text: string) => {
+      let best = Infinity;
+      for (let run = 0; run < 5; run++) {
+        const start = process.cpuUsage();
+        scanner.scan('input.txt', text);
+        const used = process.cpuUsage(start);
+        best = Math.min(best, used.user + used.system);
+      }
+      return best;
+    };
+    // Noise on a shared machine only makes a ratio larger: a case is slow when it stays >= 3 on three tries.
+    const ratio = (shape: (n: number) => string, n: number) => {
+      let lowest = Infinity;
+      for (let attempt = 0; attempt < 3 && lowest >= 3; attempt++) {
+        const small = shape(n);
+        const large = shape(2 * n);
+        lowest = Math.min(lowest, fastest(large) / Math.max(fastest(small), 1));
+      }
+      return lowest;
+    };
+    const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+    // Per rule, one line of: its keyword over and over; the keyword then a run of letters and
+    // digits (what most secrets are made of); the keyword then a run of white space and quotes.
+    const shapes = (keyword: string) => [
+      (n: number) => fill(keyword, n),
+      (n: number) => fill(`${keyword}=`, 16) + fill('aB3', n),
+      (n: number) => keyword + fill(' "', n),
+    ];
+    const slow: string[] = [];
+    const check = (name: string, shape: (n: number) => string, n: number) => {
+      const found = ratio(shape, n);
+      if (found >= 3) slow.push(`${name} ${JSON.stringify(shape(8))}…: ${found.toFixed(2)}`);
+    };
+    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 128 * 1024);
+    // Every keyword and its secret-shaped runs on one 1 MiB line; a private key's header over and
+    // over, each without an end; JWT-like runs.
+    const everything = SECRET_RULE_SPECS.map(spec => `${spec.keywords[0]}=${'aB3/+='.repeat(20)} `).join('');
+    check('all rules', n => fill(everything, n), 512 * 1024);
+    check('private-key', n => fill('-----BEGIN RSA PRIVATE KEY-----\nAAAA', n), 512 * 1024);
+    check('jwt-token', n => fill('eyJhbGciOiJIUzI1NiJ9aaaa.eyJ', n), 512 * 1024);
+    assert.deepEqual(slow, []);
+  });
+
+  it('never prints a secret it found: the CLI\'s table, JSON and SARIF outputs of the labeled corpus', function () {
+    this.timeout(120_000);
+    const dir = corpusOrSkip(this, 'secrets', 'labeled');
+    const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')).files as Label[];
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-secrets-'));
+    try {
+      for (const label of labels) {
+        const target = path.join(tree, label.file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.copyFileSync(path.join(dir, '..', label.file), target);
+      }
+      // Whole values, and for long ones a stretch from their middle (a secret cut short is still a leak).
+      // (A PEM key's label starts with its header, which is no secret: its body is.)
+      const values = labels.flatMap(l => l.expected_findings.map(f => f.value.replace(/\.\.\.\(\d+ chars\)$/, '').replace(/^-----[A-Z ]+-----(?:\\n|\n)/, '')))
+        .flatMap(v => (v.length > 24 ? [v, v.slice(8, 24)] : [v]));
+      for (const format of ['table', 'json', 'sarif']) {
+        const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/cli/main.ts'),
+          'fs', '--scanners', 'secret', '--format', format, '--quiet', tree], { encoding: 'utf8', cwd: REPO_ROOT });
+        assert.ok(format !== 'json' || JSON.parse(output).Results.length >= 15, 'the JSON report lists the secrets');
+        for (const value of values) assert.ok(!output.includes(value), `${format} output holds a secret (${maskSecret(value)})`);
+      }
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
