@@ -13,7 +13,7 @@ export interface ZipEntry {
   read(): Uint8Array;
 }
 
-/** Where the archive's bytes come from: a buffer in memory or a file read by position. */
+/** Where the archive's bytes come from: a file read by position. */
 interface ZipSource {
   size: number;
   /** Up to `length` bytes from `position` (fewer at the end). */
@@ -44,10 +44,6 @@ function crc32(data: Uint8Array): number {
   let crc = 0xffffffff;
   for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
-}
-
-function bufferSource(zip: Buffer): ZipSource {
-  return { size: zip.length, read: (position, length) => zip.subarray(position, position + length) };
 }
 
 function fileSource(fd: number): ZipSource {
@@ -194,7 +190,7 @@ function readEntry(source: ZipSource, { method, crc, compressedSize, size, local
 export class ZipArchive {
   private readonly directory: Directory;
 
-  private constructor(private readonly source: ZipSource, private readonly fd?: number) {
+  private constructor(private readonly source: ZipSource, private readonly fd: number) {
     this.directory = readDirectoryLocation(source);
     for (const _ of centralRecords(source, this.directory)) {
       // Walked once up front: a directory that disagrees with its count fails before any entry is used.
@@ -212,11 +208,6 @@ export class ZipArchive {
     }
   }
 
-  /** An archive held in memory. Throws when its directory is unreadable. */
-  static fromBuffer(zip: Buffer): ZipArchive {
-    return new ZipArchive(bufferSource(zip));
-  }
-
   /** Every entry of the central directory, folders included. */
   get entryCount(): number {
     return this.directory.count;
@@ -231,11 +222,6 @@ export class ZipArchive {
   }
 
   close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+    fs.closeSync(this.fd);
   }
-}
-
-/** Lists the files of a ZIP archive held in memory. Throws when the archive itself (its directory) is unreadable. */
-export function listZipEntries(zip: Buffer): ZipEntry[] {
-  return [...ZipArchive.fromBuffer(zip).entries()];
 }
