@@ -1,7 +1,7 @@
 // The on-disk generation file (see FORMAT.md). One file holds one complete, immutable DB.
 // Readers keep an fd and read the parts they need with positioned reads; nothing is loaded whole.
 import * as fs from 'fs';
-import { deflateRawSync, inflateRawSync } from 'zlib';
+import { deflateRaw, inflateRaw } from './deflate';
 import { FileAppender } from './spill';
 
 export const SCHEMA_VERSION = 4;
@@ -95,14 +95,17 @@ export function idKey(id: string): string {
  */
 export const DEFLATE_ABOVE = 1024;
 
+/** More than any stored record can hold (records are cut to RECORD_LIMITS when imported). */
+const MAX_STORED_SIZE = 1 << 30;
+
 export function encodeStored(payload: RecordPayload): { stored: Uint8Array; deflated: boolean } {
   const json = Buffer.from(JSON.stringify(payload));
   const deflated = json.length >= DEFLATE_ABOVE;
-  return { stored: deflated ? deflateRawSync(json, { level: 1 }) : json, deflated };
+  return { stored: deflated ? deflateRaw(json) : json, deflated };
 }
 
 export function decodeStored(bytes: Uint8Array, flags: number): RecordPayload {
-  const json = flags & FLAG_DEFLATED ? inflateRawSync(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const json = flags & FLAG_DEFLATED ? inflateRaw(bytes, MAX_STORED_SIZE) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return JSON.parse(json.toString('utf8'));
 }
 
