@@ -463,7 +463,7 @@ function* readZip(file: string): Generator<ReadResult> {
   try {
     for (const entry of archive.entries()) {
       if (!/\.(json|ya?ml)$/i.test(entry.name)) continue;
-      yield* readRecordFile(`${file}!${entry.name}`, () => Buffer.from(entry.read()).toString('utf8'));
+      yield* readRecordFile(`${file}!${entry.name}`, () => entry.read().toString('utf8'));
     }
   } finally {
     archive.close();

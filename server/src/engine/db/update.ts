@@ -316,7 +316,7 @@ class EcosystemUpdater {
       held.add(entry.name.slice(entry.name.lastIndexOf('/') + 1, -'.json'.length));
       let record: OsvRecord;
       try {
-        const checked = checkOsvRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
+        const checked = checkOsvRecord(JSON.parse(entry.read().toString('utf8')));
         record = checked.record;
         this.warnings.push(...checked.cuts.map((message) => ({ file: `${url}!${entry.name}`, message })));
       } catch (err) {

@@ -10,7 +10,7 @@ import { inflateRaw } from './deflate';
 export interface ZipEntry {
   name: string;
   /** The entry's bytes; throws when this entry is corrupt. */
-  read(): Uint8Array;
+  read(): Buffer;
 }
 
 /** Where the archive's bytes come from: a file read by position. */
@@ -165,7 +165,7 @@ function applyZip64Extra(record: CentralRecord, extra: Buffer): void {
   throw new Error('corrupt ZIP central directory (a ZIP64 size without its extra field)');
 }
 
-function readEntry(source: ZipSource, { method, crc, compressedSize, size, localOffset }: CentralRecord): Uint8Array {
+function readEntry(source: ZipSource, { method, crc, compressedSize, size, localOffset }: CentralRecord): Buffer {
   if (size > MAX_ENTRY_SIZE || compressedSize > MAX_ENTRY_SIZE) {
     throw new Error(`entry of ${Math.max(size, compressedSize)} bytes is larger than any advisory could be`);
   }
@@ -174,7 +174,7 @@ function readEntry(source: ZipSource, { method, crc, compressedSize, size, local
   const start = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   const raw = source.read(start, compressedSize);
   if (raw.length !== compressedSize) throw new Error('entry runs past the end of the archive');
-  let data: Uint8Array;
+  let data: Buffer;
   if (method === 0) data = raw;
   // The declared size bounds the inflation, so a hostile archive cannot expand past it.
   else if (method === 8) data = inflateRaw(raw, size, size);
