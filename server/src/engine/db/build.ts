@@ -379,7 +379,9 @@ export class GenerationBuilder {
     const entryParts = new Uint32Array(listStarts[keyCount]);
     const entryFrames = new Float64Array(2 * listStarts[keyCount]);
 
-    const writer = new GenerationWriter(file);
+    let lists = 0;
+    for (let key = 0; key < keyCount; key++) if (listStarts[key] < listStarts[key + 1]) lists++;
+    const writer = new GenerationWriter(file, this.slots.size + lists);
     try {
       for (const id of [...this.slots.keys()].sort(compareStrings)) {
         const slot = this.slots.get(id)!;

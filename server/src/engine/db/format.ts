@@ -130,13 +130,20 @@ export interface Ref {
  */
 export class GenerationWriter {
   private readonly out: FileAppender;
-  /** Index keys in the order they were written, with where their data is (position, length). */
+  /**
+   * Index keys in the order they were written: the records' IDs (their keys without the `i\0`,
+   * which would double the memory they take), then the package keys.
+   */
   private readonly keys: string[] = [];
-  private readonly places: number[] = [];
+  private recordKeys = 0;
+  /** Per key, where its data is: position, length. */
+  private readonly places: Float64Array;
   private recordsEnd?: number;
   private closed = false;
 
-  constructor(readonly file: string) {
+  /** `keyCount`: how many records and package lists will be written. */
+  constructor(readonly file: string, keyCount: number) {
+    this.places = new Float64Array(2 * keyCount);
     this.out = new FileAppender(fs.openSync(file, 'wx', 0o644), FIXED_HEADER_SIZE);
   }
 
@@ -149,7 +156,8 @@ export class GenerationWriter {
     const ref = { position: this.out.position, length: FRAME_HEADER_SIZE + stored.length };
     this.out.append(frameHeader);
     this.out.append(stored);
-    this.addKey(idKey(id), ref);
+    this.addKey(id, ref);
+    this.recordKeys++;
     return ref;
   }
 
@@ -172,8 +180,17 @@ export class GenerationWriter {
   }
 
   private addKey(key: string, ref: Ref): void {
-    this.keys.push(key);
-    this.places.push(ref.position, ref.length);
+    const i = this.keys.push(key) - 1;
+    if (2 * i >= this.places.length) throw new Error('more records and package lists than announced');
+    this.places[2 * i] = ref.position;
+    this.places[2 * i + 1] = ref.length;
+  }
+
+  /** Writes key `i` as UTF-8 to `buffer` from `at`; returns its length. */
+  private writeKey(i: number, buffer: Buffer, at: number): number {
+    if (i >= this.recordKeys) return buffer.write(this.keys[i], at);
+    buffer.write('i\0', at, 'latin1');
+    return 2 + buffer.write(this.keys[i], at + 2);
   }
 
   /** Writes the metadata, the package-key hash set and the index, then the header; fsyncs and closes. */
@@ -191,23 +208,16 @@ export class GenerationWriter {
     const hashes = new Uint32Array(this.keys.length);
     const bucketBytes = new Uint32Array(bucketCount);
     const bucketKeys = new Uint32Array(bucketCount + 1);
-    let packageKeys = 0;
-    this.keys.forEach((key, i) => {
-      const keyLength = scratch.write(key);
+    for (let i = 0; i < this.keys.length; i++) {
+      const keyLength = this.writeKey(i, scratch, 0);
       const hash = hashKey(scratch.subarray(0, keyLength));
       hashes[i] = hash;
       const slot = hash & (bucketCount - 1);
       bucketBytes[slot] += 2 + keyLength + REF_SIZE;
       bucketKeys[slot + 1]++;
-      if (key.startsWith('p\0')) packageKeys++;
-    });
+    }
 
-    const packageHashes = new Uint32Array(packageKeys);
-    let n = 0;
-    this.keys.forEach((key, i) => {
-      if (key.startsWith('p\0')) packageHashes[n++] = hashes[i];
-    });
-    packageHashes.sort();
+    const packageHashes = hashes.slice(this.recordKeys).sort();
     let distinct = 0;
     for (let i = 0; i < packageHashes.length; i++) {
       if (i === 0 || packageHashes[i] !== packageHashes[i - 1]) packageHashes[distinct++] = packageHashes[i];
@@ -232,9 +242,9 @@ export class GenerationWriter {
     const entriesOffset = out.position;
     const ref = Buffer.allocUnsafe(REF_SIZE);
     for (const i of order) {
-      const keyBytes = scratch.subarray(2, 2 + scratch.write(this.keys[i], 2));
-      scratch.writeUInt16LE(keyBytes.length, 0);
-      out.append(scratch.subarray(0, 2 + keyBytes.length));
+      const keyLength = this.writeKey(i, scratch, 2);
+      scratch.writeUInt16LE(keyLength, 0);
+      out.append(scratch.subarray(0, 2 + keyLength));
       ref.writeUIntLE(this.places[2 * i], 0, 6);
       ref.writeUInt32LE(this.places[2 * i + 1], 6);
       out.append(ref);
