@@ -148,7 +148,7 @@ interface Slot {
  * Assembles the next generation: the previous generation's records plus incoming ones, merged by ID.
  * Each record's stored bytes and match parts go to a spill file in the DB folder as they arrive;
  * memory holds only what merging and writing need (IDs, `modified`, sources, places in the spill,
- * package keys), so a feed of any size is built in bounded memory. `commit` or `discard` removes
+ * package keys): some hundreds of bytes per record, whatever the records hold. `commit` or `discard` removes
  * the spill file; one left by a killed process is an `*.tmp-*` leftover, removed by the next update.
  */
 export class GenerationBuilder {
