@@ -393,6 +393,10 @@ export class GenerationBuilder {
           entryFrames[2 * entry + 1] = frame.length;
         }
       }
+      // The builder is done with (see commit): what only merging needed goes before the lists and the index are written.
+      this.slots.clear();
+      this.packageKeyNumbers.clear();
+      this.holders.clear();
       const spill = this.spill;
       const partPositions = this.partPositions;
       const partLengths = this.partLengths;
