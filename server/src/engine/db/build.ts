@@ -6,26 +6,27 @@ import { normalizePackageName } from '../ecosystems';
 import type { OsvAffected, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
 import {
-  AliasEntry,
   DbMetadata,
   encodeStored,
   decodeStored,
   FLAG_DEFLATED,
   GenerationReader,
+  GenerationWriter,
+  type AliasEntry,
   MATCH_FIELDS,
   packageKey,
-  PreparedRecord,
   RecordPayload,
   SCHEMA_VERSION,
   SourceInfo,
-  writeGeneration,
 } from './format';
 import { openPrevious } from './current';
 import { readMirrorState, removeMirrorState } from './mirror-state';
 import { commitGeneration, removeOldGenerations, tempGenerationPath } from './store';
 import { computeSeverity } from './severity';
+import { SpillFile } from './spill';
 import { MAX_ENTRY_SIZE, ZipArchive } from './zip';
 import { versionsBeyondRanges } from '../match/affected';
+import { compareStrings } from '../text';
 import { checkOsvRecord, idForMessages, validStoredRecord } from './validate';
 
 export interface ImportProblem {
@@ -46,30 +47,50 @@ function affectedKey(affected: OsvAffected): string | undefined {
   return packageKey(base, normalizePackageName(base as Ecosystem, pkg.name));
 }
 
+/** A record as the builder spills it: the whole record, and its match part for each package it affects. */
+interface PreparedRecord {
+  withdrawn: boolean;
+  /** UTF-8 JSON of the RecordPayload, raw-deflated when `deflated`. */
+  stored: Uint8Array;
+  deflated: boolean;
+  /**
+   * Package key -> the record's PackageEntry for that package as JSON items without the brackets and
+   * the first two (the frame's place is known only when writing). Empty for withdrawn records (lookups skip them).
+   */
+  matchParts: Map<string, string>;
+  /**
+   * The CVE IDs among the record's ID and aliases, when the record has a severity of its own and is
+   * not withdrawn: it is listed under each in the alias index (see AliasEntry).
+   */
+  cves: string[];
+  /** The record's AliasEntry as JSON, when `cves` is not empty. */
+  aliasEntry?: string;
+}
+
 /**
- * Splits a record into what gets written: its package keys and, unless it is withdrawn, one match
- * part per package whose `affected` holds only that package's entries, so a lookup parses no more
- * than matching the package needs. `stored` is the record as already written by a previous generation.
+ * Splits a record into what gets written: unless it is withdrawn, one match part per package whose
+ * `affected` holds only that package's entries, so a lookup parses no more than matching the
+ * package needs. `stored` is the record as already written by a previous generation.
  */
 function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; deflated: boolean }): PreparedRecord {
   const { osv } = payload;
   const withdrawn = typeof osv.withdrawn === 'string' && osv.withdrawn !== '';
-  const entriesByKey = new Map<string, OsvAffected[]>();
-  for (const affected of osv.affected ?? []) {
-    const key = affectedKey(affected);
-    if (!key) continue;
-    const entries = entriesByKey.get(key);
-    if (entries) entries.push(affected);
-    else entriesByKey.set(key, [affected]);
-  }
   const matchParts = new Map<string, string>();
   if (!withdrawn) {
+    const entriesByKey = new Map<string, OsvAffected[]>();
+    for (const affected of osv.affected ?? []) {
+      const key = affectedKey(affected);
+      if (!key) continue;
+      const entries = entriesByKey.get(key);
+      if (entries) entries.push(affected);
+      else entriesByKey.set(key, [affected]);
+    }
     const matchOsv: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(osv)) {
       if (MATCH_FIELDS.has(field)) matchOsv[field] = value;
     }
     const { severity, severitySource, cvss, source } = payload;
-    // PackageEntry items after the frame's place (see PreparedRecord.matchParts).
+    // PackageEntry items after the frame's place.
     const computed = JSON.stringify([severity, severitySource, cvss, source]).slice(1, -1);
     for (const [key, entries] of entriesByKey) {
       // Matching reads package, ranges and the listed versions its ranges miss; the vendor payloads
@@ -82,18 +103,7 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
   const hasSeverity = !withdrawn && payload.severity !== 'UNKNOWN';
   const cves = hasSeverity ? [...new Set([osv.id, ...(osv.aliases ?? [])].filter((id) => id.startsWith('CVE-')))] : [];
   const aliasEntry: AliasEntry = [osv.id, payload.severity, payload.severitySource, payload.cvss];
-  return {
-    id: osv.id,
-    modified: osv.modified,
-    cves,
-    ...(cves.length ? { aliasEntry: JSON.stringify(aliasEntry) } : {}),
-    source: payload.source,
-    sources: payload.sources ?? [payload.source],
-    withdrawn,
-    keys: [...entriesByKey.keys()],
-    matchParts,
-    ...(stored ?? encodeStored(payload)),
-  };
+  return { withdrawn, matchParts, cves, ...(cves.length ? { aliasEntry: JSON.stringify(aliasEntry) } : {}), ...(stored ?? encodeStored(payload)) };
 }
 
 function ecosystemOfKey(key: string): string {
@@ -123,9 +133,50 @@ function withSources(payload: RecordPayload, sources: string[]): RecordPayload {
   return sources.length === 1 && sources[0] === payload.source ? rest : { ...rest, sources };
 }
 
-/** Holds the records of the next generation while it is assembled. */
+/** The source a record's version came from and every source that holds its ID; shared by the records that have the same. */
+interface Holders {
+  source: string;
+  /** Never empty. */
+  sources: string[];
+}
+
+/** One ID of the next generation: what merging needs, and where the rest is in the spill file. */
+interface Slot {
+  id: string;
+  modified: string;
+  holders: Holders;
+  withdrawn: boolean;
+  deflated: boolean;
+  /** The stored record (see PreparedRecord.stored) in the spill file. */
+  storedAt: number;
+  storedLength: number;
+  /** Its match parts: `partCount` entries of the builder's part table from `firstPart`. */
+  firstPart: number;
+  partCount: number;
+  /** The CVEs it is listed under in the alias index, and its AliasEntry in the spill file. */
+  cves?: string[];
+  aliasAt?: number;
+  aliasLength?: number;
+}
+
+/**
+ * Assembles the next generation: the previous generation's records plus incoming ones, merged by ID.
+ * Each record's stored bytes and match parts go to a spill file in the DB folder as they arrive;
+ * memory holds only what merging and writing need (IDs, `modified`, sources, places in the spill,
+ * package keys): some hundreds of bytes per record, whatever the records hold. `commit` or `discard` removes
+ * the spill file; one left by a killed process is an `*.tmp-*` leftover, removed by the next update.
+ */
 export class GenerationBuilder {
-  private readonly records = new Map<string, PreparedRecord>();
+  private readonly spill: SpillFile;
+  private readonly slots = new Map<string, Slot>();
+  private readonly holders = new Map<string, Holders>();
+  /** Package keys by number, and their numbers. */
+  private readonly packageKeys: string[] = [];
+  private readonly packageKeyNumbers = new Map<string, number>();
+  /** The part table: per match part, its package key's number and its place in the spill file. */
+  private readonly partKeys: number[] = [];
+  private readonly partPositions: number[] = [];
+  private readonly partLengths: number[] = [];
   private readonly sourceInfo = new Map<string, SourceInfo>();
   readonly counts: MergeCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
   /** Some record's list of sources changed (its content may not have). */
@@ -135,17 +186,68 @@ export class GenerationBuilder {
   readonly dropped: ImportProblem[] = [];
 
   /** Starts from the previous generation, reusing its stored records as written. */
-  constructor(previous?: GenerationReader) {
+  constructor(cacheDir: string, previous?: GenerationReader) {
+    this.spill = SpillFile.create(cacheDir);
     if (!previous) return;
-    for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
-    for (const { payload, flags, stored } of previous.allRecords()) {
-      const osv = validStoredRecord(payload.osv);
-      if (!osv) {
-        this.dropped.push({ file: previous.file, message: `${idForMessages(payload.osv?.id)}: dropped from the DB, it is no valid OSV record` });
-        continue;
+    try {
+      for (const source of previous.metadata().sources) this.sourceInfo.set(source.name, source);
+      for (const { payload, flags, stored } of previous.allRecords()) {
+        const osv = validStoredRecord(payload.osv);
+        if (!osv) {
+          this.dropped.push({ file: previous.file, message: `${idForMessages(payload.osv?.id)}: dropped from the DB, it is no valid OSV record` });
+          continue;
+        }
+        const prepared = prepareRecord({ ...payload, osv }, { stored, deflated: (flags & FLAG_DEFLATED) !== 0 });
+        this.put(osv, payload.source, payload.sources ?? [payload.source], prepared);
       }
-      this.records.set(osv.id, prepareRecord({ ...payload, osv }, { stored, deflated: (flags & FLAG_DEFLATED) !== 0 }));
+    } catch (err) {
+      this.discard();
+      throw err;
     }
+  }
+
+  /** Spills a prepared record and makes it the one of its ID. */
+  private put(osv: OsvRecord, source: string, sources: string[], prepared: PreparedRecord): void {
+    const storedAt = this.spill.position;
+    this.spill.append(prepared.stored);
+    const firstPart = this.partKeys.length;
+    for (const [key, part] of prepared.matchParts) {
+      let number = this.packageKeyNumbers.get(key);
+      if (number === undefined) {
+        number = this.packageKeys.push(key) - 1;
+        this.packageKeyNumbers.set(key, number);
+      }
+      const position = this.spill.position;
+      this.spill.appendText(part);
+      this.partKeys.push(number);
+      this.partPositions.push(position);
+      this.partLengths.push(this.spill.position - position);
+    }
+    let alias: Pick<Slot, 'cves' | 'aliasAt' | 'aliasLength'> = {};
+    if (prepared.aliasEntry) {
+      const aliasAt = this.spill.position;
+      this.spill.appendText(prepared.aliasEntry);
+      alias = { cves: prepared.cves, aliasAt, aliasLength: this.spill.position - aliasAt };
+    }
+    this.slots.set(osv.id, {
+      ...alias,
+      id: osv.id,
+      modified: osv.modified,
+      holders: this.holdersOf(source, sources),
+      withdrawn: prepared.withdrawn,
+      deflated: prepared.deflated,
+      storedAt,
+      storedLength: prepared.stored.length,
+      firstPart,
+      partCount: prepared.matchParts.size,
+    });
+  }
+
+  private holdersOf(source: string, sources: string[]): Holders {
+    const key = JSON.stringify([source, ...sources]);
+    let holders = this.holders.get(key);
+    if (!holders) this.holders.set(key, (holders = { source, sources }));
+    return holders;
   }
 
   /**
@@ -154,21 +256,22 @@ export class GenerationBuilder {
    * `modified` wins. Either way `source` joins the sources that hold the ID.
    */
   add(record: OsvRecord, source: string): void {
-    const stored = this.records.get(record.id);
-    const sources = !stored ? [source] : stored.sources.includes(source) ? stored.sources : [...stored.sources, source];
+    const stored = this.slots.get(record.id);
+    const storedSources = stored?.holders.sources;
+    const sources = !storedSources ? [source] : storedSources.includes(source) ? storedSources : [...storedSources, source];
     if (stored) {
-      const wins = isCustom(source) !== isCustom(stored.source) ? isCustom(source) : isNewer(record.modified, stored.modified);
+      const wins = isCustom(source) !== isCustom(stored.holders.source) ? isCustom(source) : isNewer(record.modified, stored.modified);
       if (!wins) {
         this.counts.unchanged++;
         // The stored version stays; only who holds the ID changes.
-        if (sources !== stored.sources) this.setRecordSources(stored, sources);
+        if (sources !== storedSources) this.setRecordSources(stored, sources);
         return;
       }
       this.counts.updated++;
     } else {
       this.counts.added++;
     }
-    this.records.set(record.id, prepareRecord(withSources({ osv: record, ...computeSeverity(record), source }, sources)));
+    this.put(record, source, sources, prepareRecord(withSources({ osv: record, ...computeSeverity(record), source }, sources)));
   }
 
   /**
@@ -178,13 +281,13 @@ export class GenerationBuilder {
    */
   forget(source: string, kept: Set<string>): number {
     let removed = 0;
-    for (const [id, record] of this.records) {
-      if (kept.has(id) || !record.sources.includes(source)) continue;
-      const sources = record.sources.filter((s) => s !== source);
+    for (const [id, slot] of this.slots) {
+      if (kept.has(id) || !slot.holders.sources.includes(source)) continue;
+      const sources = slot.holders.sources.filter((s) => s !== source);
       if (sources.length) {
-        this.setRecordSources(record, sources);
+        this.setRecordSources(slot, sources);
       } else {
-        this.records.delete(id);
+        this.slots.delete(id);
         removed++;
       }
     }
@@ -192,9 +295,15 @@ export class GenerationBuilder {
     return removed;
   }
 
-  private setRecordSources(record: PreparedRecord, sources: string[]): void {
-    const payload = decodeStored(record.stored, record.deflated ? FLAG_DEFLATED : 0);
-    Object.assign(record, encodeStored(withSources(payload, sources)), { sources });
+  /** Stores the record again with its new `sources`; its match parts stay as they are. */
+  private setRecordSources(slot: Slot, sources: string[]): void {
+    const payload = decodeStored(this.spill.read(slot.storedAt, slot.storedLength), slot.deflated ? FLAG_DEFLATED : 0);
+    const { stored, deflated } = encodeStored(withSources(payload, sources));
+    slot.storedAt = this.spill.position;
+    this.spill.append(stored);
+    slot.storedLength = stored.length;
+    slot.deflated = deflated;
+    slot.holders = this.holdersOf(slot.holders.source, sources);
     this.sourcesChanged = true;
   }
 
@@ -217,26 +326,30 @@ export class GenerationBuilder {
   metadata(): DbMetadata {
     const counts: Record<string, number> = {};
     let withdrawnRecords = 0;
-    for (const record of this.records.values()) {
-      if (record.withdrawn) {
+    for (const slot of this.slots.values()) {
+      if (slot.withdrawn) {
         withdrawnRecords++;
         continue;
       }
-      for (const ecosystem of new Set(record.keys.map(ecosystemOfKey))) counts[ecosystem] = (counts[ecosystem] ?? 0) + 1;
+      const ecosystems = new Set<string>();
+      for (let part = slot.firstPart; part < slot.firstPart + slot.partCount; part++) {
+        ecosystems.add(ecosystemOfKey(this.packageKeys[this.partKeys[part]]));
+      }
+      for (const ecosystem of ecosystems) counts[ecosystem] = (counts[ecosystem] ?? 0) + 1;
     }
     return {
       schemaVersion: SCHEMA_VERSION,
       builtAt: new Date().toISOString(),
       sources: [...this.sourceInfo.values()],
       counts,
-      totalRecords: this.records.size,
+      totalRecords: this.slots.size,
       withdrawnRecords,
     };
   }
 
   /**
    * Writes the generation to a temp file, makes it current, and removes generations older than the
-   * one it replaces. Must be called while holding the update lock.
+   * one it replaces. Must be called while holding the update lock. The builder is done with then.
    */
   commit(cacheDir: string, previousGeneration: string | undefined, onProgress?: ProgressListener): {
     generation: string;
@@ -244,12 +357,14 @@ export class GenerationBuilder {
   } {
     const metadata = this.metadata();
     const temp = tempGenerationPath(cacheDir);
-    onProgress?.(`writing a DB of ${this.records.size} advisories`, 'writing');
+    onProgress?.(`writing a DB of ${this.slots.size} advisories`, 'writing');
     try {
-      writeGeneration(temp, [...this.records.values()], metadata);
+      this.write(temp, metadata);
     } catch (err) {
       fs.rmSync(temp, { force: true });
       throw err;
+    } finally {
+      this.discard();
     }
     onProgress?.('written; making it current', 'written');
     const generation = commitGeneration(cacheDir, temp, SCHEMA_VERSION);
@@ -262,6 +377,88 @@ export class GenerationBuilder {
     onProgress?.(`DB ${generation} is current`, 'committed');
     removeOldGenerations(cacheDir, previousGeneration ? [generation, previousGeneration] : [generation]);
     return { generation, metadata };
+  }
+
+  /** How many distinct CVEs the alias index lists. */
+  private cveCount(): number {
+    const cves = new Set<string>();
+    for (const slot of this.slots.values()) for (const cve of slot.cves ?? []) cves.add(cve);
+    return cves.size;
+  }
+
+  /** Removes the spill file. The builder cannot be used after this. */
+  discard(): void {
+    this.spill.remove();
+  }
+
+  /**
+   * Writes the records in ID order from the spill file, then each package's list: its match parts
+   * in record ID order (placed by a counting sort: counted per package, then filled in as the
+   * records' frames are written), read back from the spill file.
+   */
+  private write(file: string, metadata: DbMetadata): void {
+    const keyCount = this.packageKeys.length;
+    const listStarts = new Uint32Array(keyCount + 1);
+    for (const slot of this.slots.values()) {
+      for (let part = slot.firstPart; part < slot.firstPart + slot.partCount; part++) listStarts[this.partKeys[part] + 1]++;
+    }
+    for (let key = 0; key < keyCount; key++) listStarts[key + 1] += listStarts[key];
+    const listEnds = listStarts.slice(0, keyCount);
+    // Per entry of a package list: the match part, and the frame of its record.
+    const entryParts = new Uint32Array(listStarts[keyCount]);
+    const entryFrames = new Float64Array(2 * listStarts[keyCount]);
+
+    let lists = 0;
+    for (let key = 0; key < keyCount; key++) if (listStarts[key] < listStarts[key + 1]) lists++;
+    // Per CVE, the places of the AliasEntry texts of the records that name it, in record ID order.
+    const aliasPlaces = new Map<string, number[]>();
+    const writer = new GenerationWriter(file, this.slots.size + lists + this.cveCount());
+    try {
+      for (const id of [...this.slots.keys()].sort(compareStrings)) {
+        const slot = this.slots.get(id)!;
+        for (const cve of slot.cves ?? []) {
+          const places = aliasPlaces.get(cve);
+          if (places) places.push(slot.aliasAt!, slot.aliasLength!);
+          else aliasPlaces.set(cve, [slot.aliasAt!, slot.aliasLength!]);
+        }
+        const frame = writer.writeRecord(id, slot.withdrawn, slot.deflated, this.spill.read(slot.storedAt, slot.storedLength));
+        for (let part = slot.firstPart; part < slot.firstPart + slot.partCount; part++) {
+          const entry = listEnds[this.partKeys[part]]++;
+          entryParts[entry] = part;
+          entryFrames[2 * entry] = frame.position;
+          entryFrames[2 * entry + 1] = frame.length;
+        }
+      }
+      // The builder is done with (see commit): what only merging needed goes before the lists and the index are written.
+      this.slots.clear();
+      this.packageKeyNumbers.clear();
+      this.holders.clear();
+      const spill = this.spill;
+      const partPositions = this.partPositions;
+      const partLengths = this.partLengths;
+      function* entriesOf(key: number) {
+        for (let entry = listStarts[key]; entry < listStarts[key + 1]; entry++) {
+          const part = entryParts[entry];
+          yield {
+            frame: { position: entryFrames[2 * entry], length: entryFrames[2 * entry + 1] },
+            part: spill.read(partPositions[part], partLengths[part]),
+          };
+        }
+      }
+      const keysInOrder = this.packageKeys.map((_, number) => number).sort((a, b) => compareStrings(this.packageKeys[a], this.packageKeys[b]));
+      for (const key of keysInOrder) {
+        if (listStarts[key] < listStarts[key + 1]) writer.writePackageList(this.packageKeys[key], entriesOf(key));
+      }
+      for (const cve of [...aliasPlaces.keys()].sort(compareStrings)) {
+        const places = aliasPlaces.get(cve)!;
+        const entries: Uint8Array[] = [];
+        for (let i = 0; i < places.length; i += 2) entries.push(spill.read(places[i], places[i + 1]));
+        writer.writeAliasList(cve, entries);
+      }
+      writer.finish(metadata);
+    } finally {
+      writer.close();
+    }
   }
 }
 
@@ -314,7 +511,7 @@ function* readZip(file: string): Generator<ReadResult> {
   try {
     for (const entry of archive.entries()) {
       if (!/\.(json|ya?ml)$/i.test(entry.name)) continue;
-      yield* readRecordFile(`${file}!${entry.name}`, () => Buffer.from(entry.read()).toString('utf8'));
+      yield* readRecordFile(`${file}!${entry.name}`, () => entry.read().toString('utf8'));
     }
   } finally {
     archive.close();
@@ -375,12 +572,17 @@ export function* readAdvisoryPath(target: string): Generator<ReadResult> {
 
 /**
  * A builder holding the current generation of `cacheDir` (if any), with the mirror validators a
- * no-change update saved beside it: where every import and update starts, under the lock.
+ * no-change update saved beside it: where every import and update starts, under the lock. The
+ * caller commits it or discards it.
  */
 export function builderFromCurrent(cacheDir: string): { builder: GenerationBuilder; previousGeneration?: string } {
   const previous = openPrevious(cacheDir);
-  const builder = new GenerationBuilder(previous?.reader);
-  previous?.reader.close();
+  let builder: GenerationBuilder;
+  try {
+    builder = new GenerationBuilder(cacheDir, previous?.reader);
+  } finally {
+    previous?.reader.close();
+  }
   for (const source of readMirrorState(cacheDir, previous?.generation)) builder.setSource(source);
   return { builder, previousGeneration: previous?.generation };
 }

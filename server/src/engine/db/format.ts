@@ -1,8 +1,8 @@
 // The on-disk generation file (see FORMAT.md). One file holds one complete, immutable DB.
 // Readers keep an fd and read the parts they need with positioned reads; nothing is loaded whole.
 import * as fs from 'fs';
-import { deflateRawSync, inflateRawSync } from 'zlib';
-import { compareStrings } from '../text';
+import { deflateRaw, inflateRaw } from './deflate';
+import { FileAppender } from './spill';
 
 export const SCHEMA_VERSION = 5;
 export const MAGIC = 'VIGILDB\n';
@@ -82,48 +82,21 @@ export type PackageEntry = [
   osv: import('../osv').OsvRecord,
 ];
 
+export function aliasKey(cve: string): string {
+  return `a\0${cve}`;
+}
+
+export function packageKey(ecosystem: string, normalizedName: string): string {
+  return `p\0${ecosystem}\0${normalizedName}`;
+}
 /**
  * What an alias list holds for each record that names the CVE and has a severity of its own, so
  * that an advisory without one can take it from a record of the same CVE in any ecosystem.
  */
 export type AliasEntry = [id: string, severity: RecordPayload['severity'], severitySource: string, cvss: RecordPayload['cvss']];
 
-/** A record ready to be written: the whole record, and its match part for each package it affects. */
-export interface PreparedRecord {
-  id: string;
-  modified: string;
-  source: string;
-  /** The sources that hold this ID (see RecordPayload.sources), never empty. */
-  sources: string[];
-  withdrawn: boolean;
-  /** `stored` is deflated. */
-  deflated: boolean;
-  /** Package keys, see packageKey(). */
-  keys: string[];
-  /** UTF-8 JSON of the RecordPayload, raw-deflated when `deflated`. */
-  stored: Uint8Array;
-  /**
-   * The CVE IDs among the record's ID and aliases, when the record has a severity of its own and is
-   * not withdrawn: it is listed under each in the alias index (see AliasEntry).
-   */
-  cves: string[];
-  /** The record's AliasEntry as JSON, when `cves` is not empty. */
-  aliasEntry?: string;
-  /**
-   * Package key -> the record's PackageEntry for that package as JSON items without the brackets and
-   * the first two (the frame's place is known only when writing). Empty for withdrawn records (lookups skip them).
-   */
-  matchParts: Map<string, string>;
-}
-
-export function packageKey(ecosystem: string, normalizedName: string): string {
-  return `p\0${ecosystem}\0${normalizedName}`;
-}
 export function idKey(id: string): string {
   return `i\0${id}`;
-}
-export function aliasKey(cve: string): string {
-  return `a\0${cve}`;
 }
 
 /**
@@ -132,14 +105,17 @@ export function aliasKey(cve: string): string {
  */
 export const DEFLATE_ABOVE = 1024;
 
+/** More than any stored record can hold (records are cut to RECORD_LIMITS when imported). */
+const MAX_STORED_SIZE = 1 << 30;
+
 export function encodeStored(payload: RecordPayload): { stored: Uint8Array; deflated: boolean } {
   const json = Buffer.from(JSON.stringify(payload));
   const deflated = json.length >= DEFLATE_ABOVE;
-  return { stored: deflated ? deflateRawSync(json, { level: 1 }) : json, deflated };
+  return { stored: deflated ? deflateRaw(json) : json, deflated };
 }
 
 export function decodeStored(bytes: Uint8Array, flags: number): RecordPayload {
-  const json = flags & FLAG_DEFLATED ? inflateRawSync(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const json = flags & FLAG_DEFLATED ? inflateRaw(bytes, MAX_STORED_SIZE) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return JSON.parse(json.toString('utf8'));
 }
 
@@ -156,102 +132,151 @@ export interface Ref {
   length: number;
 }
 
-function writeAll(fd: number, data: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, position + done);
-}
-
-
 /**
- * Writes a complete generation to `file` (which must not exist) and fsyncs it.
- * Stored records in ID order, then each package's list of match parts, then the index.
+ * Writes a generation file (which must not exist) piece by piece, so that neither the records nor
+ * the package lists are held in memory: first every record's frame, in ID order
+ * (`writeRecord`), then every package's list, in key order (`writePackageList`), then `finish`
+ * writes the metadata, the index and the header, and fsyncs. In memory: one place per index key.
  */
-export function writeGeneration(file: string, records: PreparedRecord[], metadata: DbMetadata): void {
-  const sorted = [...records].sort((a, b) => compareStrings(a.id, b.id));
-  const fd = fs.openSync(file, 'wx', 0o644);
-  try {
-    const index = new Map<string, Ref>();
-    // Per package key, its PackageEntry JSON texts in record ID order.
-    const packageEntries = new Map<string, string[]>();
-    // Per CVE, the AliasEntry JSON texts of the records that name it, in record ID order.
-    const aliasEntries = new Map<string, string[]>();
-    let position = FIXED_HEADER_SIZE;
-    const frameHeader = Buffer.alloc(FRAME_HEADER_SIZE);
-    for (const record of sorted) {
-      frameHeader.writeUInt32LE(record.stored.length, 0);
-      frameHeader.writeUInt8((record.withdrawn ? FLAG_WITHDRAWN : 0) | (record.deflated ? FLAG_DEFLATED : 0), 4);
-      writeAll(fd, frameHeader, position);
-      writeAll(fd, record.stored, position + FRAME_HEADER_SIZE);
-      const length = FRAME_HEADER_SIZE + record.stored.length;
-      index.set(idKey(record.id), { position, length });
-      for (const [key, part] of record.matchParts) {
-        const entry = `[${position},${length},${part}]`;
-        const entries = packageEntries.get(key);
-        if (entries) entries.push(entry);
-        else packageEntries.set(key, [entry]);
-      }
-      for (const cve of record.aliasEntry ? record.cves : []) {
-        const entries = aliasEntries.get(cve);
-        if (entries) entries.push(record.aliasEntry!);
-        else aliasEntries.set(cve, [record.aliasEntry!]);
-      }
-      position += length;
-    }
-    const recordsEnd = position;
+export class GenerationWriter {
+  private readonly out: FileAppender;
+  /**
+   * Index keys in the order they were written: the records' IDs (their keys without the `i\0`,
+   * which would double the memory they take), then the package keys.
+   */
+  private readonly keys: string[] = [];
+  private recordKeys = 0;
+  /** Keys written by writeAliasList, after every package list: not package keys. */
+  private aliasKeys = 0;
+  /** Per key, where its data is: position, length. */
+  private readonly places: Float64Array;
+  private recordsEnd?: number;
+  private closed = false;
 
-    for (const key of [...packageEntries.keys()].sort(compareStrings)) {
-      const list = Buffer.from(`[${packageEntries.get(key)!.join(',')}]`);
-      writeAll(fd, list, position);
-      index.set(key, { position, length: list.length });
-      position += list.length;
-    }
-    for (const cve of [...aliasEntries.keys()].sort(compareStrings)) {
-      const list = Buffer.from(`[${aliasEntries.get(cve)!.join(',')}]`);
-      writeAll(fd, list, position);
-      index.set(aliasKey(cve), { position, length: list.length });
-      position += list.length;
-    }
+  /** `keyCount`: how many records, package lists and alias lists will be written. */
+  constructor(readonly file: string, keyCount: number) {
+    this.places = new Float64Array(2 * keyCount);
+    this.out = new FileAppender(fs.openSync(file, 'wx', 0o644), FIXED_HEADER_SIZE);
+  }
 
+  /** Appends a record's frame: `stored` is its RecordPayload JSON, raw-deflated when `deflated`. */
+  writeRecord(id: string, withdrawn: boolean, deflated: boolean, stored: Uint8Array): Ref {
+    if (this.recordsEnd !== undefined) throw new Error('records come before the package lists');
+    const frameHeader = Buffer.allocUnsafe(FRAME_HEADER_SIZE);
+    frameHeader.writeUInt32LE(stored.length, 0);
+    frameHeader.writeUInt8((withdrawn ? FLAG_WITHDRAWN : 0) | (deflated ? FLAG_DEFLATED : 0), 4);
+    const ref = { position: this.out.position, length: FRAME_HEADER_SIZE + stored.length };
+    this.out.append(frameHeader);
+    this.out.append(stored);
+    this.addKey(id, ref);
+    this.recordKeys++;
+    return ref;
+  }
+
+  /**
+   * Appends one package's list: its entries in record ID order, each the record's frame and its
+   * match part (the PackageEntry items after the frame's place, as UTF-8 JSON).
+   */
+  writePackageList(key: string, entries: Iterable<{ frame: Ref; part: Uint8Array }>): void {
+    if (this.aliasKeys > 0) throw new Error('package lists come before the alias lists');
+    this.recordsEnd ??= this.out.position;
+    const position = this.out.position;
+    let separator = '[';
+    for (const { frame, part } of entries) {
+      this.out.appendText(`${separator}[${frame.position},${frame.length},`);
+      this.out.append(part);
+      this.out.appendText(']');
+      separator = ',';
+    }
+    this.out.appendText(separator === '[' ? '[]' : ']');
+    this.addKey(key, { position, length: this.out.position - position });
+  }
+
+  /** Appends one CVE's alias list: the AliasEntry JSON texts of the records that name it, in record ID order. */
+  writeAliasList(cve: string, entries: readonly Uint8Array[]): void {
+    this.recordsEnd ??= this.out.position;
+    const position = this.out.position;
+    this.out.appendText('[');
+    entries.forEach((entry, i) => {
+      if (i > 0) this.out.appendText(',');
+      this.out.append(entry);
+    });
+    this.out.appendText(']');
+    this.addKey(aliasKey(cve), { position, length: this.out.position - position });
+    this.aliasKeys++;
+  }
+
+  private addKey(key: string, ref: Ref): void {
+    const i = this.keys.push(key) - 1;
+    if (2 * i >= this.places.length) throw new Error('more records and package lists than announced');
+    this.places[2 * i] = ref.position;
+    this.places[2 * i + 1] = ref.length;
+  }
+
+  /** Writes key `i` as UTF-8 to `buffer` from `at`; returns its length. */
+  private writeKey(i: number, buffer: Buffer, at: number): number {
+    if (i >= this.recordKeys) return buffer.write(this.keys[i], at);
+    buffer.write('i\0', at, 'latin1');
+    return 2 + buffer.write(this.keys[i], at + 2);
+  }
+
+  /** Writes the metadata, the package-key hash set and the index, then the header; fsyncs and closes. */
+  finish(metadata: DbMetadata): void {
+    const out = this.out;
+    const recordsEnd = (this.recordsEnd ??= out.position);
     const meta = Buffer.from(JSON.stringify(metadata));
-    const metaOffset = position;
-    writeAll(fd, meta, metaOffset);
-    position += meta.length;
+    const metaOffset = out.position;
+    out.append(meta);
 
-    // Hash table: bucketCount slots of (u32 offset, u32 length) into the bucket area.
+    // Each key's bucket is its hash's low bits; a bucket holds its keys in the order they were written.
     let bucketCount = 1;
-    while (bucketCount < index.size) bucketCount *= 2;
-    const buckets: Buffer[][] = Array.from({ length: bucketCount }, () => []);
-    const packageHashes: number[] = [];
-    for (const [key, ref] of index) {
-      const keyBytes = Buffer.from(key);
-      const entry = Buffer.alloc(2 + keyBytes.length + REF_SIZE);
-      let p = entry.writeUInt16LE(keyBytes.length, 0);
-      p += keyBytes.copy(entry, p);
-      p = entry.writeUIntLE(ref.position, p, 6);
-      entry.writeUInt32LE(ref.length, p);
-      const hash = hashKey(keyBytes);
-      buckets[hash & (bucketCount - 1)].push(entry);
-      if (key.startsWith('p\0')) packageHashes.push(hash);
+    while (bucketCount < this.keys.length) bucketCount *= 2;
+    const scratch = Buffer.allocUnsafe(3 * 0xffff);
+    const hashes = new Uint32Array(this.keys.length);
+    const bucketBytes = new Uint32Array(bucketCount);
+    const bucketKeys = new Uint32Array(bucketCount + 1);
+    for (let i = 0; i < this.keys.length; i++) {
+      const keyLength = this.writeKey(i, scratch, 0);
+      const hash = hashKey(scratch.subarray(0, keyLength));
+      hashes[i] = hash;
+      const slot = hash & (bucketCount - 1);
+      bucketBytes[slot] += 2 + keyLength + REF_SIZE;
+      bucketKeys[slot + 1]++;
     }
-    const hashSet = Buffer.from(Uint32Array.from(new Set(packageHashes)).sort().buffer);
-    const hashSetOffset = position;
-    writeAll(fd, hashSet, hashSetOffset);
-    position += hashSet.length;
+
+    const packageHashes = hashes.slice(this.recordKeys, this.keys.length - this.aliasKeys).sort();
+    let distinct = 0;
+    for (let i = 0; i < packageHashes.length; i++) {
+      if (i === 0 || packageHashes[i] !== packageHashes[i - 1]) packageHashes[distinct++] = packageHashes[i];
+    }
+    const hashSetOffset = out.position;
+    out.append(new Uint8Array(packageHashes.buffer, 0, distinct * 4));
 
     const table = Buffer.alloc(bucketCount * 8);
-    const bucketsOffset = position;
-    const entriesOffset = bucketsOffset + table.length;
     let entriesLength = 0;
-    const entryChunks: Buffer[] = [];
-    buckets.forEach((entries, slot) => {
-      const chunk = Buffer.concat(entries);
+    for (let slot = 0; slot < bucketCount; slot++) {
       table.writeUInt32LE(entriesLength, slot * 8);
-      table.writeUInt32LE(chunk.length, slot * 8 + 4);
-      entriesLength += chunk.length;
-      if (chunk.length) entryChunks.push(chunk);
-    });
-    writeAll(fd, table, bucketsOffset);
-    writeAll(fd, Buffer.concat(entryChunks), entriesOffset);
+      table.writeUInt32LE(bucketBytes[slot], slot * 8 + 4);
+      entriesLength += bucketBytes[slot];
+    }
+    const bucketsOffset = out.position;
+    out.append(table);
+
+    // Keys by bucket, in the order they were written (a counting sort).
+    for (let slot = 0; slot < bucketCount; slot++) bucketKeys[slot + 1] += bucketKeys[slot];
+    const order = new Uint32Array(this.keys.length);
+    for (let i = 0; i < this.keys.length; i++) order[bucketKeys[hashes[i] & (bucketCount - 1)]++] = i;
+    const entriesOffset = out.position;
+    const ref = Buffer.allocUnsafe(REF_SIZE);
+    for (const i of order) {
+      const keyLength = this.writeKey(i, scratch, 2);
+      scratch.writeUInt16LE(keyLength, 0);
+      out.append(scratch.subarray(0, 2 + keyLength));
+      ref.writeUIntLE(this.places[2 * i], 0, 6);
+      ref.writeUInt32LE(this.places[2 * i + 1], 6);
+      out.append(ref);
+    }
+    out.flush();
 
     const header = Buffer.alloc(FIXED_HEADER_SIZE);
     header.write(MAGIC, 0, 'latin1');
@@ -265,11 +290,17 @@ export function writeGeneration(file: string, records: PreparedRecord[], metadat
     header.writeUIntLE(entriesOffset, 44, 6);
     header.writeUInt32LE(entriesLength, 50);
     header.writeUIntLE(hashSetOffset, 54, 6);
-    header.writeUInt32LE(hashSet.length / 4, 60);
-    writeAll(fd, header, 0);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    header.writeUInt32LE(distinct, 60);
+    fs.writeSync(out.fd, header, 0, header.length, 0);
+    fs.fsyncSync(out.fd);
+    this.close();
+  }
+
+  /** Closes the file (finished or not); the caller removes an unfinished one. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.out.fd);
   }
 }
 

@@ -102,7 +102,7 @@ describe('db: hostile feeds', () => {
 
   it('a DB built before the checks: its malformed records never make a lookup or a match throw, and the next import drops them', async () => {
     // What older Vigil stored without complaint (issue 8): written here without the import's checks.
-    const builder = new GenerationBuilder();
+    const builder = new GenerationBuilder(cacheDir);
     for (const id of ['BAD-ALIASES', 'BAD-DETAILS', 'BAD-EVENTS', 'BAD-RANGES']) {
       builder.add(record(id, 'victim', MALFORMED[id]) as unknown as OsvRecord, 'osv:old');
     }

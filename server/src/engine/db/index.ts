@@ -203,27 +203,31 @@ export async function importAdvisories(
   const release = await acquireLock(cacheDir, options.lock);
   try {
     const { builder, previousGeneration } = builderFromCurrent(cacheDir);
-    const problems: ImportProblem[] = [...builder.dropped];
-    const warnings: ImportProblem[] = [];
-    let read = 0;
-    for (const target of targets) {
-      const source = sourceFor(target.path, target.custom);
-      options.onProgress?.(`reading ${target.path}`, 'reading');
-      let records = 0;
-      for (const result of readAdvisoryPath(target.path)) {
-        if ('error' in result) {
-          problems.push({ file: result.file, message: result.error });
-          continue;
+    try {
+      const problems: ImportProblem[] = [...builder.dropped];
+      const warnings: ImportProblem[] = [];
+      let read = 0;
+      for (const target of targets) {
+        const source = sourceFor(target.path, target.custom);
+        options.onProgress?.(`reading ${target.path}`, 'reading');
+        let records = 0;
+        for (const result of readAdvisoryPath(target.path)) {
+          if ('error' in result) {
+            problems.push({ file: result.file, message: result.error });
+            continue;
+          }
+          for (const record of result.records) builder.add(record, source.name);
+          for (const message of result.cuts) warnings.push({ file: result.file, message });
+          records += result.records.length;
         }
-        for (const record of result.records) builder.add(record, source.name);
-        for (const message of result.cuts) warnings.push({ file: result.file, message });
-        records += result.records.length;
+        read += records;
+        builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
       }
-      read += records;
-      builder.setSource({ ...source, records, fetchedAt: new Date().toISOString() });
+      const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
+      return { generation, read, problems, warnings, metadata, ...builder.counts };
+    } finally {
+      builder.discard();
     }
-    const { generation, metadata } = builder.commit(cacheDir, previousGeneration, options.onProgress);
-    return { generation, read, problems, warnings, metadata, ...builder.counts };
   } finally {
     release();
   }

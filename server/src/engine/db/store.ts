@@ -3,7 +3,8 @@
 // <cacheDir>/db/current          pointer: JSON naming the current generation file
 // <cacheDir>/db/gen-*.vdb        generations (immutable once renamed into place)
 // <cacheDir>/db/update.lock/     held by the one running updater (owner.json: pid, thread, host, time)
-// <cacheDir>/db/*.tmp-*          leftovers of an interrupted update, removed by the next one
+// <cacheDir>/db/*.tmp-*          temp files of an update (generation, spill, download); leftovers of an
+//                                interrupted one are removed by the next
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -49,10 +50,15 @@ function uniqueSuffix(): string {
   return `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
+/** A fresh temp path in the DB folder (`<prefix>.tmp-*`): removed by the next update if its writer dies. */
+export function tempPath(cacheDir: string, prefix: string): string {
+  fs.mkdirSync(dbDir(cacheDir), { recursive: true });
+  return path.join(dbDir(cacheDir), `${prefix}.tmp-${uniqueSuffix()}`);
+}
+
 /** A fresh temp path in the DB folder, for the writer to fill. */
 export function tempGenerationPath(cacheDir: string): string {
-  fs.mkdirSync(dbDir(cacheDir), { recursive: true });
-  return path.join(dbDir(cacheDir), `gen.tmp-${uniqueSuffix()}`);
+  return tempPath(cacheDir, 'gen');
 }
 
 function fsyncDir(dir: string): void {

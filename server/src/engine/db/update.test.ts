@@ -156,6 +156,29 @@ describe('db: update from a mirror', () => {
     assert.strictEqual(readPointer(cacheDir), undefined);
   });
 
+  it('downloads all.zip to a temp file in the DB folder and removes it, whether the update succeeds or fails', async () => {
+    const tempFiles = () => fs.readdirSync(path.join(cacheDir, 'db')).filter((name) => name.includes('.tmp-'));
+    const seen: string[] = [];
+    const report = await updateDb(cacheDir, {
+      mirror: base,
+      ecosystems: ['npm', 'Go'],
+      ...quick,
+      // When Go's download starts, npm's all.zip was read and removed, and the records are spilled.
+      onProgress: (message, stage) => stage === 'downloading' && message.includes('/Go/') && seen.push(...tempFiles()),
+    });
+    assert.deepStrictEqual(report.failed, []);
+    assert.deepStrictEqual(seen.map((name) => name.split('.tmp-')[0]), ['build']);
+    assert.deepStrictEqual(tempFiles(), []);
+
+    const generation = readPointer(cacheDir)!.generation;
+    mirror.put('/npm/all.zip', 'not a zip');
+    mirror.put('/Go/all.zip', Buffer.from(zipSync({ 'README.md': Buffer.from('no records') })));
+    const failing = { mirror: base, ecosystems: ['npm', 'Go', 'Pub'], full: true, ...quick };
+    await assert.rejects(updateDb(cacheDir, failing), /is not a readable ZIP archive.*holds no OSV records.*HTTP 404/);
+    assert.deepStrictEqual(tempFiles(), []);
+    assert.strictEqual(readPointer(cacheDir)!.generation, generation);
+  });
+
   it('retries a flaky mirror (503, dropped connection) with backoff and then succeeds', async () => {
     mirror.failures.set('/npm/all.zip', 2);
     const report = await updateDb(cacheDir, { mirror: base, ecosystems: ['npm'], ...quick });

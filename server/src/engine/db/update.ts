@@ -3,14 +3,15 @@
 // (lines `<RFC 3339 modified>,<ID>`, newest first) and only the records modified since the last run,
 // each from <base>/<Ecosystem>/<ID>.json. An incremental update cannot see records removed upstream;
 // a full download (first time, a mirror without the list, or `full`) drops them.
+import * as fs from 'fs';
 import { supportedEcosystems } from '../analyzers';
 import type { OsvRecord } from '../osv';
 import { builderFromCurrent, GenerationBuilder, ImportProblem, MergeCounts, ProgressListener } from './build';
 import type { DbMetadata, SourceInfo } from './format';
 import { writeMirrorState } from './mirror-state';
-import { acquireLock, LockOptions } from './store';
+import { acquireLock, LockOptions, tempPath } from './store';
 import { checkOsvRecord } from './validate';
-import { listZipEntries } from './zip';
+import { ZipArchive } from './zip';
 
 export const DEFAULT_MIRROR = 'https://osv-vulnerabilities.storage.googleapis.com';
 
@@ -81,10 +82,10 @@ export class DbUpdateError extends Error {
 /** One ecosystem could not be fetched. */
 class FetchError extends Error {}
 
-interface Fetched {
+interface Fetched<Body> {
   status: number;
   headers: Headers;
-  body: Buffer;
+  body: Body;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,8 +96,16 @@ function causeOf(err: unknown): string {
   return error.cause?.code ?? error.cause?.message ?? error.message;
 }
 
-/** GET with a timeout, retrying network errors, 5xx and 429 with exponential backoff. */
-async function get(url: string, headers: Record<string, string>, options: UpdateOptions): Promise<Fetched> {
+/**
+ * GET with a timeout (body included), retrying network errors, 5xx and 429 with exponential backoff.
+ * `readBody` reads a 200 answer's body; other bodies are dropped.
+ */
+async function request<Body>(
+  url: string,
+  headers: Record<string, string>,
+  options: UpdateOptions,
+  readBody: (response: Response) => Promise<Body>,
+): Promise<Fetched<Body | undefined>> {
   const retries = options.retries ?? 3;
   let lastError = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
@@ -108,12 +117,33 @@ async function get(url: string, headers: Record<string, string>, options: Update
         await response.body?.cancel();
         continue;
       }
-      return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { status: response.status, headers: response.headers, body: undefined };
+      }
+      return { status: response.status, headers: response.headers, body: await readBody(response) };
     } catch (err) {
       lastError = causeOf(err);
     }
   }
   throw new FetchError(`cannot download ${url} (${lastError}, ${retries + 1} attempts)`);
+}
+
+/** A small file (a record, the list of changes), read into memory. */
+function get(url: string, headers: Record<string, string>, options: UpdateOptions): Promise<Fetched<Buffer | undefined>> {
+  return request(url, headers, options, async (response) => Buffer.from(await response.arrayBuffer()));
+}
+
+/** A big file (all.zip), streamed to `file` (each attempt starts it afresh). */
+function download(url: string, headers: Record<string, string>, options: UpdateOptions, file: string): Promise<Fetched<unknown>> {
+  return request(url, headers, options, async (response) => {
+    const out = await fs.promises.open(file, 'w', 0o600);
+    try {
+      for await (const chunk of response.body ?? []) await out.write(chunk);
+    } finally {
+      await out.close();
+    }
+  });
 }
 
 function validators(etag?: string, lastModified?: string): Record<string, string> {
@@ -162,6 +192,7 @@ class EcosystemUpdater {
   constructor(
     ecosystem: string,
     mirror: string,
+    private readonly cacheDir: string,
     private readonly builder: GenerationBuilder,
     private readonly problems: ImportProblem[],
     private readonly warnings: ImportProblem[],
@@ -203,7 +234,7 @@ class EcosystemUpdater {
       listLastModified: list.headers.get('last-modified') ?? undefined,
     };
 
-    const rows = parseModifiedIds(list.body.toString('utf8'));
+    const rows = parseModifiedIds(list.body!.toString('utf8'));
     const changed = rows.filter((row) => Date.parse(row.modified) > Date.parse(state.newestModified!));
     let newestModified = state.newestModified;
     for (const row of rows) newestModified = newest(newestModified, row.modified);
@@ -220,7 +251,7 @@ class EcosystemUpdater {
         return;
       }
       try {
-        const checked = checkOsvRecord(JSON.parse(response.body.toString('utf8')));
+        const checked = checkOsvRecord(JSON.parse(response.body!.toString('utf8')));
         downloaded.push(checked.record);
         warnings.push(...checked.cuts.map((message) => ({ file: url, message })));
       } catch (err) {
@@ -236,57 +267,85 @@ class EcosystemUpdater {
     };
   }
 
+  /** Downloads all.zip to a temp file in the DB folder, read by position from there; the Apply removes it. */
   private async full(conditional: SourceInfo | undefined, state: SourceInfo | undefined): Promise<Apply> {
     const url = `${this.base}/all.zip`;
     this.options.onProgress?.(`downloading ${url}`, 'downloading');
-    const response = await get(url, validators(conditional?.etag, conditional?.lastModified), this.options);
-    if (response.status === 304) return this.unchanged(state);
-    if (response.status !== 200) throw new FetchError(`${url} answered HTTP ${response.status}`);
-    let entries;
+    const zipFile = tempPath(this.cacheDir, 'download');
+    let archive: ZipArchive | undefined;
+    let apply: Apply | undefined;
     try {
-      entries = listZipEntries(response.body).filter((entry) => entry.name.endsWith('.json'));
-    } catch (err) {
-      throw new FetchError(`${url} is not a readable ZIP archive (${(err as Error).message})`);
-    }
-    // An empty archive is far likelier a broken mirror than an ecosystem without advisories:
-    // taking it would drop every record this source brought.
-    if (!entries.length) throw new FetchError(`${url} holds no OSV records`);
-    return () => {
-      // The IDs this all.zip holds, by file name too, so that an entry that cannot be read does
-      // not count as removed upstream.
-      const held = new Set<string>();
-      let records = 0;
-      let newestModified: string | undefined;
-      for (const entry of entries) {
-        held.add(entry.name.slice(entry.name.lastIndexOf('/') + 1, -'.json'.length));
-        let record: OsvRecord;
-        try {
-          const checked = checkOsvRecord(JSON.parse(Buffer.from(entry.read()).toString('utf8')));
-          record = checked.record;
-          this.warnings.push(...checked.cuts.map((message) => ({ file: `${url}!${entry.name}`, message })));
-        } catch (err) {
-          this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
-          continue;
-        }
-        held.add(record.id);
-        this.builder.add(record, this.sourceName);
-        newestModified = newest(newestModified, record.modified);
-        records++;
+      const response = await download(url, validators(conditional?.etag, conditional?.lastModified), this.options, zipFile);
+      if (response.status === 304) return this.unchanged(state);
+      if (response.status !== 200) throw new FetchError(`${url} answered HTTP ${response.status}`);
+      try {
+        archive = ZipArchive.open(zipFile);
+      } catch (err) {
+        throw new FetchError(`${url} is not a readable ZIP archive (${(err as Error).message})`);
       }
-      const removed = this.builder.forget(this.sourceName, held);
-      this.builder.setSource({
-        name: this.sourceName,
-        kind: 'mirror',
-        location: this.base,
-        fetchedAt: new Date().toISOString(),
-        records,
-        etag: response.headers.get('etag') ?? undefined,
-        lastModified: response.headers.get('last-modified') ?? undefined,
-        newestModified,
-      });
-      return removed ? { mode: 'full', records, removed } : { mode: 'full', records };
-    };
+      // An empty archive is far likelier a broken mirror than an ecosystem without advisories:
+      // taking it would drop every record this source brought.
+      if (!hasJsonEntry(archive)) throw new FetchError(`${url} holds no OSV records`);
+      const opened = archive;
+      apply = () => {
+        try {
+          return this.applyArchive(url, response.headers, opened);
+        } finally {
+          opened.close();
+          fs.rmSync(zipFile, { force: true });
+        }
+      };
+      return apply;
+    } finally {
+      if (!apply) {
+        archive?.close();
+        fs.rmSync(zipFile, { force: true });
+      }
+    }
   }
+
+  /** Merges every record of a downloaded all.zip, and drops those this source held before that it no longer has. */
+  private applyArchive(url: string, headers: Headers, archive: ZipArchive): EcosystemUpdate {
+    // The IDs this all.zip holds, by file name too, so that an entry that cannot be read does
+    // not count as removed upstream.
+    const held = new Set<string>();
+    let records = 0;
+    let newestModified: string | undefined;
+    for (const entry of archive.entries()) {
+      if (!entry.name.endsWith('.json')) continue;
+      held.add(entry.name.slice(entry.name.lastIndexOf('/') + 1, -'.json'.length));
+      let record: OsvRecord;
+      try {
+        const checked = checkOsvRecord(JSON.parse(entry.read().toString('utf8')));
+        record = checked.record;
+        this.warnings.push(...checked.cuts.map((message) => ({ file: `${url}!${entry.name}`, message })));
+      } catch (err) {
+        this.problems.push({ file: `${url}!${entry.name}`, message: (err as Error).message });
+        continue;
+      }
+      held.add(record.id);
+      this.builder.add(record, this.sourceName);
+      newestModified = newest(newestModified, record.modified);
+      records++;
+    }
+    const removed = this.builder.forget(this.sourceName, held);
+    this.builder.setSource({
+      name: this.sourceName,
+      kind: 'mirror',
+      location: this.base,
+      fetchedAt: new Date().toISOString(),
+      records,
+      etag: headers.get('etag') ?? undefined,
+      lastModified: headers.get('last-modified') ?? undefined,
+      newestModified,
+    });
+    return removed ? { mode: 'full', records, removed } : { mode: 'full', records };
+  }
+}
+
+function hasJsonEntry(archive: ZipArchive): boolean {
+  for (const entry of archive.entries()) if (entry.name.endsWith('.json')) return true;
+  return false;
 }
 
 /**
@@ -326,8 +385,11 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
   const mirror = options.mirror ?? DEFAULT_MIRROR;
   const release = await acquireLock(cacheDir, options.lock);
   let hadDb = false;
+  let builder: GenerationBuilder | undefined;
   try {
-    const { builder, previousGeneration } = builderFromCurrent(cacheDir);
+    const started = builderFromCurrent(cacheDir);
+    builder = started.builder;
+    const previousGeneration = started.previousGeneration;
     hadDb = previousGeneration !== undefined;
     const wanted = options.ecosystems ?? defaultEcosystems(builder);
     if (!wanted.length) throw new DbUpdateError('no ecosystems to update: name them (e.g. npm, PyPI)', cacheDir, hadDb);
@@ -337,7 +399,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     for (const ecosystem of wanted) {
       let apply: Apply;
       try {
-        apply = await new EcosystemUpdater(ecosystem, mirror, builder, problems, warnings, options).fetch();
+        apply = await new EcosystemUpdater(ecosystem, mirror, cacheDir, builder, problems, warnings, options).fetch();
       } catch (err) {
         ecosystems[ecosystem] = { mode: 'failed', records: 0, error: (err as Error).message };
         continue;
@@ -367,6 +429,7 @@ export async function updateDb(cacheDir: string, options: UpdateOptions): Promis
     if (err instanceof DbUpdateError) throw err;
     throw new DbUpdateError(`cannot update the vulnerability DB from ${mirror}: ${(err as Error).message}`, cacheDir, hadDb);
   } finally {
+    builder?.discard();
     release();
   }
 }

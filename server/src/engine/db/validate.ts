@@ -76,12 +76,15 @@ class Checker {
   /** Copies `source` with each present field checked by its rule; unknown fields are kept as they are. */
   fields(source: Json, prefix: string, rules: Record<string, (value: unknown, field: string) => unknown>): Json {
     const result: Json = {};
-    for (const [key, value] of Object.entries(source)) {
+    for (const key of Object.keys(source)) {
+      const value = source[key];
       const rule = Object.prototype.hasOwnProperty.call(rules, key) ? rules[key] : undefined;
       // Absent and null optional fields are the same to every reader.
       if (rule && value === null) continue;
+      const checked = rule ? rule(value, prefix + key) : value;
       // defineProperty: a `__proto__` key stays a plain field instead of setting the prototype.
-      Object.defineProperty(result, key, { value: rule ? rule(value, prefix + key) : value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__') Object.defineProperty(result, key, { value: checked, enumerable: true, writable: true, configurable: true });
+      else result[key] = checked;
     }
     return result;
   }
