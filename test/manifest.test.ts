@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ANALYZERS, availableScanners } from '../server/src/engine/analyzers';
 import { IGNORE_FILE_NAMES } from '../server/src/engine/ignore';
 import { REPO_ROOT } from './helpers/corpus';
+import { DEFAULT_SETTINGS } from '../server/src/lsp/settings';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
@@ -24,5 +25,6 @@ describe('extension manifest', () => {
   it('defaults to the scanners that are available', () => {
     const scanners = manifest.contributes.configuration.properties['vigil.scanners'];
     assert.deepEqual(scanners.default, availableScanners());
+    assert.deepEqual(DEFAULT_SETTINGS.scanners, availableScanners(), 'the server defaults to the same scanners for editors that send none');
   });
 });

@@ -1,5 +1,6 @@
 // Shared plumbing for the end-to-end tests (levels 3 and 4): the build, the demo DB, a scratch copy
 // of examples/, tool discovery, and the rule that a missing tool skips locally but fails in CI.
+import { availableScanners } from '../../server/src/engine/analyzers';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -83,16 +84,29 @@ export interface ExpectedFinding {
   severity: string;
 }
 
-/** Runs `vigil fs --format json` on the workspace with the same DB and lists its located findings. */
+/**
+ * Runs `vigil fs --format json` on the workspace with the same DB and the scanners editors run by
+ * default (every available one), and lists its located findings of every kind.
+ */
 export function cliFindings(workspace: string, cacheDir: string): ExpectedFinding[] {
   const json = execFileSync(process.execPath,
-    [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--cache-dir', cacheDir, workspace],
+    [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--scanners', availableScanners().join(','), '--cache-dir', cacheDir, workspace],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  type Located = { Severity: string; VigilLocation?: { StartLine: number } };
   const report = JSON.parse(json) as {
-    Results?: { Target: string; Vulnerabilities?: { VulnerabilityID: string; PkgName: string; InstalledVersion: string; Severity: string; VigilLocation?: { StartLine: number } }[] }[];
+    Results?: {
+      Target: string;
+      Vulnerabilities?: (Located & { VulnerabilityID: string; PkgName: string; InstalledVersion: string })[];
+      Misconfigurations?: (Located & { ID: string })[];
+      Secrets?: (Located & { RuleID: string })[];
+    }[];
   };
   const findings: ExpectedFinding[] = [];
   for (const result of report.Results ?? []) {
+    const file = result.Target.split(path.sep).join('/');
+    for (const finding of [...(result.Misconfigurations ?? []).map(f => ({ ...f, id: f.ID })), ...(result.Secrets ?? []).map(f => ({ ...f, id: f.RuleID }))]) {
+      if (finding.VigilLocation) findings.push({ file, id: finding.id, line: finding.VigilLocation.StartLine, pkg: '', severity: finding.Severity });
+    }
     for (const vuln of result.Vulnerabilities ?? []) {
       if (!vuln.VigilLocation) continue;
       findings.push({

@@ -31,7 +31,8 @@ export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
 };
 
 export const DEFAULT_SETTINGS: VigilSettings = {
-  scanners: ['vuln'],
+  // Every scanner this version has, as the extension's manifest says (a test holds the two together).
+  scanners: availableScanners(),
   severityThreshold: 'UNKNOWN',
   ignoreUnfixed: false,
   skipDirs: [],
