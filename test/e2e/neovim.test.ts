@@ -21,6 +21,7 @@ interface LspDiagnostic {
   codeDescription?: { href: string };
   source?: string;
   message: string;
+  data?: { kind?: string };
 }
 
 /** What drive-server.lua does once the diagnostics settle (name is ours, the script ignores it). */
@@ -197,7 +198,7 @@ describe('e2e level 3: Neovim 0.7 drives the language server over stdio', functi
     for (const d of all) {
       assert.equal(d.source, 'vigil');
       assert.ok(typeof d.code === 'string' && d.code.length > 0, JSON.stringify(d));
-      const isSecret = (d.data as { kind?: string } | undefined)?.kind === 'secret';
+      const isSecret = d.data?.kind === 'secret';
       if (!isSecret) assert.match(d.codeDescription?.href ?? '', /^https:\/\//, JSON.stringify(d));
       assert.ok(d.severity !== undefined && d.severity >= 1 && d.severity <= 4, JSON.stringify(d));
       assert.ok(d.message.length > 0);
