@@ -4,7 +4,7 @@ import {
 } from '../engine/db';
 import type { Ecosystem } from '../engine/types';
 import { ECOSYSTEMS } from '../engine/ecosystems';
-import { CACHE_DIR_OPTION, UsageError, cacheDirOption, parse, splitList } from './options';
+import { CACHE_DIR_OPTION, UsageError, cacheDirOption, parse, printMessage, splitList } from './options';
 
 const DB_HELP = `Usage:
   vigil db import [--cache-dir DIR] [--custom DIR…] PATH…
@@ -23,7 +23,7 @@ The DB lives in $VIGIL_CACHE_DIR, else $XDG_CACHE_HOME/vigil, else ~/.cache/vigi
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function log(quiet: boolean, message: string) {
-  if (!quiet) process.stderr.write(`vigil: ${message}\n`);
+  if (!quiet) printMessage(message);
 }
 
 /** Tells about the ecosystems an update could not refresh (they keep their previous advisories). */

@@ -7,7 +7,7 @@ import { writeReport, type ReportFormat } from '../report';
 import { ensureDb } from './db';
 import {
   CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
-  progressPrinter, splitList,
+  printMessage, progressPrinter, splitList,
 } from './options';
 
 const FS_HELP = `Usage: vigil fs [options] PATH
@@ -79,7 +79,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const scanners = parseScanners(values.scanners);
   const severities = parseSeverities(values.severity);
   const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
-  if (!quiet) for (const warning of ignore.warnings) process.stderr.write(`vigil: ${warning}\n`);
+  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
 
   const scan = await analyzePath(root, {
     scanners,

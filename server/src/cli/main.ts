@@ -1,7 +1,8 @@
 // The `vigil` command line: a thin adapter over the engine. Entry point of dist/cli.js.
 import { runDbCommand } from './db';
 import { runFsCommand } from './fs';
-import { UsageError } from './options';
+import { UsageError, printMessage } from './options';
+import { escapeControl } from '../engine/text';
 import { VERSION } from '../engine/version';
 
 const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigurations, secrets and risky licenses
@@ -42,8 +43,8 @@ export function run(argv: string[]): Promise<void> {
     code => { process.exitCode = code; },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`vigil: ${message}\n`);
-      if (process.env.VIGIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      printMessage(message);
+      if (process.env.VIGIL_DEBUG && error instanceof Error) process.stderr.write(`${(error.stack ?? '').split('\n').map(escapeControl).join('\n')}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },
   );

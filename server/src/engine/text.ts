@@ -112,3 +112,23 @@ export class LineCursor {
     }
   }
 }
+
+/**
+ * Makes text from files safe to print on a terminal: C0 and C1 control characters, DEL, and the
+ * Unicode line separators and bidirectional overrides become visible escapes (`\n`, `\x1b`,
+ * `\u202e`), so a file name or advisory text cannot move the cursor, retitle the terminal or
+ * forge a line. Everything else is left as it is.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => CONTROL_ESCAPES[c] ?? unicodeEscape(c));
+}
+
+// A character class only: one step per character, nothing to backtrack.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function unicodeEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}

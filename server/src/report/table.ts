@@ -3,6 +3,7 @@
 import type { DetectedVulnerability, FileResult, ScanResult, Severity } from '../engine/types';
 import { SEVERITIES } from '../engine/types';
 import { sortFindings } from '../engine/detect';
+import { escapeControl } from '../engine/text';
 
 export interface TableOptions {
   color?: boolean;
@@ -47,19 +48,19 @@ export function formatTable(scan: ScanResult, options: TableOptions = {}): strin
   }
   if (scan.errors.length > 0) {
     out.push(paint('Errors:', '\x1b[31m', color));
-    for (const error of scan.errors) out.push(`  ${error.file}: ${error.message}`);
+    for (const error of scan.errors) out.push(escapeControl(`  ${error.file}: ${error.message}`));
     out.push('');
   }
   if (scan.notes.length > 0) {
     out.push('Notes:');
-    for (const note of scan.notes) out.push(`  - ${note}`);
+    for (const note of scan.notes) out.push(`  - ${escapeControl(note)}`);
     out.push('');
   }
   return out.join('\n');
 }
 
 function resultSection(result: FileResult, color: boolean, maxTitle: number): string[] {
-  const header = `${result.target} (${result.type})`;
+  const header = escapeControl(`${result.target} (${result.type})`);
   const counts = new Map<Severity, number>(SEVERITIES.map((s) => [s, 0]));
   for (const v of result.vulnerabilities) counts.set(v.severity, (counts.get(v.severity) ?? 0) + 1);
   const total = `Total: ${result.vulnerabilities.length} (${SEVERITIES.map((s) => `${s}: ${counts.get(s)}`).join(', ')})`;
@@ -85,7 +86,7 @@ function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
         [groupStart ? v.installedVersion : ''],
         [v.fixedVersions.join(', ')],
         title,
-      ],
+      ].map((cell) => cell.map(escapeControl)),
     };
   });
 }
