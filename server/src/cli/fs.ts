@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzePath, detectVulnerabilities, ecosystemsOf } from '../engine/scan';
-import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
+import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
 import { writeReport, type ReportFormat } from '../report';
 import { ensureDb } from './db';
 import {
@@ -32,14 +32,17 @@ Options:
   --quiet                no progress output
 `;
 
-function ignoreFiles(root: string, explicit: string | undefined): string[] {
+/**
+ * The named ignore file, or the default ones in the scanned folder and here. Found files are read
+ * only inside their folder (see checkFoundFile); a missing one is no error.
+ */
+function ignoreFiles(root: string, explicit: string | undefined): IgnoreFileRef[] {
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new UsageError(`ignore file not found: ${explicit}`);
     return [explicit];
   }
   const folders = [...new Set([path.resolve(root), process.cwd()])];
-  return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => path.join(dir, name)))
-    .filter(file => fs.existsSync(file));
+  return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => ({ file: path.join(dir, name), foundIn: dir })));
 }
 
 export async function runFsCommand(args: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // Building the next generation: the previous generation's records plus incoming ones, merged by ID.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { normalizePackageName } from '../ecosystems';
 import type { OsvAffected, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
@@ -265,8 +265,42 @@ export class GenerationBuilder {
 export type ReadResult = { file: string; records: OsvRecord[] } | { file: string; error: string };
 
 function parseRecordFile(file: string, text: string): OsvRecord[] {
-  const value: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  const value: unknown = /\.ya?ml$/i.test(file) ? parseYamlText(text) : parseJsonText(text);
   return (Array.isArray(value) ? value : [value]).map(checkRecord);
+}
+
+/**
+ * JSON.parse, with an error that gives the position only: V8's message quotes the text, and an
+ * import may be pointed at any file (`db import --custom /etc/shadow`).
+ */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const position = /at position (\d+)/.exec((err as Error).message);
+    throw new Error(position ? `not valid JSON at ${lineAndColumn(text, Number(position[1]))}` : 'not valid JSON');
+  }
+}
+
+/** The YAML parser's message quotes the text around the fault: keep its code and position only. */
+function parseYamlText(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (!(err instanceof YAMLError)) throw err; // e.g. the parser's own alias-bomb refusal, which quotes nothing
+    const where = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+    throw new Error(`not valid YAML (${err.code})${where}`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 function* readZip(file: string): Generator<ReadResult> {
