@@ -351,25 +351,81 @@ function entryMatches(entry: IgnoreEntry, finding: IgnorableFinding): boolean {
 
 /** Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. */
 export function globMatches(glob: string, filePath: string): boolean {
-  const normalize = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
-  let pattern = '';
-  const g = normalize(glob);
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*' && g[i + 1] === '*') {
-      // `**/` also matches no directory at all.
-      if (g[i + 2] === '/') {
-        pattern += '(?:.*/)?';
+  return matchGlobSteps(compileGlob(normalizeGlobPath(glob)), normalizeGlobPath(filePath));
+}
+
+function normalizeGlobPath(p: string): string {
+  let text = p.replaceAll('\\', '/');
+  if (text.startsWith('./')) text = text.slice(2);
+  let start = 0;
+  while (text[start] === '/') start++;
+  return text.slice(start);
+}
+
+/**
+ * One step of a compiled glob. `one` consumes a character it accepts; `many` consumes any number
+ * of them; `skip` is an empty step that may also jump to `to` (the optional `(.../)?` of `**\/`).
+ */
+type GlobStep =
+  | { kind: 'one'; accepts: (c: string) => boolean }
+  | { kind: 'many'; accepts: (c: string) => boolean }
+  | { kind: 'skip'; to: number };
+
+const anyChar = () => true;
+const notSlash = (c: string) => c !== '/';
+
+function compileGlob(glob: string): GlobStep[] {
+  const steps: GlobStep[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      if (glob[i + 2] === '/') {
+        // `**/`: no directory at all, or anything ending in a slash.
+        steps.push({ kind: 'skip', to: steps.length + 3 }, { kind: 'many', accepts: anyChar }, { kind: 'one', accepts: (x) => x === '/' });
         i += 2;
       } else {
-        pattern += '.*';
+        steps.push({ kind: 'many', accepts: anyChar });
         i += 1;
       }
-    } else if (c === '*') pattern += '[^/]*';
-    else if (c === '?') pattern += '[^/]';
-    else pattern += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '*') steps.push({ kind: 'many', accepts: notSlash });
+    else if (c === '?') steps.push({ kind: 'one', accepts: notSlash });
+    else steps.push({ kind: 'one', accepts: (x) => x === c });
   }
-  return new RegExp(`^${pattern}$`).test(normalize(filePath));
+  return steps;
+}
+
+/**
+ * Runs the steps over the text as a set of live positions (a Thompson NFA): each character is
+ * looked at once per step, so the time is at most text length × glob length, with no
+ * backtracking (a regular expression built from `*a*a*a…` took exponential time).
+ */
+function matchGlobSteps(steps: GlobStep[], text: string): boolean {
+  let live = new Uint8Array(steps.length + 1);
+  const enter = (set: Uint8Array, at: number) => {
+    if (set[at]) return;
+    set[at] = 1;
+    const step = steps[at];
+    if (step?.kind === 'many') enter(set, at + 1);
+    else if (step?.kind === 'skip') {
+      enter(set, at + 1);
+      enter(set, step.to);
+    }
+  };
+  enter(live, 0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const next = new Uint8Array(steps.length + 1);
+    let any = false;
+    for (let at = 0; at < steps.length; at++) {
+      const step = steps[at];
+      if (!live[at] || step.kind === 'skip' || !step.accepts(c)) continue;
+      enter(next, step.kind === 'many' ? at : at + 1);
+      any = true;
+    }
+    if (!any) return false;
+    live = next;
+  }
+  return live[steps.length] === 1;
 }
 
 interface PurlParts {
@@ -381,25 +437,43 @@ interface PurlParts {
 }
 
 function parsePurl(purl: string): PurlParts | undefined {
-  const match = /^pkg:([^/]+)\/([^?#]+?)(?:\?([^#]*))?(?:#.*)?$/.exec(purl.trim());
-  if (!match) return undefined;
-  const [, type, rest, query] = match;
+  // Cut by hand at the first `#` (subpath) and `?` (qualifiers): the text may come from a found file.
+  const text = purl.trim();
+  if (!text.startsWith('pkg:')) return undefined;
+  const hash = text.indexOf('#');
+  const withoutSubpath = hash === -1 ? text : text.slice(0, hash);
+  const question = withoutSubpath.indexOf('?');
+  const query = question === -1 ? '' : withoutSubpath.slice(question + 1);
+  const body = (question === -1 ? withoutSubpath : withoutSubpath.slice(0, question)).slice('pkg:'.length);
+  const typeEnd = body.indexOf('/');
+  if (typeEnd <= 0 || typeEnd === body.length - 1) return undefined;
+  const type = body.slice(0, typeEnd);
+  const rest = body.slice(typeEnd + 1);
   const at = rest.lastIndexOf('@');
   const nameAndNamespace = at >= 0 ? rest.slice(0, at) : rest;
-  const version = at >= 0 ? decodeURIComponent(rest.slice(at + 1)) : undefined;
+  const version = at >= 0 ? decodePart(rest.slice(at + 1)) : undefined;
   const slash = nameAndNamespace.lastIndexOf('/');
   const qualifiers = new Map<string, string>();
-  for (const part of (query ?? '').split('&').filter(Boolean)) {
+  for (const part of query.split('&').filter(Boolean)) {
     const [key, value = ''] = part.split('=');
-    qualifiers.set(key.toLowerCase(), decodeURIComponent(value));
+    qualifiers.set(key.toLowerCase(), decodePart(value));
   }
   return {
     type: type.toLowerCase(),
-    namespace: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
-    name: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
+    namespace: decodePart(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
+    name: decodePart(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
     version,
     qualifiers,
   };
+}
+
+/** Percent-decoding that keeps a malformed escape (`%zz`) as it is instead of throwing. */
+function decodePart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** An ignore PURL matches when type, namespace and name agree, and its version and qualifiers, where given. */

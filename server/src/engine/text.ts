@@ -9,8 +9,9 @@ import type { SourceRange } from './types';
 export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  // A NUL byte in the first 8 KiB means a binary file, whatever its name says.
-  if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary content, not a text file');
+  // A NUL byte anywhere means a binary file, whatever its name says. Looking at the first 8 KiB
+  // only would let `fla\0sk==0.12` further down be read as something else than it is.
+  if (bytes.includes(0)) throw new Error('binary content, not a text file');
   // TextDecoder drops a UTF-8 BOM by itself.
   return new TextDecoder('utf-8').decode(bytes);
 }
