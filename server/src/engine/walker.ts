@@ -9,12 +9,13 @@
 //   root, `**` allowed) and .gitignore files (the root's and nested ones; deeper files override,
 //   `!negation` re-includes) leave entries out.
 // - Only files the `claims` predicate accepts are stat'ed and yielded, so the walk stays cheap.
-// - Files over `maxFileSize` are left out with a note.
+// - Files over `maxFileSize` are left out with a note, and so are FIFOs, sockets and devices (a
+//   FIFO blocks a read forever, `/dev/zero` never ends). Given as the root, such a file is an error.
 // - Symlinks are followed only when their target lies inside the root. A symlinked directory is
 //   walked after every real directory, and only if its real path was not walked already, so each
 //   directory is read once and loops end. Links leaving the root get a note.
 // - A directory or file that cannot be read gives an error entry; the walk goes on.
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -81,6 +82,9 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
 
   const absoluteRoot = path.resolve(root);
   const rootStat = await fs.stat(absoluteRoot);
+  // Reading a FIFO blocks forever and a device never ends (or never stops changing): refused.
+  const special = specialFileKind(rootStat);
+  if (special) throw new Error(`${root} is ${special}, not a regular file or folder; nothing was scanned`);
   if (!rootStat.isDirectory()) {
     const name = path.basename(absoluteRoot);
     if (claims(name)) yield* fileEntry(name, absoluteRoot, rootStat.size, maxFileSize);
@@ -127,6 +131,7 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
       let isFile = entry.isFile();
       let real = path.join(dir.real, entry.name);
       let size: number | undefined;
+      let special = specialFileKind(entry);
 
       if (entry.isSymbolicLink()) {
         const target = await resolveLink(absolute, realRoot);
@@ -139,6 +144,7 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
         isDirectory = target.stat.isDirectory();
         isFile = target.stat.isFile();
         size = target.stat.size;
+        special = specialFileKind(target.stat);
       }
 
       if (isDirectory) {
@@ -148,6 +154,9 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
         const pending = { relative, real, ignores };
         if (entry.isSymbolicLink()) linkedDirs.push(pending);
         else subdirs.push(pending);
+      } else if (special) {
+        if (!claims(relative) || skipFile(relative) || isIgnored(ignores, relative, false)) continue;
+        yield { kind: 'note', path: relative, message: `skipped: ${special}, not a regular file` };
       } else if (isFile) {
         if (!claims(relative) || skipFile(relative) || isIgnored(ignores, relative, false)) continue;
         if (size === undefined) {
@@ -241,5 +250,16 @@ function formatSize(bytes: number): string {
 
 function errorMessage(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+  // Node's fs messages already start with the code (`EACCES: permission denied, open ...`).
+  return e?.code && !e.message?.startsWith(e.code) ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+}
+
+/** What a file that is neither a regular file nor a folder is, for messages; undefined otherwise. */
+function specialFileKind(stat: Dirent | Stats): string | undefined {
+  if (stat.isFile() || stat.isDirectory() || stat.isSymbolicLink()) return undefined;
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'a special file';
 }
