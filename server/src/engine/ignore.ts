@@ -401,14 +401,17 @@ function compileGlob(glob: string): GlobStep[] {
  */
 function matchGlobSteps(steps: GlobStep[], text: string): boolean {
   let live = new Uint8Array(steps.length + 1);
-  const enter = (set: Uint8Array, at: number) => {
-    if (set[at]) return;
-    set[at] = 1;
-    const step = steps[at];
-    if (step?.kind === 'many') enter(set, at + 1);
-    else if (step?.kind === 'skip') {
-      enter(set, at + 1);
-      enter(set, step.to);
+  // Marks a position live with every position reachable from it without a character (a loop, not
+  // recursion: a glob of 100,000 `**/` must not exhaust the stack).
+  const enter = (set: Uint8Array, first: number) => {
+    const pending = [first];
+    while (pending.length > 0) {
+      const at = pending.pop()!;
+      if (set[at]) continue;
+      set[at] = 1;
+      const step = steps[at];
+      if (step?.kind === 'many') pending.push(at + 1);
+      else if (step?.kind === 'skip') pending.push(at + 1, step.to);
     }
   };
   enter(live, 0);
