@@ -113,9 +113,31 @@ export async function runFsCommand(args: string[]): Promise<number> {
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, format, { artifactName: root, listAllPkgs: values['list-all-pkgs'] === true, color });
-  if (values.output) fs.writeFileSync(values.output, report);
+  if (values.output) writeReportFile(values.output, report);
   else process.stdout.write(report);
 
   const found = scan.results.some(r => r.vulnerabilities.length > 0);
   return found ? exitCode : 0;
+}
+
+/**
+ * Writes the report beside its destination and renames it into place, so a failed write (a full
+ * disk) leaves no empty or half report, and an earlier report stays whole. A destination that
+ * exists and is not a regular file (`/dev/stdout`, a pipe) is written directly.
+ */
+function writeReportFile(file: string, text: string) {
+  const existing = fs.statSync(file, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    fs.writeFileSync(file, text);
+    return;
+  }
+  const target = existing ? fs.realpathSync(file) : path.resolve(file);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, target);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
