@@ -285,11 +285,11 @@ function parseJsonText(text: string): unknown {
 /** The YAML parser's message quotes the text around the fault: keep its code and position only. */
 function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text);
+    // prettyErrors would rescan the text for every error: quadratic in a file of many errors.
+    return parseYaml(text, { prettyErrors: false });
   } catch (err) {
     if (!(err instanceof YAMLError)) throw err; // e.g. the parser's own alias-bomb refusal, which quotes nothing
-    const where = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-    throw new Error(`not valid YAML (${err.code})${where}`);
+    throw new Error(`not valid YAML (${err.code}) at ${lineAndColumn(text, err.pos[0])}`);
   }
 }
 
