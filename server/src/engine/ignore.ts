@@ -22,6 +22,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { checkFoundFile } from './found-files';
+import { anyChar, literal, notSlash, runGlob, type GlobStep } from './glob';
 import { escapeControl, LineIndex } from './text';
 
 export type IgnoreKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
@@ -353,9 +354,12 @@ function entryMatches(entry: IgnoreEntry, finding: IgnorableFinding): boolean {
   return true;
 }
 
-/** Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. */
+/**
+ * Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. Matched
+ * without backtracking (see glob.ts): the globs come from ignore files found in the repository.
+ */
 export function globMatches(glob: string, filePath: string): boolean {
-  return matchGlobSteps(compileGlob(normalizeGlobPath(glob)), normalizeGlobPath(filePath));
+  return runGlob(compileIgnoreGlob(normalizeGlobPath(glob)), normalizeGlobPath(filePath));
 }
 
 function normalizeGlobPath(p: string): string {
@@ -366,26 +370,15 @@ function normalizeGlobPath(p: string): string {
   return text.slice(start);
 }
 
-/**
- * One step of a compiled glob. `one` consumes a character it accepts; `many` consumes any number
- * of them; `skip` is an empty step that may also jump to `to` (the optional `(.../)?` of `**\/`).
- */
-type GlobStep =
-  | { kind: 'one'; accepts: (c: string) => boolean }
-  | { kind: 'many'; accepts: (c: string) => boolean }
-  | { kind: 'skip'; to: number };
-
-const anyChar = () => true;
-const notSlash = (c: string) => c !== '/';
-
-function compileGlob(glob: string): GlobStep[] {
+/** Trivy's ignore-file dialect: `**` anywhere spans directories, `**\/` may match none. */
+function compileIgnoreGlob(glob: string): GlobStep[] {
   const steps: GlobStep[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
     if (c === '*' && glob[i + 1] === '*') {
       if (glob[i + 2] === '/') {
         // `**/`: no directory at all, or anything ending in a slash.
-        steps.push({ kind: 'skip', to: steps.length + 3 }, { kind: 'many', accepts: anyChar }, { kind: 'one', accepts: (x) => x === '/' });
+        steps.push({ kind: 'skip', to: steps.length + 3 }, { kind: 'many', accepts: anyChar }, { kind: 'one', accepts: literal('/') });
         i += 2;
       } else {
         steps.push({ kind: 'many', accepts: anyChar });
@@ -393,46 +386,9 @@ function compileGlob(glob: string): GlobStep[] {
       }
     } else if (c === '*') steps.push({ kind: 'many', accepts: notSlash });
     else if (c === '?') steps.push({ kind: 'one', accepts: notSlash });
-    else steps.push({ kind: 'one', accepts: (x) => x === c });
+    else steps.push({ kind: 'one', accepts: literal(c) });
   }
   return steps;
-}
-
-/**
- * Runs the steps over the text as a set of live positions (a Thompson NFA): each character is
- * looked at once per step, so the time is at most text length × glob length, with no
- * backtracking (a regular expression built from `*a*a*a…` took exponential time).
- */
-function matchGlobSteps(steps: GlobStep[], text: string): boolean {
-  let live = new Uint8Array(steps.length + 1);
-  // Marks a position live with every position reachable from it without a character (a loop, not
-  // recursion: a glob of 100,000 `**/` must not exhaust the stack).
-  const enter = (set: Uint8Array, first: number) => {
-    const pending = [first];
-    while (pending.length > 0) {
-      const at = pending.pop()!;
-      if (set[at]) continue;
-      set[at] = 1;
-      const step = steps[at];
-      if (step?.kind === 'many') pending.push(at + 1);
-      else if (step?.kind === 'skip') pending.push(at + 1, step.to);
-    }
-  };
-  enter(live, 0);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const next = new Uint8Array(steps.length + 1);
-    let any = false;
-    for (let at = 0; at < steps.length; at++) {
-      const step = steps[at];
-      if (!live[at] || step.kind === 'skip' || !step.accepts(c)) continue;
-      enter(next, step.kind === 'many' ? at : at + 1);
-      any = true;
-    }
-    if (!any) return false;
-    live = next;
-  }
-  return live[steps.length] === 1;
 }
 
 interface PurlParts {

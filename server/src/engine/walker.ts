@@ -18,7 +18,7 @@
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { pathGlobMatcher } from './glob';
 
 /**
  * Files above this size are skipped. Real lockfiles stay well below it (a 3,000-package
@@ -235,7 +235,8 @@ function globMatcher(patterns: string[] | undefined, root: string): (relative: s
     }
     return p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   });
-  return picomatch(normalized, { dot: true });
+  // Not picomatch: its regular expressions backtrack on paths, which the repository chooses.
+  return pathGlobMatcher(normalized);
 }
 
 function joinRelative(dir: string, name: string): string {
