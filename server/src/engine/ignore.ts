@@ -175,11 +175,10 @@ export function createIgnorePolicy(
 ): IgnorePolicy {
   const live = entries.filter((e) => !e.expired);
   const matchingEntry = (finding: IgnorableFinding) => live.find((entry) => entryMatches(entry, finding));
-  const problems = warnings;
   return {
     entries,
-    warnings: problems.map(warningText),
-    problems,
+    warnings: warnings.map(warningText),
+    problems: warnings,
     missing,
     expired: () => entries.filter((e) => e.expired),
     matchingEntry,
