@@ -59,7 +59,9 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     if (known) {
       (known.otherLocations ??= []).push(location);
       // One entry of a duplicated pin is enough to ignore: findings are per package, not per line.
-      if (ignores.length > 0) known.inlineIgnores = [...(known.inlineIgnores ?? []), ...ignores];
+      // Appended in place: copying the list for each repeat was quadratic in the repeats.
+      const list = (known.inlineIgnores ??= []);
+      for (const ignore of ignores) list.push(ignore);
       continue;
     }
     byId.set(id, {
