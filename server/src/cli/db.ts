@@ -5,7 +5,7 @@ import {
 import type { Ecosystem } from '../engine/types';
 import { ECOSYSTEMS } from '../engine/ecosystems';
 import { supportedEcosystems } from '../engine/analyzers';
-import { CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, progressPrinter, splitList } from './options';
+import { CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, printMessage, progressPrinter, splitList } from './options';
 
 const CACHE_DIR_HELP = `  --cache-dir DIR      where the DB lives (default: $VIGIL_CACHE_DIR, else $XDG_CACHE_HOME/vigil,
                        else ~/.cache/vigil)`;
@@ -75,7 +75,7 @@ const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function log(quiet: boolean, message: string) {
   endProgress(quiet);
-  if (!quiet) process.stderr.write(`vigil: ${message}\n`);
+  if (!quiet) printMessage(message);
 }
 
 /** Tells about the ecosystems an update could not refresh (they keep their previous advisories). */

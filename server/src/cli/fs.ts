@@ -4,13 +4,13 @@ import path from 'node:path';
 import { analyzePath, completeScan, countFindings, ecosystemsOf } from '../engine/scan';
 import { availableScanners } from '../engine/analyzers';
 import { SCANNERS } from '../engine/types';
-import { IGNORE_FILE_NAMES, loadIgnorePolicy } from '../engine/ignore';
+import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
 import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
 import {
   CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
-  progressPrinter, splitList,
+  printMessage, progressPrinter, splitList,
 } from './options';
 
 const FS_SYNOPSIS = 'Usage: vigil fs [options] PATH\n';
@@ -41,14 +41,17 @@ Options:
   -h, --help             this help
 `;
 
-function ignoreFiles(root: string, explicit: string | undefined): string[] {
+/**
+ * The named ignore file, or the default ones in the scanned folder and here. Found files are read
+ * only inside their folder (see checkFoundFile); a missing one is no error.
+ */
+function ignoreFiles(root: string, explicit: string | undefined): IgnoreFileRef[] {
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new UsageError(`ignore file not found: ${explicit}`);
     return [explicit];
   }
   const folders = [...new Set([path.resolve(root), process.cwd()])];
-  return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => path.join(dir, name)))
-    .filter(file => fs.existsSync(file));
+  return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => ({ file: path.join(dir, name), foundIn: dir })));
 }
 
 export async function runFsCommand(args: string[]): Promise<number> {
@@ -90,7 +93,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const scanners = parseScanners(values.scanners);
   const severities = parseSeverities(values.severity);
   const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
-  if (!quiet) for (const warning of ignore.warnings) process.stderr.write(`vigil: ${warning}\n`);
+  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
 
   const scan = await analyzePath(root, {
     scanners,
@@ -153,3 +156,4 @@ export function runConfigCommand(args: string[]): Promise<number> {
   }
   return runFsCommand(['--scanners', 'misconfig', ...args]);
 }
+

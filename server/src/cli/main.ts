@@ -2,7 +2,8 @@
 import { runDbCommand } from './db';
 import { runConfigCommand, runFsCommand } from './fs';
 import { runRulesCommand } from './rules';
-import { UsageError } from './options';
+import { UsageError, printErrorLines } from './options';
+import { escapeControl } from '../engine/text';
 import { VERSION } from '../engine/version';
 
 const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles and hard-coded secrets (licenses are not available yet)
@@ -54,9 +55,9 @@ export function run(argv: string[]): Promise<void> {
     code => { process.exitCode = code; },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`vigil: ${message}\n`);
+      printErrorLines(message);
       if (error instanceof UsageError && error.usage) process.stderr.write(error.usage);
-      if (process.env.VIGIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      if (process.env.VIGIL_DEBUG && error instanceof Error) process.stderr.write(`${(error.stack ?? '').split('\n').map(escapeControl).join('\n')}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },
   );

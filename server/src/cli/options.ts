@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCacheDir } from '../engine/db';
 import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
+import { escapeControl } from '../engine/text';
 
 /** A mistake in how the command was called: exit code 2, the message, then the command's usage. */
 export class UsageError extends Error {
@@ -77,11 +78,29 @@ export function cacheDirOption(value: string | undefined): string {
 
 export const CACHE_DIR_OPTION = { 'cache-dir': { type: 'string' } } as const;
 
+/**
+ * Prints one `vigil: MESSAGE` line on stderr. Messages carry file names and text from files and
+ * feeds, so control characters are escaped: nothing read can drive the terminal or forge a line.
+ */
+export function printMessage(message: string) {
+  process.stderr.write(`vigil: ${escapeControl(message)}\n`);
+}
+
+/**
+ * An error of Vigil's own, whose text may run over several lines (the ways out of a missing DB):
+ * each line escaped on its own. Text from scanned files never gets here, only paths the user gave.
+ */
+export function printErrorLines(message: string) {
+  const [first, ...rest] = message.split('\n');
+  printMessage(first);
+  for (const line of rest) process.stderr.write(`${escapeControl(line)}\n`);
+}
+
 /** Progress on stderr, only for a person watching a terminal. */
 export function progressPrinter(quiet: boolean) {
   const show = !quiet && process.stderr.isTTY === true;
   return (message: string) => {
-    if (show) process.stderr.write(`\r\x1b[K${message}`);
+    if (show) process.stderr.write(`\r\x1b[K${escapeControl(message)}`);
   };
 }
 

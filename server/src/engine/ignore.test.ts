@@ -1,4 +1,6 @@
+import { skipOrFail } from '../../../test/helpers/skip';
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -68,6 +70,7 @@ describe('ignore files', () => {
         'CVE-2019-11358 exp:2025-13-45\nCVE-2020-1 exp:tomorrow\nCVE-2020-2 because reasons\r\n',
         '.vigilignore',
         NOW,
+        { named: true },
       );
       assert.deepStrictEqual(entries.map((e) => [e.id, e.expired, e.expiresAt]), [
         ['CVE-2019-11358', false, undefined],
@@ -180,6 +183,86 @@ describe('ignore files', () => {
     const policy = loadIgnorePolicy([text, yaml], NOW);
     assert.deepStrictEqual(policy.entries.map((e) => e.file), [text, yaml]);
     assert.ok(policy.isIgnored({ id: 'CVE-2019-11358' }) && policy.isIgnored({ id: 'CVE-2020-28724' }));
+  });
+
+  describe('files found by their default name (written by the repository)', () => {
+    const SECRET = 'SECRET-MARKER-12345';
+    let repo: string;
+    let outside: string;
+    beforeEach(() => {
+      repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-found-'));
+      outside = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-outside-'));
+    });
+    afterEach(() => {
+      fs.rmSync(repo, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    });
+    const found = (name: string) => ({ file: path.join(repo, name), foundIn: repo });
+    const allText = (policy: ReturnType<typeof loadIgnorePolicy>) => JSON.stringify([policy.warnings, policy.problems]);
+
+    it('refuses a symlink that leaves the folder, naming the file and not its content', () => {
+      const target = path.join(outside, 'environ');
+      fs.writeFileSync(target, `PATH=/usr/bin CI_DEPLOY_TOKEN=${SECRET}\nCVE-2019-11358\n`);
+      fs.symlinkSync(target, path.join(repo, '.trivyignore'));
+      fs.symlinkSync(target, path.join(repo, '.trivyignore.yaml'));
+      const policy = loadIgnorePolicy([found('.trivyignore'), found('.trivyignore.yaml')], NOW);
+      assert.deepStrictEqual(policy.entries, []);
+      assert.strictEqual(policy.warnings.length, 2);
+      assert.match(policy.warnings[0], /\.trivyignore: ignore file is a symlink to .*environ, outside .*; not read$/);
+      assert.ok(!allText(policy).includes(SECRET));
+      // The same link named by the user is read: the user chose it.
+      assert.strictEqual(loadIgnorePolicy([path.join(repo, '.trivyignore')], NOW).entries.length, 2);
+    });
+
+    it('follows a symlink that stays inside the folder', () => {
+      fs.mkdirSync(path.join(repo, 'config'));
+      fs.writeFileSync(path.join(repo, 'config', 'ignores'), 'CVE-2019-11358\n');
+      fs.symlinkSync(path.join('config', 'ignores'), path.join(repo, '.vigilignore'));
+      const policy = loadIgnorePolicy([found('.vigilignore'), found('.trivyignore')], NOW);
+      assert.deepStrictEqual(policy.entries.map((e) => e.id), ['CVE-2019-11358']);
+      assert.deepStrictEqual(policy.warnings, []);
+      assert.deepStrictEqual(policy.missing, [path.join(repo, '.trivyignore')]);
+    });
+
+    it('refuses a FIFO or a device instead of blocking on it', function () {
+      try {
+        execFileSync('mkfifo', [path.join(repo, '.trivyignore')]);
+      } catch {
+        skipOrFail(this, 'mkfifo is needed for this test');
+      }
+      fs.symlinkSync('/dev/zero', path.join(repo, '.vigilignore'));
+      const policy = loadIgnorePolicy([found('.trivyignore'), found('.vigilignore')], NOW);
+      assert.match(policy.warnings[0], /\.trivyignore: ignore file is not a regular file; not read$/);
+      assert.match(policy.warnings[1], /\.vigilignore: ignore file is a symlink to \/dev\/zero, outside/);
+    });
+
+    it('never quotes a found file in its warnings; a named file gets short escaped quotes', () => {
+      const text = `DB_PASSWORD ${SECRET}\nCVE-1 exp:${SECRET}\nCVE-2 exp:2000-01-01\n`;
+      const yaml = `"root:${SECRET}:1":\n  - id: x\nvulnerabilities:\n  - id: CVE-3\n    ${SECRET}: 1\n    expired_at: "${SECRET}"\n`;
+      const badYaml = `vulnerabilities: [\n!${SECRET} x: {\n`;
+      for (const named of [false, true]) {
+        const warnings = [
+          ...parseIgnoreFile(text, '.trivyignore', NOW, { named }).warnings,
+          ...parseIgnoreFile(yaml, '.trivyignore.yaml', NOW, { named }).warnings,
+          ...parseIgnoreFile(badYaml, '.vigilignore.yaml', NOW, { named }).warnings,
+        ];
+        assert.ok(warnings.length >= 7, JSON.stringify(warnings));
+        assert.ok(warnings.every((w) => w.line !== undefined), 'each warning names its line');
+        const joined = warnings.map((w) => w.message).join('\n');
+        assert.strictEqual(joined.includes(SECRET), named, joined);
+        assert.strictEqual(/DB_PASSWORD|CVE-2/.test(joined), named, joined);
+      }
+      const hostile = parseIgnoreFile(`CVE-1 \x1b]0;x\x07${'y'.repeat(500)}\n`, '.trivyignore', NOW, { named: true });
+      const message = hostile.warnings[0].message;
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\x00-\x1f]/.test(message) && message.length < 200, message);
+    });
+
+    it('does not take a YAML section from the object prototype', () => {
+      const { entries, warnings } = parseIgnoreFile('constructor:\n  - id: CVE-1\n', '.trivyignore.yaml', NOW);
+      assert.deepStrictEqual(entries, []);
+      assert.strictEqual(warnings.length, 1);
+    });
   });
 
   describe('formatIgnoreEntry', () => {

@@ -21,7 +21,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { LineIndex } from './text';
+import { checkFoundFile } from './found-files';
+import { anyChar, literal, notSlash, runGlob, type GlobStep } from './glob';
+import { escapeControl, LineIndex } from './text';
 
 export type IgnoreKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
 
@@ -83,25 +85,57 @@ export const IGNORE_FILE_NAMES: readonly string[] = ['.trivyignore', '.vigiligno
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * An ignore file to read: a path the user named (`--ignorefile`), or a file found by its default
+ * name in a folder. A found file is written by whoever wrote the repository: it is read only as
+ * `checkFoundFile` allows (never through a symlink out of `foundIn`), and its warnings never
+ * quote its text.
+ */
+export type IgnoreFileRef = string | { file: string; foundIn: string };
+
 /** Reads and merges the given ignore files. Missing files are listed in `missing`, not errors. */
-export function loadIgnorePolicy(files: string[], now: Date = new Date()): IgnorePolicy {
+export function loadIgnorePolicy(files: IgnoreFileRef[], now: Date = new Date()): IgnorePolicy {
   const entries: IgnoreEntry[] = [];
   const warnings: IgnoreWarning[] = [];
   const missing: string[] = [];
-  for (const file of files) {
+  for (const ref of files) {
+    const named = typeof ref === 'string';
+    const file = named ? ref : ref.file;
+    let readFrom = file;
+    if (!named) {
+      const found = checkFoundFile(file, ref.foundIn);
+      if (found.kind === 'absent') {
+        missing.push(file);
+        continue;
+      }
+      if (found.kind === 'refused') {
+        warnings.push({ file, message: `ignore file ${found.reason}` });
+        continue;
+      }
+      readFrom = found.real;
+    }
     let content: string;
     try {
-      content = fs.readFileSync(file, 'utf8');
+      content = fs.readFileSync(readFrom, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') missing.push(file);
-      else warnings.push({ file, message: `cannot read ignore file: ${(err as Error).message}` });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') missing.push(file);
+      else warnings.push({ file, message: `cannot read ignore file (${code ?? 'error'})` });
       continue;
     }
-    const parsed = parseIgnoreFile(content, file, now);
+    const parsed = parseIgnoreFile(content, file, now, { named });
     entries.push(...parsed.entries);
     warnings.push(...parsed.warnings);
   }
   return createIgnorePolicy(entries, warnings, missing);
+}
+
+export interface ParseIgnoreOptions {
+  /**
+   * The user named this file. Only then may a warning quote a short, escaped piece of it; for a
+   * file found by its name a warning gives the line and the kind of problem, never the text.
+   */
+  named?: boolean;
 }
 
 /** Parses one ignore file's text; YAML when the name ends in `.yaml`/`.yml`. */
@@ -109,9 +143,29 @@ export function parseIgnoreFile(
   content: string,
   file: string,
   now: Date = new Date(),
+  options: ParseIgnoreOptions = {},
 ): { entries: IgnoreEntry[]; warnings: IgnoreWarning[] } {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.yaml' || ext === '.yml' ? parseYamlIgnore(content, file, now) : parseTextIgnore(content, file, now);
+  const context: ParseContext = { file, now, named: options.named === true, entries: [], warnings: [] };
+  if (ext === '.yaml' || ext === '.yml') parseYamlIgnore(content, context);
+  else parseTextIgnore(content, context);
+  return { entries: context.entries, warnings: context.warnings };
+}
+
+interface ParseContext {
+  file: string;
+  now: Date;
+  named: boolean;
+  entries: IgnoreEntry[];
+  warnings: IgnoreWarning[];
+}
+
+/** ` "token"`, cut short and escaped, for a file the user named; nothing for a found file. */
+function quoted(context: ParseContext, token: string): string {
+  if (!context.named) return '';
+  const chars = Array.from(token);
+  const short = chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : token;
+  return ` "${escapeControl(short)}"`;
 }
 
 export function createIgnorePolicy(
@@ -121,16 +175,10 @@ export function createIgnorePolicy(
 ): IgnorePolicy {
   const live = entries.filter((e) => !e.expired);
   const matchingEntry = (finding: IgnorableFinding) => live.find((entry) => entryMatches(entry, finding));
-  const problems = [
-    ...warnings,
-    ...entries
-      .filter((e) => e.expired)
-      .map((e) => ({ file: e.file, line: e.line, message: `${e.id} expired on ${e.expiresAt} and is no longer ignored` })),
-  ];
   return {
     entries,
-    warnings: problems.map(warningText),
-    problems,
+    warnings: warnings.map(warningText),
+    problems: warnings,
     missing,
     expired: () => entries.filter((e) => e.expired),
     matchingEntry,
@@ -156,27 +204,31 @@ export function formatIgnoreEntry(id: string, options: { reason?: string; expire
   return line;
 }
 
-function parseTextIgnore(content: string, file: string, now: Date) {
-  const entries: IgnoreEntry[] = [];
-  const warnings: IgnoreWarning[] = [];
-  content.split(/\r?\n/).forEach((raw, index) => {
+function parseTextIgnore(content: string, context: ParseContext) {
+  const { file } = context;
+  content.split('\n').forEach((raw, index) => {
     const line = index + 1;
     const text = raw.replace(/^\uFEFF/, '').split('#')[0].trim();
     if (!text) return;
-    const [id, ...rest] = text.split(/\s+/);
+    const [id, ...rest] = splitWhitespace(text);
     const entry: IgnoreEntry = { id, expired: false, file, line };
     for (const field of rest) {
       if (field.startsWith('exp:')) {
         const date = field.slice(4);
-        if (isValidDate(date)) setExpiry(entry, date, now);
-        else warnings.push({ file, line, message: `invalid expiry "${field}" (want exp:YYYY-MM-DD); the entry never expires` });
+        if (isValidDate(date)) setExpiry(entry, date, context);
+        else context.warnings.push({ file, line, message: `invalid expiry${quoted(context, field)} (want exp:YYYY-MM-DD); the entry never expires` });
       } else {
-        warnings.push({ file, line, message: `unexpected "${field}" after ID ${id}; put comments after #` });
+        const after = context.named ? ` after ID${quoted(context, id)}` : ' after the ID';
+        context.warnings.push({ file, line, message: `unexpected text${quoted(context, field)}${after}; put comments after #` });
       }
     }
-    entries.push(entry);
+    context.entries.push(entry);
   });
-  return { entries, warnings };
+}
+
+/** The whitespace-separated words of a line (a plain scan; `trim` has removed the ends). */
+function splitWhitespace(text: string): string[] {
+  return text.split(/\s/).filter(Boolean);
 }
 
 const YAML_SECTIONS: Record<string, IgnoreKind> = {
@@ -186,28 +238,33 @@ const YAML_SECTIONS: Record<string, IgnoreKind> = {
   licenses: 'license',
 };
 
-function parseYamlIgnore(content: string, file: string, now: Date) {
-  const entries: IgnoreEntry[] = [];
-  const warnings: IgnoreWarning[] = [];
-  const doc = YAML.parseDocument(content);
+function parseYamlIgnore(content: string, context: ParseContext) {
+  const { file, warnings } = context;
+  // prettyErrors would locate every error by rescanning the text: quadratic in a file of many
+  // errors (64 KiB of `""` took 4 s). Only the first error is reported, with how many followed.
+  const doc = YAML.parseDocument(content, { prettyErrors: false });
   const lines = new LineIndex(content);
   const lineAt = (offset: number) => lines.position(offset).line + 1;
-  for (const error of doc.errors) {
-    warnings.push({ file, line: lineAt(error.pos[0]), message: `YAML error: ${error.message.split('\n')[0]}` });
+  const [error] = doc.errors;
+  if (error) {
+    // The parser's message can quote the text; a found file gets its code only.
+    const detail = context.named ? escapeControl(error.message.split('\n')[0]) : error.code;
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+    warnings.push({ file, line: lineAt(error.pos[0]), message: `YAML error: ${detail}${more}` });
+    return;
   }
-  if (doc.errors.length > 0) return { entries, warnings };
   const root = doc.contents;
-  if (root === null || root === undefined) return { entries, warnings };
+  if (root === null || root === undefined) return;
   if (!YAML.isMap(root)) {
     warnings.push({ file, line: 1, message: 'expected a mapping with vulnerabilities/misconfigurations/secrets/licenses' });
-    return { entries, warnings };
+    return;
   }
   for (const pair of root.items) {
     const section = String(YAML.isScalar(pair.key) ? pair.key.value : pair.key);
     const keyLine = lineAt((pair.key as YAML.Node | null)?.range?.[0] ?? 0);
-    const kind = YAML_SECTIONS[section];
+    const kind = Object.hasOwn(YAML_SECTIONS, section) ? YAML_SECTIONS[section] : undefined;
     if (!kind) {
-      warnings.push({ file, line: keyLine, message: `unknown section "${section}"` });
+      warnings.push({ file, line: keyLine, message: `unknown section${quoted(context, section)} (want vulnerabilities, misconfigurations, secrets or licenses)` });
       continue;
     }
     const list = pair.value;
@@ -219,21 +276,16 @@ function parseYamlIgnore(content: string, file: string, now: Date) {
     for (const item of list.items) {
       const line = lineAt((item as YAML.Node | null)?.range?.[0] ?? 0);
       const value = YAML.isNode(item) ? item.toJSON() : item;
-      const entry = yamlEntry(value, kind, file, line, now, warnings);
-      if (entry) entries.push(entry);
+      const entry = yamlEntry(value, kind, line, context);
+      if (entry) context.entries.push(entry);
     }
   }
-  return { entries, warnings };
 }
 
-function yamlEntry(
-  value: unknown,
-  kind: IgnoreKind,
-  file: string,
-  line: number,
-  now: Date,
-  warnings: IgnoreWarning[],
-): IgnoreEntry | undefined {
+const YAML_ENTRY_FIELDS = ['id', 'paths', 'purls', 'statement', 'expired_at'];
+
+function yamlEntry(value: unknown, kind: IgnoreKind, line: number, context: ParseContext): IgnoreEntry | undefined {
+  const { file, warnings } = context;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     warnings.push({ file, line, message: 'expected an entry with an "id"' });
     return undefined;
@@ -244,35 +296,41 @@ function yamlEntry(
     return undefined;
   }
   const entry: IgnoreEntry = { id: record.id.trim(), kind, expired: false, file, line };
-  const paths = stringList(record.paths, 'paths', file, line, warnings);
+  const paths = stringList(record.paths, 'paths', line, context);
   if (paths) entry.paths = paths;
-  const purls = stringList(record.purls, 'purls', file, line, warnings);
+  const purls = stringList(record.purls, 'purls', line, context);
   if (purls) entry.purls = purls;
   if (typeof record.statement === 'string') entry.statement = record.statement;
   if (record.expired_at !== undefined && record.expired_at !== null) {
     // YAML 1.2 keeps `2024-08-20` a string; a quoted or timestamp-tagged value may differ, so normalise.
     const date = record.expired_at instanceof Date ? record.expired_at.toISOString().slice(0, 10) : String(record.expired_at);
-    if (isValidDate(date)) setExpiry(entry, date, now);
-    else warnings.push({ file, line, message: `invalid expired_at "${date}" (want YYYY-MM-DD); the entry never expires` });
+    if (isValidDate(date)) setExpiry(entry, date, context);
+    else warnings.push({ file, line, message: `invalid expired_at${quoted(context, date)} (want YYYY-MM-DD); the entry never expires` });
   }
   for (const key of Object.keys(record)) {
-    if (!['id', 'paths', 'purls', 'statement', 'expired_at'].includes(key)) {
-      warnings.push({ file, line, message: `unknown field "${key}" in entry ${entry.id}` });
+    if (!YAML_ENTRY_FIELDS.includes(key)) {
+      const where = context.named ? ` in entry${quoted(context, entry.id)}` : '';
+      warnings.push({ file, line, message: `unknown field${quoted(context, key)}${where} (want ${YAML_ENTRY_FIELDS.join(', ')})` });
     }
   }
   return entry;
 }
 
-function stringList(value: unknown, field: string, file: string, line: number, warnings: IgnoreWarning[]) {
+function stringList(value: unknown, field: string, line: number, context: ParseContext) {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  warnings.push({ file, line, message: `"${field}" should be a list of strings; it is left out` });
+  context.warnings.push({ file: context.file, line, message: `"${field}" should be a list of strings; it is left out` });
   return undefined;
 }
 
-function setExpiry(entry: IgnoreEntry, date: string, now: Date) {
+/** Sets the expiry; an entry already expired is also a warning (the ID is quoted only from a named file). */
+function setExpiry(entry: IgnoreEntry, date: string, context: ParseContext) {
   entry.expiresAt = date;
-  entry.expired = now.getTime() >= Date.parse(`${date}T00:00:00Z`);
+  entry.expired = context.now.getTime() >= Date.parse(`${date}T00:00:00Z`);
+  if (entry.expired) {
+    const what = context.named ? escapeControl(entry.id) : 'the entry on this line';
+    context.warnings.push({ file: entry.file, line: entry.line, message: `${what} expired on ${date} and is no longer ignored` });
+  }
 }
 
 function isValidDate(date: string): boolean {
@@ -295,27 +353,41 @@ function entryMatches(entry: IgnoreEntry, finding: IgnorableFinding): boolean {
   return true;
 }
 
-/** Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. */
+/**
+ * Glob match over a slash-separated path: `**` spans directories, `*` and `?` do not. Matched
+ * without backtracking (see glob.ts): the globs come from ignore files found in the repository.
+ */
 export function globMatches(glob: string, filePath: string): boolean {
-  const normalize = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
-  let pattern = '';
-  const g = normalize(glob);
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*' && g[i + 1] === '*') {
-      // `**/` also matches no directory at all.
-      if (g[i + 2] === '/') {
-        pattern += '(?:.*/)?';
+  return runGlob(compileIgnoreGlob(normalizeGlobPath(glob)), normalizeGlobPath(filePath));
+}
+
+function normalizeGlobPath(p: string): string {
+  let text = p.replaceAll('\\', '/');
+  if (text.startsWith('./')) text = text.slice(2);
+  let start = 0;
+  while (text[start] === '/') start++;
+  return text.slice(start);
+}
+
+/** Trivy's ignore-file dialect: `**` anywhere spans directories, `**\/` may match none. */
+function compileIgnoreGlob(glob: string): GlobStep[] {
+  const steps: GlobStep[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      if (glob[i + 2] === '/') {
+        // `**/`: no directory at all, or anything ending in a slash.
+        steps.push({ kind: 'skip', to: steps.length + 3 }, { kind: 'many', accepts: anyChar }, { kind: 'one', accepts: literal('/') });
         i += 2;
       } else {
-        pattern += '.*';
+        steps.push({ kind: 'many', accepts: anyChar });
         i += 1;
       }
-    } else if (c === '*') pattern += '[^/]*';
-    else if (c === '?') pattern += '[^/]';
-    else pattern += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '*') steps.push({ kind: 'many', accepts: notSlash });
+    else if (c === '?') steps.push({ kind: 'one', accepts: notSlash });
+    else steps.push({ kind: 'one', accepts: literal(c) });
   }
-  return new RegExp(`^${pattern}$`).test(normalize(filePath));
+  return steps;
 }
 
 interface PurlParts {
@@ -327,25 +399,43 @@ interface PurlParts {
 }
 
 function parsePurl(purl: string): PurlParts | undefined {
-  const match = /^pkg:([^/]+)\/([^?#]+?)(?:\?([^#]*))?(?:#.*)?$/.exec(purl.trim());
-  if (!match) return undefined;
-  const [, type, rest, query] = match;
+  // Cut by hand at the first `#` (subpath) and `?` (qualifiers): the text may come from a found file.
+  const text = purl.trim();
+  if (!text.startsWith('pkg:')) return undefined;
+  const hash = text.indexOf('#');
+  const withoutSubpath = hash === -1 ? text : text.slice(0, hash);
+  const question = withoutSubpath.indexOf('?');
+  const query = question === -1 ? '' : withoutSubpath.slice(question + 1);
+  const body = (question === -1 ? withoutSubpath : withoutSubpath.slice(0, question)).slice('pkg:'.length);
+  const typeEnd = body.indexOf('/');
+  if (typeEnd <= 0 || typeEnd === body.length - 1) return undefined;
+  const type = body.slice(0, typeEnd);
+  const rest = body.slice(typeEnd + 1);
   const at = rest.lastIndexOf('@');
   const nameAndNamespace = at >= 0 ? rest.slice(0, at) : rest;
-  const version = at >= 0 ? decodeURIComponent(rest.slice(at + 1)) : undefined;
+  const version = at >= 0 ? decodePart(rest.slice(at + 1)) : undefined;
   const slash = nameAndNamespace.lastIndexOf('/');
   const qualifiers = new Map<string, string>();
-  for (const part of (query ?? '').split('&').filter(Boolean)) {
+  for (const part of query.split('&').filter(Boolean)) {
     const [key, value = ''] = part.split('=');
-    qualifiers.set(key.toLowerCase(), decodeURIComponent(value));
+    qualifiers.set(key.toLowerCase(), decodePart(value));
   }
   return {
     type: type.toLowerCase(),
-    namespace: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
-    name: decodeURIComponent(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
+    namespace: decodePart(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
+    name: decodePart(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
     version,
     qualifiers,
   };
+}
+
+/** Percent-decoding that keeps a malformed escape (`%zz`) as it is instead of throwing. */
+function decodePart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** An ignore PURL matches when type, namespace and name agree, and its version and qualifiers, where given. */

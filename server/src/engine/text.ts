@@ -16,8 +16,9 @@ export class BinaryContentError extends Error {
 export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  // A NUL byte in the first 8 KiB means a binary file, whatever its name says.
-  if (bytes.subarray(0, 8192).includes(0)) throw new BinaryContentError();
+  // A NUL byte anywhere means a binary file, whatever its name says. Looking at the first 8 KiB
+  // only would let `fla\0sk==0.12` further down be read as something else than it is.
+  if (bytes.includes(0)) throw new BinaryContentError();
   // TextDecoder drops a UTF-8 BOM by itself.
   return new TextDecoder('utf-8').decode(bytes);
 }
@@ -118,4 +119,24 @@ export class LineCursor {
       this.lineStart = at + 1;
     }
   }
+}
+
+/**
+ * Makes text from files safe to print on a terminal: C0 and C1 control characters, DEL, and the
+ * Unicode line separators and bidirectional overrides become visible escapes (`\n`, `\x1b`,
+ * `\u202e`), so a file name or advisory text cannot move the cursor, retitle the terminal or
+ * forge a line. Everything else is left as it is.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => CONTROL_ESCAPES[c] ?? unicodeEscape(c));
+}
+
+// A character class only: one step per character, nothing to backtrack.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function unicodeEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -152,6 +152,7 @@ describe('walk', () => {
         const entries = await collect(root);
         assert.deepEqual(filesOf(entries), ['ok.txt', 'secret.txt']);
         assert.deepEqual(errorsOf(entries).map((e) => e.path).sort(), ['locked']);
+        assertCodeOnce(errorsOf(entries));
         return;
       }
       // As root, permission bits do not block reads: everything is walked.
@@ -165,6 +166,7 @@ describe('walk', () => {
       assert.deepEqual(filesOf(asNobody), ['ok.txt', 'secret.txt']);
       assert.deepEqual(errorsOf(asNobody).map((e) => e.path).sort(), ['locked']);
       assert.match((errorsOf(asNobody)[0] as { message: string }).message, /EACCES/);
+      assertCodeOnce(errorsOf(asNobody));
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
     }
@@ -183,12 +185,46 @@ describe('walk', () => {
     assert.deepEqual(seen, ['a/1.txt']);
   });
 
+  it('refuses a FIFO or a device given as the root, instead of blocking or reading forever', async function () {
+    const fifo = path.join(root, 'requirements.txt');
+    if (!makeFifo(fifo)) skipOrFail(this, 'mkfifo is needed for this test');
+    await assert.rejects(collect(fifo), /requirements\.txt is a FIFO \(named pipe\), not a regular file or folder/);
+    const zero = path.join(tmp, 'package-lock.json');
+    fs.symlinkSync('/dev/zero', zero);
+    await assert.rejects(collect(zero), /package-lock\.json is a character device, not a regular file or folder/);
+    await assert.rejects(collect('/dev/urandom'), /\/dev\/urandom is a character device/);
+  });
+
+  it('skips a FIFO inside the folder, or an in-root link to one, with a note', async function () {
+    layout(root, { 'ok/requirements.txt': 'six==1.16.0\n', 'pipes/': '' });
+    if (!makeFifo(path.join(root, 'pipes', 'requirements.txt'))) skipOrFail(this, 'mkfifo is needed for this test');
+    fs.symlinkSync(path.join('pipes', 'requirements.txt'), path.join(root, 'requirements.txt'));
+    const entries = await collect(root);
+    assert.deepEqual(filesOf(entries), ['ok/requirements.txt']);
+    assert.deepEqual(notesOf(entries).map((n) => [n.path, n.message]).sort(), [
+      ['pipes/requirements.txt', 'not a regular file (a FIFO, socket or device); not read'],
+      ['requirements.txt', 'not a regular file (a FIFO, socket or device); not read'],
+    ]);
+  });
+
   it('yields a file given as the root', async () => {
     layout(root, { 'package-lock.json': '{}' });
     const entries = await collect(path.join(root, 'package-lock.json'));
     assert.deepEqual(filesOf(entries), ['package-lock.json']);
   });
 });
+
+/** An fs error's code appears once: `EACCES: permission denied`, not `EACCES: EACCES: ...`. */
+function assertCodeOnce(errors: WalkEntry[]) {
+  for (const error of errors) assert.doesNotMatch((error as { message: string }).message, /(E[A-Z]+): \1/);
+}
+
+/** mkfifo, where the system has it; under CI=true it must. */
+function makeFifo(file: string): boolean {
+  const made = spawnSync('mkfifo', [file]).status === 0;
+  if (!made && process.env.CI === 'true') throw new Error('mkfifo is needed for this test');
+  return made;
+}
 
 /**
  * Runs `walk` in a child process under another uid. The child loads a bundle of the walker from a

@@ -9,15 +9,16 @@
 //   root, `**` allowed) and .gitignore files (the root's and nested ones; deeper files override,
 //   `!negation` re-includes) leave entries out.
 // - Only files the `claims` predicate accepts are stat'ed and yielded, so the walk stays cheap.
-// - Files over `maxFileSize` are left out with a note.
+// - Files over `maxFileSize` are left out with a note, and so are FIFOs, sockets and devices (a
+//   FIFO blocks a read forever, `/dev/zero` never ends). Given as the root, such a file is an error.
 // - Symlinks are followed only when their target lies inside the root. A symlinked directory is
 //   walked after every real directory, and only if its real path was not walked already, so each
 //   directory is read once and loops end. Links leaving the root get a note.
 // - A directory or file that cannot be read gives an error entry; the walk goes on.
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { pathGlobMatcher } from './glob';
 import { DiskSource, type FileSource } from './source';
 
 /**
@@ -63,7 +64,8 @@ export async function openDiskTarget(target: string): Promise<DiskTarget> {
   const absolute = path.resolve(target);
   const stat = await fs.stat(absolute);
   if (stat.isDirectory()) return { source: new DiskSource(absolute) };
-  if (!stat.isFile()) throw new Error(`${target} is not a regular file or folder: nothing to scan`);
+  // Reading a FIFO blocks forever and a device never ends (or never stops changing): refused.
+  if (!stat.isFile()) throw new Error(`${target} is ${specialFileKind(stat)}, not a regular file or folder; nothing was scanned`);
   return { source: new DiskSource(path.dirname(absolute)), file: path.basename(absolute) };
 }
 
@@ -203,7 +205,8 @@ function globMatcher(patterns: string[] | undefined, root: string): (relative: s
     }
     return p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   });
-  return picomatch(normalized, { dot: true });
+  // Not picomatch: its regular expressions backtrack on paths, which the repository chooses.
+  return pathGlobMatcher(normalized);
 }
 
 function joinRelative(dir: string, name: string): string {
@@ -218,5 +221,15 @@ function formatSize(bytes: number): string {
 
 function errorMessage(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+  // Node's fs messages already start with the code (`EACCES: permission denied, open ...`).
+  return e?.code && !e.message?.startsWith(e.code) ? `${e.code}: ${e.message}` : String(e?.message ?? error);
+}
+
+/** What a file that is neither a regular file nor a folder is, for messages. */
+function specialFileKind(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'a special file';
 }

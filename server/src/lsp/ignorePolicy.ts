@@ -2,6 +2,7 @@
 // files themselves, shown as diagnostics on them. Read through the workspace so unsaved edits count.
 import * as path from 'node:path';
 import type { IgnorePolicy } from '../engine';
+import { checkFoundFile } from '../engine/found-files';
 import { createIgnorePolicy, IGNORE_FILE_NAMES, parseIgnoreFile, type IgnoreEntry, type IgnoreWarning } from '../engine/ignore';
 import { emptyView, SOURCE, type FileView } from './diagnostics';
 import type { Folder, Workspace } from './workspace';
@@ -22,6 +23,13 @@ export function ignorePolicyFor(folder: Folder, workspace: Workspace): IgnorePol
     const warnings: IgnoreWarning[] = [];
     const missing: string[] = [];
     for (const file of ignoreFilesOf(folder)) {
+      // Found by its name, so written by whoever wrote the repository: never read through a link
+      // out of the folder, and parsed without quoting its text.
+      const found = checkFoundFile(file, folder.fsPath);
+      if (found.kind === 'refused') {
+        warnings.push({ file, message: `ignore file ${found.reason}` });
+        continue;
+      }
       const text = workspace.readText(file);
       if (text === undefined) {
         missing.push(file);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver';
 import { applyLspEdits } from '../../../test/helpers/lsp-edits';
 import type { FileResult } from '../engine/types';
-import { manifestFor } from '../engine/analyzers';
+import { availableScanners, manifestFor } from '../engine/analyzers';
 import { planResult } from '../engine/fixes/plan';
 import { emptyResult } from '../engine/scan';
 import { codeActions, fixAllAction, FIX_ALL_KIND, type CodeActionInput, type DocumentSnapshot } from './codeActions';
@@ -287,7 +287,7 @@ describe('lsp: settings', () => {
     assert.equal(s.severityThreshold, 'HIGH');
     assert.deepEqual(s.skipDirs, ['a']);
     assert.deepEqual(severitiesFrom(s.severityThreshold), ['HIGH', 'CRITICAL']);
-    assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, ['vuln']);
+    assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, availableScanners());
     const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml' }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
       'Vigil: the license scanner is not available in this version yet; only vuln, misconfig, secret runs.',

@@ -79,4 +79,20 @@ describe('table report', () => {
     );
     assert.ok(formatTable(scan, { color: true }).includes('\x1b[31mErrors:\x1b[0m'));
   });
+
+  it('escapes control characters from file names, package fields, errors and notes', () => {
+    const scan = pip();
+    const hostile = 'evil\x1b]0;pwned\x07\r\nforged line\u009b2J';
+    scan.results[0].target = `${hostile}/requirements.txt`;
+    scan.results[0].vulnerabilities[0].pkgName = hostile;
+    scan.results[0].vulnerabilities[0].installedVersion = hostile;
+    scan.results[0].vulnerabilities[0].title = hostile;
+    scan.errors.push({ file: hostile, message: hostile });
+    scan.notes.push(hostile);
+    const text = formatTable(scan);
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(text), 'no control character but the line breaks the table draws');
+    assert.ok(!text.split('\n').some((line) => line.startsWith('forged line')), 'a newline in a name cannot start a line');
+    assert.ok(text.includes('evil\\x1b]0;pwned\\x07\\r\\nforged line\\x9b2J/requirements.txt (pip)'));
+  });
 });

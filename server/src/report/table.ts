@@ -6,6 +6,7 @@ import type { DetectedVulnerability, FileResult, Finding, ScanResult, Severity }
 import { SEVERITIES, severityRank } from '../engine/types';
 import { sortFindings } from '../engine/detect';
 import type { ReportWriter } from '.';
+import { escapeControl } from '../engine/text';
 
 export interface TableOptions {
   color?: boolean;
@@ -54,19 +55,19 @@ export function formatTable(scan: ScanResult, options: TableOptions = {}): strin
   }
   if (scan.errors.length > 0) {
     out.push(paint('Errors:', '\x1b[31m', color));
-    for (const error of scan.errors) out.push(`  ${error.file}: ${error.message}`);
+    for (const error of scan.errors) out.push(escapeControl(`  ${error.file}: ${error.message}`));
     out.push('');
   }
   if (scan.notes.length > 0) {
     out.push('Notes:');
-    for (const note of scan.notes) out.push(`  - ${note}`);
+    for (const note of scan.notes) out.push(`  - ${escapeControl(note)}`);
     out.push('');
   }
   return out.join('\n');
 }
 
 function heading(result: FileResult, label = result.type): string[] {
-  const header = `${result.target} (${label})`;
+  const header = escapeControl(`${result.target} (${label})`);
   return [header, '='.repeat(displayWidth(header))];
 }
 
@@ -137,7 +138,7 @@ function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
         [groupStart ? v.installedVersion : ''],
         [v.fixedVersions.join(', ')],
         title,
-      ],
+      ].map((cell) => cell.map(escapeControl)),
     };
   });
 }

@@ -86,4 +86,14 @@ describe('pip-requirements analyzer', () => {
     assert.equal(six.location!.startLine, 1);
     assert.deepEqual(six.copies!.map((c) => c.location.startLine), [1, 2]);
   });
+
+  it('refuses NULs that are not UTF-16LE, instead of reading the text with them dropped', () => {
+    assert.throws(() => analyzeText('fla\0sk==0.12\n'), /binary content/);
+    assert.throws(() => analyzeText('\uFFFD\uFFFDs\0i\0x\0=\0=\x001\0\0\0'), /binary content/);
+  });
+
+  it('joins a line ending in many backslashes, keeping what comes before them', () => {
+    assert.deepEqual(ids(analyzeText(`six==1.16.0 ${'\\'.repeat(50)}\n--hash=sha256:00\nflask==2.0.0\n`)), ['six@1.16.0', 'flask@2.0.0']);
+    assert.deepEqual(ids(analyzeText(`${'\\'.repeat(20)}x${'\\'.repeat(20)}\nsix==1.16.0\n`)), []);
+  });
 });

@@ -33,12 +33,6 @@ export const pipRequirementsAnalyzer: Analyzer = {
   },
 };
 
-/**
- * `name[extras] == version` with optional trailing `,<other clauses>`; groups: name, operator,
- * version. Offsets come from the `d` flag.
- */
-const PINNED = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(===?)\s*([^\s,;]+)\s*(?:,[^;]*)?$/d;
-
 export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
   const content = repairEncoding(input.content);
   const lines = new LineIndex(content, input.path);
@@ -52,14 +46,14 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     if (requirement.trimStart().startsWith('-')) continue; // -r, -c, -e, --index-url, ...
     const withoutMarker = requirement.split(';')[0];
     const withoutOptions = withoutMarker.split(/\s--?[A-Za-z]/)[0];
-    const match = PINNED.exec(withoutOptions);
-    if (!match?.indices) continue;
-    const [, name, operator, version] = match;
+    const pin = parsePinned(withoutOptions);
+    if (!pin) continue;
+    const { name, operator, version } = pin;
     if (version.includes('*')) continue;
     if (operator === '==' && !validPep440(version)) continue;
 
-    const start = line.offsets[match.indices[1][0]];
-    const end = line.offsets[match.indices[3][1] - 1] + 1;
+    const start = line.offsets[pin.nameStart];
+    const end = line.offsets[pin.versionEnd - 1] + 1;
     const location = lines.range(start, end);
     const id = `${name}@${version}`;
     const ignores = inlineIgnoresOf(line, above);
@@ -69,7 +63,9 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
       known.copies ??= [requirementCopy(known.location!)];
       known.copies.push(requirementCopy(location));
       // One entry of a duplicated pin is enough to ignore: findings are per package, not per line.
-      if (ignores.length > 0) known.inlineIgnores = [...(known.inlineIgnores ?? []), ...ignores];
+      // Appended in place: copying the list for each repeat was quadratic in the repeats.
+      const list = (known.inlineIgnores ??= []);
+      for (const ignore of ignores) list.push(ignore);
       continue;
     }
     byId.set(id, {
@@ -122,7 +118,7 @@ function* logicalLines(content: string): Generator<LogicalLine> {
 
     // pip: a comment line never continues, and continued lines lose their backslashes.
     const continues = physical.endsWith('\\') && !/^\s*#/.test(physical);
-    const kept = continues ? physical.replace(/\\+$/, '') : physical;
+    const kept = continues ? physical.slice(0, trailingBackslashesStart(physical)) : physical;
     for (let i = 0; i < kept.length; i++) offsets.push(lineStart + i);
     text += kept;
     if (!continues || lineEnd === content.length) {
@@ -134,17 +130,96 @@ function* logicalLines(content: string): Generator<LogicalLine> {
   }
 }
 
+/** Where the run of backslashes that ends `text` starts. */
+function trailingBackslashesStart(text: string): number {
+  let start = text.length;
+  while (start > 0 && text[start - 1] === '\\') start--;
+  return start;
+}
+
+interface Pin {
+  name: string;
+  operator: '==' | '===';
+  version: string;
+  /** Offsets in the scanned text: where the name starts, and just past the version. */
+  nameStart: number;
+  versionEnd: number;
+}
+
+/**
+ * Reads `name[extras] == version` with optional trailing `,<other clauses>` (no `;`) from a
+ * requirement whose comment, marker and options are already cut off. A single left-to-right
+ * scan, so its time is linear in the line whatever the line holds (a regular expression for this
+ * backtracked: `a`, 25,000 spaces and `x` took seconds).
+ */
+export function parsePinned(text: string): Pin | undefined {
+  let at = skipSpaces(text, 0);
+  const nameStart = at;
+  while (at < text.length && isNameChar(text[at])) at++;
+  if (at === nameStart || !isAlphanumeric(text[nameStart]) || !isAlphanumeric(text[at - 1])) return undefined;
+  const name = text.slice(nameStart, at);
+  at = skipSpaces(text, at);
+  if (text[at] === '[') {
+    const close = text.indexOf(']', at + 1);
+    if (close === -1) return undefined;
+    at = skipSpaces(text, close + 1);
+  }
+  if (!text.startsWith('==', at)) return undefined;
+  const operator = text.startsWith('===', at) ? '===' : '==';
+  at = skipSpaces(text, at + operator.length);
+  const versionStart = at;
+  while (at < text.length && !isSpace(text[at]) && text[at] !== ',' && text[at] !== ';') at++;
+  if (at === versionStart) return undefined;
+  const versionEnd = at;
+  at = skipSpaces(text, at);
+  if (at < text.length && (text[at] !== ',' || text.includes(';', at))) return undefined;
+  return { name, operator, version: text.slice(versionStart, versionEnd), nameStart, versionEnd };
+}
+
+function skipSpaces(text: string, at: number): number {
+  while (at < text.length && isSpace(text[at])) at++;
+  return at;
+}
+
+/** JavaScript's `\s`, one character at a time. */
+function isSpace(c: string): boolean {
+  return /\s/.test(c);
+}
+
+function isAlphanumeric(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+function isNameChar(c: string): boolean {
+  return isAlphanumeric(c) || c === '.' || c === '_' || c === '-';
+}
+
 /** Cuts at the first `#`. pip wants whitespace before it; Trivy does not, and neither do we. */
 function stripComment(text: string): string {
   const hash = text.indexOf('#');
   return hash === -1 ? text : text.slice(0, hash);
 }
 
-/** Drops a BOM, and undoes UTF-16LE bytes that were decoded as UTF-8 (ASCII text only). */
+/**
+ * Drops a BOM, and undoes UTF-16LE bytes that were decoded as UTF-8 (ASCII text only: a NUL after
+ * every character). Any other NUL means binary content, which is refused rather than read with
+ * the NULs dropped (`fla\0sk==0.12` is not `flask==0.12`).
+ */
 function repairEncoding(content: string): string {
-  let text = content.startsWith('\uFEFF') ? content.slice(1) : content;
-  if (text.includes('\u0000')) {
-    text = text.replace(/^\uFFFD+/, '').replace(/\u0000/g, '');
+  const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  if (!text.includes('\u0000')) return text;
+  let start = 0;
+  while (text[start] === '\uFFFD') start++; // the UTF-16LE BOM, decoded as UTF-8
+  if (!isUtf16LeAscii(text, start)) throw new Error('binary content, not a text file');
+  let ascii = '';
+  for (let at = start; at < text.length; at += 2) ascii += text[at];
+  return ascii;
+}
+
+function isUtf16LeAscii(text: string, start: number): boolean {
+  if ((text.length - start) % 2 !== 0) return false;
+  for (let at = start; at < text.length; at += 2) {
+    if (text[at] === '\u0000' || text[at] > '\u007f' || text[at + 1] !== '\u0000') return false;
   }
-  return text;
+  return true;
 }

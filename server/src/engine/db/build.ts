@@ -1,7 +1,7 @@
 // Building the next generation: the previous generation's records plus incoming ones, merged by ID.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { normalizePackageName } from '../ecosystems';
 import type { OsvAffected, OsvRecord } from '../osv';
 import type { Ecosystem } from '../types';
@@ -469,7 +469,7 @@ export class GenerationBuilder {
 export type ReadResult = { file: string; records: OsvRecord[]; cuts: string[] } | { file: string; error: string };
 
 function parseRecordFile(file: string, text: string): unknown[] {
-  const value: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  const value: unknown = /\.ya?ml$/i.test(file) ? parseYamlText(text) : parseJsonText(text);
   return Array.isArray(value) ? value : [value];
 }
 
@@ -487,6 +487,40 @@ function* checkedRecords(file: string, values: unknown[]): Generator<ReadResult>
     }
   }
   if (records.length || !values.length) yield { file, records, cuts };
+}
+
+/**
+ * JSON.parse, with an error that gives the position only: V8's message quotes the text, and an
+ * import may be pointed at any file (`db import --custom /etc/shadow`).
+ */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const position = /at position (\d+)/.exec((err as Error).message);
+    throw new Error(position ? `not valid JSON at ${lineAndColumn(text, Number(position[1]))}` : 'not valid JSON');
+  }
+}
+
+/** The YAML parser's message quotes the text around the fault: keep its code and position only. */
+function parseYamlText(text: string): unknown {
+  try {
+    // prettyErrors would rescan the text for every error: quadratic in a file of many errors.
+    return parseYaml(text, { prettyErrors: false });
+  } catch (err) {
+    if (!(err instanceof YAMLError)) throw err; // e.g. the parser's own alias-bomb refusal, which quotes nothing
+    throw new Error(`not valid YAML (${err.code}) at ${lineAndColumn(text, err.pos[0])}`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 function* readRecordFile(file: string, read: () => string): Generator<ReadResult> {
