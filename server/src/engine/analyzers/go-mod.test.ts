@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseGoMod } from './go-mod';
-import { doublingRatio } from '../../../../test/helpers/timing';
+import { doublingRatio } from '../../../../test/helpers/linear-time';
 
 const summary = (text: string, goSum?: string) =>
   parseGoMod(text, 'go.mod', goSum).map(p => [p.id, p.direct, p.location?.startLine ?? null]);
@@ -82,7 +82,7 @@ describe('go.mod parser', () => {
       for (let i = 0; i < n; i += 20) text += `replace github.com/org${i}/mod${i} => github.com/fork/mod${i} v1.${i}.1\n`;
       return text;
     };
-    const ratio = doublingRatio(make, text => parseGoMod(text, 'go.mod'), 600);
+    const { ratio } = doublingRatio(make, text => parseGoMod(text, 'go.mod'), 600);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
 });

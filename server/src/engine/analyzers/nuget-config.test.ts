@@ -1,4 +1,5 @@
 // What the goldens do not show: the XML the scanner accepts and refuses, positions, and linear time.
+import { fastestCpuMs } from '../../../../test/helpers/linear-time';
 import assert from 'node:assert/strict';
 import { parsePackagesConfig } from './nuget-config';
 
@@ -51,17 +52,6 @@ describe('nuget-config analyzer', () => {
     }
   });
 
-  /** The least CPU time of several runs (CPU time: other processes share the machine). */
-  function fastestCpuMs(run: () => void): number {
-    let fastest = Infinity;
-    for (let i = 0; i < 15; i++) {
-      const start = process.cpuUsage();
-      run();
-      const used = process.cpuUsage(start);
-      fastest = Math.min(fastest, (used.user + used.system) / 1000);
-    }
-    return fastest;
-  }
 
   for (const [name, element] of [
     ['plain', (i: number) => `  <package id="Pkg${i}" version="1.${i}.0" targetFramework="net48" />\n`],

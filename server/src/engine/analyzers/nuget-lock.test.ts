@@ -1,4 +1,5 @@
 // What the goldens do not show: referenced projects, malformed input, and linear time.
+import { fastestCpuMs } from '../../../../test/helpers/linear-time';
 import assert from 'node:assert/strict';
 import { parseNugetLock } from './nuget-lock';
 
@@ -42,17 +43,6 @@ describe('nuget-lock analyzer', () => {
     return JSON.stringify({ version: 1, dependencies: { 'net6.0': packages, 'net8.0': packages } }, null, 2);
   }
 
-  /** The least CPU time of several runs (CPU time: other processes share the machine). */
-  function fastestCpuMs(run: () => void): number {
-    let fastest = Infinity;
-    for (let i = 0; i < 15; i++) {
-      const start = process.cpuUsage();
-      run();
-      const used = process.cpuUsage(start);
-      fastest = Math.min(fastest, (used.user + used.system) / 1000);
-    }
-    return fastest;
-  }
 
   it('takes time that grows linearly (twice the packages, well under three times the time)', function () {
     this.timeout(60_000);

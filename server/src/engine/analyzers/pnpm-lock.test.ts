@@ -1,5 +1,6 @@
 // What the goldens do not show: workspaces (importers, link: members, file: packages),
 // aliases, malformed input, and time that grows linearly with the lockfile.
+import { fastestCpuMs } from '../../../../test/helpers/linear-time';
 import assert from 'node:assert/strict';
 import { parsePnpmLock, pnpmLockAnalyzer } from './pnpm-lock';
 
@@ -150,21 +151,6 @@ describe('pnpm-lock analyzer', () => {
       else lines.push(`  pkg-${i}@1.${i}.0:`, '    dependencies:', ...children.map(child => `      pkg-${child}: 1.${child}.0`), '');
     }
     return lines.join('\n');
-  }
-
-  /**
-   * The least CPU time of several runs: CPU time, not wall time, since other processes on a shared
-   * machine take the CPU away mid-run; the least, as garbage collection lands on some runs only.
-   */
-  function fastestCpuMs(run: () => void): number {
-    let fastest = Infinity;
-    for (let i = 0; i < 15; i++) {
-      const start = process.cpuUsage();
-      run();
-      const used = process.cpuUsage(start);
-      fastest = Math.min(fastest, (used.user + used.system) / 1000);
-    }
-    return fastest;
   }
 
   it('takes time that grows linearly (twice the packages, well under three times the time)', function () {
