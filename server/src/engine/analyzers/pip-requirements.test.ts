@@ -30,9 +30,13 @@ describe('pip-requirements analyzer', () => {
   it('reads pinned packages as direct production PyPI packages with a purl', () => {
     const [click] = analyzeFixture('requirements_flask.txt');
     assert.deepEqual(
-      { ...click, location: undefined },
-      { id: 'click@8.0.0', name: 'click', version: '8.0.0', ecosystem: 'PyPI', purl: 'pkg:pypi/click@8.0.0', direct: true, dev: false, location: undefined },
+      { ...click, location: undefined, copies: undefined },
+      { id: 'click@8.0.0', name: 'click', version: '8.0.0', ecosystem: 'PyPI', purl: 'pkg:pypi/click@8.0.0', direct: true, dev: false, location: undefined, copies: undefined },
     );
+    // The name is underlined; the whole pin is what hovers and fixes answer on.
+    assert.deepEqual(click.copies!.map(c => [c.highlight.startColumn, c.highlight.endColumn, c.location.endColumn]), [[1, 6, 13]]);
+    const [continued] = analyzeText('foo\\\n==1.2\n');
+    assert.equal(continued.copies![0].highlight.endLine, 1, 'a name continued on the next line is underlined on its first');
     assert.equal(analyzeFixture('requirements_flask.txt').length, 6);
   });
 

@@ -16,7 +16,7 @@
 import { valid as validPep440 } from '@renovatebot/pep440';
 import { parseInlineIgnores } from '../inline-ignore';
 import { buildPurl } from '../purl';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package, PackageCopy, SourceRange } from '../types';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package, PackageCopy } from '../types';
 import { LineIndex } from '../text';
 
 export const pipRequirementsAnalyzer: Analyzer = {
@@ -55,13 +55,17 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
     const start = line.offsets[pin.nameStart];
     const end = line.offsets[pin.versionEnd - 1] + 1;
     const location = lines.range(start, end);
+    // The underline is the name, on its line (a backslash can continue a requirement, even a name, on the next).
+    const nameEnd = line.offsets[pin.nameStart + name.length - 1] + 1;
+    const lineEnd = content.indexOf('\n', start);
+    const highlight = lines.range(start, lineEnd === -1 ? nameEnd : Math.min(nameEnd, lineEnd));
+    const copy: PackageCopy = { key: `line ${location.startLine}`, location, highlight, direct: true, dev: false };
     const id = `${name}@${version}`;
     const ignores = inlineIgnoresOf(line, above);
     const known = byId.get(id);
     if (known) {
       // A second pin of the same version: a copy of its own, so the editor marks both lines.
-      known.copies ??= [requirementCopy(known.location!)];
-      known.copies.push(requirementCopy(location));
+      known.copies!.push(copy);
       // One entry of a duplicated pin is enough to ignore: findings are per package, not per line.
       // Appended in place: copying the list for each repeat was quadratic in the repeats.
       const list = (known.inlineIgnores ??= []);
@@ -77,14 +81,11 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
       direct: true,
       dev: false,
       location,
+      copies: [copy],
       ...(ignores.length > 0 ? { inlineIgnores: ignores } : {}),
     });
   }
   return { packages: [...byId.values()] };
-}
-
-function requirementCopy(location: SourceRange): PackageCopy {
-  return { key: `line ${location.startLine}`, location, highlight: location, direct: true, dev: false };
 }
 
 /** Ignore comments of a requirement: its own trailing comment, and a comment-only line just above. */
