@@ -9,7 +9,7 @@
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, indexesByName, lineOf, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, pypiKey, reachableFrom, readPyproject, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -66,11 +66,7 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
   const lockEntries: LockEntry[] = packages.map((pkg, index) => ({
     name: pkg.name,
     version: pkg.version,
-    key: `package[${pkg.entry.index}]`,
-    start: pkg.entry.start,
-    end: pkg.entry.end,
-    nameStart: pkg.entry.nameStart,
-    nameEnd: pkg.entry.nameEnd,
+    ...tomlEntryPlace(pkg.entry, 'package'),
     direct: isDeclared(pkg, declared?.production) || isDeclared(pkg, declared?.development),
     dev: pkg.dev ?? devByGraph?.(index) ?? false,
     dependsOn: edges[index],

@@ -9,7 +9,7 @@
 // is what the pyproject.toml beside the lockfile declares; dev is what only its development
 // dependencies reach (see readPyproject). The lockfile alone says nothing of either.
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -78,11 +78,7 @@ export function parsePylock(input: AnalyzerInput): AnalyzerOutput {
     lockEntries.push({
       name: pkg.name,
       version: pkg.version,
-      key: `packages[${pkg.entry.index}]`,
-      start: pkg.entry.start,
-      end: pkg.entry.end,
-      nameStart: pkg.entry.nameStart,
-      nameEnd: pkg.entry.nameEnd,
+      ...tomlEntryPlace(pkg.entry, 'packages'),
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn: pkg.requires.flatMap(target => position.get(target) ?? []),

@@ -5,6 +5,7 @@ import { normalizePackageName } from '../ecosystems';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Package, PackageCopy } from '../types';
+import type { TomlEntry } from './toml-entries';
 
 /** PEP 503 normalised names of the dependencies a manifest declares. */
 export interface DeclaredDependencies {
@@ -145,6 +146,11 @@ export interface LockEntry {
   dev: boolean;
   /** Indexes (in the entry list) of the entries this one depends on. */
   dependsOn: number[];
+}
+
+/** Where a TOML `[[table]]` entry is, as a LockEntry names it: its key among the copies and its offsets. */
+export function tomlEntryPlace(entry: TomlEntry, table: string): Pick<LockEntry, 'key' | 'start' | 'end' | 'nameStart' | 'nameEnd'> {
+  return { key: `${table}[${entry.index}]`, start: entry.start, end: entry.end, nameStart: entry.nameStart, nameEnd: entry.nameEnd };
 }
 
 /**

@@ -12,7 +12,7 @@
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -92,11 +92,7 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
     lockEntries.push({
       name: pkg.name,
       version: pkg.version,
-      key: `package[${pkg.entry.index}]`,
-      start: pkg.entry.start,
-      end: pkg.entry.end,
-      nameStart: pkg.entry.nameStart,
-      nameEnd: pkg.entry.nameEnd,
+      ...tomlEntryPlace(pkg.entry, 'package'),
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn,
