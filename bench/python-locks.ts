@@ -8,7 +8,7 @@ import { parsePipfileLock } from '../server/src/engine/analyzers/pipenv-lock';
 import { parsePoetryLock } from '../server/src/engine/analyzers/poetry-lock';
 import { parsePylock } from '../server/src/engine/analyzers/pylock';
 import { parseUvLock } from '../server/src/engine/analyzers/uv-lock';
-import { percentile, seededRandom } from './stats';
+import { medians, seededRandom } from './stats';
 
 const PACKAGES = 1500;
 const random = seededRandom(42);
@@ -53,20 +53,6 @@ function pylock(): string {
     text += `\n[[packages.wheels]]\nname = "${p.name}-${p.version}-py3-none-any.whl"\nurl = "https://files.pythonhosted.org/packages/${p.name}-${p.version}-py3-none-any.whl"\n\n[packages.wheels.hashes]\nsha256 = "${hash(p.name)}"\n\n`;
   }
   return text;
-}
-
-/** Median of `rounds` timings (ms); the functions alternate so all see the same machine load. */
-function medians(rounds: number, fns: (() => void)[]): number[] {
-  for (const fn of fns) for (let i = 0; i < 3; i++) fn(); // warm-up
-  const times: number[][] = fns.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    fns.forEach((fn, i) => {
-      const start = process.hrtime.bigint();
-      fn();
-      times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
-    });
-  }
-  return times.map(t => percentile(t, 50));
 }
 
 const ROUNDS = 21;
