@@ -89,25 +89,17 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   const scan: FileScan = { results: [], errors: [] };
   if (analyzers.length === 0) return scan;
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const tooLarge = () => new Error(`larger than the ${limit / 2 ** 20} MiB limit for one file: not analyzed`);
-  try {
-    const stat = await source.stat(path);
-    if (stat && stat.size > limit) throw tooLarge();
-  } catch (error) {
-    scan.errors.push({ file: path, message: errorMessage(error) });
-    return scan;
-  }
-  // Read once, as text or bytes, whichever the first analyzer that needs it asks for.
+  // Read once, as text or bytes, whichever the first analyzer that needs it asks for; the source
+  // refuses a file over the limit before reading it.
   let text: Promise<string> | undefined;
   let bytes: Promise<Uint8Array> | undefined;
-  const readText = () => (text ??= source.readText(path).then(t => {
-    if (t.length > limit) throw tooLarge();
-    return t;
-  }));
-  const readBytes = () => (bytes ??= source.readBytes(path).then(b => {
-    if (b.length > limit) throw tooLarge();
-    return b;
-  }));
+  let readError: unknown;
+  const failed = (error: unknown): never => {
+    readError = error;
+    throw error;
+  };
+  const readText = () => (text ??= source.readText(path, limit).catch(failed));
+  const readBytes = () => (bytes ??= source.readBytes(path, limit).catch(failed));
   const byClass = new Map<string, FileResult>();
   for (const analyzer of analyzers) {
     try {
@@ -138,6 +130,8 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
       if (output.misconfSummary) result.misconfSummary = output.misconfSummary;
     } catch (error) {
       scan.errors.push({ file: path, message: errorMessage(error) });
+      // The file could not be read: the other analyzers would only say the same.
+      if (error === readError) break;
     }
   }
   scan.results = [...byClass.values()];

@@ -29,9 +29,23 @@ export interface FileSource {
   list(dir: string): Promise<SourceEntry[]>;
   /** The kind and size of a path, or undefined when nothing readable is there. */
   stat(file: string): Promise<{ kind: EntryKind; size: number } | undefined>;
-  readBytes(file: string): Promise<Uint8Array>;
-  /** The decoded text (see decodeText). Throws on binary content. */
-  readText(file: string): Promise<string>;
+  /** Throws a FileTooLargeError, without reading it all, for a file over `maxBytes`. */
+  readBytes(file: string, maxBytes?: number): Promise<Uint8Array>;
+  /** The decoded text (see decodeText). Throws on binary content, and as readBytes does on size. */
+  readText(file: string, maxBytes?: number): Promise<string>;
+}
+
+/** A file over the size a reader would take: not read. */
+export class FileTooLargeError extends Error {
+  constructor(maxBytes: number) {
+    super(`larger than the ${maxBytes / 2 ** 20} MiB limit for one file: not analyzed`);
+  }
+}
+
+/** Refuses text held in memory that is over `maxBytes` as UTF-8, as a disk read would. */
+function checkSize(text: string, maxBytes: number | undefined): string {
+  if (maxBytes !== undefined && text.length > maxBytes / 3 && Buffer.byteLength(text) > maxBytes) throw new FileTooLargeError(maxBytes);
+  return text;
 }
 
 /** The path of `name` in the folder that holds `file`. */
@@ -103,13 +117,14 @@ export class DiskSource implements FileSource {
     return { kind: stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other', size: stat.size };
   }
 
-  async readBytes(file: string): Promise<Uint8Array> {
+  async readBytes(file: string, maxBytes?: number): Promise<Uint8Array> {
     const real = await this.realInside(file);
     // Opened before checked, so a FIFO cannot block and a device cannot be read without end.
     const handle = await fs.open(real, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error('not a regular file');
+      if (maxBytes !== undefined && stat.size > maxBytes) throw new FileTooLargeError(maxBytes);
       return await handle.readFile();
     } finally {
       await handle.close();
@@ -149,13 +164,14 @@ export class OverlaySource implements FileSource {
     return text === undefined ? this.base.stat(file) : { kind: 'file', size: Buffer.byteLength(text) };
   }
 
-  async readBytes(file: string): Promise<Uint8Array> {
+  async readBytes(file: string, maxBytes?: number): Promise<Uint8Array> {
     const text = this.overlay(file);
-    return text === undefined ? this.base.readBytes(file) : Buffer.from(text, 'utf8');
+    return text === undefined ? this.base.readBytes(file, maxBytes) : Buffer.from(checkSize(text, maxBytes), 'utf8');
   }
 
-  async readText(file: string): Promise<string> {
-    return this.overlay(file) ?? this.base.readText(file);
+  async readText(file: string, maxBytes?: number): Promise<string> {
+    const text = this.overlay(file);
+    return text === undefined ? this.base.readText(file, maxBytes) : checkSize(text, maxBytes);
   }
 }
 
@@ -186,13 +202,13 @@ export class MemorySource implements FileSource {
     return text === undefined ? undefined : { kind: 'file', size: Buffer.byteLength(text) };
   }
 
-  async readBytes(file: string): Promise<Uint8Array> {
-    return Buffer.from(await this.readText(file), 'utf8');
+  async readBytes(file: string, maxBytes?: number): Promise<Uint8Array> {
+    return Buffer.from(await this.readText(file, maxBytes), 'utf8');
   }
 
-  async readText(file: string): Promise<string> {
+  async readText(file: string, maxBytes?: number): Promise<string> {
     const text = this.files.get(file);
     if (text === undefined) throw new Error(`no file ${file}`);
-    return text;
+    return checkSize(text, maxBytes);
   }
 }
