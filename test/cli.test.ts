@@ -131,7 +131,7 @@ describe('vigil CLI', function () {
     const emptyDb = path.join(tmp, 'npm-only-db');
     const imported = vigil(['db', 'import', '--quiet', '--cache-dir', emptyDb, npmOnly]);
     assert.equal(imported.code, 0, imported.stderr);
-    const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--format', 'json', dir]);
+    const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--scanners', 'vuln,secret', '--format', 'json', dir]);
     assert.equal(run.code, 0, run.stderr);
     const notes: string[] = JSON.parse(run.stdout).VigilNotes;
     assert.ok(notes.some(n => n.startsWith('java/pom.xml: a pom dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));

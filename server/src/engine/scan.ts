@@ -147,11 +147,15 @@ export async function analyzePath(target: ScanTarget, options: ScanOptions = {})
   const disk = typeof target === 'string' ? await openDiskTarget(target) : target;
   const files: string[] = [];
   const planned = new Map<string, string>();
+  const vulnEnabled = enabledScanners(options).includes('vuln');
   const claims = (path: string) => {
-    if (claimsFile(path, options)) return true;
-    const format = enabledScanners(options).includes('vuln') ? plannedFormatOf(path) : undefined;
-    if (format) planned.set(path, format);
-    return false;
+    const analyzers = enabledAnalyzers(path, options);
+    // Noted even when another scanner (secrets claim every file) reads it: its packages are not checked.
+    if (vulnEnabled && !analyzers.some(a => a.scanner === 'vuln')) {
+      const format = plannedFormatOf(path);
+      if (format) planned.set(path, format);
+    }
+    return analyzers.length > 0;
   };
   for await (const entry of walk(disk, { ...options, claims })) {
     if (entry.kind === 'file') files.push(entry.path);
