@@ -1,43 +1,75 @@
 // Linear-time checks without timed assertions: the time at twice the input size over the time at
 // the size, each the fastest of several runs (the least disturbed by other work on the machine).
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
-/** The least CPU time of several runs, in ms: CPU time is not lengthened by other processes on the machine. */
-export function fastestCpuMs(run: () => void, runs = 15): number {
-  let fastest = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = process.cpuUsage();
-    run();
-    const used = process.cpuUsage(start);
-    fastest = Math.min(fastest, (used.user + used.system) / 1000);
-  }
-  return fastest;
-}
+// A collection before each timed run, so that garbage left by the last run is not timed in this one.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 
-export function fastestMs(run: () => void, runs = 15): number {
-  let fastest = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    run();
-    fastest = Math.min(fastest, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return fastest;
+/** Below this a doubling is linear enough; quadratic work gives 4. */
+export const LINEAR_RATIO = 3;
+
+function elapsedMs(run: () => void): number {
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /**
- * time(make(2n)) / time(make(n)) for `parse`, after one warm-up run, with both times in ms. A
- * ratio of 3 or more is measured again, up to three times in all, and the lowest kept: a machine
- * busy with other work can slow one measurement down, but not three in a row, while quadratic
- * time gives 4 every time.
+ * time(run(large)) / time(run(small)), each the fastest of `runs` runs taken in turns (so a busy
+ * spell of the machine lands on both sizes, not on one), after one warm-up run of each. A ratio
+ * of 3 or more is measured again, up to five times in all, and the lowest kept: other work on
+ * the machine can slow one measurement down, not five in a row, while quadratic time gives 4
+ * every time.
  */
-export function doublingRatio(make: (size: number) => string, parse: (text: string) => void, size: number): { ratio: number; smallMs: number; largeMs: number } {
-  const small = make(size);
-  const large = make(size * 2);
-  parse(large);
+export function measuredRatio(runSmall: () => void, runLarge: () => void, runs = 15): { ratio: number; smallMs: number; largeMs: number } {
+  runSmall();
+  runLarge();
   let best = { ratio: Infinity, smallMs: 0, largeMs: 0 };
-  for (let attempt = 0; attempt < 3 && best.ratio >= 3; attempt++) {
-    const smallMs = fastestMs(() => parse(small));
-    const largeMs = fastestMs(() => parse(large));
-    if (largeMs / smallMs < best.ratio) best = { ratio: largeMs / smallMs, smallMs, largeMs };
+  for (let attempt = 0; attempt < 5 && best.ratio >= LINEAR_RATIO; attempt++) {
+    let smallMs = Infinity;
+    let largeMs = Infinity;
+    for (let run = 0; run < runs; run++) {
+      smallMs = Math.min(smallMs, elapsedMs(runSmall));
+      largeMs = Math.min(largeMs, elapsedMs(runLarge));
+    }
+    const ratio = largeMs / Math.max(smallMs, 1e-3);
+    if (ratio < best.ratio) best = { ratio, smallMs, largeMs };
   }
   return best;
+}
+
+/** `measuredRatio` of `parse` on make(size) and make(2 * size). */
+export function doublingRatio<T>(make: (size: number) => T, parse: (input: T) => unknown, size: number, runs?: number): { ratio: number; smallMs: number; largeMs: number } {
+  const small = make(size);
+  const large = make(size * 2);
+  return measuredRatio(() => parse(small), () => parse(large), runs);
+}
+
+/**
+ * The lower of two doubling ratios, size to 2 * size and 2 * size to 4 * size. An input that
+ * outgrows the CPU's caches or the young generation costs a step of 3 to 6 in one doubling and
+ * not in the next, while quadratic time gives 4 in both.
+ */
+export function leastDoublingRatio<T>(make: (size: number) => T, parse: (input: T) => unknown, size: number, runs = 3): number {
+  const inputs = [make(size), make(size * 2), make(size * 4)];
+  for (const input of inputs) parse(input);
+  let best = Infinity;
+  for (let attempt = 0; attempt < 5 && best >= LINEAR_RATIO; attempt++) {
+    const fastest = [Infinity, Infinity, Infinity];
+    for (let run = 0; run < runs; run++) {
+      inputs.forEach((input, i) => { fastest[i] = Math.min(fastest[i], elapsedMs(() => parse(input))); });
+    }
+    best = Math.min(best, fastest[1] / Math.max(fastest[0], 1e-3), fastest[2] / Math.max(fastest[1], 1e-3));
+  }
+  return best;
+}
+
+/** Fails when doubling the input at least triples the time of `parse`. */
+export function assertLinearGrowth<T>(make: (size: number) => T, parse: (input: T) => unknown, size: number): void {
+  const { ratio, smallMs, largeMs } = doublingRatio(make, parse, size);
+  assert.ok(ratio < LINEAR_RATIO, `time(2N)/time(N): ${largeMs.toFixed(2)} ms / ${smallMs.toFixed(2)} ms = ${ratio.toFixed(2)}`);
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeDockerfile, dockerfileAnalyzer } from './dockerfile';
+import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 import { analyzersFor } from '.';
 import { applyTextEdits } from '../fixes/edits';
 import { createIgnorePolicy, parseIgnoreFile } from '../ignore';
@@ -259,22 +260,6 @@ describe('dockerfile analyzer', () => {
     this.timeout(60_000);
     const stage = (i: number) => `FROM node:20 AS s${i}\nRUN apt-get update && \\\n  apt-get install curl && cd /x && sudo make\nCOPY a b c\nEXPOSE 22 80\nADD x.jar /y/\nUSER root\n`;
     const text = (n: number) => Array.from({ length: n }, (_, i) => stage(i)).join('');
-    const small = text(150);
-    const large = text(300);
-    const elapsed = (input: string) => {
-      const start = process.hrtime.bigint();
-      check(input);
-      return Number(process.hrtime.bigint() - start);
-    };
-    // Interleaved, fastest of several runs each: a collection of the test process's whole heap
-    // then lands on one run of either size, not on the comparison.
-    let bestSmall = Infinity;
-    let bestLarge = Infinity;
-    for (let run = 0; run < 12; run++) {
-      bestSmall = Math.min(bestSmall, elapsed(small));
-      bestLarge = Math.min(bestLarge, elapsed(large));
-    }
-    const ratio = bestLarge / bestSmall;
-    assert.ok(ratio < 3, `time(2N)/time(N) = ${ratio.toFixed(2)}`);
+    assertLinearGrowth(text, check, 150);
   });
 });

@@ -1,5 +1,5 @@
 // What the goldens do not show: the underline, pins without a version, malformed input, linear time.
-import { fastestCpuMs } from '../../../../test/helpers/linear-time';
+import { LINEAR_RATIO, measuredRatio } from '../../../../test/helpers/linear-time';
 import assert from 'node:assert/strict';
 import { parsePackageResolved } from './swift-resolved';
 
@@ -49,8 +49,7 @@ describe('swift-resolved analyzer', () => {
     const small = resolved(2000, '"'.repeat(2000));
     const large = resolved(4000, '"'.repeat(4000));
     assert.equal(parsePackageResolved(large, 'Package.resolved').length, 4000); // and warms up
-    const largeMs = fastestCpuMs(() => parsePackageResolved(large, 'Package.resolved'));
-    const smallMs = fastestCpuMs(() => parsePackageResolved(small, 'Package.resolved'));
-    assert.ok(largeMs / smallMs < 3, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
+    const { ratio, smallMs, largeMs } = measuredRatio(() => parsePackageResolved(small, 'Package.resolved'), () => parsePackageResolved(large, 'Package.resolved'));
+    assert.ok(ratio < LINEAR_RATIO, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
   });
 });
