@@ -206,6 +206,26 @@ describe('lsp: the server over stdio', function () {
       await restart.stop();
     }
   });
+
+  it('switches a check off and sets another one\'s severity from the settings, by any of their names', async () => {
+    const dockerfile = path.join(workspace, 'node-app/Dockerfile');
+    fs.writeFileSync(dockerfile, 'FROM alpine:3.20\nRUN echo hi\n');
+    const checks = async (rules?: object) => {
+      const restart = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir, scanners: ['misconfig'], rules }) });
+      try {
+        await restart.waitForScans(1);
+        return restart.diagnosticsOf(dockerfile).map(d => `${d.code} ${d.severity}`).sort();
+      } finally {
+        await restart.stop();
+      }
+    };
+    try {
+      assert.deepEqual(await checks(), ['DS-0002 1', 'DS-0026 3'], 'HIGH is an error, LOW information');
+      assert.deepEqual(await checks({ disabled: ['DS002'], severity: { 'AVD-DS-0026': 'critical' } }), ['DS-0026 1']);
+    } finally {
+      fs.rmSync(dockerfile);
+    }
+  });
 });
 
 describe('lsp: without a DB', function () {

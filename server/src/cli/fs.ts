@@ -9,8 +9,8 @@ import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
 import {
-  CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseScanners, parseSeverities,
-  printMessage, progressPrinter, splitList,
+  CACHE_DIR_OPTION, UsageError, cacheDirOption, endProgress, parse, parseRuleNames, parseRuleSeverityOptions, parseScanners,
+  parseSeverities, printMessage, progressPrinter, splitList,
 } from './options';
 
 const FS_SYNOPSIS = 'Usage: vigil fs [options] PATH\n';
@@ -22,6 +22,11 @@ Options:
   --scanners LIST        ${SCANNERS.join(',')}   (default: vuln; available now: ${availableScanners().join(', ')})
   --severity LIST        report only these severities, e.g. HIGH,CRITICAL
   --ignore-unfixed       leave out vulnerabilities without a fixed version
+  --disable-rule ID      switch off a misconfiguration check, secret or license rule, by ID or any
+                         of Trivy's names for it (repeatable, comma-separated), e.g. DS-0002
+  --rule-severity ID=SEVERITY
+                         report a rule's findings at this severity (repeatable), e.g. DS-0026=HIGH;
+                         applied before --severity
   --include-dev-deps     report development dependencies too (npm)
   --format FORMAT        ${REPORT_FORMATS.join(' | ')}                      (default: table)
   --output FILE          write the report to FILE instead of stdout (its folder is made if missing)
@@ -59,6 +64,8 @@ export async function runFsCommand(args: string[]): Promise<number> {
     scanners: { type: 'string', multiple: true },
     severity: { type: 'string', short: 's', multiple: true },
     'ignore-unfixed': { type: 'boolean' },
+    'disable-rule': { type: 'string', multiple: true },
+    'rule-severity': { type: 'string', multiple: true },
     'include-dev-deps': { type: 'boolean' },
     format: { type: 'string', short: 'f', default: 'table' },
     output: { type: 'string', short: 'o' },
@@ -102,7 +109,10 @@ export async function runFsCommand(args: string[]): Promise<number> {
     skipFiles: splitList(values['skip-files']),
     onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
   });
-  const filters = { scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore };
+  const filters = {
+    scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore,
+    disabledRules: parseRuleNames(values['disable-rule']), ruleSeverities: parseRuleSeverityOptions(values['rule-severity']),
+  };
   if (scanners.includes('vuln')) {
     const db = await ensureDb({
       cacheDir: cacheDirOption(values['cache-dir']),

@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCacheDir } from '../engine/db';
 import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
 import { escapeControl } from '../engine/text';
+import { RULE_TABLES } from '../engine/rules';
 
 /** A mistake in how the command was called: exit code 2, the message, then the command's usage. */
 export class UsageError extends Error {
@@ -61,6 +62,33 @@ export function parseSeverities(value: string | string[] | undefined): Severity[
     }
   }
   return list as Severity[];
+}
+
+/** Every name a rule answers to (ID and aliases), upper-cased. */
+function knownRuleNames(): Set<string> {
+  return new Set(Object.values(RULE_TABLES).flat().flatMap(rule => [rule.id, ...rule.aliases ?? []]).map(name => name.toUpperCase()));
+}
+
+/** Rule names from --disable-rule, each one a rule Vigil has (a typo would switch nothing off). */
+export function parseRuleNames(value: string | string[] | undefined): string[] {
+  const names = splitList(value);
+  const known = knownRuleNames();
+  const unknown = names.filter(name => !known.has(name.toUpperCase()));
+  if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map(name => `'${escapeControl(name)}'`).join(', ')}: \`vigil rules\` lists them`);
+  return names;
+}
+
+/** `--rule-severity ID=SEVERITY` options as a table. */
+export function parseRuleSeverityOptions(values: string[] | undefined): Record<string, Severity> {
+  const table: Record<string, Severity> = {};
+  for (const option of values ?? []) {
+    const [name, severity] = option.split('=', 2);
+    const [level] = parseSeverities(severity ?? '') ?? [];
+    if (!name || !level) throw new UsageError(`--rule-severity takes ID=SEVERITY, e.g. DS-0026=HIGH`);
+    parseRuleNames(name);
+    table[name] = level;
+  }
+  return table;
 }
 
 export function parseScanners(value: string | string[] | undefined): Scanner[] {

@@ -14,6 +14,10 @@ export interface FindingFilter {
   severities?: Severity[];
   ignoreUnfixed?: boolean;
   isIgnored?: (finding: IgnorableFinding) => boolean;
+  /** Rules switched off, by ID or any alias (misconfiguration checks, secret and license rules). */
+  disabledRules?: readonly string[];
+  /** A severity per rule ID or alias, in place of the rule's own; applied before `severities`. */
+  ruleSeverities?: Readonly<Record<string, Severity>>;
 }
 
 /** The ID a finding is reported under: the CVE when the advisory has one, as Trivy does. */
@@ -218,10 +222,23 @@ function passesFilter(finding: DetectedVulnerability, file: string, filter: Find
   return true;
 }
 
+/** A rule's ID and aliases, upper-cased, as settings and ignore files may spell them. */
+function ruleNames(rule: Finding['rule']): string[] {
+  return [rule.id, ...rule.aliases ?? []].map(name => name.toUpperCase());
+}
+
+/** Looks a rule up in a table keyed by rule ID or alias, in any case. */
+function byRuleName<T>(table: Readonly<Record<string, T>> | undefined): (rule: Finding['rule']) => T | undefined {
+  if (!table) return () => undefined;
+  const upper = new Map(Object.entries(table).map(([name, value]) => [name.toUpperCase(), value]));
+  return rule => ruleNames(rule).map(name => upper.get(name)).find(value => value !== undefined);
+}
+
 function findingPasses(finding: Finding, file: string, filter: FindingFilter): boolean {
   if (filter.severities && !filter.severities.includes(finding.severity)) return false;
-  if (filter.isIgnored?.({ id: finding.rule.id, path: file, kind: finding.kind })) return false;
-  return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id]);
+  const aliases = [...finding.rule.aliases ?? []];
+  if (filter.isIgnored?.({ id: finding.rule.id, aliases, path: file, kind: finding.kind })) return false;
+  return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id, ...aliases]);
 }
 
 /**
@@ -233,9 +250,16 @@ export function filterResult(result: FileResult, filter: FindingFilter): void {
   result.vulnerabilities = result.vulnerabilities.filter(vuln => passesFilter(vuln, result.target, filter)
     // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
     && !isInlineIgnored(inlineIgnores.get(vuln.pkgId), [vuln.vulnerabilityId, ...vuln.aliases]));
-  result.misconfigurations = result.misconfigurations.filter(f => findingPasses(f, result.target, filter));
-  result.secrets = result.secrets.filter(f => findingPasses(f, result.target, filter));
-  result.licenses = result.licenses.filter(f => findingPasses(f, result.target, filter));
+  const disabled = byRuleName(Object.fromEntries((filter.disabledRules ?? []).map(name => [name, true])));
+  const severityOf = byRuleName(filter.ruleSeverities);
+  // A copy with the overridden severity: the analyzer's own finding keeps the rule's severity.
+  const filtered = (findings: Finding[]) => findings
+    .filter(finding => !disabled(finding.rule))
+    .map(finding => ({ ...finding, severity: severityOf(finding.rule) ?? finding.severity }))
+    .filter(finding => findingPasses(finding, result.target, filter));
+  result.misconfigurations = filtered(result.misconfigurations);
+  result.secrets = filtered(result.secrets);
+  result.licenses = filtered(result.licenses);
 }
 
 /** Malicious packages first; then Trivy's report order: by package name, installed version, worst severity first, then ID. */

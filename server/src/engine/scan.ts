@@ -21,6 +21,10 @@ export interface ScanOptions {
   db?: AdvisoryLookup;
   severities?: Severity[];
   ignoreUnfixed?: boolean;
+  /** Rules switched off, by ID or alias. */
+  disabledRules?: readonly string[];
+  /** A severity per rule ID or alias, in place of the rule's own. */
+  ruleSeverities?: Readonly<Record<string, Severity>>;
   /** Report development dependencies too. Default false, as in Trivy. */
   includeDevDeps?: boolean;
   ignore?: IgnorePolicy;
@@ -59,6 +63,8 @@ export function findingFilter(options: ScanOptions): FindingFilter {
     severities: options.severities,
     ignoreUnfixed: options.ignoreUnfixed,
     isIgnored: ignore ? finding => ignore.isIgnored(finding) : undefined,
+    disabledRules: options.disabledRules,
+    ruleSeverities: options.ruleSeverities,
   };
 }
 

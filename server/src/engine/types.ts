@@ -194,6 +194,8 @@ export interface Rule {
   remediation?: string;
   /** Secrets: Trivy's category, e.g. `AWS`. Licenses: the license category, e.g. `restricted`. */
   category?: string;
+  /** Trivy's other names for the rule (AVD ID, legacy ID, short name), matched by ignores and settings. */
+  aliases?: readonly string[];
 }
 
 /**

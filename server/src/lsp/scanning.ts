@@ -222,6 +222,8 @@ export class Scanner {
       db: settings.scanners.includes('vuln') ? this.deps.dbs.dbFor(cacheDirOf(settings, folder)) : undefined,
       severities: severitiesFrom(settings.severityThreshold),
       ignoreUnfixed: settings.ignoreUnfixed,
+      disabledRules: settings.rules.disabled,
+      ruleSeverities: settings.rules.severity,
       includeDevDeps: settings.includeDevDependencies,
       ignore: ignorePolicyFor(folder, this.deps.workspace),
       skipDirs: settings.skipDirs,

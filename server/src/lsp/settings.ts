@@ -19,6 +19,8 @@ export interface VigilSettings {
   secretConfigPath: string;
   customChecksPath: string;
   severityMap: Record<Severity, DiagnosticSeverity>;
+  /** Misconfiguration, secret and license rules switched off, and severities set per rule (ID or alias). */
+  rules: { disabled: string[]; severity: Record<string, Severity> };
 }
 
 export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   secretConfigPath: '',
   customChecksPath: '',
   severityMap: DEFAULT_SEVERITY_MAP,
+  rules: { disabled: [], severity: {} },
 };
 
 const LEVELS: Record<string, DiagnosticSeverity> = {
@@ -78,6 +81,7 @@ export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folde
     secretConfigPath: text(input.secretConfigPath),
     customChecksPath: text(input.customChecksPath),
     severityMap: parseSeverityMap(input.severityMap),
+    rules: { disabled: strings(input.rules?.disabled) ?? [], severity: parseRuleSeverities(input.rules?.severity) },
   };
   if (!trust.trusted) {
     settings.secretConfigPath = '';
@@ -99,6 +103,17 @@ function parseSeverityMap(value: unknown): Record<Severity, DiagnosticSeverity> 
     }
   }
   return map;
+}
+
+/** `{ "DS-0002": "low" }`: a severity per rule ID; entries that name no severity are dropped. */
+export function parseRuleSeverities(value: unknown): Record<string, Severity> {
+  const severities: Record<string, Severity> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return severities;
+  for (const [rule, severity] of Object.entries(value as Record<string, unknown>)) {
+    const level = typeof severity === 'string' ? severity.toUpperCase() : '';
+    if ((SEVERITIES as readonly string[]).includes(level)) severities[rule] = level as Severity;
+  }
+  return severities;
 }
 
 /** Severities at or above the threshold, as the engine's `severities` option wants them. */
