@@ -258,6 +258,8 @@ export function filterResult(result: FileResult, filter: FindingFilter): void {
     .map(finding => ({ ...finding, severity: severityOf(finding.rule) ?? finding.severity }))
     .filter(finding => findingPasses(finding, result.target, filter));
   result.misconfigurations = filtered(result.misconfigurations);
+  // As Trivy: failures left out by the filters count neither as failures nor as successes.
+  if (result.misconfSummary) result.misconfSummary = { ...result.misconfSummary, failures: result.misconfigurations.length };
   result.secrets = filtered(result.secrets);
   result.licenses = filtered(result.licenses);
 }

@@ -26,6 +26,14 @@ describe('rule settings', () => {
     });
   }
 
+  it('counts in MisconfSummary only the failures the filters keep, as Trivy does', async () => {
+    const summary = async (options: ScanOptions) =>
+      (await scanFile(new MemorySource({ Dockerfile: DOCKERFILE }), 'Dockerfile', { scanners: ['misconfig'], ...options }))!.results[0].misconfSummary;
+    const all = await summary({});
+    assert.equal(all!.failures, 2);
+    assert.deepEqual(await summary({ severities: ['HIGH'] }), { successes: all!.successes, failures: 1 });
+  });
+
   it('switches a rule off by any of its names', async () => {
     assert.deepEqual(await findings({ disabledRules: ['avd-ds-0026'] }), ['DS-0002 HIGH']);
   });
