@@ -261,18 +261,30 @@ export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string
 }
 
 /**
+ * The ID an inline `#` comment can ignore: a vulnerability's, or a misconfiguration's rule (the
+ * formats with misconfiguration checks all take `#` comments; a secret can sit in any language).
+ */
+function inlineIgnorable(data: VigilDiagnosticData | undefined): { id: string; fileType: string; target: string } | undefined {
+  if (data?.type === 'vulnerability') return { id: data.id, fileType: data.fileType, target: data.target };
+  if (data?.type === 'finding' && data.kind === 'misconfiguration') return { id: data.ruleId, fileType: data.fileType, target: data.target };
+  return undefined;
+}
+
+/**
  * `# vigil:ignore:ID` for a finding in a file whose format has comments and whose analyzer reads
  * them: appended to an ignore comment just above the finding's line, else on a new line above it.
  */
 export function inlineIgnoreFix(input: Pick<CodeActionInput, 'document'>, diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): PlannedFix | undefined {
-  if (data?.type !== 'vulnerability' || !analyzerOfType(data.fileType)?.inlineIgnores || data.target !== input.document.relPath) return undefined;
+  const ignorable = inlineIgnorable(data);
+  if (!ignorable || !analyzerOfType(ignorable.fileType)?.inlineIgnores || ignorable.target !== input.document.relPath) return undefined;
+  const { id } = ignorable;
   const { text } = input.document;
   const lines = new LineIndex(text);
   const line = diagnostic.range.start.line;
   if (line >= lines.lineCount) return undefined;
-  const comment = inlineIgnoreComment(data.id);
+  const comment = inlineIgnoreComment(id);
   const above = line > 0 ? lines.line(line - 1) : undefined;
-  const title = `Ignore ${data.id} on this line (comment)`;
+  const title = `Ignore ${id} on this line (comment)`;
   let edit: TextEditAt;
   if (above !== undefined && /^\s*#.*\b(?:vigil|trivy):ignore:/.test(above)) {
     if (above.includes(comment)) return undefined;

@@ -56,6 +56,8 @@ export interface FindingData {
   ruleId: string;
   /** The analyzed file, relative to its workspace folder; the fix's file names are relative to the same root. */
   target: string;
+  /** The result's Trivy type, e.g. `dockerfile`: which analyzer found it. */
+  fileType: string;
   /** Offsets into the texts the engine analyzed. */
   fix?: EngineFix;
 }
@@ -182,7 +184,7 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
     const range = toLspRange(finding.location);
     const { rule } = finding;
     const message = `${rule.id} ${rule.title}: ${finding.message} [${finding.severity}]`;
-    const data: FindingData = { type: 'finding', kind: finding.kind, ruleId: rule.id, target: result.target, ...(finding.fix ? { fix: finding.fix } : {}) };
+    const data: FindingData = { type: 'finding', kind: finding.kind, ruleId: rule.id, target: result.target, fileType: result.type, ...(finding.fix ? { fix: finding.fix } : {}) };
     view.diagnostics.push(withUrl({ range, severity: severityMap[finding.severity], source: SOURCE, code: rule.id, message, data }, rule.url));
     view.findings.push({ type: finding.kind, id: rule.id, severity: finding.severity, message, line: range.start.line, character: range.start.character });
     const key = JSON.stringify(range);

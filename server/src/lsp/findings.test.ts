@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { DiagnosticSeverity, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver';
 import { applyWorkspaceEdit } from '../../../test/helpers/lsp-edits';
+import { analyzeDockerfile } from '../engine/analyzers/dockerfile';
 import { parseRequirements } from '../engine/analyzers/pip-requirements';
 import type { FileResult, Finding, ResultClass, Rule } from '../engine/types';
 import { emptyResult } from '../engine/scan';
@@ -89,7 +90,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
     assert.equal(user.source, 'vigil');
     assert.equal(user.codeDescription?.href, 'https://avd.aquasec.com/misconfig/ds002');
     assert.match(user.message as string, /^DS002 Image user should not be 'root': Last USER command .* \[HIGH\]$/);
-    assert.deepEqual(user.data, { type: 'finding', kind: 'misconfiguration', ruleId: 'DS002', target: 'Dockerfile', fix: rootUser.fix } satisfies FindingData);
+    assert.deepEqual(user.data, { type: 'finding', kind: 'misconfiguration', ruleId: 'DS002', target: 'Dockerfile', fileType: 'dockerfile', fix: rootUser.fix } satisfies FindingData);
     assert.equal(docker.diagnostics[0].severity, DiagnosticSeverity.Warning);
     assert.equal(docker.diagnostics[2].severity, DiagnosticSeverity.Information);
     assert.equal(docker.diagnostics[2].codeDescription, undefined, 'no link without a primaryUrl');
@@ -139,7 +140,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
     assert.equal(files.get(`${folderUri}/compose.yaml`), compose.replace('user: root', 'user: node'));
   });
 
-  it('offers "Ignore this finding" with the rule ID for every kind, and no inline comment where the format has none here', () => {
+  it('offers "Ignore this finding" with the rule ID for every kind, and an inline comment for the Dockerfile check only', () => {
     for (const [file, text] of [[dockerResult, dockerfile], [secretResult, envFile], [licenseResult, licenseFile]] as const) {
       const view = resultView(file, DEFAULT_SEVERITY_MAP);
       const actions = codeActions(input(snapshot(file.target, text), view.diagnostics));
@@ -150,7 +151,7 @@ describe('lsp: misconfiguration, secret and license findings', () => {
         applyWorkspaceEdit(ignore.edit!, files);
         assert.equal(files.get(`${folderUri}/.trivyignore`), `${d.code}\n`);
       }
-      assert.ok(!actions.some(a => a.title.includes('(comment)')));
+      assert.equal(actions.some(a => a.title.includes('(comment)')), file === dockerResult, file.target);
     }
   });
 
@@ -214,6 +215,30 @@ describe('lsp: inline ignore comment quick-fix', () => {
     const files = new Map([[`${folderUri}/requirements.txt`, 'a==1\r\nb==2\r\n']]);
     applyWorkspaceEdit(commentAction('a==1\r\nb==2\r\n', vulnerability('b', 1, 'CVE-1'))!.edit!, files);
     assert.equal(files.get(`${folderUri}/requirements.txt`), 'a==1\r\n# vigil:ignore:CVE-1\r\nb==2\r\n');
+  });
+
+  it('ignores a Dockerfile check above its instruction, and the analyzer then records it', () => {
+    const dockerfile = 'FROM alpine:3.20\nUSER root\n';
+    const findings = (text: string) => analyzeDockerfile({ path: 'Dockerfile', content: text }).findings!;
+    const root = findings(dockerfile).find(f => f.rule.id === 'DS-0002')!;
+    const result = { ...emptyResult('Dockerfile', 'config', 'dockerfile'), misconfigurations: [root] };
+    const [diagnostic] = resultView(result, DEFAULT_SEVERITY_MAP).diagnostics;
+    const action = codeActions(input(snapshot('Dockerfile', dockerfile), [diagnostic])).find(a => a.title === 'Ignore DS-0002 on this line (comment)')!;
+    const uri = `${folderUri}/Dockerfile`;
+    const files = new Map([[uri, dockerfile]]);
+    applyWorkspaceEdit(action.edit!, files);
+    assert.equal(files.get(uri), 'FROM alpine:3.20\n# vigil:ignore:DS-0002\nUSER root\n');
+    assert.deepEqual(findings(files.get(uri)!).find(f => f.rule.id === 'DS-0002')!.inlineIgnores, [{ id: 'DS-0002' }]);
+  });
+
+  it('is not offered for a secret, which can sit in a file where `#` starts no comment', () => {
+    const rule: Rule = { id: 'github-pat', kind: 'secret', title: 'GitHub Personal Access Token', severity: 'CRITICAL' };
+    const location = { file: 'app.js', startLine: 2, startColumn: 1, endLine: 2, endColumn: 10 };
+    const secret: Finding = { kind: 'secret', rule, severity: 'CRITICAL', message: 'a token', location };
+    const result = { ...emptyResult('app.js', 'secret', 'secret'), secrets: [secret] };
+    const [diagnostic] = resultView(result, DEFAULT_SEVERITY_MAP).diagnostics;
+    const actions = codeActions(input(snapshot('app.js', 'x\nconst t = 1;\n'), [diagnostic]));
+    assert.ok(actions.length > 0 && !actions.some(a => a.title.includes('(comment)')), actions.map(a => a.title).join('\n'));
   });
 
   it('is not offered for lockfiles whose format has no comments', () => {
