@@ -289,6 +289,19 @@ describe('db: import and lookup', () => {
     assert.match(status.text, /^  npm: 8$/m);
   });
 
+  it('prints a source location with control characters escaped', async () => {
+    const hostileName = path.join(path.dirname(cacheDir), `feed-\u001b[2J-${path.basename(cacheDir)}.zip`);
+    fs.copyFileSync(zips[0], hostileName);
+    try {
+      await importAdvisories(cacheDir, [hostileName]);
+      const { text } = dbStatus(cacheDir);
+      assert.ok(!text.includes('\u001b'), text);
+      assert.match(text, /feed-\\x1b\[2J-/);
+    } finally {
+      fs.rmSync(hostileName);
+    }
+  });
+
   it('picks the cache folder from VIGIL_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
     const saved = { v: process.env.VIGIL_CACHE_DIR, x: process.env.XDG_CACHE_HOME };
     try {

@@ -1,4 +1,5 @@
 // The on-disk vulnerability DB: open it for lookups, build it from OSV files, update it from a mirror.
+import { escapeControl } from '../text';
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizePackageName } from '../ecosystems';
@@ -255,7 +256,8 @@ function statusText(dir: string, generation: string, ageMs: number, meta: DbMeta
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([ecosystem, count]) => `  ${ecosystem}: ${count}`),
   ];
-  return lines.join('\n') + '\n';
+  // Source locations and names come from the command line and the feeds: printed escaped.
+  return lines.map(escapeControl).join('\n') + '\n';
 }
 
 /** What the CLI prints for `vigil db status`: age, sources and per-ecosystem counts (`text` is ready to print). */
