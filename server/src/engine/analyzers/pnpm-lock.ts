@@ -16,6 +16,7 @@
 // dependencies as a first YAML document (importers with `packageManagerDependencies`): skipped.
 import * as semver from 'semver';
 import { isMap, isScalar, parseAllDocuments, type Document, type Pair, type YAMLMap } from 'yaml';
+import { readMachineYaml } from './machine-yaml';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -61,12 +62,23 @@ interface Dialect {
 }
 
 export function parsePnpmLock(content: string, file: string): Package[] {
+  // pnpm writes a plain subset of YAML that the machine-YAML reader takes in one fast pass; a
+  // lockfile edited by hand into anything else goes to the full parser.
+  return pnpmPackages(readMachineYaml(content) ?? parsedRoots(content), content, file);
+}
+
+/** The root map of each document, by the full YAML parser. */
+export function parsedRoots(content: string): (YAMLMap | null)[] {
   const documents = parseAllDocuments(content, { schema: 'failsafe', uniqueKeys: false });
   if (!Array.isArray(documents)) return []; // an empty file
+  return documents.map(document => checkedRoot(document) ?? null);
+}
+
+/** The packages of a lockfile's documents. */
+export function pnpmPackages(roots: readonly (YAMLMap | null)[], content: string, file: string): Package[] {
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
-  for (const document of documents) {
-    const root = checkedRoot(document);
+  for (const root of roots) {
     if (!root || isToolLockfile(root)) continue;
     addPackages(readDocument(root, content, lines), packages);
   }
