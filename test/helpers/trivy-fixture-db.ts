@@ -46,6 +46,8 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
     for (const pair of bucket.pairs ?? []) details.set(pair.key!, pair.value);
   }
   const records: OsvRecord[] = [];
+  /** Records named by an advisory's own ID (GHSA-...), which hold every package that ID affects, as OSV records do. */
+  const byOwnId = new Map<string, OsvRecord>();
   for (const file of fs.readdirSync(dbDir).filter(f => f.endsWith('.yaml'))) {
     for (const source of readPairs(path.join(dbDir, file))) {
       const ecosystem = ECOSYSTEM_BY_PREFIX[(source.bucket ?? '').split('::')[0]];
@@ -62,17 +64,27 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;
-          records.push({
-            id: `TRIVY-FIXTURE-${ecosystem}-${pkg.bucket}-${id}`.replace(/[^A-Za-z0-9.-]/g, '_'),
-            aliases: [id],
+          const affected = { package: { ecosystem, name: pkg.bucket! }, ranges };
+          // A CVE is found as the alias of a record per package; any other ID is its record's own, as
+          // Trivy's goldens report it (Vigil prefers a CVE alias over a record's ID, and has none here).
+          const ownIdRecord = id.startsWith('CVE-') ? undefined : byOwnId.get(id);
+          if (ownIdRecord) {
+            ownIdRecord.affected!.push(affected);
+            continue;
+          }
+          const record: OsvRecord = {
+            id: id.startsWith('CVE-') ? `TRIVY-FIXTURE-${ecosystem}-${pkg.bucket}-${id}`.replace(/[^A-Za-z0-9.-]/g, '_') : id,
+            aliases: id.startsWith('CVE-') ? [id] : [],
             modified: info.LastModifiedDate ?? '2020-01-01T00:00:00Z',
             published: info.PublishedDate,
             summary: info.Title,
             details: info.Description,
-            affected: [{ package: { ecosystem, name: pkg.bucket! }, ranges }],
+            affected: [affected],
             references: (info.References ?? []).map((url: string) => ({ type: 'WEB', url })),
             database_specific: severity ? { severity: severity === 'MEDIUM' ? 'MODERATE' : severity } : {},
-          });
+          };
+          records.push(record);
+          if (!id.startsWith('CVE-')) byOwnId.set(id, record);
         }
       }
     }
