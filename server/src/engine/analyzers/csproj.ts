@@ -60,8 +60,9 @@ export function parseProjectFile(input: AnalyzerInput): AnalyzerOutput {
     const ownVersion = item.versionOverride || item.version;
     const written = ownVersion ? expandProperties(ownVersion, project.properties) : central.get(name.toLowerCase());
     if (written === undefined) {
-      notes.push(unresolvedNote(name, ownVersion ? UNDEFINED_PROPERTY
-        : `it has no version, and no ${CENTRAL_VERSIONS} in its folder or above gives one`));
+      const why = ownVersion ? UNDEFINED_PROPERTY
+        : centralFile ? `it has no version, and ${centralFile} gives none` : `it has no version, and no ${CENTRAL_VERSIONS} in its folder or above gives one`;
+      notes.push(unresolvedNote(name, why));
       continue;
     }
     const version = restoredVersion(written);
