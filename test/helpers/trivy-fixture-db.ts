@@ -20,19 +20,32 @@ const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
 
 const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];
 
-/** `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. */
-export function constraintToRanges(constraint: string): OsvRange[] {
+/**
+ * `>= 1.0, < 1.2`, `<1.2.3` or Maven's `[2.9.0,2.9.10.7)` -> OSV events. Each `||` alternative is
+ * its own range. An upper bound `<= X` becomes `fixed` at the advisory's one patched version,
+ * where it has exactly one, as Trivy reports that version as the fix.
+ */
+export function constraintToRanges(constraint: string, patched: readonly string[] = []): OsvRange[] {
   return constraint.split('||').map(alternative => {
     const events: OsvEvent[] = [];
-    for (const [, op, version] of alternative.matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
+    for (const [, op, version] of mavenRangeToConstraint(alternative).matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
       if (op === '>=' || op === '>') events.push({ introduced: version });
       else if (op === '<') events.push({ fixed: version });
-      else if (op === '<=') events.push({ last_affected: version });
+      else if (op === '<=') events.push(patched.length === 1 ? { fixed: patched[0] } : { last_affected: version });
       else events.push({ introduced: version }, { last_affected: version });
     }
     if (!events.some(e => e.introduced !== undefined)) events.unshift({ introduced: '0' });
     return { type: 'ECOSYSTEM', events };
   });
+}
+
+/** `[a,b)` -> `>= a, < b` (and `(`, `]` likewise); other constraints are returned as they are. */
+function mavenRangeToConstraint(alternative: string): string {
+  const range = /^\s*([[(])\s*([^,\s]*)\s*,\s*([^\])\s]*)\s*([\])])\s*$/.exec(alternative);
+  if (!range) return alternative;
+  const [, open, lower, upper, close] = range;
+  const bounds = [lower && `${open === '[' ? '>=' : '>'} ${lower}`, upper && `${close === ']' ? '<=' : '<'} ${upper}`];
+  return bounds.filter(Boolean).join(', ');
 }
 
 function readPairs(file: string): Pair[] {
@@ -60,7 +73,7 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
           const patched: string[] = advisory.value?.PatchedVersions ?? [];
           const ranges = vulnerable.length
-            ? vulnerable.flatMap(constraintToRanges)
+            ? vulnerable.flatMap(constraint => constraintToRanges(constraint, patched))
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;

@@ -20,6 +20,7 @@ import { packagesPropsAnalyzer } from './packages-props';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { pomAnalyzer } from './pom';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
 import { pylockAnalyzer } from './pylock';
@@ -31,7 +32,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer,
+  dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
@@ -41,7 +42,6 @@ export const ANALYZERS: readonly Analyzer[] = [
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },

@@ -128,15 +128,6 @@ function skipName(content: string, from: number): number {
   return at;
 }
 
-/** Where an element's text sits, without the white space around it; the element's inside when it is empty. */
-export function textSpan(content: string, element: XmlElement): { start: number; end: number } {
-  let start = element.openEnd;
-  let end = element.closeStart;
-  while (start < end && isSpace(content.charCodeAt(start))) start++;
-  while (end > start && isSpace(content.charCodeAt(end - 1))) end--;
-  return { start, end };
-}
-
 const EQUALS = 0x3d;
 const GT = 0x3e;
 const SLASH = 0x2f;
