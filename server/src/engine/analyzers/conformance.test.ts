@@ -106,12 +106,12 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
   'mix-lock': 'mix', 'pipenv-lock': 'pipenv', 'poetry-lock': 'poetry', 'gemfile-lock': 'bundler', 'composer-lock': 'composer',
-  'cargo-lock': 'cargo', 'go-mod': 'go',
+  'cargo-lock': 'cargo', 'go-mod': 'go', 'pom': 'maven',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = {
   npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'], pub: ['not-yaml.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'],
-  composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'],
+  composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'], maven: ['invalid-syntax.xml', 'not-pom.txt'],
 };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {
