@@ -121,7 +121,7 @@ describe('vigil CLI', function () {
   it('names the dependency files it recognises but cannot analyze, and the ecosystems the DB lacks', () => {
     const dir = path.join(tmp, 'polyglot');
     fs.mkdirSync(path.join(dir, 'java'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'java', 'pom.xml'), '<project/>\n');
+    fs.writeFileSync(path.join(dir, 'java', 'gradle.lockfile'), '# a Gradle lockfile\n');
     fs.writeFileSync(path.join(dir, 'Podfile.lock'), 'PODS:\n');
     fs.copyFileSync('examples/python-app/requirements.txt', path.join(dir, 'requirements.txt'));
     const npmOnly = path.join(tmp, 'npm-only');
@@ -134,7 +134,7 @@ describe('vigil CLI', function () {
     const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--scanners', 'vuln,secret', '--format', 'json', dir]);
     assert.equal(run.code, 0, run.stderr);
     const notes: string[] = JSON.parse(run.stdout).VigilNotes;
-    assert.ok(notes.some(n => n.startsWith('java/pom.xml: a pom dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('java/gradle.lockfile: a gradle dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
     assert.ok(notes.some(n => n.startsWith('Podfile.lock: a cocoapods dependency file')), notes.join('\n'));
     assert.ok(notes.some(n => n.includes('no PyPI advisories in the DB') && n.includes('vigil db update --ecosystems PyPI')), notes.join('\n'));
   });

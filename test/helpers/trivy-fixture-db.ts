@@ -20,19 +20,32 @@ const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
 
 const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];
 
-/** `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. */
-export function constraintToRanges(constraint: string): OsvRange[] {
+/**
+ * `>= 1.0, < 1.2`, `<1.2.3` or Maven's `[2.9.0,2.9.10.7)` -> OSV events. Each `||` alternative is
+ * its own range. An upper bound `<= X` becomes `fixed` at the advisory's one patched version,
+ * where it has exactly one, as Trivy reports that version as the fix.
+ */
+export function constraintToRanges(constraint: string, patched: readonly string[] = []): OsvRange[] {
   return constraint.split('||').map(alternative => {
     const events: OsvEvent[] = [];
-    for (const [, op, version] of alternative.matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
+    for (const [, op, version] of mavenRangeToConstraint(alternative).matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
       if (op === '>=' || op === '>') events.push({ introduced: version });
       else if (op === '<') events.push({ fixed: version });
-      else if (op === '<=') events.push({ last_affected: version });
+      else if (op === '<=') events.push(patched.length === 1 ? { fixed: patched[0] } : { last_affected: version });
       else events.push({ introduced: version }, { last_affected: version });
     }
     if (!events.some(e => e.introduced !== undefined)) events.unshift({ introduced: '0' });
     return { type: 'ECOSYSTEM', events };
   });
+}
+
+/** `[a,b)` -> `>= a, < b` (and `(`, `]` likewise); other constraints are returned as they are. */
+function mavenRangeToConstraint(alternative: string): string {
+  const range = /^\s*([[(])\s*([^,\s]*)\s*,\s*([^\])\s]*)\s*([\])])\s*$/.exec(alternative);
+  if (!range) return alternative;
+  const [, open, lower, upper, close] = range;
+  const bounds = [lower && `${open === '[' ? '>=' : '>'} ${lower}`, upper && `${close === ']' ? '<=' : '<'} ${upper}`];
+  return bounds.filter(Boolean).join(', ');
 }
 
 function readPairs(file: string): Pair[] {
@@ -46,6 +59,8 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
     for (const pair of bucket.pairs ?? []) details.set(pair.key!, pair.value);
   }
   const records: OsvRecord[] = [];
+  /** Records named by an advisory's own ID (GHSA-...), which hold every package that ID affects, as OSV records do. */
+  const byOwnId = new Map<string, OsvRecord>();
   for (const file of fs.readdirSync(dbDir).filter(f => f.endsWith('.yaml'))) {
     for (const source of readPairs(path.join(dbDir, file))) {
       const ecosystem = ECOSYSTEM_BY_PREFIX[(source.bucket ?? '').split('::')[0]];
@@ -58,21 +73,31 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
           const patched: string[] = advisory.value?.PatchedVersions ?? [];
           const ranges = vulnerable.length
-            ? vulnerable.flatMap(constraintToRanges)
+            ? vulnerable.flatMap(constraint => constraintToRanges(constraint, patched))
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;
-          records.push({
-            id: `TRIVY-FIXTURE-${ecosystem}-${pkg.bucket}-${id}`.replace(/[^A-Za-z0-9.-]/g, '_'),
-            aliases: [id],
+          const affected = { package: { ecosystem, name: pkg.bucket! }, ranges };
+          // A CVE is found as the alias of a record per package; any other ID is its record's own, as
+          // Trivy's goldens report it (Vigil prefers a CVE alias over a record's ID, and has none here).
+          const ownIdRecord = id.startsWith('CVE-') ? undefined : byOwnId.get(id);
+          if (ownIdRecord) {
+            ownIdRecord.affected!.push(affected);
+            continue;
+          }
+          const record: OsvRecord = {
+            id: id.startsWith('CVE-') ? `TRIVY-FIXTURE-${ecosystem}-${pkg.bucket}-${id}`.replace(/[^A-Za-z0-9.-]/g, '_') : id,
+            aliases: id.startsWith('CVE-') ? [id] : [],
             modified: info.LastModifiedDate ?? '2020-01-01T00:00:00Z',
             published: info.PublishedDate,
             summary: info.Title,
             details: info.Description,
-            affected: [{ package: { ecosystem, name: pkg.bucket! }, ranges }],
+            affected: [affected],
             references: (info.References ?? []).map((url: string) => ({ type: 'WEB', url })),
             database_specific: severity ? { severity: severity === 'MEDIUM' ? 'MODERATE' : severity } : {},
-          });
+          };
+          records.push(record);
+          if (!id.startsWith('CVE-')) byOwnId.set(id, record);
         }
       }
     }

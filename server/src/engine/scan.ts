@@ -8,9 +8,9 @@ import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
-import { siblingPath, type FileSource } from './source';
+import { resolveRelative, siblingPath, type FileSource } from './source';
 import type {
-  Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
+  Analyzer, AdvisoryLookup, RelatedReader, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
 import { DEFAULT_MAX_FILE_SIZE, openDiskTarget, walk, type DiskTarget } from './walker';
 
@@ -84,6 +84,32 @@ function errorMessage(error: unknown): string {
 export interface FileScan {
   results: FileResult[];
   errors: FileError[];
+  /** What the analyzers said about the file that is not an error, each starting with the file's path. */
+  notes?: string[];
+}
+
+/** At most this many files read for one analysis beyond its siblings (a chain of parent POMs). */
+export const MAX_RELATED_READS = 64;
+
+/**
+ * The reader an analyzer's `gather` reads other files of the source with: root-relative paths,
+ * held to the root (a path that climbs out of it is refused before the source is asked), each
+ * read once and size-checked, and no more than MAX_RELATED_READS of them.
+ */
+function relatedReader(source: FileSource, maxBytes: number, read: Map<string, string>): RelatedReader {
+  const missing = new Set<string>();
+  let reads = 0;
+  return async (file: string) => {
+    const normal = resolveRelative('', file);
+    if (normal === undefined || normal !== file) return undefined;
+    if (read.has(normal)) return read.get(normal);
+    if (missing.has(normal) || reads >= MAX_RELATED_READS) return undefined;
+    reads++;
+    const text = await source.readText(normal, maxBytes).catch(() => undefined);
+    if (text === undefined) missing.add(normal);
+    else read.set(normal, text);
+    return text;
+  };
 }
 
 /**
@@ -123,7 +149,11 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
         const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
         if (sibling !== undefined) siblings.set(name, sibling);
       }
-      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings });
+      const input = { path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings };
+      const related = new Map<string, string>();
+      if (analyzer.gather) await analyzer.gather(input, relatedReader(source, limit, related));
+      const output = analyzer.analyze({ ...input, related });
+      for (const note of output.notes ?? []) (scan.notes ??= []).push(`${path}: ${note}`);
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
       if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
@@ -177,6 +207,7 @@ export async function analyzePath(target: ScanTarget, options: ScanOptions = {})
     const file = await analyzeFile(disk.source, path, options);
     scan.results.push(...file.results);
     scan.errors.push(...file.errors);
+    scan.notes.push(...file.notes ?? []);
     options.onProgress?.(++done, files.length);
   }
   scan.results.sort((a, b) => compareStrings(a.target, b.target));

@@ -54,6 +54,25 @@ export function siblingPath(file: string, name: string): string {
   return slash === -1 ? name : `${file.slice(0, slash + 1)}${name}`;
 }
 
+/**
+ * The root-relative path that `relative` names from the folder of `file` (`../pom.xml`,
+ * `parent/pom.xml`), or undefined when it leaves the root or is absolute.
+ */
+export function resolveRelative(file: string, relative: string): string | undefined {
+  if (relative.startsWith('/') || /^[A-Za-z]:/.test(relative)) return undefined;
+  const segments = file.split('/').slice(0, -1);
+  for (const segment of relative.replace(/\\/g, '/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (segments.length === 0) return undefined;
+      segments.pop();
+    } else {
+      segments.push(segment);
+    }
+  }
+  return segments.length === 0 ? undefined : segments.join('/');
+}
+
 /** The last segment of a root-relative path. */
 export function baseName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);

@@ -87,7 +87,16 @@ export interface AnalyzerInput {
   bytes?: Uint8Array;
   /** The text of each declared sibling that exists beside the file, by file name. */
   siblings?: ReadonlyMap<string, string>;
+  /** The text of each file the analyzer's `gather` read (a Maven parent POM), by root-relative path. */
+  related?: ReadonlyMap<string, string>;
 }
+
+/**
+ * Reads a file of the scan for an analyzer's `gather`: a root-relative path (`a/../b` allowed)
+ * gives its text, or undefined when it is not there, cannot be read, lies outside the scan root
+ * or is one read too many for one analysis.
+ */
+export type RelatedReader = (path: string) => Promise<string | undefined>;
 
 export interface AnalyzerOutput {
   packages: Package[];
@@ -95,6 +104,8 @@ export interface AnalyzerOutput {
   findings?: Finding[];
   /** Misconfiguration checks that passed and failed on the file, for Trivy's MisconfSummary. */
   misconfSummary?: MisconfSummary;
+  /** What the user should know about the file that is not an error (a version that needs a remote repository). */
+  notes?: string[];
 }
 
 /** How the editor fixes a vulnerable package found by an analyzer. */
@@ -133,6 +144,12 @@ export interface Analyzer {
   skipsBinary?: boolean;
   /** Trivy's parser package for the same format (`nodejs/npm`), whose test fixtures the conformance tests compare with. */
   trivyParser?: string;
+  /**
+   * Reads, before `analyze`, the files other than siblings that the analysis needs: a Maven parent
+   * POM at its relative path, the Directory.Packages.props of a folder above. What it reads
+   * through `read` reaches `analyze` as `input.related`.
+   */
+  gather?(input: AnalyzerInput, read: RelatedReader): Promise<void>;
   analyze(input: AnalyzerInput): AnalyzerOutput;
 }
 

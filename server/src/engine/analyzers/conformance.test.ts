@@ -33,7 +33,8 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
  * direct (Trivy lists them as direct packages and their dependencies as indirect). The same goes
  * for the project itself in uv.lock, which Trivy lists as its root package, for pnpm's `file:`
  * packages (a local folder, or a local tarball whose content nothing vouches for), and for the
- * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates).
+ * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates), and the
+ * `project` libraries of a .deps.json.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
@@ -45,6 +46,9 @@ const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'cargo_v3.lock': ['app@0.1.0'],
   'pnpm-lock_archives.yaml': ['lodash@4.17.21', 'package1@1.0.0'],
   'pnpm-lock_v9.yaml': ['lodash@4.17.21', 'package1@'],
+  // .deps.json projects (Trivy's `workspace` and unrelated roots).
+  'ambiguous-root.deps.json': ['Web@1.0.0', 'Worker@1.0.0'],
+  'multi-project.deps.json': ['Api@1.0.0', 'Data@1.0.0'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],
@@ -102,12 +106,12 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
   'mix-lock': 'mix', 'pipenv-lock': 'pipenv', 'poetry-lock': 'poetry', 'gemfile-lock': 'bundler', 'composer-lock': 'composer',
-  'cargo-lock': 'cargo', 'go-mod': 'go',
+  'cargo-lock': 'cargo', 'go-mod': 'go', 'pom': 'maven',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = {
   npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'], pub: ['not-yaml.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'],
-  composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'],
+  composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'], maven: ['invalid-syntax.xml', 'not-pom.txt'],
 };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {

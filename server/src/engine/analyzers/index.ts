@@ -7,16 +7,20 @@ import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
 import { cargoLockAnalyzer } from './cargo-lock';
 import { composerLockAnalyzer } from './composer-lock';
+import { csprojAnalyzer } from './csproj';
 import { dockerfileAnalyzer } from './dockerfile';
+import { dotnetDepsAnalyzer } from './dotnet-deps';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
 import { nugetLockAnalyzer } from './nuget-lock';
+import { packagesPropsAnalyzer } from './packages-props';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { pomAnalyzer } from './pom';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
 import { pylockAnalyzer } from './pylock';
@@ -28,6 +32,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
+  dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
@@ -37,8 +42,6 @@ export const ANALYZERS: readonly Analyzer[] = [
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'dotnet-core', fileNames: ['*.deps.json'] },
-  { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },

@@ -1,4 +1,4 @@
-// Property-based test of the npm, yarn, pip, pnpm, NuGet, Pub, Hex and Swift analyzers, and of the
+// Property-based test of the npm, yarn, pip, pnpm, NuGet (lockfile, packages.config, .deps.json, Directory.Packages.props, project files), Maven (pom.xml), Pub, Hex and Swift analyzers, and of the
 // Dockerfile and secret analyzers, on their own fixtures, mutated: characters deleted, inserted, repeated or swapped for the format's own punctuation.
 // Each analysis returns packages or throws a plain Error with a message (no TypeError or
 // RangeError, never a hang), and a package always has a name, a version and places in the file.
@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { ANALYZERS } from '.';
 
-const IDS = ['npm-lock', 'yarn-lock', 'pip-requirements', 'pnpm-lock', 'nuget-lock', 'nuget-config', 'pub-lock', 'mix-lock', 'swift-resolved', 'dockerfile', 'secret'];
+const IDS = ['npm-lock', 'yarn-lock', 'pip-requirements', 'pnpm-lock', 'nuget-lock', 'nuget-config', 'dotnet-deps', 'packages-props', 'csproj', 'pom', 'pub-lock', 'mix-lock', 'swift-resolved', 'dockerfile', 'secret'];
 /** What the formats are made of: a mutation that uses it reaches deeper than random text. */
 const PUNCTUATION = ['{', '}', '[', ']', '"', "'", ':', ',', '<', '>', '/', '&', '%', '(', ')', '@', '\n', '  ', '- ', '#', '\\', '=', '\u0000'];
 
