@@ -85,12 +85,13 @@ export interface ExpectedFinding {
 }
 
 /**
- * Runs `vigil fs --format json` on the workspace with the same DB and the scanners editors run by
- * default (every available one), and lists its located findings of every kind.
+ * Runs `vigil fs --format json` on the workspace with the same DB, the scanners editors run by
+ * default (every available one) and, as editors do by default, development dependencies, and lists
+ * its located findings of every kind.
  */
 export function cliFindings(workspace: string, cacheDir: string): ExpectedFinding[] {
   const json = execFileSync(process.execPath,
-    [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--scanners', availableScanners().join(','), '--cache-dir', cacheDir, workspace],
+    [distFile('cli.js'), 'fs', '--format', 'json', '--quiet', '--offline', '--include-dev-deps', '--scanners', availableScanners().join(','), '--cache-dir', cacheDir, workspace],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   type Located = { Severity: string; VigilLocation?: { StartLine: number } };
   const report = JSON.parse(json) as {

@@ -139,6 +139,11 @@ function fixText(vuln: DetectedVulnerability): string {
   return vuln.fixedVersions.length > 0 ? `fixed in ${vuln.fixedVersions.join(', ')}` : 'no fix yet';
 }
 
+/** One level down (an error becomes a warning): a development dependency never ships, so it ranks below the same finding in production. */
+function lowerPriority(severity: DiagnosticSeverity): DiagnosticSeverity {
+  return Math.min(severity + 1, DiagnosticSeverity.Hint) as DiagnosticSeverity;
+}
+
 /** Diagnostics, view entries and hovers for one analyzed file: its vulnerabilities, then its other findings. */
 export function resultView(result: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
   const view = emptyView();
@@ -163,7 +168,8 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
         pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
         target: result.target, fileType: result.type, bump: plan.bump, directDependencies: plan.directDependencies, entry: entryRange,
       };
-      view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
+      const severity = copy.dev ? lowerPriority(severityMap[vuln.severity]) : severityMap[vuln.severity];
+      view.diagnostics.push(withUrl({ range, severity, source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));
       view.findings.push({
         type: 'vulnerability', id: vuln.vulnerabilityId, severity: vuln.severity, message,
         line: range.start.line, character: range.start.character,

@@ -1,9 +1,12 @@
 // The report model: every finding carries its file's URI and each place it is marked, so the
-// report view can open the file there.
+// report view can open the file there; each copy's diagnostic ranks by its dev status.
 import * as assert from 'node:assert/strict';
 import { emptyResult } from '../engine/scan';
 import type { DetectedVulnerability, FileResult, Package, SourceRange } from '../engine/types';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { resultView } from './diagnostics';
 import { buildReport } from './report';
+import { DEFAULT_SEVERITY_MAP } from './settings';
 
 const range = (startLine: number, startColumn: number, endLine = startLine, endColumn = startColumn + 10): SourceRange =>
   ({ file: 'package-lock.json', startLine, startColumn, endLine, endColumn });
@@ -33,6 +36,12 @@ describe('lsp: report locations', () => {
     assert.deepEqual(finding.locations, [{ line: 40, column: 5 }, { line: 812, column: 5 }]);
     assert.equal(finding.line, 40);
     assert.equal(report.bySeverity.HIGH, 1, 'one finding, however many copies');
+  });
+
+  it('ranks the dev copy one level below the production copy in the Problems panel', () => {
+    const [devCopy, productionCopy] = resultView(result, DEFAULT_SEVERITY_MAP).diagnostics;
+    assert.deepEqual([devCopy.severity, productionCopy.severity], [DiagnosticSeverity.Warning, DiagnosticSeverity.Error]);
+    assert.match(devCopy.message, /^braces@2\.3\.2 \(dev\)/);
   });
 
   it('leaves the URI out for a file that is not on disk', () => {

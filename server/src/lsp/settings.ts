@@ -38,7 +38,8 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   severityThreshold: 'UNKNOWN',
   ignoreUnfixed: false,
   skipDirs: [],
-  includeDevDependencies: false,
+  // The editor shows development dependencies, a step lower in the Problems panel (diagnostics.ts).
+  includeDevDependencies: true,
   db: { mirrorUrl: '' },
   offline: false,
   cacheDir: '',
@@ -73,7 +74,7 @@ export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folde
     severityThreshold: (SEVERITIES as readonly string[]).includes(threshold) ? (threshold as Severity) : 'UNKNOWN',
     ignoreUnfixed: input.ignoreUnfixed === true,
     skipDirs: strings(input.skipDirs) ?? [],
-    includeDevDependencies: input.includeDevDependencies === true,
+    includeDevDependencies: input.includeDevDependencies !== false,
     db: { mirrorUrl: text(input.db?.mirrorUrl) },
     offline: input.offline === true,
     cacheDir: text(input.cacheDir),
