@@ -32,8 +32,9 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
  * direct (Trivy lists them as direct packages and their dependencies as indirect). The same goes
  * for the project itself in uv.lock, which Trivy lists as its root package, for pnpm's `file:`
- * packages (a local folder, or a local tarball whose content nothing vouches for), and for the
- * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates).
+ * packages (a local folder, or a local tarball whose content nothing vouches for), for the
+ * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates), and
+ * for bun.lock's `workspace:` packages.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
@@ -45,6 +46,7 @@ const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'cargo_v3.lock': ['app@0.1.0'],
   'pnpm-lock_archives.yaml': ['lodash@4.17.21', 'package1@1.0.0'],
   'pnpm-lock_v9.yaml': ['lodash@4.17.21', 'package1@'],
+  'bun_multiple_ws.lock': ['my-app@1.0.0', 'my-lib@1.0.0'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],

@@ -5,6 +5,7 @@
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
 import { baseName, siblingPath } from '../source';
+import { bunLockAnalyzer } from './bun-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
 import { composerLockAnalyzer } from './composer-lock';
 import { dockerfileAnalyzer } from './dockerfile';
@@ -26,7 +27,7 @@ import { yarnLockAnalyzer } from './yarn-lock';
 import { builtinSecretAnalyzer } from './secret';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
@@ -36,7 +37,6 @@ export const ANALYZERS: readonly Analyzer[] = [
  * note, so that a gate never passes in silence on a project it did not read.
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
-  { type: 'bun', fileNames: ['bun.lock'] },
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
   { type: 'gradle', fileNames: ['gradle.lockfile'] },
