@@ -104,7 +104,7 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
   'mix-lock': 'mix', 'pipenv-lock': 'pipenv', 'poetry-lock': 'poetry', 'gemfile-lock': 'bundler', 'composer-lock': 'composer',
-  'cargo-lock': 'cargo', 'go-mod': 'go',
+  'cargo-lock': 'cargo', 'go-mod': 'go', 'gradle-lock': 'gradle',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = {

@@ -11,6 +11,7 @@ import { composerLockAnalyzer } from './composer-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
+import { gradleLockAnalyzer } from './gradle-lock';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
@@ -29,7 +30,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  gradleLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
@@ -39,7 +40,6 @@ export const ANALYZERS: readonly Analyzer[] = [
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
-  { type: 'gradle', fileNames: ['gradle.lockfile'] },
   { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
