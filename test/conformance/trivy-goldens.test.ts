@@ -13,7 +13,7 @@ import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
 /** Goldens whose every Result is of a file type Vigil analyzes today. */
 const EXPECTED_PASSING = [
   'npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden', 'pnpm.json.golden',
-  'composer.lock.json.golden', 'cargo.lock.json.golden',
+  'composer.lock.json.golden', 'cargo.lock.json.golden', 'sbt.json.golden',
 ];
 
 interface GoldenCase { args: Record<string, unknown>; go_test: string }

@@ -20,8 +20,12 @@ const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
 
 const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];
 
-/** `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. */
+/**
+ * `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. Maven
+ * intervals as GitLab writes them (`[2.9.0,2.9.10.7)`, `(,1.2]`, several side by side) too.
+ */
 export function constraintToRanges(constraint: string): OsvRange[] {
+  if (/^\s*[[(]/.test(constraint)) return intervalsToRanges(constraint);
   return constraint.split('||').map(alternative => {
     const events: OsvEvent[] = [];
     for (const [, op, version] of alternative.matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
@@ -32,6 +36,31 @@ export function constraintToRanges(constraint: string): OsvRange[] {
     }
     if (!events.some(e => e.introduced !== undefined)) events.unshift({ introduced: '0' });
     return { type: 'ECOSYSTEM', events };
+  });
+}
+
+/** `[a,b)`, `(a,b]`, `(,b)`, `[a]`: one range each (an open lower end is read as closed). */
+function intervalsToRanges(constraint: string): OsvRange[] {
+  const ranges: OsvRange[] = [];
+  for (const [, lower, upper, close] of constraint.matchAll(/[[(]\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])/g)) {
+    const events: OsvEvent[] = [{ introduced: lower || '0' }];
+    if (upper === undefined) events.push({ last_affected: lower });
+    else if (upper) events.push(close === ')' ? { fixed: upper } : { last_affected: upper });
+    ranges.push({ type: 'ECOSYSTEM', events });
+  }
+  return ranges;
+}
+
+/**
+ * Trivy reports the patched versions as the fix whatever the vulnerable ranges say; a range that
+ * ends at a last affected version then ends at the patched version above it, so Vigil reports it.
+ */
+function withPatchedVersions(ranges: OsvRange[], patched: string[]): OsvRange[] {
+  if (patched.length === 0) return ranges;
+  return ranges.map((range, i) => {
+    if (range.events.some(e => e.fixed !== undefined)) return range;
+    const fixed = patched[Math.min(i, patched.length - 1)];
+    return { ...range, events: range.events.map(e => (e.last_affected !== undefined ? { fixed } : e)) };
   });
 }
 
@@ -58,7 +87,7 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
           const patched: string[] = advisory.value?.PatchedVersions ?? [];
           const ranges = vulnerable.length
-            ? vulnerable.flatMap(constraintToRanges)
+            ? withPatchedVersions(vulnerable.flatMap(constraintToRanges), patched)
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;

@@ -12,10 +12,11 @@
 // A dependency resolves as Node resolves it: the nearest copy in the enclosing folders, then the
 // top level. Direct: what a workspace (or local package) declares. Dev: reached only through
 // some workspace's devDependencies.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
+import { member, parseJsonTree, stringMember } from './json-tree';
 
 const MANIFEST = 'package.json';
 
@@ -56,13 +57,7 @@ interface Entry {
 }
 
 export function parseBunLock(content: string, file: string): Package[] {
-  const errors: ParseError[] = [];
-  const root = parseTree(content, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0 || !root) {
-    const error = errors[0];
-    const where = error ? ` (${printParseErrorCode(error.error)} at ${position(content, error.offset)})` : '';
-    throw new Error(`not a valid bun.lock: invalid JSON${where}`);
-  }
+  const root = parseJsonTree(content, 'bun.lock', { trailingCommas: true });
   if (root.type !== 'object') throw new Error('not a valid bun.lock: the top level is not an object');
   const version = member(root, 'lockfileVersion');
   if (!version || version.type !== 'number') throw new Error('not a valid bun.lock: lockfileVersion is not a number');
@@ -193,18 +188,6 @@ function splitKey(key: string): string[] {
   return segments;
 }
 
-function member(object: Node, key: string): Node | undefined {
-  // The last one wins, as in JSON.parse.
-  let found: Node | undefined;
-  for (const property of object.children ?? []) if (property.children?.[0]?.value === key) found = property.children[1];
-  return found;
-}
-
-function stringMember(object: Node, key: string): string | undefined {
-  const value = member(object, key);
-  return value?.type === 'string' ? (value.value as string) : undefined;
-}
-
 /** The keys of the named dependency sections of an object node. */
 function dependencyNames(object: Node | undefined, sections: readonly string[]): string[] {
   if (!object || object.type !== 'object') return [];
@@ -218,10 +201,4 @@ function dependencyNames(object: Node | undefined, sections: readonly string[]):
     }
   }
   return names;
-}
-
-function position(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }

@@ -56,13 +56,14 @@ const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'pnpm-lock_v9.yaml': ['asynckit@0.4.0'],
 };
 /**
- * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, and its
- * packages.config parser `developmentDependency="true"` packages; Vigil keeps them,
+ * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, its
+ * packages.config parser `developmentDependency="true"` packages, and its sbt lock parser the
+ * modules resolved for neither `compile` nor `runtime`; Vigil keeps them,
  * marked dev, and leaves them out of reports unless `--include-dev-deps` (as Trivy does for v9 and
  * npm). Trivy's list is compared with Vigil's production packages.
  */
 const DEV_DROPPED_BY_TRIVY = new Set([
-  'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config',
+  'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config', 'v1_happy.sbt.lock',
 ]);
 /** Fixtures for Trivy options Vigil does not have. */
 const NOT_APPLICABLE: Record<string, string> = {

@@ -22,6 +22,7 @@ import { pnpmLockAnalyzer } from './pnpm-lock';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
 import { pylockAnalyzer } from './pylock';
+import { sbtLockAnalyzer } from './sbt-lock';
 import { swiftResolvedAnalyzer } from './swift-resolved';
 import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
@@ -30,7 +31,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  gradleLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
