@@ -15,7 +15,7 @@ interface Pair { key?: string; bucket?: string; value?: any; pairs?: Pair[] }
 /** trivy-db bucket prefix -> OSV ecosystem, for the language ecosystems. */
 const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
   npm: 'npm', pip: 'PyPI', cargo: 'crates.io', go: 'Go', composer: 'Packagist', rubygems: 'RubyGems',
-  nuget: 'NuGet', maven: 'Maven', pub: 'Pub', erlang: 'Hex', swift: 'SwiftURL',
+  nuget: 'NuGet', maven: 'Maven', pub: 'Pub', erlang: 'Hex', swift: 'SwiftURL', conan: 'ConanCenter',
 };
 
 const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];

@@ -3,7 +3,7 @@ import type { Ecosystem } from './types';
 
 export const ECOSYSTEMS: readonly Ecosystem[] = [
   'npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist',
-  'Pub', 'Hex', 'SwiftURL', 'Debian', 'Alpine', 'Red Hat',
+  'Pub', 'Hex', 'SwiftURL', 'ConanCenter', 'Debian', 'Alpine', 'Red Hat',
 ];
 
 /**

@@ -20,6 +20,7 @@ export const PURL_TYPES: Readonly<Record<Ecosystem, string>> = {
   Pub: 'pub',
   Hex: 'hex',
   SwiftURL: 'swift',
+  ConanCenter: 'conan',
   Debian: 'deb',
   Alpine: 'apk',
   'Red Hat': 'rpm',

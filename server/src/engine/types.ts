@@ -4,7 +4,7 @@
 /** OSV ecosystem names, exactly as OSV spells them. */
 export type Ecosystem =
   | 'npm' | 'PyPI' | 'Go' | 'crates.io' | 'Maven' | 'RubyGems' | 'NuGet' | 'Packagist'
-  | 'Pub' | 'Hex' | 'SwiftURL' | 'Debian' | 'Alpine' | 'Red Hat';
+  | 'Pub' | 'Hex' | 'SwiftURL' | 'ConanCenter' | 'Debian' | 'Alpine' | 'Red Hat';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];

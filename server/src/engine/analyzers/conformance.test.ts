@@ -57,13 +57,15 @@ const DIRECT_ON_PURPOSE: Record<string, string[]> = {
 };
 /**
  * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, its
- * packages.config parser `developmentDependency="true"` packages, and its sbt lock parser the
- * modules resolved for neither `compile` nor `runtime`; Vigil keeps them,
+ * packages.config parser `developmentDependency="true"` packages, its sbt lock parser the
+ * modules resolved for neither `compile` nor `runtime`, and its conan.lock v2 parser the build and
+ * python requires; Vigil keeps them,
  * marked dev, and leaves them out of reports unless `--include-dev-deps` (as Trivy does for v9 and
  * npm). Trivy's list is compared with Vigil's production packages.
  */
 const DEV_DROPPED_BY_TRIVY = new Set([
   'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config', 'v1_happy.sbt.lock',
+  'happy_v2.lock',
 ]);
 /** Fixtures for Trivy options Vigil does not have. */
 const NOT_APPLICABLE: Record<string, string> = {
@@ -105,12 +107,14 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
   'mix-lock': 'mix', 'pipenv-lock': 'pipenv', 'poetry-lock': 'poetry', 'gemfile-lock': 'bundler', 'composer-lock': 'composer',
-  'cargo-lock': 'cargo', 'go-mod': 'go', 'gradle-lock': 'gradle',
+  'cargo-lock': 'cargo', 'go-mod': 'go', 'gradle-lock': 'gradle', 'conan-lock': 'conan',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = {
   npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'], pub: ['not-yaml.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'],
   composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'],
+  // A ref without a name (`1.2.3`) is no `name/version`: Trivy refuses the file, osv-scanner skips the entry.
+  conan: ['no-name.v1.json', 'no-name.v1.revisions.json', 'no-name.v2.json', 'not-json.txt'],
 };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {

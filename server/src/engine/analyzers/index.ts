@@ -8,6 +8,7 @@ import { baseName, siblingPath } from '../source';
 import { bunLockAnalyzer } from './bun-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
 import { composerLockAnalyzer } from './composer-lock';
+import { conanLockAnalyzer } from './conan-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
@@ -31,7 +32,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
@@ -41,7 +42,6 @@ export const ANALYZERS: readonly Analyzer[] = [
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
-  { type: 'conan', fileNames: ['conan.lock'] },
   { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 

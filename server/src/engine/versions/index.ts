@@ -31,6 +31,9 @@ const COMPARATORS: Record<string, Comparator> = {
   RubyGems: compareRubyGems,
   NuGet: compareNuget,
   Packagist: comparePackagist,
+  // Conan versions are dotted numbers with letters at times (openssl 1.1.1k): Maven's ordering of
+  // numbers and qualifiers fits them.
+  ConanCenter: compareMaven,
   Debian: compareDebian,
   Ubuntu: compareDebian,
   Alpine: compareApk,
