@@ -4,6 +4,7 @@
 // all read this list; no other list of file kinds or ecosystems exists. Every analyzer that claims
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
+import { hasAdvisorySource } from '../ecosystems';
 import { baseName, siblingPath } from '../source';
 import { bunLockAnalyzer } from './bun-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
@@ -20,6 +21,7 @@ import { nugetLockAnalyzer } from './nuget-lock';
 import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
 import { pnpmLockAnalyzer } from './pnpm-lock';
+import { podfileLockAnalyzer } from './podfile-lock';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
 import { pylockAnalyzer } from './pylock';
@@ -32,7 +34,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
@@ -42,7 +44,6 @@ export const ANALYZERS: readonly Analyzer[] = [
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
   { type: 'dotnet-core', fileNames: ['*.deps.json'] },
   { type: 'pom', fileNames: ['pom.xml'] },
-  { type: 'cocoapods', fileNames: ['Podfile.lock'] },
 ];
 
 /** Whether a file name fits a declared name, where one `*` stands for any run of characters. */
@@ -102,9 +103,10 @@ export function availableScanners(registry: readonly Analyzer[] = ANALYZERS): Sc
   return [...new Set(registry.map(analyzer => analyzer.scanner))];
 }
 
-/** The ecosystems the analyzers report packages of: what a new DB downloads. */
+/** The ecosystems the analyzers report packages of that have advisories: what a new DB downloads. */
 export function supportedEcosystems(registry: readonly Analyzer[] = ANALYZERS): Ecosystem[] {
-  return [...new Set(registry.flatMap(analyzer => (analyzer.ecosystem ? [analyzer.ecosystem] : [])))].sort();
+  const ecosystems = registry.flatMap(analyzer => (analyzer.ecosystem && hasAdvisorySource(analyzer.ecosystem) ? [analyzer.ecosystem] : []));
+  return [...new Set(ecosystems)].sort();
 }
 
 /** Every file name an analyzer claims or a sibling it reads: what the editor watches and activates on. */
