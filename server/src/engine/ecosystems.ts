@@ -4,7 +4,7 @@ import type { Ecosystem } from './types';
 /** The ecosystems OSV publishes advisories for (`<Ecosystem>/all.zip`), that Vigil reads. */
 export const ECOSYSTEMS: readonly Ecosystem[] = [
   'npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist',
-  'Pub', 'Hex', 'SwiftURL', 'ConanCenter', 'Debian', 'Alpine', 'Red Hat',
+  'Pub', 'Hex', 'SwiftURL', 'ConanCenter', 'Julia', 'Debian', 'Alpine', 'Red Hat',
 ];
 
 /**

@@ -21,6 +21,7 @@ export const PURL_TYPES: Readonly<Record<Ecosystem, string>> = {
   Hex: 'hex',
   SwiftURL: 'swift',
   ConanCenter: 'conan',
+  Julia: 'julia',
   CocoaPods: 'cocoapods',
   Debian: 'deb',
   Alpine: 'apk',

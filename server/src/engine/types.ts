@@ -7,7 +7,7 @@
  */
 export type Ecosystem =
   | 'npm' | 'PyPI' | 'Go' | 'crates.io' | 'Maven' | 'RubyGems' | 'NuGet' | 'Packagist'
-  | 'Pub' | 'Hex' | 'SwiftURL' | 'ConanCenter' | 'Debian' | 'Alpine' | 'Red Hat'
+  | 'Pub' | 'Hex' | 'SwiftURL' | 'ConanCenter' | 'Julia' | 'Debian' | 'Alpine' | 'Red Hat'
   | 'CocoaPods';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';

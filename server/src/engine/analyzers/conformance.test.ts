@@ -34,7 +34,7 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
  * for the project itself in uv.lock, which Trivy lists as its root package, for pnpm's `file:`
  * packages (a local folder, or a local tarball whose content nothing vouches for), for the
  * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates), and
- * for bun.lock's `workspace:` packages.
+ * for bun.lock's `workspace:` packages and Julia's packages with a local `path`.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
@@ -47,6 +47,8 @@ const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'pnpm-lock_archives.yaml': ['lodash@4.17.21', 'package1@1.0.0'],
   'pnpm-lock_v9.yaml': ['lodash@4.17.21', 'package1@'],
   'bun_multiple_ws.lock': ['my-app@1.0.0', 'my-lib@1.0.0'],
+  // julia_v1.0_format: the packages with a `path`, developed locally.
+  'Manifest.toml': ['Foo@unknown', 'Bar@unknown', 'Qux@unknown'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],

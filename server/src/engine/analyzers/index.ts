@@ -14,6 +14,7 @@ import { dockerfileAnalyzer } from './dockerfile';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
 import { gradleLockAnalyzer } from './gradle-lock';
+import { juliaManifestAnalyzer } from './julia-manifest';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
@@ -34,7 +35,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  gradleLockAnalyzer, sbtLockAnalyzer, pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
