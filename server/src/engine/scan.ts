@@ -9,7 +9,7 @@ import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
-import { siblingPath, type FileSource } from './source';
+import { MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, siblingPath, type FileSource } from './source';
 import type {
   Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
@@ -120,7 +120,8 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
         const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
         if (sibling !== undefined) siblings.set(name, sibling);
       }
-      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings });
+      const included = analyzer.includes ? await readIncluded(source, analyzer, path, content, limit) : undefined;
+      const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings, included });
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       const notes = [...output.notes ?? []];
       const unchecked = new Set(packages.map(p => p.ecosystem).filter(ecosystem => !hasAdvisorySource(ecosystem)));
@@ -145,6 +146,32 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   }
   scan.results = [...byClass.values()];
   return scan;
+}
+
+/**
+ * The files `path` names through `analyzer.includes`, and those they name, each read once
+ * through the source (which holds reads to the root and to the size limit), breadth first
+ * within the depth and count caps. A file that cannot be read is left out: the analyzer says so.
+ */
+async function readIncluded(source: FileSource, analyzer: Analyzer, path: string, content: string, limit: number): Promise<Map<string, string>> {
+  const included = new Map<string, string>();
+  const seen = new Set([path]);
+  let level = [{ path, content }];
+  for (let depth = 1; depth <= MAX_INCLUDE_DEPTH && level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const file of level) {
+      for (const target of analyzer.includes!(file.content, file.path)) {
+        if (seen.has(target) || seen.size > MAX_INCLUDED_FILES) continue;
+        seen.add(target);
+        const text = await source.readText(target, limit).catch(() => undefined);
+        if (text === undefined) continue;
+        included.set(target, text);
+        next.push({ path: target, content: text });
+      }
+    }
+    level = next;
+  }
+  return included;
 }
 
 /** A folder or file on disk (the path as the user gave it), or any file source to walk whole. */

@@ -54,6 +54,27 @@ export function siblingPath(file: string, name: string): string {
   return slash === -1 ? name : `${file.slice(0, slash + 1)}${name}`;
 }
 
+/** How deep a file's includes are followed (`-r` in a requirements file), and how many files one file may pull in. */
+export const MAX_INCLUDE_DEPTH = 10;
+export const MAX_INCLUDED_FILES = 100;
+
+/**
+ * The root-relative path that `target` (a path with `/` separators, as a file names another)
+ * names from the folder of `file`; undefined when it is absolute or climbs out of the root.
+ */
+export function resolveRelative(file: string, target: string): string | undefined {
+  if (target.startsWith('/') || target.startsWith('\\') || /^[A-Za-z]:/.test(target)) return undefined;
+  const parts = file.split('/').slice(0, -1);
+  for (const part of target.split(/[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.length === 0 ? undefined : parts.join('/');
+}
+
 /** The last segment of a root-relative path. */
 export function baseName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);

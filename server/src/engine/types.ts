@@ -91,6 +91,12 @@ export interface AnalyzerInput {
   bytes?: Uint8Array;
   /** The text of each declared sibling that exists beside the file, by file name. */
   siblings?: ReadonlyMap<string, string>;
+  /**
+   * For analyzers that declare `includes`: the text of each file the file names, and those they
+   * name in turn, by root-relative path. A file that could not be read (missing, outside the
+   * root, over the size limit, past the caps) is absent.
+   */
+  included?: ReadonlyMap<string, string>;
 }
 
 export interface AnalyzerOutput {
@@ -128,6 +134,12 @@ export interface Analyzer {
   fileNames: readonly string[];
   /** Files beside the claimed one that it reads too; an edit to one re-analyzes the claimed file. */
   siblings?: readonly string[];
+  /**
+   * The files a file's text names for reading with it (a requirements file's `-r` and `-c`), as
+   * root-relative paths (see `resolveRelative`). The scan reads them, and what they name, through
+   * the file source, once each, within a depth and count cap, into `AnalyzerInput.included`.
+   */
+  includes?(content: string, path: string): string[];
   /** The sibling that declares the direct dependencies, which the editor annotates and fixes. */
   manifest?: string;
   /** Whether `vigil:ignore:ID` comments in the file are honoured (the format has comments). */
