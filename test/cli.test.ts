@@ -118,11 +118,11 @@ describe('vigil CLI', function () {
     assert.equal(vigil(['fs', '--cache-dir', cacheDir, '--offline', '--skip-errors', dir]).code, 0);
   });
 
-  it('names the dependency files it recognises but cannot analyze, and the ecosystems the DB lacks', () => {
+  it('names the dependency files it recognises but cannot analyze, the ecosystems the DB lacks and those no advisory source covers', () => {
     const dir = path.join(tmp, 'polyglot');
     fs.mkdirSync(path.join(dir, 'java'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'java', 'gradle.lockfile'), '# a Gradle lockfile\n');
-    fs.writeFileSync(path.join(dir, 'Podfile.lock'), 'PODS:\n');
+    fs.writeFileSync(path.join(dir, 'java', 'app.jar'), 'PK\u0003\u0004');
+    fs.writeFileSync(path.join(dir, 'Podfile.lock'), 'PODS:\n  - Alamofire (5.4.3)\n');
     fs.copyFileSync('examples/python-app/requirements.txt', path.join(dir, 'requirements.txt'));
     const npmOnly = path.join(tmp, 'npm-only');
     fs.mkdirSync(npmOnly);
@@ -134,8 +134,9 @@ describe('vigil CLI', function () {
     const run = vigil(['fs', '--cache-dir', emptyDb, '--offline', '--scanners', 'vuln,secret', '--format', 'json', dir]);
     assert.equal(run.code, 0, run.stderr);
     const notes: string[] = JSON.parse(run.stdout).VigilNotes;
-    assert.ok(notes.some(n => n.startsWith('java/gradle.lockfile: a gradle dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
-    assert.ok(notes.some(n => n.startsWith('Podfile.lock: a cocoapods dependency file')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('java/app.jar: a jar dependency file') && n.includes('cannot analyze yet')), notes.join('\n'));
+    assert.ok(notes.some(n => n.startsWith('Podfile.lock: no advisory source covers CocoaPods packages')), notes.join('\n'));
+    assert.ok(!notes.some(n => n.includes('no CocoaPods advisories in the DB')), notes.join('\n'));
     assert.ok(notes.some(n => n.includes('no PyPI advisories in the DB') && n.includes('vigil db update --ecosystems PyPI')), notes.join('\n'));
   });
 

@@ -14,7 +14,7 @@ import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
 const EXPECTED_PASSING = [
   'npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden', 'pnpm.json.golden',
   'composer.lock.json.golden', 'cargo.lock.json.golden', 'dotnet.json.golden', 'packagesprops.json.golden',
-  'gomod.json.golden', 'gomod-skip.json.golden', 'pom.json.golden', 'pubspec.lock.json.golden',
+  'gomod.json.golden', 'gomod-skip.json.golden', 'pom.json.golden', 'pubspec.lock.json.golden', 'sbt.json.golden',
 ];
 
 interface GoldenCase { args: Record<string, unknown>; go_test: string }

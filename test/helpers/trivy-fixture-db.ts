@@ -15,23 +15,23 @@ interface Pair { key?: string; bucket?: string; value?: any; pairs?: Pair[] }
 /** trivy-db bucket prefix -> OSV ecosystem, for the language ecosystems. */
 const ECOSYSTEM_BY_PREFIX: Record<string, string> = {
   npm: 'npm', pip: 'PyPI', cargo: 'crates.io', go: 'Go', composer: 'Packagist', rubygems: 'RubyGems',
-  nuget: 'NuGet', maven: 'Maven', pub: 'Pub', erlang: 'Hex', swift: 'SwiftURL',
+  nuget: 'NuGet', maven: 'Maven', pub: 'Pub', erlang: 'Hex', swift: 'SwiftURL', conan: 'ConanCenter',
 };
 
 const GHSA_SEVERITY = ['UNKNOWN', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'];
 
 /**
- * `>= 1.0, < 1.2`, `<1.2.3` or Maven's `[2.9.0,2.9.10.7)` -> OSV events. Each `||` alternative is
- * its own range. An upper bound `<= X` becomes `fixed` at the advisory's one patched version,
- * where it has exactly one, as Trivy reports that version as the fix.
+ * `>= 1.0, < 1.2` or `<1.2.3` -> OSV events. Each `||` alternative is its own range. Maven
+ * intervals as GitLab writes them (`[2.9.0,2.9.10.7)`, `(,1.2]`, several side by side) too.
  */
-export function constraintToRanges(constraint: string, patched: readonly string[] = []): OsvRange[] {
+export function constraintToRanges(constraint: string): OsvRange[] {
+  if (/^\s*[[(]/.test(constraint)) return intervalsToRanges(constraint);
   return constraint.split('||').map(alternative => {
     const events: OsvEvent[] = [];
-    for (const [, op, version] of mavenRangeToConstraint(alternative).matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
+    for (const [, op, version] of alternative.matchAll(/(>=|<=|>|<|=|==)?\s*([^\s,<>=]+)/g)) {
       if (op === '>=' || op === '>') events.push({ introduced: version });
       else if (op === '<') events.push({ fixed: version });
-      else if (op === '<=') events.push(patched.length === 1 ? { fixed: patched[0] } : { last_affected: version });
+      else if (op === '<=') events.push({ last_affected: version });
       else events.push({ introduced: version }, { last_affected: version });
     }
     if (!events.some(e => e.introduced !== undefined)) events.unshift({ introduced: '0' });
@@ -39,13 +39,29 @@ export function constraintToRanges(constraint: string, patched: readonly string[
   });
 }
 
-/** `[a,b)` -> `>= a, < b` (and `(`, `]` likewise); other constraints are returned as they are. */
-function mavenRangeToConstraint(alternative: string): string {
-  const range = /^\s*([[(])\s*([^,\s]*)\s*,\s*([^\])\s]*)\s*([\])])\s*$/.exec(alternative);
-  if (!range) return alternative;
-  const [, open, lower, upper, close] = range;
-  const bounds = [lower && `${open === '[' ? '>=' : '>'} ${lower}`, upper && `${close === ']' ? '<=' : '<'} ${upper}`];
-  return bounds.filter(Boolean).join(', ');
+/** `[a,b)`, `(a,b]`, `(,b)`, `[a]`: one range each (an open lower end is read as closed). */
+function intervalsToRanges(constraint: string): OsvRange[] {
+  const ranges: OsvRange[] = [];
+  for (const [, lower, upper, close] of constraint.matchAll(/[[(]\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])/g)) {
+    const events: OsvEvent[] = [{ introduced: lower || '0' }];
+    if (upper === undefined) events.push({ last_affected: lower });
+    else if (upper) events.push(close === ')' ? { fixed: upper } : { last_affected: upper });
+    ranges.push({ type: 'ECOSYSTEM', events });
+  }
+  return ranges;
+}
+
+/**
+ * Trivy reports the patched versions as the fix whatever the vulnerable ranges say; a range that
+ * ends at a last affected version then ends at the patched version above it, so Vigil reports it.
+ */
+function withPatchedVersions(ranges: OsvRange[], patched: string[]): OsvRange[] {
+  if (patched.length === 0) return ranges;
+  return ranges.map((range, i) => {
+    if (range.events.some(e => e.fixed !== undefined)) return range;
+    const fixed = patched[Math.min(i, patched.length - 1)];
+    return { ...range, events: range.events.map(e => (e.last_affected !== undefined ? { fixed } : e)) };
+  });
 }
 
 function readPairs(file: string): Pair[] {
@@ -73,7 +89,7 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
           const patched: string[] = advisory.value?.PatchedVersions ?? [];
           const ranges = vulnerable.length
-            ? vulnerable.flatMap(constraint => constraintToRanges(constraint, patched))
+            ? withPatchedVersions(vulnerable.flatMap(constraintToRanges), patched)
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;

@@ -1,10 +1,22 @@
 // Per-ecosystem naming rules shared by the analyzers, the DB index and the matcher.
 import type { Ecosystem } from './types';
 
+/** The ecosystems OSV publishes advisories for (`<Ecosystem>/all.zip`), that Vigil reads. */
 export const ECOSYSTEMS: readonly Ecosystem[] = [
   'npm', 'PyPI', 'Go', 'crates.io', 'Maven', 'RubyGems', 'NuGet', 'Packagist',
-  'Pub', 'Hex', 'SwiftURL', 'Debian', 'Alpine', 'Red Hat',
+  'Pub', 'Hex', 'SwiftURL', 'ConanCenter', 'Julia', 'Debian', 'Alpine', 'Red Hat',
 ];
+
+/**
+ * Ecosystems whose packages Vigil reports with no advisory source to check them against (OSV has
+ * no CocoaPods ecosystem): never fetched for the DB, and a scan says its packages went unchecked.
+ */
+export const INVENTORY_ONLY_ECOSYSTEMS: readonly Ecosystem[] = ['CocoaPods'];
+
+/** Whether advisories exist for an ecosystem's packages (it is not inventory-only). */
+export function hasAdvisorySource(ecosystem: Ecosystem): boolean {
+  return !INVENTORY_ONLY_ECOSYSTEMS.includes(ecosystem);
+}
 
 /**
  * The OSV ecosystem without its release suffix: `Alpine:v3.10` -> `Alpine`, `Debian:10` -> `Debian`.

@@ -3,7 +3,7 @@
 export * from './types';
 export type { OsvRecord, OsvAffected, OsvRange, OsvEvent } from './osv';
 export { compareVersions } from './versions';
-export { ECOSYSTEMS, baseEcosystem, normalizePackageName } from './ecosystems';
+export { ECOSYSTEMS, INVENTORY_ONLY_ECOSYSTEMS, baseEcosystem, hasAdvisorySource, normalizePackageName } from './ecosystems';
 export { ANALYZERS, PLANNED_FORMATS, analyzersFor, analyzerOfType, availableScanners, supportedEcosystems } from './analyzers';
 export { walk, openDiskTarget, type WalkOptions, type WalkEntry, type DiskTarget } from './walker';
 export { DiskSource, MemorySource, OverlaySource, type FileSource, type SourceEntry } from './source';

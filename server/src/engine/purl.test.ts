@@ -47,6 +47,13 @@ describe('buildPurl', () => {
     assert.equal(buildPurl('SwiftURL', 'github.com/Quick/Nimble', '9.2.1'), 'pkg:swift/github.com/Quick/Nimble@9.2.1');
   });
 
+  it('writes a CocoaPods subspec as the subpath of its pod, and Conan names as they are', () => {
+    assert.equal(buildPurl('CocoaPods', 'AppCenter/Analytics', '4.2.0'), 'pkg:cocoapods/AppCenter@4.2.0#Analytics');
+    assert.equal(buildPurl('CocoaPods', 'GoogleUtilities/NSData+zlib', '7.5.2'), 'pkg:cocoapods/GoogleUtilities@7.5.2#NSData%2Bzlib');
+    assert.equal(buildPurl('CocoaPods', 'KeychainAccess', '4.2.1'), 'pkg:cocoapods/KeychainAccess@4.2.1');
+    assert.equal(buildPurl('ConanCenter', 'openssl', '3.0.3'), 'pkg:conan/openssl@3.0.3');
+  });
+
   it('writes OS packages with vendor namespace and sorted, encoded qualifiers', () => {
     assert.equal(
       buildPurl('Debian', 'bash', '5.1-6ubuntu1', { namespace: 'ubuntu', qualifiers: { distro: 'ubuntu-22.04', arch: 'amd64' } }),

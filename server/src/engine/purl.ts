@@ -20,6 +20,9 @@ export const PURL_TYPES: Readonly<Record<Ecosystem, string>> = {
   Pub: 'pub',
   Hex: 'hex',
   SwiftURL: 'swift',
+  ConanCenter: 'conan',
+  Julia: 'julia',
+  CocoaPods: 'cocoapods',
   Debian: 'deb',
   Alpine: 'apk',
   'Red Hat': 'rpm',
@@ -43,7 +46,10 @@ export interface PurlOptions {
  */
 export function buildPurl(ecosystem: Ecosystem, name: string, version: string, options: PurlOptions = {}): string {
   const type = PURL_TYPES[ecosystem];
-  let [namespace, shortName] = splitName(ecosystem, name);
+  // A CocoaPods subspec (`AppCenter/Analytics`) is the pod's subpath, as the purl spec has it.
+  const subspec = ecosystem === 'CocoaPods' ? name.indexOf('/') : -1;
+  const subpath = subspec === -1 ? '' : name.slice(subspec + 1);
+  let [namespace, shortName] = splitName(ecosystem, subspec === -1 ? name : name.slice(0, subspec));
   if (options.namespace !== undefined) namespace = options.namespace;
 
   let purl = `pkg:${type}/`;
@@ -57,6 +63,7 @@ export function buildPurl(ecosystem: Ecosystem, name: string, version: string, o
   if (qualifiers.length > 0) {
     purl += '?' + qualifiers.map(([key, value]) => `${key.toLowerCase()}=${encodeSegment(value)}`).join('&');
   }
+  if (subpath) purl += '#' + subpath.split('/').map(encodeSegment).join('/');
   return purl;
 }
 

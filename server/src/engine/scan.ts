@@ -4,6 +4,7 @@
 // target uses (to fetch just those advisories) before it opens the DB; `completeScan` then
 // detects, filters (severity, ignore files, inline ignores, for every kind) and plans fixes, once.
 import { analyzersFor, ANALYZERS, availableScanners, plannedFormatOf } from './analyzers';
+import { hasAdvisorySource } from './ecosystems';
 import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
@@ -153,8 +154,13 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
       const related = new Map<string, string>();
       if (analyzer.gather) await analyzer.gather(input, relatedReader(source, limit, related));
       const output = analyzer.analyze({ ...input, related });
-      for (const note of output.notes ?? []) (scan.notes ??= []).push(`${path}: ${note}`);
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
+      const notes = [...output.notes ?? []];
+      const unchecked = new Set(packages.map(p => p.ecosystem).filter(ecosystem => !hasAdvisorySource(ecosystem)));
+      for (const ecosystem of unchecked) {
+        notes.push(`no advisory source covers ${ecosystem} packages, so they are listed but were not checked for vulnerabilities`);
+      }
+      if (notes.length > 0) (scan.notes ??= []).push(...notes.map(note => `${path}: ${note}`));
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
       if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
       const resultClass = CLASS_BY_SCANNER[analyzer.scanner];
@@ -252,7 +258,7 @@ export function countFindings(scan: Pick<ScanResult, 'results'>): number {
   return scan.results.reduce((sum, r) => sum + r.vulnerabilities.length + r.misconfigurations.length + r.secrets.length + r.licenses.length, 0);
 }
 
-/** The ecosystems a scan found packages of, to fetch only those advisories. */
+/** The ecosystems a scan found packages of that have advisories, to fetch only those. */
 export function ecosystemsOf(scan: ScanResult): Ecosystem[] {
-  return [...new Set(scan.results.flatMap(r => r.packages.map(p => p.ecosystem)))].sort();
+  return [...new Set(scan.results.flatMap(r => r.packages.map(p => p.ecosystem)))].filter(hasAdvisorySource).sort();
 }

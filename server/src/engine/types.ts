@@ -1,10 +1,14 @@
 // Core data model shared by every part of the engine and by its adapters (CLI, LSP, report writers).
 // Lines and columns are 1-based, as in Trivy's reports; the LSP layer converts to 0-based.
 
-/** OSV ecosystem names, exactly as OSV spells them. */
+/**
+ * OSV ecosystem names, exactly as OSV spells them, and `CocoaPods`, which no advisory source covers:
+ * its packages are listed (for inventory and SBOMs), never looked up (see ecosystems.ts).
+ */
 export type Ecosystem =
   | 'npm' | 'PyPI' | 'Go' | 'crates.io' | 'Maven' | 'RubyGems' | 'NuGet' | 'Packagist'
-  | 'Pub' | 'Hex' | 'SwiftURL' | 'Debian' | 'Alpine' | 'Red Hat';
+  | 'Pub' | 'Hex' | 'SwiftURL' | 'ConanCenter' | 'Julia' | 'Debian' | 'Alpine' | 'Red Hat'
+  | 'CocoaPods';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export const SEVERITIES: readonly Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
@@ -100,12 +104,12 @@ export type RelatedReader = (path: string) => Promise<string | undefined>;
 
 export interface AnalyzerOutput {
   packages: Package[];
+  /** What the user should know about the file that is no error: entries passed over, a version that needs a remote repository. */
+  notes?: string[];
   /** Misconfigurations, secrets and licenses found in the file itself. */
   findings?: Finding[];
   /** Misconfiguration checks that passed and failed on the file, for Trivy's MisconfSummary. */
   misconfSummary?: MisconfSummary;
-  /** What the user should know about the file that is not an error (a version that needs a remote repository). */
-  notes?: string[];
 }
 
 /** How the editor fixes a vulnerable package found by an analyzer. */

@@ -118,11 +118,18 @@ export function errorView(error: FileError): FileView {
   };
 }
 
-/** The places a vulnerable package is marked: each copy, or its one location. */
-function copiesOf(pkg: Package | undefined, vuln: DetectedVulnerability): { key: string; location?: SourceRange; highlight?: SourceRange; direct: boolean; dev: boolean }[] {
-  if (pkg?.copies?.length) return pkg.copies;
+/**
+ * The places a vulnerable package is marked in the file `target`: each copy, or its one location.
+ * A copy in another file (a requirement pinned in a file that `-r` includes) is not marked here;
+ * a package with no copy here is marked on the first line, naming the file that pins it.
+ */
+function copiesOf(pkg: Package | undefined, vuln: DetectedVulnerability, target: string): { key: string; location?: SourceRange; highlight?: SourceRange; direct: boolean; dev: boolean; elsewhere?: string }[] {
   const location = vuln.location ?? pkg?.location;
-  return [{ key: vuln.pkgId, location, highlight: location, direct: vuln.direct, dev: vuln.dev }];
+  const copies = pkg?.copies?.length ? pkg.copies : [{ key: vuln.pkgId, location, highlight: location, direct: vuln.direct, dev: vuln.dev }];
+  const here = copies.filter(copy => !copy.location || copy.location.file === target);
+  if (here.length > 0) return here;
+  const [first] = copies;
+  return [{ ...first, location: undefined, highlight: undefined, elsewhere: first.location!.file }];
 }
 
 /** The engine's plan for a package of a result (planned once, after detection). */
@@ -156,13 +163,14 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
     const pkg = packages.get(vuln.pkgId);
     const plan = planOf(result, vuln.pkgId);
     // Every copy of the package is marked: its key underlined, its own dev status and path.
-    copiesOf(pkg, vuln).forEach((copy, index) => {
+    copiesOf(pkg, vuln, result.target).forEach((copy, index) => {
       const range = copy.highlight ? toLspRange(copy.highlight) : FIRST_LINE;
       const entryRange = copy.location ? toLspRange(copy.location) : range;
       const path = plan.copyPaths?.[copy.key] ?? plan.pathFromDirect;
       const via = !copy.direct && path.length > 1 ? ` (via ${path.slice(0, -1).join(' > ')})` : '';
       const dev = copy.dev ? ' (dev)' : '';
-      const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${severityLabel(vuln.severity)}, ${fixText(vuln)}]${via}`;
+      const elsewhere = copy.elsewhere ? ` (pinned in ${copy.elsewhere})` : '';
+      const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${severityLabel(vuln.severity)}, ${fixText(vuln)}]${via}${elsewhere}`;
       const data: VulnerabilityData = {
         type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
         pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,

@@ -41,7 +41,7 @@ describe('lsp: report locations', () => {
   it('ranks the dev copy one level below the production copy in the Problems panel', () => {
     const [devCopy, productionCopy] = resultView(result, DEFAULT_SEVERITY_MAP).diagnostics;
     assert.deepEqual([devCopy.severity, productionCopy.severity], [DiagnosticSeverity.Warning, DiagnosticSeverity.Error]);
-    assert.match(devCopy.message, /^braces@2\.3\.2 \(dev\)/);
+    assert.match(String(devCopy.message), /^braces@2\.3\.2 \(dev\)/);
   });
 
   it('leaves the URI out for a file that is not on disk', () => {

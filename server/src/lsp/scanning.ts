@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileError, type FileResult, type FileSource, type ScanOptions } from '../engine';
 import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
+import { hasAdvisorySource } from '../engine/ecosystems';
 import type { Databases } from './dbState';
 import { cacheDirOf, type FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
@@ -194,9 +195,9 @@ export class Scanner {
     if (gone.length > 0) publisher.republishFolder(dir);
   }
 
-  /** The ecosystems of every package seen so far: what a DB update downloads. */
+  /** The ecosystems of every package seen so far that have advisories: what a DB update downloads. */
   seenEcosystems(): string[] {
-    return [...this.deps.analyses.values()].flatMap(s => s.results.flatMap(r => r.packages.map(p => p.ecosystem)));
+    return [...this.deps.analyses.values()].flatMap(s => s.results.flatMap(r => r.packages.map(p => p.ecosystem).filter(hasAdvisorySource)));
   }
 
   dispose(): void {

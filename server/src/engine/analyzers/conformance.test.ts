@@ -32,9 +32,10 @@ const ANALYZER_BY_DIR: [string, Analyzer][] = ANALYZERS.filter(a => a.trivyParse
  * own code, not registry packages, so Vigil leaves them out and counts what they depend on as
  * direct (Trivy lists them as direct packages and their dependencies as indirect). The same goes
  * for the project itself in uv.lock, which Trivy lists as its root package, for pnpm's `file:`
- * packages (a local folder, or a local tarball whose content nothing vouches for), and for the
- * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates), and the
- * `project` libraries of a .deps.json.
+ * packages (a local folder, or a local tarball whose content nothing vouches for), for the
+ * crates of a Cargo.lock without a `source` (the root crate, workspace members, path crates), the
+ * `project` libraries of a .deps.json, and bun.lock's `workspace:` packages and Julia's packages
+ * with a local `path`.
  */
 const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['function1@', 'nested_func@1.0.0'],
@@ -49,6 +50,9 @@ const OMITTED_ON_PURPOSE: Record<string, string[]> = {
   // .deps.json projects (Trivy's `workspace` and unrelated roots).
   'ambiguous-root.deps.json': ['Web@1.0.0', 'Worker@1.0.0'],
   'multi-project.deps.json': ['Api@1.0.0', 'Data@1.0.0'],
+  'bun_multiple_ws.lock': ['my-app@1.0.0', 'my-lib@1.0.0'],
+  // julia_v1.0_format: the packages with a `path`, developed locally.
+  'Manifest.toml': ['Foo@unknown', 'Bar@unknown', 'Qux@unknown'],
 };
 const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'package-lock_v3_with_workspace.json': ['debug@2.6.9'],
@@ -58,13 +62,16 @@ const DIRECT_ON_PURPOSE: Record<string, string[]> = {
   'pnpm-lock_v9.yaml': ['asynckit@0.4.0'],
 };
 /**
- * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, and its
- * packages.config parser `developmentDependency="true"` packages; Vigil keeps them,
+ * Trivy's pnpm parser drops `dev: true` packages of lockfiles v5-v8 outright, its
+ * packages.config parser `developmentDependency="true"` packages, its sbt lock parser the
+ * modules resolved for neither `compile` nor `runtime`, and its conan.lock v2 parser the build and
+ * python requires; Vigil keeps them,
  * marked dev, and leaves them out of reports unless `--include-dev-deps` (as Trivy does for v9 and
  * npm). Trivy's list is compared with Vigil's production packages.
  */
 const DEV_DROPPED_BY_TRIVY = new Set([
-  'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config',
+  'pnpm-lock_many.yaml', 'pnpm-lock_with_dev.yaml', 'pnpm-lock_v6_with_dev.yaml', 'dev_dependency.config', 'v1_happy.sbt.lock',
+  'happy_v2.lock',
 ]);
 /** Fixtures for Trivy options Vigil does not have. */
 const NOT_APPLICABLE: Record<string, string> = {
@@ -106,12 +113,14 @@ function analyze(analyzer: Analyzer, file: string): Package[] {
 const OSV_SCANNER_DIRS: Record<string, string> = {
   'npm-lock': 'npm', 'pip-requirements': 'pip', 'yarn-lock': 'yarn', 'pnpm-lock': 'pnpm', 'nuget-lock': 'nuget', 'pub-lock': 'pub',
   'mix-lock': 'mix', 'pipenv-lock': 'pipenv', 'poetry-lock': 'poetry', 'gemfile-lock': 'bundler', 'composer-lock': 'composer',
-  'cargo-lock': 'cargo', 'go-mod': 'go', 'pom': 'maven',
+  'cargo-lock': 'cargo', 'go-mod': 'go', 'pom': 'maven', 'gradle-lock': 'gradle', 'conan-lock': 'conan',
 };
 /** osv-scanner fixtures that are not the format at all. */
 const REJECTED_ON_PURPOSE: Record<string, string[]> = {
   npm: ['not-json.txt'], pnpm: ['not-yaml.txt'], nuget: ['not-json.txt'], pub: ['not-yaml.txt'], pipenv: ['not-json.txt'], poetry: ['not-toml.txt'],
   composer: ['not-json.txt'], cargo: ['not-toml.txt'], go: ['not-go-mod.txt'], maven: ['invalid-syntax.xml', 'not-pom.txt'],
+  // A ref without a name (`1.2.3`) is no `name/version`: Trivy refuses the file, osv-scanner skips the entry.
+  conan: ['no-name.v1.json', 'no-name.v1.revisions.json', 'no-name.v2.json', 'not-json.txt'],
 };
 
 describe('analyzer conformance with Trivy parser fixtures', function () {

@@ -20,8 +20,8 @@ function isFixture(name: string): boolean {
 }
 
 function analyzeFixtureFile(analyzer: Analyzer, file: string): unknown {
-  // A fixture of an analyzer that claims only patterns (`*.deps.json`) keeps its own name.
-  const claimedName = analyzer.fileNames.find(name => !name.includes('*')) ?? path.basename(file);
+  // A name the analyzer claims: a plain one, else its pattern with the `*` filled in (`build.sbt.lock`).
+  const claimedName = analyzer.fileNames.find(name => !name.includes('*')) ?? analyzer.fileNames[0].replace('*', 'build');
   try {
     const content = decodeText(fs.readFileSync(file));
     const output = analyzer.analyze({ path: claimedName, content });

@@ -4,14 +4,19 @@
 // all read this list; no other list of file kinds or ecosystems exists. Every analyzer that claims
 // a path runs on it.
 import type { Analyzer, Ecosystem, Scanner } from '../types';
+import { hasAdvisorySource } from '../ecosystems';
 import { baseName, siblingPath } from '../source';
+import { bunLockAnalyzer } from './bun-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
 import { composerLockAnalyzer } from './composer-lock';
 import { csprojAnalyzer } from './csproj';
+import { conanLockAnalyzer } from './conan-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 import { dotnetDepsAnalyzer } from './dotnet-deps';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
+import { gradleLockAnalyzer } from './gradle-lock';
+import { juliaManifestAnalyzer } from './julia-manifest';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
 import { nugetConfigAnalyzer } from './nuget-config';
@@ -21,19 +26,22 @@ import { pipRequirementsAnalyzer } from './pip-requirements';
 import { pipenvLockAnalyzer } from './pipenv-lock';
 import { pnpmLockAnalyzer } from './pnpm-lock';
 import { pomAnalyzer } from './pom';
+import { podfileLockAnalyzer } from './podfile-lock';
 import { poetryLockAnalyzer } from './poetry-lock';
 import { pubLockAnalyzer } from './pub-lock';
 import { pylockAnalyzer } from './pylock';
+import { sbtLockAnalyzer } from './sbt-lock';
 import { swiftResolvedAnalyzer } from './swift-resolved';
 import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { builtinSecretAnalyzer } from './secret';
 
 export const ANALYZERS: readonly Analyzer[] = [
-  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
+  npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer,
-  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
+  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
+  dockerfileAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
@@ -41,10 +49,7 @@ export const ANALYZERS: readonly Analyzer[] = [
  * note, so that a gate never passes in silence on a project it did not read.
  */
 export const PLANNED_FORMATS: readonly { type: string; fileNames: readonly string[] }[] = [
-  { type: 'bun', fileNames: ['bun.lock'] },
-  { type: 'gradle', fileNames: ['gradle.lockfile'] },
-  { type: 'conan', fileNames: ['conan.lock'] },
-  { type: 'cocoapods', fileNames: ['Podfile.lock'] },
+  { type: 'jar', fileNames: ['*.jar', '*.war', '*.ear', '*.par'] },
 ];
 
 /** Whether a file name fits a declared name, where one `*` stands for any run of characters. */
@@ -104,9 +109,10 @@ export function availableScanners(registry: readonly Analyzer[] = ANALYZERS): Sc
   return [...new Set(registry.map(analyzer => analyzer.scanner))];
 }
 
-/** The ecosystems the analyzers report packages of: what a new DB downloads. */
+/** The ecosystems the analyzers report packages of that have advisories: what a new DB downloads. */
 export function supportedEcosystems(registry: readonly Analyzer[] = ANALYZERS): Ecosystem[] {
-  return [...new Set(registry.flatMap(analyzer => (analyzer.ecosystem ? [analyzer.ecosystem] : [])))].sort();
+  const ecosystems = registry.flatMap(analyzer => (analyzer.ecosystem && hasAdvisorySource(analyzer.ecosystem) ? [analyzer.ecosystem] : []));
+  return [...new Set(ecosystems)].sort();
 }
 
 /** Every file name an analyzer claims or a sibling it reads: what the editor watches and activates on. */

@@ -1,4 +1,5 @@
-// Property-based test of the Gemfile.lock, composer.lock, Cargo.lock and go.mod analyzers: on
+// Property-based test of the Gemfile.lock, composer.lock, Cargo.lock, go.mod, bun.lock,
+// gradle.lockfile, sbt lock, conan.lock, Podfile.lock and Julia Manifest.toml analyzers: on
 // their fixtures with lines dropped, repeated or swapped and characters inserted, each either
 // reads the file or throws a plain Error that says what is wrong, and never a TypeError or
 // RangeError (a crash), whatever the mutation.
@@ -7,10 +8,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Analyzer } from '../types';
+import { bunLockAnalyzer } from './bun-lock';
 import { cargoLockAnalyzer } from './cargo-lock';
+import { conanLockAnalyzer } from './conan-lock';
 import { composerLockAnalyzer } from './composer-lock';
 import { gemfileLockAnalyzer } from './gemfile-lock';
 import { goModAnalyzer } from './go-mod';
+import { gradleLockAnalyzer } from './gradle-lock';
+import { juliaManifestAnalyzer } from './julia-manifest';
+import { podfileLockAnalyzer } from './podfile-lock';
+import { sbtLockAnalyzer } from './sbt-lock';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -21,7 +28,7 @@ function fixtureTexts(id: string): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) visit(full);
-      else if (!entry.name.endsWith('.golden.json') && !['go.sum', 'composer.json', 'Cargo.toml'].includes(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
+      else if (!entry.name.endsWith('.golden.json') && !['go.sum', 'composer.json', 'Cargo.toml', 'package.json', 'Project.toml', 'ATTRIBUTION.md'].includes(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
     }
   };
   visit(path.join(FIXTURES, id));
@@ -54,9 +61,12 @@ function mutate(text: string, mutations: Mutation[]): string {
   return lines.join('\n');
 }
 
-const ANALYZERS: Analyzer[] = [gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer];
+const ANALYZERS: Analyzer[] = [
+  gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, bunLockAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
+  conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
+];
 
-describe('Gemfile.lock, composer.lock, Cargo.lock and go.mod analyzers on mutated fixtures', function () {
+describe('Gemfile.lock, composer.lock, Cargo.lock, go.mod and other lockfile analyzers on mutated fixtures', function () {
   this.timeout(120_000);
   for (const analyzer of ANALYZERS) {
     it(`${analyzer.id}: reads the file or throws a plain Error, never crashes`, () => {
@@ -65,7 +75,7 @@ describe('Gemfile.lock, composer.lock, Cargo.lock and go.mod analyzers on mutate
       fc.assert(fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), (pick, mutations) => {
         const content = mutate(texts[pick % texts.length], mutations);
         try {
-          const { packages } = analyzer.analyze({ path: analyzer.fileNames[0], content });
+          const { packages } = analyzer.analyze({ path: analyzer.fileNames[0].replace('*', 'build'), content });
           for (const pkg of packages) assert.ok(pkg.name && pkg.version && pkg.id === `${pkg.name}@${pkg.version}`);
         } catch (error) {
           assert.ok(error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError), String(error));

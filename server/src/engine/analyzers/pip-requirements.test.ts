@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import type { Package } from '../types';
 import { analyzersFor } from '.';
 import { decodeText } from '../text';
-import { pipRequirementsAnalyzer } from './pip-requirements';
+import { MAX_INCLUDE_DEPTH, pipRequirementsAnalyzer } from './pip-requirements';
+import { analyzePath } from '../scan';
+import { MemorySource } from '../source';
+import { doublingRatio } from '../../../../test/helpers/linear-time';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'pip-requirements');
 
@@ -20,9 +23,11 @@ function analyzeText(content: string): Package[] {
 const ids = (packages: Package[]) => packages.map((p) => p.id);
 
 describe('pip-requirements analyzer', () => {
-  it('claims requirements.txt only', () => {
-    assert.ok(analyzersFor('requirements.txt').includes(pipRequirementsAnalyzer));
-    assert.ok(analyzersFor('svc/requirements.txt').includes(pipRequirementsAnalyzer));
+  it('claims requirements files by the names projects give them', () => {
+    for (const name of ['requirements.txt', 'svc/requirements.txt', 'requirements-dev.txt', 'requirements_test.txt', 'dev-requirements.txt', 'test_requirements.txt']) {
+      assert.ok(analyzersFor(name).includes(pipRequirementsAnalyzer), name);
+    }
+    assert.ok(!analyzersFor('requirements.in').includes(pipRequirementsAnalyzer));
     assert.ok(!analyzersFor('svc/dev-requirements.txt.bak').includes(pipRequirementsAnalyzer));
     assert.ok(!analyzersFor('notrequirements.txt').includes(pipRequirementsAnalyzer));
   });
@@ -99,5 +104,73 @@ describe('pip-requirements analyzer', () => {
   it('joins a line ending in many backslashes, keeping what comes before them', () => {
     assert.deepEqual(ids(analyzeText(`six==1.16.0 ${'\\'.repeat(50)}\n--hash=sha256:00\nflask==2.0.0\n`)), ['six@1.16.0', 'flask@2.0.0']);
     assert.deepEqual(ids(analyzeText(`${'\\'.repeat(20)}x${'\\'.repeat(20)}\nsix==1.16.0\n`)), []);
+  });
+
+  describe('-r and -c includes', () => {
+    async function scan(files: Record<string, string>) {
+      const result = await analyzePath({ source: new MemorySource(files) }, {});
+      const main = result.results.find(r => r.target === 'requirements.txt');
+      return { packages: main?.packages ?? [], notes: result.notes.filter(n => n.startsWith('requirements.txt: ')), errors: result.errors };
+    }
+
+    it('reads included files relative to the including one, in pip\'s order, each package located where it is pinned', async () => {
+      const { packages, notes } = await scan({
+        'requirements.txt': '-r reqs/base.txt\n--requirement=reqs/web.txt\nsix==1.16.0\n',
+        'reqs/base.txt': '-r ./../reqs/web.txt\nDjango==2.2.0\n',
+        'reqs/web.txt': 'flask==0.12.2\n',
+      });
+      assert.deepEqual(packages.map(p => [p.id, p.location!.file, p.location!.startLine]), [
+        ['flask@0.12.2', 'reqs/web.txt', 1], ['Django@2.2.0', 'reqs/base.txt', 2], ['six@1.16.0', 'requirements.txt', 3],
+      ]);
+      assert.deepEqual(notes, []);
+    });
+
+    it('pins an unpinned requirement from a constraints file, which adds no package of its own', async () => {
+      const { packages } = await scan({
+        'requirements.txt': '-c constraints.txt\nflask\nrequests[socks] ; python_version > "3"\n',
+        'constraints.txt': 'flask==0.12.2\nRequests==2.19.1\nurllib3==1.24.1\n',
+      });
+      assert.deepEqual(packages.map(p => [p.id, p.location!.file, p.copies![0].highlight.endColumn]), [
+        ['flask@0.12.2', 'requirements.txt', 6], ['requests@2.19.1', 'requirements.txt', 9],
+      ]);
+    });
+
+    it('notes cycles, missing files, files outside the root and skipped entries, and never fails on them', async () => {
+      const { packages, notes, errors } = await scan({
+        'requirements.txt': '-r requirements.txt\n-r a.txt\n-e ./lib\nhttps://example.com/x.whl\npkg @ git+https://example.com/pkg.git\n',
+        'a.txt': '-r requirements.txt\n-r missing.txt\n-r ../../etc/passwd\n-r /etc/passwd\n-c https://example.com/c.txt\nsix==1.16.0\n',
+      });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(packages.map(p => p.id), ['six@1.16.0']);
+      assert.deepEqual(notes, [
+        'requirements.txt: requirements.txt line 1: -r leads back to requirements.txt, which includes it (a cycle): not followed again',
+        'requirements.txt: a.txt line 1: -r leads back to requirements.txt, which includes it (a cycle): not followed again',
+        'requirements.txt: a.txt line 2: -r names a file that could not be read (missing, too large, or past the include limit)',
+        'requirements.txt: a.txt line 3: -r names a URL or a file outside the scan root: not followed',
+        'requirements.txt: a.txt line 4: -r names a URL or a file outside the scan root: not followed',
+        'requirements.txt: a.txt line 5: -c names a URL or a file outside the scan root: not followed',
+        'requirements.txt: 1 editable (-e) requirement and 2 requirements given by URL or path skipped: they name no version to check',
+      ]);
+    });
+
+    it('follows includes no deeper than the cap', async () => {
+      const files: Record<string, string> = { 'requirements.txt': '-r r1.txt\n' };
+      for (let i = 1; i <= MAX_INCLUDE_DEPTH + 5; i++) files[`r${i}.txt`] = `-r r${i + 1}.txt\npkg${i}==1.0\n`;
+      const { packages, notes } = await scan(files);
+      assert.equal(packages.length, MAX_INCLUDE_DEPTH);
+      assert.equal(notes.length, 1);
+      assert.match(notes[0], /could not be read|deeper than/);
+    });
+
+    it('takes time that grows linearly in the number of includes and pins', function () {
+      this.timeout(60_000);
+      const make = (size: number) => {
+        let text = '';
+        for (let i = 0; i < size; i++) text += `-r missing-${i}.txt\npkg-${i}==1.${i}\n-e ./lib${i}\n`;
+        return text;
+      };
+      const { ratio, smallMs, largeMs } = doublingRatio(make, text => pipRequirementsAnalyzer.analyze({ path: 'requirements.txt', content: text, related: new Map() }), 2000);
+      assert.ok(ratio < 3, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
+    });
   });
 });

@@ -39,12 +39,7 @@ type Span = Omit<TomlEntry, 'value'>;
  * TOML is invalid.
  */
 export function readTomlEntries(text: string, arrayKey: string, fileKind: string): TomlDocument {
-  let root: TomlTable;
-  try {
-    root = parseToml(text) as TomlTable;
-  } catch (error) {
-    throw invalidToml(text, fileKind, error);
-  }
+  const root = parseTomlText(text, fileKind);
   const values = root[arrayKey];
   if (!Array.isArray(values)) return { root, entries: [] };
   let spans = scanArrayTables(text, arrayKey);
@@ -55,6 +50,15 @@ export function readTomlEntries(text: string, arrayKey: string, fileKind: string
     if (isTable(value)) entries.push({ ...span, value });
   }
   return { root, entries };
+}
+
+/** Parses `text` as TOML, throwing an Error as readTomlEntries does when it is not. */
+export function parseTomlText(text: string, fileKind: string): TomlTable {
+  try {
+    return parseToml(text) as TomlTable;
+  } catch (error) {
+    throw invalidToml(text, fileKind, error);
+  }
 }
 
 /** An error that says what is wrong and where, in the words of toml-eslint-parser, whose messages never quote the text. */
@@ -194,7 +198,7 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
 }
 
 /** A `[a.b]` or `[[a.b]]` header at `start`: its keys, whether it is an array table, and the offset after it. */
-function readHeader(text: string, start: number): { keys: string[]; array: boolean; end: number } | undefined {
+export function readHeader(text: string, start: number): { keys: string[]; array: boolean; end: number } | undefined {
   const array = text.charCodeAt(start + 1) === OPEN_BRACKET;
   const key = readKey(text, start + (array ? 2 : 1));
   if (!key) return undefined;

@@ -24,6 +24,7 @@ const COMPARATORS: Record<string, Comparator> = {
   'crates.io': compareSemver,
   Hex: compareSemver,
   SwiftURL: compareSemver,
+  Julia: compareSemver,
   Pub: comparePub,
   Go: compareGo,
   PyPI: comparePypi,
@@ -31,6 +32,9 @@ const COMPARATORS: Record<string, Comparator> = {
   RubyGems: compareRubyGems,
   NuGet: compareNuget,
   Packagist: comparePackagist,
+  // Conan versions are dotted numbers with letters at times (openssl 1.1.1k): Maven's ordering of
+  // numbers and qualifiers fits them.
+  ConanCenter: compareMaven,
   Debian: compareDebian,
   Ubuntu: compareDebian,
   Alpine: compareApk,
@@ -78,6 +82,7 @@ export function isValidVersion(ecosystem: string, version: string): boolean {
     case 'crates.io':
     case 'Hex':
     case 'SwiftURL':
+    case 'Julia':
     case 'Pub':
     case 'Go':
       return /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(text);

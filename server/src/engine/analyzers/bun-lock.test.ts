@@ -1,0 +1,66 @@
+// What the goldens do not show: the underline, nested copies, malformed input, and linear time.
+import assert from 'node:assert/strict';
+import { doublingRatio } from '../../../../test/helpers/linear-time';
+import { parseBunLock } from './bun-lock';
+
+function lockfile(size: number): string {
+  const lines = ['{', '  "lockfileVersion": 1,', '  "workspaces": {', '    "": {', '      "name": "app",', '      "dependencies": {'];
+  lines.push('        "pkg-0": "^1.0.0",', '      },', '    },', '  },', '  "packages": {');
+  for (let i = 0; i < size; i++) {
+    const next = i + 1 < size ? `{ "dependencies": { "pkg-${i + 1}": "^1.0.0" } }` : '{}';
+    lines.push(`    "pkg-${i}": ["pkg-${i}@1.${i}.0", "", ${next}, "sha512-x"],`, '');
+  }
+  lines.push('  }', '}');
+  return lines.join('\n');
+}
+
+describe('bun-lock analyzer', () => {
+  it('underlines the package key and spans its whole entry', () => {
+    const [first, second] = parseBunLock(lockfile(2), 'app/bun.lock');
+    assert.deepEqual(first.copies![0].highlight, { file: 'app/bun.lock', startLine: 12, startColumn: 5, endLine: 12, endColumn: 12 });
+    assert.equal(first.location!.endLine, 12);
+    assert.equal(first.location!.endColumn, 88); // just past the closing bracket, before the comma
+    assert.deepEqual([first.direct, second.direct], [true, false]);
+    assert.deepEqual(first.dependsOn, ['pkg-1@1.1.0']);
+    assert.deepEqual(second.copies![0].requiredBy, ['pkg-0']);
+  });
+
+  it('resolves a dependency to the nearest nested copy, as Node does', () => {
+    const text = `{ "lockfileVersion": 1, "workspaces": { "": { "dependencies": { "a": "1", "@s/b": "1" } } }, "packages": {
+      "a": ["a@1.0.0", "", { "dependencies": { "c": "2" } }, ""],
+      "@s/b": ["@s/b@1.0.0", "", { "dependencies": { "c": "1" } }, ""],
+      "c": ["c@2.0.0", "", {}, ""],
+      "@s/b/c": ["c@1.0.0", "", {}, ""],
+    } }`;
+    const byId = new Map(parseBunLock(text, 'bun.lock').map(p => [p.id, p]));
+    assert.deepEqual(byId.get('a@1.0.0')!.dependsOn, ['c@2.0.0']);
+    assert.deepEqual(byId.get('@s/b@1.0.0')!.dependsOn, ['c@1.0.0']);
+    assert.deepEqual(byId.get('c@1.0.0')!.copies![0].requiredBy, ['@s/b']);
+    assert.equal(byId.get('@s/b@1.0.0')!.purl, 'pkg:npm/%40s/b@1.0.0');
+  });
+
+  it('refuses broken input with a message that says where, never what', () => {
+    const secret = 'sekret-token-123';
+    for (const [content, expected] of [
+      [`{ "lockfileVersion": 1, "packages": { "${secret}": [ }`, /invalid JSON \(\w+ at line 1, column \d+\)/],
+      [`["${secret}"]`, /the top level is not an object/],
+      [`{ "lockfileVersion": "${secret}" }`, /lockfileVersion is not a number/],
+      [`{ "lockfileVersion": 1, "packages": ["${secret}"] }`, /'packages' is not an object/],
+      ['', /invalid JSON/],
+    ] as const) {
+      assert.throws(() => parseBunLock(content, 'bun.lock'), (error: Error) => {
+        assert.ok(error.constructor === Error, String(error));
+        assert.match(error.message, expected);
+        assert.ok(!error.message.includes(secret), error.message);
+        return true;
+      });
+    }
+  });
+
+  it('takes time that grows linearly (twice the packages, well under three times the time)', function () {
+    this.timeout(60_000);
+    assert.equal(parseBunLock(lockfile(2000), 'bun.lock').length, 2000);
+    const { ratio, smallMs, largeMs } = doublingRatio(lockfile, text => parseBunLock(text, 'bun.lock'), 2000);
+    assert.ok(ratio < 3, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
+  });
+});

@@ -1,0 +1,204 @@
+// Bun's text lockfile, bun.lock (JSON with trailing commas, Bun 1.2 and later).
+//
+// `workspaces` holds each project of the repository by its folder ('' is the root), with the
+// dependency sections of its package.json. `packages` holds every installed package by its place
+// in the install tree: `lodash`, or `parent/lodash` for a copy nested under `parent` (scoped names
+// take two segments: `@types/bun/bun-types`), or `workspace-name/lodash` for a copy only one
+// workspace sees. Each value is an array whose first element is `name@resolution`: a version for
+// registry packages, `workspace:`, `link:`, `file:` or `root:` for the user's own code (left out,
+// and what it depends on is direct), or a git, GitHub or tarball source, which names no version
+// to check (left out too). The first object element holds the package's own dependencies.
+//
+// A dependency resolves as Node resolves it: the nearest copy in the enclosing folders, then the
+// top level. Direct: what a workspace (or local package) declares. Dev: reached only through
+// some workspace's devDependencies.
+import type { Node } from 'jsonc-parser';
+import { buildPurl } from '../purl';
+import { LineCursor } from '../text';
+import type { Analyzer, Package, PackageCopy } from '../types';
+import { member, parseJsonTree, stringMember } from './json-tree';
+
+const MANIFEST = 'package.json';
+
+export const bunLockAnalyzer: Analyzer = {
+  id: 'bun-lock',
+  type: 'bun',
+  scanner: 'vuln',
+  ecosystem: 'npm',
+  fileNames: ['bun.lock'],
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
+  inlineIgnores: false,
+  trivyParser: 'nodejs/bun',
+  // Bun reads Yarn's `resolutions` (bare names) for what the lockfile pulls in indirectly.
+  fixes: 'yarn',
+  analyze: input => ({ packages: parseBunLock(input.content, input.path) }),
+};
+
+const DEPENDENCY_SECTIONS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
+const LOCAL_PROTOCOLS = ['workspace:', 'link:', 'file:', 'root:'];
+
+/** One member of `packages`. */
+interface Entry {
+  key: string;
+  /** The key split into package names: `@types/bun/bun-types` -> [`@types/bun`, `bun-types`]. */
+  segments: string[];
+  name: string;
+  /** The version for a registry package; undefined for local code and sources without one. */
+  version?: string;
+  local: boolean;
+  info?: Node;
+  node: Node;
+  dependsOn: Entry[];
+  requiredBy: string[];
+  direct: boolean;
+  reachedFromProduction: boolean;
+  reachedFromDevelopment: boolean;
+}
+
+export function parseBunLock(content: string, file: string): Package[] {
+  const root = parseJsonTree(content, 'bun.lock', { trailingCommas: true });
+  if (root.type !== 'object') throw new Error('not a valid bun.lock: the top level is not an object');
+  const version = member(root, 'lockfileVersion');
+  if (!version || version.type !== 'number') throw new Error('not a valid bun.lock: lockfileVersion is not a number');
+  const packagesNode = member(root, 'packages');
+  if (!packagesNode) return [];
+  if (packagesNode.type !== 'object') throw new Error("not a valid bun.lock: 'packages' is not an object");
+
+  const entries = new Map<string, Entry>();
+  for (const property of packagesNode.children ?? []) {
+    const [keyNode, value] = property.children ?? [];
+    if (!keyNode || !value || value.type !== 'array') continue;
+    const ident = value.children?.[0];
+    if (!ident || ident.type !== 'string') continue;
+    const [name, resolution] = splitIdent(ident.value as string);
+    if (!name) continue;
+    const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
+    const key = keyNode.value as string;
+    entries.set(key, {
+      key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
+      info: value.children!.find(child => child.type === 'object'), node: property,
+      dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
+    });
+  }
+
+  /** The entry a dependency `name` of the package at `segments` resolves to: the nearest enclosing copy, then the top level. */
+  const resolve = (segments: readonly string[], name: string): Entry | undefined => {
+    for (let depth = segments.length; depth >= 0; depth--) {
+      const found = entries.get(depth === 0 ? name : `${segments.slice(0, depth).join('/')}/${name}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  for (const entry of entries.values()) {
+    for (const name of dependencyNames(entry.info, DEPENDENCY_SECTIONS)) {
+      const target = resolve(entry.segments, name);
+      if (!target || target === entry) continue;
+      entry.dependsOn.push(target);
+      if (!entry.local) target.requiredBy.push(entry.key);
+    }
+  }
+
+  // Roots: each workspace's dependencies, and those of local packages (`file:` folders).
+  const production: Entry[] = [];
+  const development: Entry[] = [];
+  const workspaces = member(root, 'workspaces');
+  for (const workspace of workspaces?.type === 'object' ? workspaces.children ?? [] : []) {
+    const project = workspace.children?.[1];
+    if (project?.type !== 'object') continue;
+    const workspaceName = stringMember(project, 'name');
+    const scope = workspaceName ? [workspaceName] : [];
+    for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name));
+    for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name));
+  }
+  for (const entry of entries.values()) if (entry.local) production.push(...entry.dependsOn);
+  for (const target of [...production, ...development]) target.direct = true;
+  markReached(production, 'reachedFromProduction');
+  markReached(development, 'reachedFromDevelopment');
+
+  const lines = new LineCursor(content, file);
+  const packages = new Map<string, Package>();
+  for (const entry of entries.values()) {
+    if (entry.local || entry.version === undefined) continue;
+    const [keyNode] = entry.node.children!;
+    const highlight = lines.range(keyNode.offset, keyNode.offset + keyNode.length);
+    const location = lines.range(entry.node.offset, entry.node.offset + entry.node.length);
+    const dev = entry.reachedFromDevelopment && !entry.reachedFromProduction;
+    const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev, requiredBy: entry.requiredBy };
+    const id = `${entry.name}@${entry.version}`;
+    const dependsOn = entry.dependsOn.filter(target => !target.local && target.version !== undefined).map(target => `${target.name}@${target.version}`);
+    const known = packages.get(id);
+    if (known) {
+      known.copies!.push(copy);
+      known.direct ||= copy.direct;
+      known.dev &&= dev;
+      known.dependsOn!.push(...dependsOn);
+      continue;
+    }
+    packages.set(id, {
+      id, name: entry.name, version: entry.version, ecosystem: 'npm', purl: buildPurl('npm', entry.name, entry.version),
+      direct: copy.direct, dev, location, copies: [copy], dependsOn,
+    });
+  }
+  for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+  return [...packages.values()];
+}
+
+function pushResolved(list: Entry[], entry: Entry | undefined): void {
+  if (entry) list.push(entry);
+}
+
+/** Marks everything reachable from `roots` (the roots included), once each. */
+function markReached(roots: Entry[], flag: 'reachedFromProduction' | 'reachedFromDevelopment'): void {
+  const queue = roots.filter(entry => !entry[flag]);
+  for (const entry of queue) entry[flag] = true;
+  while (queue.length > 0) {
+    const entry = queue.pop()!;
+    for (const target of entry.dependsOn) {
+      if (target[flag]) continue;
+      target[flag] = true;
+      queue.push(target);
+    }
+  }
+}
+
+/** `name@resolution`, where a scoped name's own `@` comes first. */
+function splitIdent(ident: string): [string, string] {
+  const at = ident.indexOf('@', 1);
+  return at === -1 ? ['', ''] : [ident.slice(0, at), ident.slice(at + 1)];
+}
+
+/** A registry version: starts with a digit and holds no `:` or `/` (those are sources). */
+function isVersion(resolution: string): boolean {
+  const first = resolution.charCodeAt(0);
+  return first >= 0x30 && first <= 0x39 && !resolution.includes(':') && !resolution.includes('/');
+}
+
+/** The package names that make up a `packages` key. */
+function splitKey(key: string): string[] {
+  const parts = key.split('/');
+  const segments: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].startsWith('@') && i + 1 < parts.length) {
+      segments.push(`${parts[i]}/${parts[i + 1]}`);
+      i++;
+    } else segments.push(parts[i]);
+  }
+  return segments;
+}
+
+/** The keys of the named dependency sections of an object node. */
+function dependencyNames(object: Node | undefined, sections: readonly string[]): string[] {
+  if (!object || object.type !== 'object') return [];
+  const names: string[] = [];
+  for (const section of sections) {
+    const value = member(object, section);
+    if (value?.type !== 'object') continue;
+    for (const property of value.children ?? []) {
+      const key = property.children?.[0];
+      if (key?.type === 'string') names.push(key.value as string);
+    }
+  }
+  return names;
+}
