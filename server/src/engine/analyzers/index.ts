@@ -9,6 +9,7 @@ import { cargoLockAnalyzer } from './cargo-lock';
 import { composerLockAnalyzer } from './composer-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 import { gemfileLockAnalyzer } from './gemfile-lock';
+import { kubernetesAnalyzer } from './kubernetes';
 import { goModAnalyzer } from './go-mod';
 import { mixLockAnalyzer } from './mix-lock';
 import { npmLockAnalyzer } from './npm-lock';
@@ -28,7 +29,7 @@ import { builtinSecretAnalyzer } from './secret';
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
-  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, kubernetesAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
