@@ -85,8 +85,8 @@ function toFinding(file: KubeFile, object: KubeObject, check: KubernetesCheck, f
  */
 function inlineIgnores(file: KubeFile, object: KubeObject, offset: number): InlineIgnore[] {
   const lines = new Set<number>([file.lines.position(offset).line, file.lines.position(object.start).line]);
-  const container = object.pod?.containers.find(c => c.node.range && c.node.range[0] <= offset && offset < c.node.range[2]);
-  if (container?.node.range) lines.add(file.lines.position(container.node.range[0]).line);
+  const containerStart = containerAround(object, offset);
+  if (containerStart !== undefined) lines.add(file.lines.position(containerStart).line);
   const found: InlineIgnore[] = [];
   for (const line of lines) {
     for (let above = line - 1; above >= 0 && isCommentLine(file, above); above--) {
@@ -97,6 +97,27 @@ function inlineIgnores(file: KubeFile, object: KubeObject, offset: number): Inli
     }
   }
   return found;
+}
+
+const containerRanges = new WeakMap<KubeObject, [number, number][]>();
+
+/** The start of the container entry that holds `offset`, by binary search over the object's containers in file order. */
+function containerAround(object: KubeObject, offset: number): number | undefined {
+  let ranges = containerRanges.get(object);
+  if (!ranges) {
+    ranges = (object.pod?.containers ?? []).flatMap(c => (c.node.range ? [[c.node.range[0], c.node.range[2]] as [number, number]] : []));
+    ranges.sort((a, b) => a[0] - b[0]);
+    containerRanges.set(object, ranges);
+  }
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (ranges[mid][1] <= offset) low = mid + 1;
+    else if (ranges[mid][0] > offset) high = mid - 1;
+    else return ranges[mid][0];
+  }
+  return undefined;
 }
 
 /** A line with nothing but a comment, outside any multi-line scalar (where `#` is text). */

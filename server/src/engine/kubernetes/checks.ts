@@ -48,14 +48,19 @@ function spanOfNode(node: Node | null | undefined): Span | undefined {
   return range ? { start: range[0], end: range[1] } : undefined;
 }
 
-/** A `key: value` pair, from the key to the end of its value (or of the key, for a nested map's pair: its first line). */
+/**
+ * A `key: value` pair, from the key to the end of its value where that is on the key's line. A
+ * value on more lines: a scalar to the end of the key's line, a collection the key alone (so the
+ * editor underlines one line).
+ */
 function spanOfPair(pair: Pair, file: KubeFile): Span {
   const key = spanOfNode(pair.key as Node)!;
-  const value = pair.value as Node | null;
-  if (!isScalar(value) || !value.range) return key;
-  // A multi-line value: the key's line only, so the editor underlines one line.
-  const lineEnd = file.text.indexOf('\n', key.start);
-  return { start: key.start, end: lineEnd !== -1 && lineEnd < value.range[1] ? lineEnd : value.range[1] };
+  const valueEnd = (pair.value as Node | null)?.range?.[1];
+  if (valueEnd === undefined) return key;
+  const newline = file.text.indexOf('\n', key.start);
+  const lineEnd = newline === -1 ? file.text.length : file.text[newline - 1] === '\r' ? newline - 1 : newline;
+  if (valueEnd <= lineEnd) return { start: key.start, end: valueEnd };
+  return isScalar(pair.value) ? { start: key.start, end: lineEnd } : key;
 }
 
 /** The pair of the first of `keys` a map has: where a finding about a missing field points. */
@@ -162,8 +167,7 @@ function hasDefaultSecurityContext(file: KubeFile, pod: KubePod, container: Kube
  * style container makes the place ambiguous.
  */
 function setSecurityField(file: KubeFile, container: KubeContainer, name: string, value: 'true' | 'false', title: string): CheckFailure['fix'] {
-  const { text } = file;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const { text, eol } = file;
   const node = container.node;
   if (!container.own || node.flow || node.items.length === 0) return undefined;
   const contextPair = node.items.find(pair => isScalar(pair.key) && pair.key.value === 'securityContext');

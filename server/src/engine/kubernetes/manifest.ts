@@ -53,6 +53,8 @@ export interface KubeObject {
 
 export interface KubeFile {
   text: string;
+  /** The line break the file uses, for lines that fixes add. */
+  eol: '\n' | '\r\n';
   lines: LineIndex;
   objects: KubeObject[];
   yaml: YamlReader;
@@ -73,14 +75,14 @@ export function parseKubernetesManifests(text: string, path: string): KubeFile {
   const documents = parseAllDocuments(text, { merge: true, prettyErrors: false });
   const lines = new LineIndex(text, path);
   const yaml = new YamlReader();
-  const file: KubeFile = { text, lines, objects: [], yaml, multilineScalars: [] };
+  const file: KubeFile = { text, eol: text.includes('\r\n') ? '\r\n' : '\n', lines, objects: [], yaml, multilineScalars: [] };
   if (!Array.isArray(documents)) return file; // an empty file
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
       // yaml's own message quotes the file's text; say where and what kind instead.
-      const where = error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}: ` : '';
-      throw new Error(`${where}invalid YAML (${error.code})`);
+      const { line, character } = lines.position(error.pos[0]);
+      throw new Error(`line ${line + 1}, column ${character + 1}: invalid YAML (${error.code})`);
     }
   }
   // One walk of every document: the target of each alias, and the scalars that span lines.
