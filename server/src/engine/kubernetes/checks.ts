@@ -5,7 +5,7 @@
 // As in trivy-checks, a container's securityContext inherits runAsUser, runAsGroup, runAsNonRoot,
 // seLinuxOptions, seccompProfile and windowsOptions from the pod's where it does not set them.
 // Where Vigil knowingly differs from Trivy's Rego, the check says so in a comment.
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEditAt } from '../fixes/edits';
 import { kubernetesRuleById, type KubernetesRule } from '../rules/kubernetes';
 import { deprecatedApi } from './deprecated-apis';

@@ -11,7 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
 
-export const MAX_ALIAS_STEPS = 100_000;
+export const MAX_ALIAS_STEPS = 1_000_000;
 
 /** Kinds whose pod template is `spec.template`. */
 const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'DeploymentConfig']);
