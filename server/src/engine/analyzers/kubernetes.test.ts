@@ -106,9 +106,12 @@ describe('kubernetes analyzer', () => {
     }
   });
 
-  it("has trivy-checks' IDs, aliases, titles, severities and retirements", function () {
+  it("has trivy-checks' IDs, aliases, titles, severities, retirements and the kinds each check looks at", function () {
     const dir = corpusOrSkip(this, 'misconfig/trivy-checks');
-    type Upstream = { id: string; avd_id: string; legacy_id: string | null; aliases: string[]; title: string; severity: string; deprecated: boolean };
+    type Upstream = {
+      id: string; avd_id: string; legacy_id: string | null; aliases: string[]; title: string; severity: string; deprecated: boolean;
+      selector_subtypes: { kind: string }[];
+    };
     const { checks } = JSON.parse(fs.readFileSync(path.join(dir, 'checks.json'), 'utf8')) as { checks: Upstream[] };
     const upstream = checks.filter(c => c.id.startsWith('KSV-'));
     assert.deepEqual(KUBERNETES_RULES.map(r => r.id), upstream.map(c => c.id));
@@ -118,6 +121,9 @@ describe('kubernetes analyzer', () => {
       assert.equal(rule.severity, c.severity, c.id);
       assert.equal(rule.deprecated ?? false, c.deprecated, c.id);
       assert.deepEqual([...rule.aliases].sort(), [...new Set([c.avd_id, ...(c.legacy_id ? [c.legacy_id] : []), ...c.aliases])].sort(), c.id);
+      // The kinds decide which checks count as passed for an object in the MisconfSummary.
+      const kinds = KUBERNETES_CHECKS[index].kinds;
+      assert.deepEqual(kinds === 'any' ? [] : [...kinds].sort(), c.selector_subtypes.map(s => s.kind).sort(), c.id);
     }
   });
 
