@@ -86,6 +86,10 @@ describe('kubernetes analyzer', () => {
     // A Helm template is Go template text until Helm renders it: no result, no error.
     const template = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include "x" . | nindent 4 }}\n';
     assert.deepEqual(check(template, {}, 'chart/templates/deploy.yaml'), nothing);
+    // Broken YAML that only mentions the words is no manifest: no error either.
+    assert.deepEqual(check('notes: the apiVersion and kind of each: [object\n', {}, 'notes.yaml'), nothing);
+    assert.throws(() => check('- apiVersion: v1\n  kind: Pod\n  spec: [\n', {}, 'pods.yaml'), /invalid YAML/);
+    assert.throws(() => check('{"apiVersion": "v1", "kind": "Pod",\n', {}, 'pod.json'), /invalid YAML/);
   });
 
   it('reads JSON manifests', () => {

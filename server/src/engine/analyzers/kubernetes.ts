@@ -11,7 +11,7 @@
 // that check there.
 import { parseInlineIgnores } from '../inline-ignore';
 import { KUBERNETES_CHECKS, appliesTo, type CheckFailure, type KubernetesCheck } from '../kubernetes/checks';
-import { mayHoldKubernetesObjects, parseKubernetesManifests, type KubeFile, type KubeObject } from '../kubernetes/manifest';
+import { looksLikeManifest, mayHoldKubernetesObjects, parseKubernetesManifests, type KubeFile, type KubeObject } from '../kubernetes/manifest';
 import { kubernetesRuleNamed } from '../rules/kubernetes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
 
@@ -41,8 +41,9 @@ export function analyzeKubernetes(input: AnalyzerInput, options: KubernetesOptio
   try {
     file = parseKubernetesManifests(input.content, input.path);
   } catch (error) {
-    // A Helm chart's template is Go template text, not YAML, until Helm renders it.
-    if (input.content.includes('{{')) return NOTHING;
+    // A Helm chart's template is Go template text, not YAML, until Helm renders it; other text
+    // that only mentions apiVersion and kind is no manifest at all.
+    if (input.content.includes('{{') || !looksLikeManifest(input.content)) return NOTHING;
     throw error;
   }
   if (file.objects.length === 0) return NOTHING;

@@ -68,6 +68,35 @@ export function mayHoldKubernetesObjects(text: string): boolean {
 }
 
 /**
+ * Whether a text that does not parse was meant as a manifest: JSON with `"apiVersion"` and `"kind"`
+ * keys, or YAML where some line starts (after indentation and a `- `) with an `apiVersion` key and
+ * some line with a `kind` key. Text that only mentions the words is some other file, which Vigil
+ * leaves alone rather than report as broken.
+ */
+export function looksLikeManifest(text: string): boolean {
+  if (text.trimStart().startsWith('{')) return text.includes('"apiVersion"') && text.includes('"kind"');
+  let apiVersion = false;
+  let kind = false;
+  for (let start = 0; start < text.length && !(apiVersion && kind);) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    let at = start;
+    while (at < end && (text[at] === ' ' || text[at] === '\t' || text[at] === '-')) at++;
+    if (text[at] === '"') at++;
+    apiVersion ||= text.startsWith('apiVersion', at) && isKeyEnd(text, at + 'apiVersion'.length);
+    kind ||= text.startsWith('kind', at) && isKeyEnd(text, at + 'kind'.length);
+    start = end + 1;
+  }
+  return apiVersion && kind;
+}
+
+function isKeyEnd(text: string, at: number): boolean {
+  if (text[at] === '"') at++;
+  while (text[at] === ' ') at++;
+  return text[at] === ':';
+}
+
+/**
  * Parses every YAML document of a file and returns its Kubernetes objects; a file without any
  * gives none. Throws a plain Error naming the line (never the text) on invalid YAML.
  */
