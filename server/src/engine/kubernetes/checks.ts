@@ -802,6 +802,8 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     message: `${describe(object)} holds what looks like sensitive data (user names, e-mail addresses, keys) under '${entry.key}'.`,
   }))),
 
+  // trivy-checks reports this only when told the cluster runs GKE (where system:authenticated takes
+  // in any Google account); a manifest does not say where it runs, so Vigil always reports it.
   check('KSV-01011', BINDINGS, (object, file) => boundSubjects(file, object, ['system:authenticated'],
     'which includes every authenticated user (on GKE, any Google account)')),
 

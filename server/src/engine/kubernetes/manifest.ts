@@ -16,6 +16,7 @@ export const MAX_ALIAS_STEPS = 1_000_000;
 /** Kinds whose pod template is `spec.template`. */
 const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'DeploymentConfig']);
 
+/** trivy-checks reads containers and initContainers; Vigil checks ephemeral containers as well. */
 export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
 const CONTAINER_GROUPS: readonly ContainerGroup[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
