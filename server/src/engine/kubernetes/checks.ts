@@ -104,13 +104,13 @@ function podSpecSpan(file: KubeFile, object: KubeObject, pod: KubePod): Span {
 
 // ---- words for messages ---------------------------------------------------------------------
 
-function describe(object: KubeObject): string {
+function nameOf(object: KubeObject): string {
   return object.name === undefined ? object.kind : `${object.kind} '${object.name}'`;
 }
 
-function describeContainer(object: KubeObject, container: KubeContainer): string {
+function nameOfContainer(object: KubeObject, container: KubeContainer): string {
   const what = container.group === 'containers' ? 'Container' : container.group === 'initContainers' ? 'Init container' : 'Ephemeral container';
-  return `${what}${container.name === undefined ? '' : ` '${container.name}'`} of ${describe(object)}`;
+  return `${what}${container.name === undefined ? '' : ` '${container.name}'`} of ${nameOf(object)}`;
 }
 
 // ---- security contexts ----------------------------------------------------------------------
@@ -238,7 +238,7 @@ function requireContainerFlag(file: KubeFile, object: KubeObject, name: string, 
     const where = found && !found.fromPod ? spanOfPair(found.pair, file) : containerSpan(file, container);
     return {
       ...where,
-      message: `${describeContainer(object, container)} ${explain}: set securityContext.${name} to ${wanted}.`,
+      message: `${nameOfContainer(object, container)} ${explain}: set securityContext.${name} to ${wanted}.`,
       fix: setSecurityField(file, container, name, wanted ? 'true' : 'false', fixTitle),
     };
   });
@@ -250,7 +250,7 @@ function addedCapability(file: KubeFile, object: KubeObject, capability: string)
     const added = file.yaml.scalars(file.yaml.mapAt(container.node, ['securityContext', 'capabilities']), 'add');
     return added.filter(item => item.value === capability).map(item => ({
       ...spanOfNode(item.node)!,
-      message: `${describeContainer(object, container)} adds the ${capability} capability.`,
+      message: `${nameOfContainer(object, container)} adds the ${capability} capability.`,
     }));
   });
 }
@@ -264,7 +264,7 @@ function missingResource(file: KubeFile, object: KubeObject, section: 'limits' |
     const what = section === 'limits' ? 'limit' : 'request';
     return {
       ...(nearest ? spanOfPair(nearest, file) : containerSpan(file, container)),
-      message: `${describeContainer(object, container)} sets no ${resource === 'cpu' ? 'CPU' : 'memory'} ${what}: add resources.${section}.${resource} with the amount it needs.`,
+      message: `${nameOfContainer(object, container)} sets no ${resource === 'cpu' ? 'CPU' : 'memory'} ${what}: add resources.${section}.${resource} with the amount it needs.`,
     };
   });
 }
@@ -273,7 +273,7 @@ function missingResource(file: KubeFile, object: KubeObject, section: 'limits' |
 function podFlag(file: KubeFile, object: KubeObject, name: string, explain: string): CheckFailure[] {
   const pair = object.pod && file.yaml.pair(object.pod.spec, name);
   if (!pair || file.yaml.value(object.pod!.spec, name) !== true) return [];
-  return [{ ...spanOfPair(pair, file), message: `${describe(object)} sets ${name}: true, ${explain}.` }];
+  return [{ ...spanOfPair(pair, file), message: `${nameOf(object)} sets ${name}: true, ${explain}.` }];
 }
 
 // ---- images ---------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ function untrustedImages(file: KubeFile, object: KubeObject, registries: readonl
     const image = file.yaml.string(container.node, 'image');
     const registry = image === undefined ? undefined : registryOf(image);
     if (registry !== undefined && registries.some(trusted => registry.endsWith(trusted))) return undefined;
-    return { ...imageSpan(file, container), message: `${describeContainer(object, container)} ${explain}.` };
+    return { ...imageSpan(file, container), message: `${nameOfContainer(object, container)} ${explain}.` };
   });
 }
 
@@ -348,7 +348,7 @@ function grants(
   for (const rule of rbacRules(file, object, kinds)) {
     if (!has(rule.verbs, ...verbs) || !extra(rule)) continue;
     const resource = rule.resources.find(item => resources.includes(item.value as string));
-    if (resource) failures.push({ ...spanOfNode(resource.node)!, message: `${describe(object)} ${explain}.` });
+    if (resource) failures.push({ ...spanOfNode(resource.node)!, message: `${nameOf(object)} ${explain}.` });
   }
   return failures;
 }
@@ -366,7 +366,7 @@ function grantsInPair(
   for (const rule of rules) {
     if (second(rule)) laterMatches--;
     const resource = first(rule);
-    if (resource && laterMatches > 0) failures.push({ ...spanOfNode(resource.node)!, message: `${describe(object)} ${explain}.` });
+    if (resource && laterMatches > 0) failures.push({ ...spanOfNode(resource.node)!, message: `${nameOf(object)} ${explain}.` });
   }
   return failures;
 }
@@ -391,7 +391,7 @@ function boundSubjects(file: KubeFile, object: KubeObject, names: readonly strin
     const pair = file.yaml.pair(subject, 'name');
     const name = file.yaml.string(subject, 'name');
     if (pair && name !== undefined && names.includes(name)) {
-      failures.push({ ...spanOfPair(pair, file), message: `${describe(object)} binds ${name}, ${explain}.` });
+      failures.push({ ...spanOfPair(pair, file), message: `${nameOf(object)} binds ${name}, ${explain}.` });
     }
   }
   return failures;
@@ -518,7 +518,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (container.name === undefined) return undefined;
     const annotation = podAnnotation(file, pod, `container.apparmor.security.beta.kubernetes.io/${container.name}`);
     if (!annotation || annotation.value === 'runtime/default') return undefined;
-    return { ...spanOfPair(annotation.pair, file), message: `${describeContainer(object, container)} runs with an AppArmor profile other than runtime/default.` };
+    return { ...spanOfPair(annotation.pair, file), message: `${nameOfContainer(object, container)} runs with an AppArmor profile other than runtime/default.` };
   })),
 
   check('KSV-0003', WORKLOADS, (object, file) => eachContainer(object, (_pod, container) => {
@@ -527,7 +527,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const nearest = deepestPair(file.yaml, container.node, ['securityContext', 'capabilities', 'drop']);
     return {
       ...(nearest ? spanOfPair(nearest, file) : containerSpan(file, container)),
-      message: `${describeContainer(object, container)} keeps the default capabilities: add 'ALL' to securityContext.capabilities.drop.`,
+      message: `${nameOfContainer(object, container)} keeps the default capabilities: add 'ALL' to securityContext.capabilities.drop.`,
     };
   })),
 
@@ -536,7 +536,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const nearest = deepestPair(file.yaml, container.node, ['securityContext', 'capabilities']);
     return {
       ...(nearest ? spanOfPair(nearest, file) : containerSpan(file, container)),
-      message: `${describeContainer(object, container)} drops no capabilities: list the ones it does not need in securityContext.capabilities.drop.`,
+      message: `${nameOfContainer(object, container)} drops no capabilities: list the ones it does not need in securityContext.capabilities.drop.`,
     };
   })),
 
@@ -545,13 +545,13 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
   check('KSV-0006', WORKLOADS, (object, file) => volumes(file, object).flatMap(volume => {
     const path = field(file.yaml, volume, ['hostPath', 'path'], false);
     return path?.value === '/var/run/docker.sock'
-      ? [{ ...spanOfPair(path.pair, file), message: `${describe(object)} mounts the host's Docker socket, which gives full control of the node.` }]
+      ? [{ ...spanOfPair(path.pair, file), message: `${nameOf(object)} mounts the host's Docker socket, which gives full control of the node.` }]
       : [];
   })),
 
   check('KSV-0007', WORKLOADS, (object, file) => {
     const pair = object.pod && file.yaml.pair(object.pod.spec, 'hostAliases');
-    return pair ? [{ ...spanOfPair(pair, file), message: `${describe(object)} writes its own /etc/hosts entries with hostAliases.` }] : [];
+    return pair ? [{ ...spanOfPair(pair, file), message: `${nameOf(object)} writes its own /etc/hosts entries with hostAliases.` }] : [];
   }),
 
   check('KSV-0008', WORKLOADS, (object, file) => podFlag(file, object, 'hostIPC', "which shares the node's IPC namespace")),
@@ -571,7 +571,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (image !== undefined && isTagged(image)) return undefined;
     return {
       ...imageSpan(file, container),
-      message: `${describeContainer(object, container)} uses ${image === undefined ? 'no image tag' : "the image's latest tag"}: pin a version tag or a digest.`,
+      message: `${nameOfContainer(object, container)} uses ${image === undefined ? 'no image tag' : "the image's latest tag"}: pin a version tag or a digest.`,
     };
   })),
 
@@ -585,7 +585,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (privileged?.value !== true) return undefined;
     return {
       ...spanOfPair(privileged.pair, file),
-      message: `${describeContainer(object, container)} runs privileged, with the node's devices and capabilities.`,
+      message: `${nameOfContainer(object, container)} runs privileged, with the node's devices and capabilities.`,
       fix: setSecurityField(file, container, 'privileged', 'false', 'Set securityContext.privileged: false'),
     };
   })),
@@ -600,26 +600,26 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
       return {
         ...(found ? spanOfPair(found.pair, file) : containerSpan(file, container)),
         message: found
-          ? `${describeContainer(object, container)} runs with ${what} ID ${String(found.value)}, which may clash with the node's: use one above 10000.`
-          : `${describeContainer(object, container)} sets no ${what} ID (securityContext.${name}): use one above 10000.`,
+          ? `${nameOfContainer(object, container)} runs with ${what} ID ${String(found.value)}, which may clash with the node's: use one above 10000.`
+          : `${nameOfContainer(object, container)} sets no ${what} ID (securityContext.${name}): use one above 10000.`,
       };
     }))),
 
   check('KSV-0022', WORKLOADS, (object, file) => eachContainer(object, (_pod, container) => {
     const capabilities = file.yaml.mapAt(container.node, ['securityContext', 'capabilities']);
     if (file.yaml.scalars(capabilities, 'add').length === 0) return undefined;
-    return { ...spanOfPair(file.yaml.pair(capabilities!, 'add')!, file), message: `${describeContainer(object, container)} adds capabilities.` };
+    return { ...spanOfPair(file.yaml.pair(capabilities!, 'add')!, file), message: `${nameOfContainer(object, container)} adds capabilities.` };
   })),
 
   check('KSV-0023', WORKLOADS, (object, file) => volumes(file, object).flatMap(volume => {
     const pair = file.yaml.pair(volume, 'hostPath');
-    return pair ? [{ ...spanOfPair(pair, file), message: `${describe(object)} mounts a folder of the node (hostPath volume).` }] : [];
+    return pair ? [{ ...spanOfPair(pair, file), message: `${nameOf(object)} mounts a folder of the node (hostPath volume).` }] : [];
   })),
 
   check('KSV-0024', WORKLOADS, (object, file) => eachContainer(object, (_pod, container) =>
     file.yaml.items(file.yaml.seq(container.node, 'ports')).filter(isMap).flatMap(port => {
       const pair = file.yaml.pair(port, 'hostPort');
-      return pair ? [{ ...spanOfPair(pair, file), message: `${describeContainer(object, container)} binds a port of the node (hostPort).` }] : [];
+      return pair ? [{ ...spanOfPair(pair, file), message: `${nameOfContainer(object, container)} binds a port of the node (hostPort).` }] : [];
     }))),
 
   check('KSV-0025', WORKLOADS, (object, file) => {
@@ -634,11 +634,11 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
       const type = yaml.pair(options, 'type');
       const typeValue = yaml.value(options, 'type');
       if (type && typeValue !== null && !ALLOWED_SELINUX_TYPES.includes(typeValue as string)) {
-        failures.push({ ...spanOfPair(type, file), message: `${describe(object)} sets an SELinux type other than container_t, container_init_t or container_kvm_t.` });
+        failures.push({ ...spanOfPair(type, file), message: `${nameOf(object)} sets an SELinux type other than container_t, container_init_t or container_kvm_t.` });
       }
       for (const key of ['user', 'role']) {
         const pair = yaml.pair(options, key);
-        if (pair) failures.push({ ...spanOfPair(pair, file), message: `${describe(object)} sets a custom SELinux ${key}.` });
+        if (pair) failures.push({ ...spanOfPair(pair, file), message: `${nameOf(object)} sets a custom SELinux ${key}.` });
       }
     }
     return failures;
@@ -649,19 +649,19 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     return file.yaml.items(context && file.yaml.seq(context, 'sysctls')).filter(isMap).flatMap(sysctl => {
       const name = file.yaml.string(sysctl, 'name');
       if (name === undefined || SAFE_SYSCTLS.has(name)) return [];
-      return [{ ...spanOfPair(file.yaml.pair(sysctl, 'name')!, file), message: `${describe(object)} sets the sysctl ${name}, which the baseline Pod Security Standard does not allow.` }];
+      return [{ ...spanOfPair(file.yaml.pair(sysctl, 'name')!, file), message: `${nameOf(object)} sets the sysctl ${name}, which the baseline Pod Security Standard does not allow.` }];
     });
   }),
 
   check('KSV-0027', WORKLOADS, (object, file) => eachContainer(object, (_pod, container) => {
     const pair = deepestPair(file.yaml, container.node, ['securityContext', 'procMount']);
     if (!pair || !isScalar(pair.key) || pair.key.value !== 'procMount') return undefined;
-    return { ...spanOfPair(pair, file), message: `${describeContainer(object, container)} changes the /proc mount type, which can unmask /proc.` };
+    return { ...spanOfPair(pair, file), message: `${nameOfContainer(object, container)} changes the /proc mount type, which can unmask /proc.` };
   })),
 
   check('KSV-0028', WORKLOADS, (object, file) => volumes(file, object).flatMap(volume => NON_CORE_VOLUME_TYPES.flatMap(type => {
     const pair = file.yaml.pair(volume, type);
-    return pair ? [{ ...spanOfPair(pair, file), message: `${describe(object)} uses a ${type} volume, not a core volume type.` }] : [];
+    return pair ? [{ ...spanOfPair(pair, file), message: `${nameOf(object)} uses a ${type} volume, not a core volume type.` }] : [];
   }))),
 
   check('KSV-0030', WORKLOADS, (object, file) => {
@@ -669,7 +669,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (!pod) return [];
     const annotation = podAnnotation(file, pod, 'seccomp.security.alpha.kubernetes.io/pod');
     if (annotation && annotation.value !== 'runtime/default') {
-      return [{ ...spanOfPair(annotation.pair, file), message: `${describe(object)} sets a pod seccomp annotation other than runtime/default.` }];
+      return [{ ...spanOfPair(annotation.pair, file), message: `${nameOf(object)} sets a pod seccomp annotation other than runtime/default.` }];
     }
     if (annotation && annotation.value) return [];
     return eachContainer(object, (_pod, container) => {
@@ -677,7 +677,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
       if (type?.value === 'RuntimeDefault' || type?.value === 'Localhost') return undefined;
       return {
         ...(type ? spanOfPair(type.pair, file) : containerSpan(file, container)),
-        message: `${describeContainer(object, container)} has no RuntimeDefault seccomp profile: set securityContext.seccompProfile.type on the pod or the container.`,
+        message: `${nameOfContainer(object, container)} has no RuntimeDefault seccomp profile: set securityContext.seccompProfile.type on the pod or the container.`,
       };
     });
   }),
@@ -690,7 +690,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (image === undefined) return undefined;
     const host = image.split('/')[0];
     if (!image.startsWith('docker.io') && !image.startsWith('ghcr.io') && host.includes('.')) return undefined;
-    return { ...imageSpan(file, container), message: `${describeContainer(object, container)} uses an image from a public registry.` };
+    return { ...imageSpan(file, container), message: `${nameOfContainer(object, container)} uses an image from a public registry.` };
   })),
 
   check('KSV-0035', WORKLOADS, (object, file) => untrustedImages(file, object, ECR_REGISTRIES, 'uses an image from outside an Amazon ECR registry')),
@@ -703,13 +703,13 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const automount = file.yaml.pair(spec, 'automountServiceAccountToken');
     if (automount) {
       return file.yaml.value(spec, 'automountServiceAccountToken') === true
-        ? [{ ...spanOfPair(automount, file), message: `${describe(object)} mounts its service account token although it may not need it.` }]
+        ? [{ ...spanOfPair(automount, file), message: `${nameOf(object)} mounts its service account token although it may not need it.` }]
         : [];
     }
     return eachContainer(object, (_pod, container) => file.yaml.items(file.yaml.seq(container.node, 'volumeMounts')).filter(isMap).flatMap(mount => {
       const path = field(file.yaml, mount, ['mountPath'], false);
       return path?.value === SERVICE_ACCOUNT_MOUNT
-        ? [{ ...spanOfPair(path.pair, file), message: `${describeContainer(object, container)} mounts the service account token: set automountServiceAccountToken to false if it does not need it.` }]
+        ? [{ ...spanOfPair(path.pair, file), message: `${nameOfContainer(object, container)} mounts the service account token: set automountServiceAccountToken to false if it does not need it.` }]
         : [];
     }));
   }),
@@ -723,7 +723,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const isCoreComponent = yaml.value(labels, 'tier') === 'control-plane' && yaml.value(spec, 'priorityClassName') === 'system-node-critical'
       && component !== undefined && CORE_COMPONENTS.includes(component);
     if (isCoreComponent) return [];
-    return [{ ...spanOfPair(yaml.pair(object.metadata!, 'namespace')!, file), message: `${describe(object)} is placed in the kube-system namespace, which belongs to the cluster's own components.` }];
+    return [{ ...spanOfPair(yaml.pair(object.metadata!, 'namespace')!, file), message: `${nameOf(object)} is placed in the kube-system namespace, which belongs to the cluster's own components.` }];
   }),
 
   check('KSV-0038', 'any', (object, file) => {
@@ -734,7 +734,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
       .some(rule => yaml.items(yaml.seq(rule, peers)).filter(isMap).some(peer => isSet(yaml, peer, 'podSelector') || isSet(yaml, peer, 'namespaceSelector')));
     if (isSet(yaml, spec, 'podSelector') || isSet(yaml, spec, 'namespaceSelector') || peersSelect('ingress', 'from') || peersSelect('egress', 'to')) return [];
     const pair = yaml.pair(object.node, 'spec');
-    return [{ ...(pair ? spanOfPair(pair, file) : objectSpan(file, object)), message: `${describe(object)} selects no pods or namespaces.` }];
+    return [{ ...(pair ? spanOfPair(pair, file) : objectSpan(file, object)), message: `${nameOf(object)} selects no pods or namespaces.` }];
   }),
 
   check('KSV-0039', ['limitrange'], (object, file) => {
@@ -743,7 +743,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const limits = yaml.items(spec && yaml.seq(spec, 'limits')).filter(isMap);
     if (limits.some(limit => ['type', 'max', 'min', 'default', 'defaultRequest'].every(key => isSet(yaml, limit, key)))) return [];
     const nearest = deepestPair(yaml, object.node, ['spec', 'limits']);
-    return [{ ...(nearest ? spanOfPair(nearest, file) : objectSpan(file, object)), message: `${describe(object)} has no limit with a type, max, min, default and defaultRequest.` }];
+    return [{ ...(nearest ? spanOfPair(nearest, file) : objectSpan(file, object)), message: `${nameOf(object)} has no limit with a type, max, min, default and defaultRequest.` }];
   }),
 
   check('KSV-0040', ['resourcequota'], (object, file) => {
@@ -752,7 +752,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const missing = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter(key => !isSet(yaml, hard, key));
     if (missing.length === 0) return [];
     const nearest = deepestPair(yaml, object.node, ['spec', 'hard']);
-    return [{ ...(nearest ? spanOfPair(nearest, file) : objectSpan(file, object)), message: `${describe(object)} sets no hard ${missing.join(', ')} quota.` }];
+    return [{ ...(nearest ? spanOfPair(nearest, file) : objectSpan(file, object)), message: `${nameOf(object)} sets no hard ${missing.join(', ')} quota.` }];
   }),
 
   check('KSV-0041', ['clusterrole'], (object, file) => grants(file, object, ['ClusterRole'], ['secrets'], READ_AND_WRITE_VERBS,
@@ -799,7 +799,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
 
   check('KSV-01010', ['configmap'], (object, file) => sensitiveEntries(configMapData(file, object)).map(entry => ({
     ...spanOfPair(entry.pair, file),
-    message: `${describe(object)} holds what looks like sensitive data (user names, e-mail addresses, keys) under '${entry.key}'.`,
+    message: `${nameOf(object)} holds what looks like sensitive data (user names, e-mail addresses, keys) under '${entry.key}'.`,
   }))),
 
   // trivy-checks reports this only when told the cluster runs GKE (where system:authenticated takes
@@ -819,9 +819,9 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     };
     const failures: CheckFailure[] = [];
     const marked = object.pod ? tillerMark(object.metadata) ?? tillerMark(object.pod.metadata) : undefined;
-    if (marked) failures.push({ ...spanOfPair(marked, file), message: `${describe(object)} deploys Helm's Tiller.` });
+    if (marked) failures.push({ ...spanOfPair(marked, file), message: `${nameOf(object)} deploys Helm's Tiller.` });
     failures.push(...eachContainer(object, (_pod, container) => (yaml.string(container.node, 'image')?.includes('tiller')
-      ? { ...imageSpan(file, container), message: `${describeContainer(object, container)} runs Helm's Tiller.` }
+      ? { ...imageSpan(file, container), message: `${nameOfContainer(object, container)} runs Helm's Tiller.` }
       : undefined)));
     return failures;
   }),
@@ -831,10 +831,10 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (!pod) return [];
     const failures: CheckFailure[] = [];
     const podLevel = field(file.yaml, podSecurityContext(file.yaml, pod), ['windowsOptions', 'hostProcess'], true);
-    if (podLevel?.value === true) failures.push({ ...spanOfPair(podLevel.pair, file), message: `${describe(object)} runs its containers as Windows host processes.` });
+    if (podLevel?.value === true) failures.push({ ...spanOfPair(podLevel.pair, file), message: `${nameOf(object)} runs its containers as Windows host processes.` });
     failures.push(...eachContainer(object, (_pod, container) => {
       const own = field(file.yaml, file.yaml.map(container.node, 'securityContext'), ['windowsOptions', 'hostProcess'], false);
-      return own?.value === true ? { ...spanOfPair(own.pair, file), message: `${describeContainer(object, container)} runs as a Windows host process.` } : undefined;
+      return own?.value === true ? { ...spanOfPair(own.pair, file), message: `${nameOfContainer(object, container)} runs as a Windows host process.` } : undefined;
     }));
     return failures;
   }),
@@ -848,7 +848,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const at = type ?? annotation;
     return {
       ...(at ? spanOfPair(at.pair, file) : containerSpan(file, container)),
-      message: value === '' ? `${describeContainer(object, container)} has no seccomp profile, so it runs unconfined.` : `${describeContainer(object, container)} runs with seccomp unconfined.`,
+      message: value === '' ? `${nameOfContainer(object, container)} has no seccomp profile, so it runs unconfined.` : `${nameOfContainer(object, container)} runs with seccomp unconfined.`,
     };
   })),
 
@@ -857,10 +857,10 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     if (!pod) return [];
     const failures: CheckFailure[] = [];
     const podLevel = field(file.yaml, podSecurityContext(file.yaml, pod), ['runAsUser'], true);
-    if (podLevel?.value === 0) failures.push({ ...spanOfPair(podLevel.pair, file), message: `${describe(object)} runs its containers as root (runAsUser: 0).` });
+    if (podLevel?.value === 0) failures.push({ ...spanOfPair(podLevel.pair, file), message: `${nameOf(object)} runs its containers as root (runAsUser: 0).` });
     failures.push(...eachContainer(object, (_pod, container) => {
       const own = field(file.yaml, file.yaml.map(container.node, 'securityContext'), ['runAsUser'], false);
-      return own?.value === 0 ? { ...spanOfPair(own.pair, file), message: `${describeContainer(object, container)} runs as root (runAsUser: 0).` } : undefined;
+      return own?.value === 0 ? { ...spanOfPair(own.pair, file), message: `${nameOfContainer(object, container)} runs as root (runAsUser: 0).` } : undefined;
     }));
     return failures;
   }),
@@ -870,10 +870,10 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const dropsAll = file.yaml.scalars(capabilities, 'drop').some(item => typeof item.value === 'string' && item.value.toUpperCase() === 'ALL');
     if (!dropsAll) {
       const nearest = deepestPair(file.yaml, container.node, ['securityContext', 'capabilities', 'drop']);
-      return { ...(nearest ? spanOfPair(nearest, file) : containerSpan(file, container)), message: `${describeContainer(object, container)} does not drop all capabilities.` };
+      return { ...(nearest ? spanOfPair(nearest, file) : containerSpan(file, container)), message: `${nameOfContainer(object, container)} does not drop all capabilities.` };
     }
     return file.yaml.scalars(capabilities, 'add').filter(item => item.value !== 'NET_BIND_SERVICE').map(item => ({
-      ...spanOfNode(item.node)!, message: `${describeContainer(object, container)} adds a capability other than NET_BIND_SERVICE.`,
+      ...spanOfNode(item.node)!, message: `${nameOfContainer(object, container)} adds a capability other than NET_BIND_SERVICE.`,
     }));
   })),
 
@@ -889,16 +889,16 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const spec = file.yaml.map(object.node, 'spec');
     const failures: CheckFailure[] = [];
     if (spec && file.yaml.items(file.yaml.seq(spec, 'externalIPs')).length > 0) {
-      failures.push({ ...spanOfPair(file.yaml.pair(spec, 'externalIPs')!, file), message: `${describe(object)} sets external IPs, which lets it take over traffic to those addresses (CVE-2020-8554).` });
+      failures.push({ ...spanOfPair(file.yaml.pair(spec, 'externalIPs')!, file), message: `${nameOf(object)} sets external IPs, which lets it take over traffic to those addresses (CVE-2020-8554).` });
     }
     const externalName = file.yaml.string(spec, 'externalName');
-    if (externalName) failures.push({ ...spanOfPair(file.yaml.pair(spec!, 'externalName')!, file), message: `${describe(object)} sets an external name.` });
+    if (externalName) failures.push({ ...spanOfPair(file.yaml.pair(spec!, 'externalName')!, file), message: `${nameOf(object)} sets an external name.` });
     return failures;
   }),
 
   check('KSV-0109', ['configmap'], (object, file) => secretEntries(configMapData(file, object)).map(entry => ({
     ...spanOfPair(entry.pair, file),
-    message: `${describe(object)} holds what looks like a secret (a password, token or key) under '${entry.key}': keep it in a Secret.`,
+    message: `${nameOf(object)} holds what looks like a secret (a password, token or key) under '${entry.key}': keep it in a Secret.`,
   }))),
 
   check('KSV-0110', WORKLOADS, (object, file) => {
@@ -906,7 +906,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const pair = firstPair(file.yaml, object.metadata, 'namespace');
     return [{
       ...(pair ? spanOfPair(pair, file) : objectSpan(file, object)),
-      message: pair ? `${describe(object)} runs in the default namespace.` : `${describe(object)} names no namespace, so it runs in the default one.`,
+      message: pair ? `${nameOf(object)} runs in the default namespace.` : `${nameOf(object)} names no namespace, so it runs in the default one.`,
     }];
   }),
 
@@ -915,7 +915,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const roleRef = file.yaml.map(object.node, 'roleRef');
     const name = file.yaml.string(roleRef, 'name');
     if (name === undefined || !['cluster-admin', 'admin', 'edit'].includes(name)) return [];
-    return [{ ...spanOfPair(file.yaml.pair(roleRef!, 'name')!, file), message: `${describe(object)} grants the ${name} role.` }];
+    return [{ ...spanOfPair(file.yaml.pair(roleRef!, 'name')!, file), message: `${nameOf(object)} grants the ${name} role.` }];
   }),
 
   check('KSV-0112', ['role'], (object, file) => grants(file, object, ['Role'], ['*'], WILDCARD_RESOURCE_VERBS,
@@ -935,10 +935,10 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const failures: CheckFailure[] = [];
     for (const name of ['runAsGroup', 'fsGroup']) {
       const found = field(yaml, context, [name], true);
-      if (found?.value === 0) failures.push({ ...spanOfPair(found.pair, file), message: `${describe(object)} runs with the root group (${name}: 0).` });
+      if (found?.value === 0) failures.push({ ...spanOfPair(found.pair, file), message: `${nameOf(object)} runs with the root group (${name}: 0).` });
     }
     for (const group of yaml.scalars(context, 'supplementalGroups')) {
-      if (group.value === 0) failures.push({ ...spanOfNode(group.node)!, message: `${describe(object)} adds the root group to its supplemental groups.` });
+      if (group.value === 0) failures.push({ ...spanOfNode(group.node)!, message: `${nameOf(object)} adds the root group to its supplemental groups.` });
     }
     return failures;
   }),
@@ -947,7 +947,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     file.yaml.items(file.yaml.seq(container.node, 'ports')).filter(isMap).flatMap(port => {
       const found = field(file.yaml, port, ['containerPort'], false);
       return typeof found?.value === 'number' && found.value < 1024
-        ? [{ ...spanOfPair(found.pair, file), message: `${describeContainer(object, container)} listens on privileged port ${found.value}.` }]
+        ? [{ ...spanOfPair(found.pair, file), message: `${nameOfContainer(object, container)} listens on privileged port ${found.value}.` }]
         : [];
     }))),
 
@@ -958,12 +958,12 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
     const context = podSecurityContext(file.yaml, pod);
     if (!context || file.yaml.keys(context).length === 0) {
       const pair = file.yaml.pair(pod.spec, 'securityContext');
-      failures.push({ ...(pair ? spanOfPair(pair, file) : podSpecSpan(file, object, pod)), message: `${describe(object)} relies on the default pod security context.` });
+      failures.push({ ...(pair ? spanOfPair(pair, file) : podSpecSpan(file, object, pod)), message: `${nameOf(object)} relies on the default pod security context.` });
     }
     failures.push(...eachContainer(object, (_pod, container) => {
       if (!hasDefaultSecurityContext(file, pod, container)) return undefined;
       const pair = file.yaml.pair(container.node, 'securityContext');
-      return { ...(pair ? spanOfPair(pair, file) : containerSpan(file, container)), message: `${describeContainer(object, container)} relies on the default security context.` };
+      return { ...(pair ? spanOfPair(pair, file) : containerSpan(file, container)), message: `${nameOfContainer(object, container)} relies on the default security context.` };
     }));
     return failures;
   }),
@@ -974,7 +974,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
   check('KSV-0121', WORKLOADS, (object, file) => volumes(file, object).flatMap(volume => {
     const path = field(file.yaml, volume, ['hostPath', 'path'], false);
     return typeof path?.value === 'string' && SYSTEM_HOST_PATHS.includes(path.value)
-      ? [{ ...spanOfPair(path.pair, file), message: `${describe(object)} mounts the node's ${path.value} folder.` }]
+      ? [{ ...spanOfPair(path.pair, file), message: `${nameOf(object)} mounts the node's ${path.value} folder.` }]
       : [];
   })),
 
@@ -990,7 +990,7 @@ export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = [
       if (typeof value !== 'string') return [];
       const parts = value.split('/');
       const open = (!value.includes('/') && !value.includes(':')) || (parts[0] === 'docker.io' && parts.length <= 2);
-      return open ? [{ ...spanOfNode(node)!, message: `${describe(object)} allows the repository prefix '${value}', which also matches repositories it does not mean.` }] : [];
+      return open ? [{ ...spanOfNode(node)!, message: `${nameOf(object)} allows the repository prefix '${value}', which also matches repositories it does not mean.` }] : [];
     });
   }),
 
