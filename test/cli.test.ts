@@ -200,12 +200,17 @@ describe('vigil CLI', function () {
     assert.match(value.stderr, /^vigil: --json takes no value\nUsage: vigil db status /);
   });
 
-  it('vigil config checks the Dockerfiles alone, without a DB, as trivy config does', () => {
+  it('vigil config checks the Dockerfiles and Kubernetes manifests alone, without a DB, as trivy config does', () => {
     const run = vigil(['config', '--format', 'json', '--exit-code', '3', 'examples']);
     assert.equal(run.code, 3, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(report.Results.map((r: any) => `${r.Target} ${r.Class} ${r.Type}`), ['node-app/Dockerfile config dockerfile']);
-    const [dockerfile] = report.Results;
+    assert.deepEqual(report.Results.map((r: any) => `${r.Target} ${r.Class} ${r.Type}`),
+      ['deploy/k8s/orders-deployment.yaml config kubernetes', 'node-app/Dockerfile config dockerfile']);
+    const [manifest, dockerfile] = report.Results;
+    // The problems planted in examples/deploy/k8s/orders-deployment.yaml (examples/README.md).
+    for (const id of ['KSV-0017', 'KSV-0013', 'KSV-0011', 'KSV-0018']) assert.ok(manifest.Misconfigurations.some((m: any) => m.ID === id), id);
+    const privileged = manifest.Misconfigurations.find((m: any) => m.ID === 'KSV-0017');
+    assert.deepEqual(privileged.CauseMetadata, { Resource: 'Deployment/orders-api', Provider: 'Kubernetes', Service: 'general', StartLine: 23, EndLine: 23 });
     // The problems planted in examples/node-app/Dockerfile (examples/README.md).
     for (const id of ['DS-0001', 'DS-0002', 'DS-0004', 'DS-0005']) assert.ok(dockerfile.Misconfigurations.some((m: any) => m.ID === id), id);
     assert.deepEqual(dockerfile.MisconfSummary, { Successes: 27 - dockerfile.Misconfigurations.length, Failures: dockerfile.Misconfigurations.length });

@@ -14,6 +14,7 @@ import { conanLockAnalyzer } from './conan-lock';
 import { dockerfileAnalyzer } from './dockerfile';
 import { dotnetDepsAnalyzer } from './dotnet-deps';
 import { gemfileLockAnalyzer } from './gemfile-lock';
+import { kubernetesAnalyzer } from './kubernetes';
 import { goModAnalyzer } from './go-mod';
 import { gradleLockAnalyzer } from './gradle-lock';
 import { juliaManifestAnalyzer } from './julia-manifest';
@@ -41,7 +42,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
   dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
-  dockerfileAnalyzer, builtinSecretAnalyzer,
+  dockerfileAnalyzer, kubernetesAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**

@@ -8,9 +8,10 @@
 // and `vigil rules` says so.
 import type { FindingKind, Rule } from '../types';
 import { DOCKERFILE_RULES } from './dockerfile';
+import { KUBERNETES_RULES } from './kubernetes';
 import { SECRET_RULE_TABLE } from './secrets';
 
-export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES];
+export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...KUBERNETES_RULES];
 export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
 export const LICENSE_RULES: readonly Rule[] = [];
 
