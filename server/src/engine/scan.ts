@@ -3,12 +3,12 @@
 // source. Analysis and detection are separate steps so a caller can learn which ecosystems a
 // target uses (to fetch just those advisories) before it opens the DB; `completeScan` then
 // detects, filters (severity, ignore files, inline ignores, for every kind) and plans fixes, once.
-import { analyzersFor, ANALYZERS, availableScanners, plannedFormatOf } from './analyzers';
+import { analyzersFor, ANALYZERS, availableScanners, nameMatches, plannedFormatOf } from './analyzers';
 import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
-import { siblingPath, type FileSource } from './source';
+import { baseName, siblingPath, type FileSource } from './source';
 import type {
   Analyzer, AdvisoryLookup, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
@@ -112,11 +112,7 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
           throw error;
         }
       }
-      const siblings = new Map<string, string>();
-      for (const name of analyzer.siblings ?? []) {
-        const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
-        if (sibling !== undefined) siblings.set(name, sibling);
-      }
+      const siblings = await readSiblings(source, path, analyzer.siblings ?? [], limit);
       const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings });
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
@@ -136,6 +132,42 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   }
   scan.results = [...byClass.values()];
   return scan;
+}
+
+/** At most this many files, of at most this many bytes in all, are read for the sibling patterns of one file. */
+export const SIBLING_PATTERN_LIMITS = { files: 200, bytes: 8 * 2 ** 20 };
+
+/**
+ * The text of each sibling an analyzer declares, by file name: an exact name is read if it is
+ * there; a pattern (`*.tf`) reads every other file of the folder that fits it, in name order, up
+ * to SIBLING_PATTERN_LIMITS. A sibling that cannot be read is left out.
+ */
+async function readSiblings(source: FileSource, path: string, names: readonly string[], limit: number): Promise<Map<string, string>> {
+  const siblings = new Map<string, string>();
+  const patterns = names.filter(name => name.includes('*'));
+  for (const name of names) {
+    if (name.includes('*')) continue;
+    const sibling = await source.readText(siblingPath(path, name), limit).catch(() => undefined);
+    if (sibling !== undefined) siblings.set(name, sibling);
+  }
+  if (patterns.length === 0) return siblings;
+  const own = baseName(path);
+  const dir = path.slice(0, path.length - own.length).replace(/\/$/, '');
+  const entries = await source.list(dir).catch(() => []);
+  const matching = entries
+    .filter(entry => entry.kind === 'file' && entry.name !== own && !siblings.has(entry.name) && patterns.some(pattern => nameMatches(pattern, entry.name)))
+    .map(entry => entry.name)
+    .sort(compareStrings)
+    .slice(0, SIBLING_PATTERN_LIMITS.files);
+  let bytes = 0;
+  for (const name of matching) {
+    const sibling = await source.readText(siblingPath(path, name), limit).catch(() => undefined);
+    if (sibling === undefined) continue;
+    bytes += sibling.length;
+    if (bytes > SIBLING_PATTERN_LIMITS.bytes) break;
+    siblings.set(name, sibling);
+  }
+  return siblings;
 }
 
 /** A folder or file on disk (the path as the user gave it), or any file source to walk whole. */
