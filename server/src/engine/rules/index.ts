@@ -9,8 +9,9 @@
 import type { FindingKind, Rule } from '../types';
 import { DOCKERFILE_RULES } from './dockerfile';
 import { SECRET_RULE_TABLE } from './secrets';
+import { TERRAFORM_RULES } from './terraform';
 
-export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES];
+export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...TERRAFORM_RULES];
 export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
 export const LICENSE_RULES: readonly Rule[] = [];
 
