@@ -3,6 +3,7 @@ import { EC2_CHECKS } from './aws-ec2';
 import { IAM_CHECKS } from './aws-iam';
 import { S3_CHECKS } from './aws-s3';
 import { AWS_SERVICE_CHECKS } from './aws-services';
+import { AZURE_CHECKS } from './azure';
 import type { TerraformCheck } from './common';
 
-export const TERRAFORM_CHECKS: readonly TerraformCheck[] = [...S3_CHECKS, ...EC2_CHECKS, ...IAM_CHECKS, ...AWS_SERVICE_CHECKS];
+export const TERRAFORM_CHECKS: readonly TerraformCheck[] = [...S3_CHECKS, ...EC2_CHECKS, ...IAM_CHECKS, ...AWS_SERVICE_CHECKS, ...AZURE_CHECKS];
