@@ -5,5 +5,6 @@ import { S3_CHECKS } from './aws-s3';
 import { AWS_SERVICE_CHECKS } from './aws-services';
 import { AZURE_CHECKS } from './azure';
 import type { TerraformCheck } from './common';
+import { GOOGLE_CHECKS } from './google';
 
-export const TERRAFORM_CHECKS: readonly TerraformCheck[] = [...S3_CHECKS, ...EC2_CHECKS, ...IAM_CHECKS, ...AWS_SERVICE_CHECKS, ...AZURE_CHECKS];
+export const TERRAFORM_CHECKS: readonly TerraformCheck[] = [...S3_CHECKS, ...EC2_CHECKS, ...IAM_CHECKS, ...AWS_SERVICE_CHECKS, ...AZURE_CHECKS, ...GOOGLE_CHECKS];
