@@ -87,6 +87,8 @@ export function analyzeTerraform(input: AnalyzerInput, options: TerraformOptions
     }
   }
   findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn);
+  // A file no check had anything to look at (variables.tf, outputs.tf) gets no summary.
+  if (successes === 0 && findings.length === 0) return { packages: [] };
   return { packages: [], findings, misconfSummary: { successes, failures: findings.length } };
 }
 

@@ -71,7 +71,7 @@ class Scope {
   ) {}
 
   lookup(name: string): Value | undefined {
-    return this.names.get(name) ?? this.parent?.lookup(name);
+    return this.names.has(name) ? this.names.get(name) : this.parent?.lookup(name);
   }
 
   with(names: ReadonlyMap<string, Value>): Scope {
@@ -439,7 +439,7 @@ export class TerraformModule {
         return elements.map(element => this.evaluate(expression.each, scope.with(new Map([[SPLAT_ITEM, element]]))));
       }
       case 'splat-item':
-        return scope.lookup(SPLAT_ITEM) ?? UNKNOWN;
+        return orUnknown(scope.lookup(SPLAT_ITEM), undefined);
       case 'paren':
         return this.evaluate(expression.expression, scope);
       case 'tuple':
@@ -569,7 +569,8 @@ export class TerraformModule {
     const fn = FUNCTIONS[name];
     if (!fn) return UNKNOWN;
     try {
-      return fn(args) ?? UNKNOWN;
+      const result = fn(args);
+      return result === undefined ? UNKNOWN : result;
     } catch {
       return UNKNOWN;
     }
@@ -578,8 +579,13 @@ export class TerraformModule {
 
 const SPLAT_ITEM = '\0splat';
 
+/** A looked-up value, or UNKNOWN (remembering the resource) where there is none; null is a value. */
+function orUnknown(value: Value | undefined, instance: ResourceInstance | undefined): Value {
+  return value === undefined ? new Unknown(instance) : value;
+}
+
 function getAttribute(object: Value, name: string): Value {
-  if (object instanceof LazyObject) return object.get(name) ?? new Unknown(object.instance);
+  if (object instanceof LazyObject) return orUnknown(object.get(name), object.instance);
   if (object instanceof Map) return object.has(name) ? object.get(name)! : UNKNOWN;
   if (object instanceof Unknown) return object;
   return UNKNOWN;
@@ -600,7 +606,7 @@ function index(collection: Value, key: Value): Value {
   const name = asString(key);
   if (name === undefined) return UNKNOWN;
   if (collection instanceof Map) return collection.has(name) ? collection.get(name)! : UNKNOWN;
-  if (collection instanceof LazyObject) return collection.get(name) ?? new Unknown(collection.instance);
+  if (collection instanceof LazyObject) return orUnknown(collection.get(name), collection.instance);
   return UNKNOWN;
 }
 
