@@ -316,8 +316,19 @@ export class TerraformModule {
 
   /** The instances of one resource type, in every file or in one. */
   resources(type: string, file?: string): ResourceInstance[] {
-    return this.instances().filter(instance => instance.type === type && (file === undefined || instance.file === file));
+    if (!this.instancesByType) {
+      this.instancesByType = new Map();
+      for (const instance of this.instances()) {
+        const list = this.instancesByType.get(instance.type);
+        if (list) list.push(instance);
+        else this.instancesByType.set(instance.type, [instance]);
+      }
+    }
+    const all = this.instancesByType.get(type) ?? [];
+    return file === undefined ? all : all.filter(instance => instance.file === file);
   }
+
+  private instancesByType: Map<string, ResourceInstance[]> | undefined;
 
   /** The instances a resource block expands into: none for count = 0 or an empty for_each. */
   private instancesOf(address: string): ResourceInstance[] {

@@ -41,7 +41,7 @@ export interface TerraformCheck {
 
 /** Every instance of these resource types in the module. */
 export function resources(context: CheckContext, ...types: string[]): ResourceInstance[] {
-  const found = types.flatMap(type => context.module.resources(type));
+  const found = types.length === 1 ? context.module.resources(types[0]) : types.flatMap(type => context.module.resources(type));
   for (const instance of found) context.looked.add(instance.file);
   return found;
 }
@@ -170,14 +170,45 @@ export function findRelated(context: CheckContext, target: ResourceInstance, typ
 }
 
 export function relatedAll(context: CheckContext, target: ResourceInstance, type: string, attribute: string, nameAttributes: string[] = []): ResourceInstance[] {
-  const names = nameAttributes.map(name => asString(target.body.value(name))).filter((name): name is string => !!name);
-  return context.module.resources(type).filter(candidate => {
-    const value = candidate.body.value(attribute);
-    if (value === undefined) return false;
-    if (context.module.referencedResources(value).some(instance => instance.block === target.block)) return true;
+  const index = referenceIndex(context.module, type, attribute);
+  const found = new Set(index.byBlock.get(target.block) ?? []);
+  for (const name of nameAttributes) {
+    const text = asString(target.body.value(name));
+    if (text) for (const instance of index.byText.get(text) ?? []) found.add(instance);
+  }
+  return context.module.resources(type).filter(instance => found.has(instance));
+}
+
+/** The resources of a type by what their attribute refers to (a block) or says (a string). */
+interface ReferenceIndex {
+  byBlock: Map<object, ResourceInstance[]>;
+  byText: Map<string, ResourceInstance[]>;
+}
+
+const referenceIndexes = new WeakMap<TerraformModule, Map<string, ReferenceIndex>>();
+
+/** Built once per module, type and attribute: checks ask for every bucket's access block, and so on. */
+function referenceIndex(module: TerraformModule, type: string, attribute: string): ReferenceIndex {
+  let indexes = referenceIndexes.get(module);
+  if (!indexes) referenceIndexes.set(module, (indexes = new Map()));
+  const key = `${type}\0${attribute}`;
+  let index = indexes.get(key);
+  if (index) return index;
+  index = { byBlock: new Map(), byText: new Map() };
+  const add = <K>(map: Map<K, ResourceInstance[]>, key: K, instance: ResourceInstance) => {
+    const list = map.get(key);
+    if (list) list.push(instance);
+    else map.set(key, [instance]);
+  };
+  for (const instance of module.resources(type)) {
+    const value = instance.body.value(attribute);
+    if (value === undefined) continue;
+    for (const referenced of module.referencedResources(value)) add(index.byBlock, referenced.block, instance);
     const text = asString(value);
-    return text !== undefined && names.includes(text);
-  });
+    if (text !== undefined) add(index.byText, text, instance);
+  }
+  indexes.set(key, index);
+  return index;
 }
 
 /** An IAM-style policy document (JSON text or an object), when it is wholly known. */
