@@ -243,8 +243,7 @@ function forEachEntries(value: Value): [string, Value][] | undefined {
   return undefined;
 }
 
-/** Folder-level limits: a module's files are read beside every .tf file of it. */
-export const MODULE_FILE_LIMIT = 200;
+const NO_INSTANCES: ResourceInstance[] = [];
 
 const parsedCache = new Map<string, HclFile>();
 const PARSED_CACHE_SIZE = 256;
@@ -324,7 +323,7 @@ export class TerraformModule {
         else this.instancesByType.set(instance.type, [instance]);
       }
     }
-    const all = this.instancesByType.get(type) ?? [];
+    const all = this.instancesByType.get(type) ?? NO_INSTANCES;
     return file === undefined ? all : all.filter(instance => instance.file === file);
   }
 

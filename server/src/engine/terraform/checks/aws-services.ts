@@ -3,14 +3,10 @@
 // WorkSpaces, CodeBuild, Config, CloudWatch).
 import type { BlockView, ResourceInstance } from '../evaluate';
 import {
-  asBool, asNumber, asString, failure, findRelated, isPublicCidr, knownStrings, policyOf, requireBool, requireSet, resources,
+  each, asBool, asNumber, asString, failure, findRelated, isPublicCidr, knownStrings, policyOf, requireBool, requireSet, resources,
   setAttribute, type CheckContext, type CheckFailure, type TerraformCheck,
 } from './common';
 
-/** A check that every resource of some types passes `test`. */
-function each(id: string, types: string[], test: (view: BlockView, context: CheckContext, instance: ResourceInstance) => CheckFailure[]): TerraformCheck {
-  return { id, run: context => resources(context, ...types).flatMap(instance => test(instance.body, context, instance)) };
-}
 
 /** A boolean attribute that must be true (absent: `byDefault`). */
 function mustBeTrue(id: string, types: string[], name: string, byDefault: boolean, message: string): TerraformCheck {

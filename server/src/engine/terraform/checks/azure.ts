@@ -2,13 +2,10 @@
 // Vault, AKS, SQL and PostgreSQL servers, and a few single-setting services.
 import type { BlockView, ResourceInstance } from '../evaluate';
 import {
-  asBool, asNumber, asString, failure, isPublicCidr, knownStrings, relatedAll, requireBool, requireSet, resources, setAttribute,
+  each, asBool, asNumber, asString, failure, isPublicCidr, knownStrings, relatedAll, requireBool, requireSet, resources, setAttribute,
   type CheckContext, type CheckFailure, type TerraformCheck,
 } from './common';
 
-function each(id: string, types: string[], test: (view: BlockView, context: CheckContext, instance: ResourceInstance) => CheckFailure[]): TerraformCheck {
-  return { id, run: context => resources(context, ...types).flatMap(instance => test(instance.body, context, instance)) };
-}
 
 /** Resources that name `target` in `attribute`, by reference or by its `name`. */
 function namedBy(context: CheckContext, target: ResourceInstance, type: string, attribute: string): ResourceInstance[] {

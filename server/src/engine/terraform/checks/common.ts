@@ -41,9 +41,32 @@ export interface TerraformCheck {
 
 /** Every instance of these resource types in the module. */
 export function resources(context: CheckContext, ...types: string[]): ResourceInstance[] {
-  const found = types.length === 1 ? context.module.resources(types[0]) : types.flatMap(type => context.module.resources(type));
+  let found: ResourceInstance[] = [];
+  for (const type of types) {
+    const ofType = context.module.resources(type);
+    if (ofType.length === 0) continue;
+    found = found.length === 0 ? ofType : [...found, ...ofType];
+  }
   for (const instance of found) context.looked.add(instance.file);
   return found;
+}
+
+const NO_FAILURES: CheckFailure[] = [];
+
+/** A check that tests every resource of some types on its own. */
+export function each(
+  id: string, types: string[], test: (view: BlockView, context: CheckContext, instance: ResourceInstance) => CheckFailure[],
+): TerraformCheck {
+  return {
+    id,
+    run(context) {
+      const found = resources(context, ...types);
+      if (found.length === 0) return NO_FAILURES;
+      const failures: CheckFailure[] = [];
+      for (const instance of found) failures.push(...test(instance.body, context, instance));
+      return failures;
+    },
+  };
 }
 
 /** A failure at an attribute (when given and set) or else at the header of the block. */

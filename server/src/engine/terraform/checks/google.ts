@@ -2,13 +2,10 @@
 // firewalls, subnetworks), IAM bindings, GKE, Cloud SQL, and DNS, KMS and BigQuery.
 import type { BlockView, ResourceInstance, Value } from '../evaluate';
 import {
-  asBool, asString, failure, isPublicCidr, knownStrings, requireBool, requireSet, resources, setAttribute,
+  each, asBool, asString, failure, isPublicCidr, knownStrings, requireBool, requireSet, resources, setAttribute,
   type CheckContext, type CheckFailure, type TerraformCheck,
 } from './common';
 
-function each(id: string, types: string[], test: (view: BlockView, context: CheckContext, instance: ResourceInstance) => CheckFailure[]): TerraformCheck {
-  return { id, run: context => resources(context, ...types).flatMap(instance => test(instance.body, context, instance)) };
-}
 
 /** A key of an object attribute such as `metadata = { enable-oslogin = "TRUE" }`. */
 function entry(view: BlockView, attribute: string, key: string): Value | undefined {
