@@ -123,6 +123,11 @@ function isIdentPart(code: number): boolean {
   return isIdentStart(code) || (code >= 48 && code <= 57) || code === 45;
 }
 
+/** Characters that end a run of template text: quote, backslash, line break, `$` and `%`. */
+function isTemplateSpecial(code: number): boolean {
+  return code === 34 || code === 92 || code === 10 || code === 36 || code === 37;
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -699,8 +704,11 @@ class Parser {
         flush();
         parts.push(this.parseDirective());
       } else {
-        literal += text[this.pos];
-        this.pos++;
+        // A run of plain characters is taken as one slice.
+        let end = this.pos + 1;
+        while (end < limit && !isTemplateSpecial(text.charCodeAt(end))) end++;
+        literal += text.slice(this.pos, end);
+        this.pos = end;
       }
     }
     flush();
