@@ -165,6 +165,18 @@ resource "aws_ebs_volume" "a" {
     assert.deepEqual(variables!.results, []);
   });
 
+  it('reports a malformed .tf file as an error of that file alone, quoting nothing, and reads on past a malformed sibling', async () => {
+    const source = new MemorySource({
+      'main.tf': 'resource "aws_kms_key" "k" {\n  description = "hunter2\n}\n',
+      'other.tf': 'resource "aws_kms_key" "j" {}\n',
+    });
+    const broken = await scanFile(source, 'main.tf', { scanners: ['misconfig'] });
+    assert.deepEqual(broken!.errors, [{ file: 'main.tf', message: 'line 2, column 25: unterminated string' }]);
+    const other = await scanFile(source, 'other.tf', { scanners: ['misconfig'] });
+    assert.deepEqual(other!.errors, []);
+    assert.deepEqual(ids(other!.results[0].misconfigurations), ['AWS-0065']);
+  });
+
   it('reads at most SIBLING_PATTERN_LIMITS files of a folder beside a .tf file', async () => {
     const files: Record<string, string> = { 'main.tf': 'resource "aws_kms_key" "k" {}\n' };
     for (let i = 0; i < SIBLING_PATTERN_LIMITS.files + 5; i++) files[`f${String(i).padStart(3, '0')}.tf`] = `resource "aws_kms_key" "k${i}" {}\n`;
