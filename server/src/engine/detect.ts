@@ -220,7 +220,7 @@ function passesFilter(finding: DetectedVulnerability, file: string, filter: Find
 
 function findingPasses(finding: Finding, file: string, filter: FindingFilter): boolean {
   if (filter.severities && !filter.severities.includes(finding.severity)) return false;
-  if (filter.isIgnored?.({ id: finding.rule.id, path: file, kind: finding.kind })) return false;
+  if (filter.isIgnored?.({ id: finding.rule.id, aliases: finding.rule.aliases && [...finding.rule.aliases], path: file, kind: finding.kind })) return false;
   return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id]);
 }
 

@@ -134,8 +134,8 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   return scan;
 }
 
-/** At most this many files, of at most this many bytes in all, are read for the sibling patterns of one file. */
-export const SIBLING_PATTERN_LIMITS = { files: 200, bytes: 8 * 2 ** 20 };
+/** At most this many files, of at most this many characters in all, are read for the sibling patterns of one file. */
+export const SIBLING_PATTERN_LIMITS = { files: 200, characters: 8 * 2 ** 20 };
 
 /**
  * The text of each sibling an analyzer declares, by file name: an exact name is read if it is
@@ -159,12 +159,12 @@ async function readSiblings(source: FileSource, path: string, names: readonly st
     .map(entry => entry.name)
     .sort(compareStrings)
     .slice(0, SIBLING_PATTERN_LIMITS.files);
-  let bytes = 0;
+  let characters = 0;
   for (const name of matching) {
     const sibling = await source.readText(siblingPath(path, name), limit).catch(() => undefined);
     if (sibling === undefined) continue;
-    bytes += sibling.length;
-    if (bytes > SIBLING_PATTERN_LIMITS.bytes) break;
+    characters += sibling.length;
+    if (characters > SIBLING_PATTERN_LIMITS.characters) break;
     siblings.set(name, sibling);
   }
   return siblings;

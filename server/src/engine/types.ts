@@ -194,6 +194,8 @@ export interface Rule {
   remediation?: string;
   /** Secrets: Trivy's category, e.g. `AWS`. Licenses: the license category, e.g. `restricted`. */
   category?: string;
+  /** Other names of the rule that ignore files and comments may use (`AVD-AWS-0086`, `aws-s3-block-public-acls`). */
+  aliases?: readonly string[];
 }
 
 /**

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { analyzeTerraform, terraformAnalyzer } from './terraform';
 import { analyzersFor, filesReading } from '.';
 import { applyTextEdits } from '../fixes/edits';
+import { createIgnorePolicy, parseIgnoreFile } from '../ignore';
 import { MISCONFIGURATION_RULES } from '../rules';
 import { TERRAFORM_RULES } from '../rules/terraform';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
@@ -210,6 +211,13 @@ resource "aws_ebs_volume" "c" {
     assert.ok(!left.includes('AWS-0026:7'), left.join());
     assert.ok(left.includes('AWS-0026:12'), left.join());
     assert.ok(left.includes('AWS-0027:11'), left.join());
+  });
+
+  it('honours ignore files that name a check by its ID or by any of Trivy\'s other names', async () => {
+    const text = 'resource "aws_kms_key" "a" {}\nresource "aws_ebs_volume" "b" {\n  encrypted = false\n  kms_key_id = "k"\n}\n';
+    const { entries } = parseIgnoreFile('AVD-AWS-0065\naws-ec2-enable-volume-encryption\n', '.trivyignore');
+    const scan = await scanFile(new MemorySource({ 'main.tf': text }), 'main.tf', { scanners: ['misconfig'], ignore: createIgnorePolicy(entries) });
+    assert.deepEqual(ids(scan!.results[0].misconfigurations), []);
   });
 
   it('fixes what is mechanical, and the fixed file passes', () => {
