@@ -122,7 +122,8 @@ function toFinding(rule: TerraformRule, failure: CheckFailure, lines: LineIndex,
   };
   const anchors = [location.startLine - 1];
   const resource = failure.resource;
-  if (resource && resource.file === path) anchors.push(lines.position(resource.block.start).line);
+  const resourceLine = resource && resource.file === path ? lines.position(resource.block.start).line : undefined;
+  if (resourceLine !== undefined && resourceLine !== anchors[0]) anchors.push(resourceLine);
   const ignores = anchors.flatMap(line => ignoresAt(comments, line, rule));
   if (ignores.length > 0) finding.inlineIgnores = ignores;
   if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: failure.file, edits: failure.fix.edits }] };
