@@ -4,7 +4,7 @@
 // `for_each` and `dynamic` blocks. What cannot be known before `terraform apply` (computed IDs,
 // other modules, data sources, files, unset variables) is UNKNOWN: checks never report on it.
 // Evaluation is lazy: an attribute is evaluated when a check asks for it, once.
-import { parseHcl, type Attribute, type Block, type Body, type Expression, type HclFile, type Span, type TemplateExpr } from './parse';
+import { parseHcl, type Attribute, type Block, type Expression, type HclFile, type TemplateExpr } from './parse';
 
 /** A value known only after apply. It remembers the resource it was read from, when it was. */
 export class Unknown {
@@ -763,16 +763,3 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   jsondecode: args => oneString(args, text => fromJson(JSON.parse(text))),
 };
 
-/** The body-level blocks and attributes of a module file, for checks that read `provider` or `terraform` blocks. */
-export function topLevelBlocks(module: TerraformModule, type: string, file?: string): BlockView[] {
-  const views: BlockView[] = [];
-  for (const moduleFile of module.files) {
-    if (file !== undefined && moduleFile.path !== file) continue;
-    for (const block of moduleFile.hcl.body.blocks) {
-      if (block.blockType === type) views.push(new BlockView(module, moduleFile.path, block, ROOT_SCOPE, undefined));
-    }
-  }
-  return views;
-}
-
-export type { Attribute, Block, Body, Span };

@@ -4,7 +4,7 @@
 import type { BlockView, ResourceInstance } from '../evaluate';
 import {
   each, asBool, asNumber, asString, failure, findRelated, isPublicCidr, knownStrings, policyOf, requireBool, requireSet, resources,
-  setAttribute, type CheckContext, type CheckFailure, type TerraformCheck,
+  setAttribute, type CheckContext, type TerraformCheck,
 } from './common';
 
 

@@ -3,7 +3,7 @@
 import type { BlockView, ResourceInstance } from '../evaluate';
 import {
   each, asBool, asNumber, asString, failure, isPublicCidr, knownStrings, relatedAll, requireBool, requireSet, resources, setAttribute,
-  type CheckContext, type CheckFailure, type TerraformCheck,
+  type CheckContext, type TerraformCheck,
 } from './common';
 
 

@@ -76,11 +76,6 @@ export function failure(view: BlockView, message: string, attribute?: AttributeV
   return { file: view.file, span, resource: view.resource, message, ...(fix ? { fix } : {}) };
 }
 
-/** Whether a value is known to be true / false (Terraform's string forms included); undefined when unknown. */
-export function isTrue(value: Value | undefined): boolean | undefined {
-  return asBool(value);
-}
-
 export { asBool, asList, asNumber, asString, isUnknown };
 
 /**
@@ -93,17 +88,6 @@ export function requireBool(view: BlockView, name: string, expected: boolean, by
   const value = asBool(attribute.value);
   if (value === undefined || value === expected) return [];
   return [failure(view, message, attribute, setAttribute(context, view, name, String(expected)))];
-}
-
-/** Fails where a string attribute is known and `bad`, or is absent when `whenAbsent` is a message. */
-export function requireString(
-  view: BlockView, name: string, good: (value: string) => boolean, message: string, whenAbsent?: string, fix?: CheckFix,
-): CheckFailure[] {
-  const attribute = view.attribute(name);
-  if (!attribute) return whenAbsent ? [failure(view, whenAbsent, undefined, fix)] : [];
-  const value = asString(attribute.value);
-  if (value === undefined || good(value)) return [];
-  return [failure(view, message, attribute, fix)];
 }
 
 /** Fails where an attribute is absent, null or the empty string. Unknown values pass. */
@@ -177,11 +161,6 @@ export function knownStrings(value: Value | undefined): string[] {
     return single === undefined ? [] : [single];
   }
   return list.map(asString).filter((item): item is string => item !== undefined);
-}
-
-/** The resource instances an attribute refers to (`bucket = aws_s3_bucket.b.id`). */
-export function referenced(view: BlockView, name: string): ResourceInstance[] {
-  return view.module.referencedResources(view.value(name));
 }
 
 /**
