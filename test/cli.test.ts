@@ -200,17 +200,21 @@ describe('vigil CLI', function () {
     assert.match(value.stderr, /^vigil: --json takes no value\nUsage: vigil db status /);
   });
 
-  it('vigil config checks the Dockerfiles and Kubernetes manifests alone, without a DB, as trivy config does', () => {
+  it('vigil config checks the Dockerfiles, Kubernetes manifests and Terraform alone, without a DB, as trivy config does', () => {
     const run = vigil(['config', '--format', 'json', '--exit-code', '3', 'examples']);
     assert.equal(run.code, 3, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(report.Results.map((r: any) => `${r.Target} ${r.Class} ${r.Type}`),
-      ['deploy/k8s/orders-deployment.yaml config kubernetes', 'node-app/Dockerfile config dockerfile']);
-    const [manifest, dockerfile] = report.Results;
+      ['deploy/k8s/orders-deployment.yaml config kubernetes', 'infra/main.tf config terraform', 'node-app/Dockerfile config dockerfile']);
+    const [manifest, terraform, dockerfile] = report.Results;
     // The problems planted in examples/deploy/k8s/orders-deployment.yaml (examples/README.md).
     for (const id of ['KSV-0017', 'KSV-0013', 'KSV-0011', 'KSV-0018']) assert.ok(manifest.Misconfigurations.some((m: any) => m.ID === id), id);
     const privileged = manifest.Misconfigurations.find((m: any) => m.ID === 'KSV-0017');
     assert.deepEqual(privileged.CauseMetadata, { Resource: 'Deployment/orders-api', Provider: 'Kubernetes', Service: 'general', StartLine: 23, EndLine: 23 });
+    // The public access block switched off and SSH open to the world (examples/README.md).
+    const blockAcls = terraform.Misconfigurations.find((m: any) => m.ID === 'AWS-0086');
+    assert.deepEqual(blockAcls.CauseMetadata, { Resource: 'aws_s3_bucket_public_access_block.order_exports', Provider: 'AWS', Service: 's3', StartLine: 8, EndLine: 8 });
+    assert.ok(terraform.Misconfigurations.some((m: any) => m.ID === 'AWS-0107'));
     // The problems planted in examples/node-app/Dockerfile (examples/README.md).
     for (const id of ['DS-0001', 'DS-0002', 'DS-0004', 'DS-0005']) assert.ok(dockerfile.Misconfigurations.some((m: any) => m.ID === id), id);
     assert.deepEqual(dockerfile.MisconfSummary, { Successes: 27 - dockerfile.Misconfigurations.length, Failures: dockerfile.Misconfigurations.length });

@@ -150,8 +150,8 @@ export async function runFsCommand(args: string[]): Promise<number> {
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';
 const CONFIG_HELP = `${CONFIG_SYNOPSIS}
-Checks the Dockerfiles and Kubernetes manifests in a folder (or one file) for misconfigurations,
-as \`trivy config\` does. It is \`vigil fs --scanners misconfig PATH\`, and takes the options of \`vigil fs --help\`
+Checks the Dockerfiles, Kubernetes manifests and Terraform files in a folder (or one file) for
+misconfigurations, as \`trivy config\` does. It is \`vigil fs --scanners misconfig PATH\`, and takes the options of \`vigil fs --help\`
 but --scanners. No vulnerability DB is needed.
 `;
 

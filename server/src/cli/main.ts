@@ -6,11 +6,11 @@ import { UsageError, printErrorLines } from './options';
 import { escapeControl } from '../engine/text';
 import { VERSION } from '../engine/version';
 
-const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles and Kubernetes manifests, and hard-coded secrets (licenses are not available yet)
+const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles, Kubernetes manifests and Terraform, and hard-coded secrets (licenses are not available yet)
 
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)
-  vigil config [options] PATH      check a folder's Dockerfiles and Kubernetes manifests (vigil fs --scanners misconfig)
+  vigil config [options] PATH      check a folder's Dockerfiles, Kubernetes manifests and Terraform (vigil fs --scanners misconfig)
   vigil db import [options] PATH…  import OSV all.zip files or folders of OSV JSON/YAML
   vigil db update [options]        download or refresh advisories from an OSV mirror
   vigil db status [options]        show the DB's age, sources and ecosystems

@@ -3,13 +3,13 @@
 // source. Analysis and detection are separate steps so a caller can learn which ecosystems a
 // target uses (to fetch just those advisories) before it opens the DB; `completeScan` then
 // detects, filters (severity, ignore files, inline ignores, for every kind) and plans fixes, once.
-import { analyzersFor, ANALYZERS, availableScanners, plannedFormatOf } from './analyzers';
+import { analyzersFor, ANALYZERS, availableScanners, nameMatches, plannedFormatOf } from './analyzers';
 import { hasAdvisorySource } from './ecosystems';
 import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
-import { resolveRelative, siblingPath, type FileSource } from './source';
+import { baseName, resolveRelative, siblingPath, type FileSource } from './source';
 import type {
   Analyzer, AdvisoryLookup, RelatedReader, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
@@ -145,11 +145,7 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
           throw error;
         }
       }
-      const siblings = new Map<string, string>();
-      for (const name of analyzer.siblings ?? []) {
-        const sibling = await source.readText(siblingPath(path, name)).catch(() => undefined);
-        if (sibling !== undefined) siblings.set(name, sibling);
-      }
+      const siblings = await readSiblings(source, path, analyzer.siblings ?? [], limit);
       const input = { path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings };
       const related = new Map<string, string>();
       if (analyzer.gather) await analyzer.gather(input, relatedReader(source, limit, related));
@@ -178,6 +174,42 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   }
   scan.results = [...byClass.values()];
   return scan;
+}
+
+/** At most this many files, of at most this many characters in all, are read for the sibling patterns of one file. */
+export const SIBLING_PATTERN_LIMITS = { files: 200, characters: 8 * 2 ** 20 };
+
+/**
+ * The text of each sibling an analyzer declares, by file name: an exact name is read if it is
+ * there; a pattern (`*.tf`) reads every other file of the folder that fits it, in name order, up
+ * to SIBLING_PATTERN_LIMITS. A sibling that cannot be read is left out.
+ */
+async function readSiblings(source: FileSource, path: string, names: readonly string[], limit: number): Promise<Map<string, string>> {
+  const siblings = new Map<string, string>();
+  const patterns = names.filter(name => name.includes('*'));
+  for (const name of names) {
+    if (name.includes('*')) continue;
+    const sibling = await source.readText(siblingPath(path, name), limit).catch(() => undefined);
+    if (sibling !== undefined) siblings.set(name, sibling);
+  }
+  if (patterns.length === 0) return siblings;
+  const own = baseName(path);
+  const dir = path.slice(0, path.length - own.length).replace(/\/$/, '');
+  const entries = await source.list(dir).catch(() => []);
+  const matching = entries
+    .filter(entry => entry.kind === 'file' && entry.name !== own && !siblings.has(entry.name) && patterns.some(pattern => nameMatches(pattern, entry.name)))
+    .map(entry => entry.name)
+    .sort(compareStrings)
+    .slice(0, SIBLING_PATTERN_LIMITS.files);
+  let characters = 0;
+  for (const name of matching) {
+    const sibling = await source.readText(siblingPath(path, name), limit).catch(() => undefined);
+    if (sibling === undefined) continue;
+    characters += sibling.length;
+    if (characters > SIBLING_PATTERN_LIMITS.characters) break;
+    siblings.set(name, sibling);
+  }
+  return siblings;
 }
 
 /** A folder or file on disk (the path as the user gave it), or any file source to walk whole. */

@@ -123,8 +123,11 @@ export class Scanner {
     }
   }
 
-  /** Re-analyzes one file alone, from its buffer or the disk, and publishes it and its manifest. */
-  async scanOne(fsPath: string): Promise<void> {
+  /**
+   * Re-analyzes one file alone, from its buffer or the disk, and publishes it and its manifest;
+   * then the known files that read it as a sibling (not theirs in turn: .tf files read each other).
+   */
+  async scanOne(fsPath: string, withDependents = true): Promise<void> {
     const { workspace, analyses, publisher } = this.deps;
     const folder = workspace.folderOf(fsPath);
     const relPath = relPathOf(folder, fsPath);
@@ -143,9 +146,10 @@ export class Scanner {
     if (scanned) analyses.set(fsPath, { fsPath, folder, relPath, ...scanned });
     else analyses.delete(fsPath);
     // A manifest beside a lockfile changed: the lockfile's analysis reads it, so redo that too.
-    for (const dependent of filesReading(relPath)) {
+    const known = withDependents ? this.knownIn(folder).map(known => relPathOf(folder, known)) : [];
+    for (const dependent of withDependents ? filesReading(relPath, undefined, known) : []) {
       const dependentPath = path.join(folder.fsPath, ...dependent.split('/'));
-      if (analyses.has(dependentPath)) await this.scanOne(dependentPath);
+      if (analyses.has(dependentPath)) await this.scanOne(dependentPath, false);
     }
     await publisher.publishWithManifests([fsPath]);
   }

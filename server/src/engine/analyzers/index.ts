@@ -36,13 +36,14 @@ import { swiftResolvedAnalyzer } from './swift-resolved';
 import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { builtinSecretAnalyzer } from './secret';
+import { terraformAnalyzer } from './terraform';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
   dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
-  dockerfileAnalyzer, kubernetesAnalyzer, builtinSecretAnalyzer,
+  dockerfileAnalyzer, kubernetesAnalyzer, terraformAnalyzer, builtinSecretAnalyzer,
 ];
 
 /**
@@ -82,15 +83,24 @@ export function analyzerOfType(type: string, registry: readonly Analyzer[] = ANA
   return registry.find(analyzer => analyzer.type === type);
 }
 
-/** The claimed files that read `path` as a sibling (a lockfile beside an edited package.json). */
-export function filesReading(path: string, registry: readonly Analyzer[] = ANALYZERS): string[] {
+/**
+ * The claimed files that read `path` as a sibling (a lockfile beside an edited package.json, the
+ * other .tf files of a folder beside an edited .tf or .tfvars file). Claimed names with a `*` are
+ * found among `known` paths (the files already analyzed), as no folder listing is at hand.
+ */
+export function filesReading(path: string, registry: readonly Analyzer[] = ANALYZERS, known: Iterable<string> = []): string[] {
   const name = baseName(path);
   const dir = path.slice(0, path.length - name.length);
   const found = new Set<string>();
+  const knownHere = [...known].filter(file => file !== path && file.startsWith(dir) && !file.slice(dir.length).includes('/'));
   for (const analyzer of registry) {
-    if (!analyzer.siblings?.includes(name)) continue;
-    for (const fileName of analyzer.fileNames) if (!fileName.includes('*')) found.add(dir + fileName);
+    if (!analyzer.siblings?.some(sibling => nameMatches(sibling, name))) continue;
+    for (const fileName of analyzer.fileNames) {
+      if (!fileName.includes('*')) found.add(dir + fileName);
+      else for (const file of knownHere) if (nameMatches(fileName, baseName(file))) found.add(file);
+    }
   }
+  found.delete(path);
   return [...found];
 }
 

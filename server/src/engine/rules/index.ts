@@ -10,8 +10,9 @@ import type { FindingKind, Rule } from '../types';
 import { DOCKERFILE_RULES } from './dockerfile';
 import { KUBERNETES_RULES } from './kubernetes';
 import { SECRET_RULE_TABLE } from './secrets';
+import { TERRAFORM_RULES } from './terraform';
 
-export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...KUBERNETES_RULES];
+export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...KUBERNETES_RULES, ...TERRAFORM_RULES];
 export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
 export const LICENSE_RULES: readonly Rule[] = [];
 

@@ -1,0 +1,141 @@
+// Terraform (.tf): Trivy's `terraform` config type, checked by the cloud checks of trivy-checks
+// (AWS-, AZU-, GCP-xxxx) written as TypeScript in ../terraform/checks, with no Rego. A .tf file is
+// evaluated with the other .tf files of its folder (one module) and the .tfvars files Terraform
+// loads by itself, but reports only what is wrong in its own text: each finding points at the
+// attribute at fault, or at the block's header where an attribute is missing, and carries Trivy's
+// CauseMetadata (provider, service, resource address). `#trivy:ignore:AVD-AWS-0086` or
+// `# vigil:ignore:aws-s3-block-public-acls` (any of a check's names, `//` comments too) on the
+// line(s) above the attribute or above its resource block, or at the end of the line, ignores it.
+import { parseInlineIgnores } from '../inline-ignore';
+import { baseName, siblingPath } from '../source';
+import { LineIndex } from '../text';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
+import { parseCached, TerraformModule, type ModuleFile } from '../terraform/evaluate';
+import type { HclFile } from '../terraform/parse';
+import { TERRAFORM_CHECKS } from '../terraform/checks';
+import type { CheckContext, CheckFailure } from '../terraform/checks/common';
+import { namesTerraformRule, terraformRuleById, type TerraformRule } from '../rules/terraform';
+
+export const terraformAnalyzer: Analyzer = {
+  id: 'terraform',
+  type: 'terraform',
+  scanner: 'misconfig',
+  fileNames: ['*.tf'],
+  // The module: the folder's other .tf files and its variable files.
+  siblings: ['*.tf', '*.tfvars'],
+  inlineIgnores: true,
+  fixes: 'none',
+  analyze(input) {
+    return analyzeTerraform(input);
+  },
+};
+
+export interface TerraformOptions {
+  /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
+  includeDeprecated?: boolean;
+}
+
+/** The .tfvars files Terraform loads without -var-file, in its order: terraform.tfvars, then *.auto.tfvars by name. */
+function autoLoadedVariableFiles(siblings: ReadonlyMap<string, string>): string[] {
+  const names = [...siblings.keys()];
+  const auto = names.filter(name => name.endsWith('.auto.tfvars')).sort();
+  return [...(siblings.has('terraform.tfvars') ? ['terraform.tfvars'] : []), ...auto];
+}
+
+/** Parses a sibling; one that does not parse is left out here (its own analysis reports the error). */
+function parseSibling(text: string): HclFile | undefined {
+  try {
+    return parseCached(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function analyzeTerraform(input: AnalyzerInput, options: TerraformOptions = {}): AnalyzerOutput {
+  const own = parseCached(input.content);
+  const siblings = input.siblings ?? new Map<string, string>();
+  const ownName = baseName(input.path);
+  const files: ModuleFile[] = [{ path: input.path, hcl: own }];
+  const texts = new Map<string, string>([[input.path, input.content]]);
+  for (const [name, text] of siblings) {
+    if (name === ownName || !name.endsWith('.tf')) continue;
+    const hcl = parseSibling(text);
+    if (!hcl) continue;
+    const path = siblingPath(input.path, name);
+    files.push({ path, hcl });
+    texts.set(path, text);
+  }
+  const tfvars = autoLoadedVariableFiles(siblings).map(name => parseSibling(siblings.get(name)!)).filter((hcl): hcl is HclFile => !!hcl);
+  const module = new TerraformModule(files, tfvars);
+  const lines = new LineIndex(input.content, input.path);
+  const comments = commentsByLine(own, lines);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let successes = 0;
+  for (const check of TERRAFORM_CHECKS) {
+    const rule = terraformRuleById(check.id);
+    if (!rule) throw new Error(`no rule for the Terraform check ${check.id}`);
+    if (rule.deprecated && !options.includeDeprecated) continue;
+    const context: CheckContext = { module, texts, looked: new Set() };
+    const failures = check.run(context).filter(failure => failure.file === input.path);
+    if (failures.length === 0 && context.looked.has(input.path)) successes++;
+    for (const failure of failures) {
+      const key = `${rule.id}:${failure.span.start}:${failure.span.end}`;
+      if (seen.has(key)) continue; // every instance of a count or for_each resource fails at the same place
+      seen.add(key);
+      findings.push(toFinding(rule, failure, lines, comments, input.path));
+    }
+  }
+  findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn);
+  // A file no check had anything to look at (variables.tf, outputs.tf) gets no summary.
+  if (successes === 0 && findings.length === 0) return { packages: [] };
+  return { packages: [], findings, misconfSummary: { successes, failures: findings.length } };
+}
+
+interface LineComments {
+  /** The comments of each 0-based line. */
+  byLine: Map<number, string[]>;
+  /** Lines that hold nothing but comments. */
+  commentOnly: Set<number>;
+}
+
+function commentsByLine(file: HclFile, lines: LineIndex): LineComments {
+  const byLine = new Map<number, string[]>();
+  const commentOnly = new Set<number>();
+  for (const comment of file.comments) {
+    const { line, character } = lines.position(comment.start);
+    byLine.set(line, [...(byLine.get(line) ?? []), comment.text]);
+    if (lines.line(line).slice(0, character).trim() === '') commentOnly.add(line);
+  }
+  return { byLine, commentOnly };
+}
+
+function toFinding(rule: TerraformRule, failure: CheckFailure, lines: LineIndex, comments: LineComments, path: string): Finding {
+  const location = lines.range(failure.span.start, failure.span.end);
+  const finding: Finding = {
+    kind: 'misconfiguration',
+    rule,
+    severity: rule.severity,
+    message: failure.message,
+    location,
+    cause: { provider: rule.provider, service: rule.service, ...(failure.resource ? { resource: failure.resource.address } : {}) },
+  };
+  const anchors = [location.startLine - 1];
+  const resource = failure.resource;
+  const resourceLine = resource && resource.file === path ? lines.position(resource.block.start).line : undefined;
+  if (resourceLine !== undefined && resourceLine !== anchors[0]) anchors.push(resourceLine);
+  const ignores = anchors.flatMap(line => ignoresAt(comments, line, rule));
+  if (ignores.length > 0) finding.inlineIgnores = ignores;
+  if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: failure.file, edits: failure.fix.edits }] };
+  return finding;
+}
+
+/**
+ * The ignores for a rule on a 0-based line (at its end) and in the comment lines right above it.
+ * An ignore may name the check by any of its names; the finding carries the ID the engine matches on.
+ */
+function ignoresAt(comments: LineComments, line: number, rule: TerraformRule): InlineIgnore[] {
+  const texts = [...(comments.byLine.get(line) ?? [])];
+  for (let above = line - 1; above >= 0 && comments.commentOnly.has(above); above--) texts.push(...comments.byLine.get(above)!);
+  return texts.flatMap(parseInlineIgnores).map(ignore => (namesTerraformRule(rule, ignore.id) ? { ...ignore, id: rule.id } : ignore));
+}
