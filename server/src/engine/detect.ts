@@ -220,8 +220,10 @@ function passesFilter(finding: DetectedVulnerability, file: string, filter: Find
 
 function findingPasses(finding: Finding, file: string, filter: FindingFilter): boolean {
   if (filter.severities && !filter.severities.includes(finding.severity)) return false;
-  if (filter.isIgnored?.({ id: finding.rule.id, path: file, kind: finding.kind })) return false;
-  return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id]);
+  // A license is ignored by its name, as Trivy matches it (`GPL-3.0-only`), or by its category's rule.
+  const ids = finding.license ? [finding.license.name, finding.rule.id] : [finding.rule.id];
+  if (filter.isIgnored?.({ id: ids[0], aliases: ids.slice(1), path: file, kind: finding.kind })) return false;
+  return !isInlineIgnored(finding.inlineIgnores, ids);
 }
 
 /**

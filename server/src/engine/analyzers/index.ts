@@ -24,11 +24,19 @@ import { swiftResolvedAnalyzer } from './swift-resolved';
 import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { builtinSecretAnalyzer } from './secret';
+import { npmLicenseAnalyzer } from './license-npm';
+import { pythonLicenseAnalyzer } from './license-python';
+import { gemspecLicenseAnalyzer } from './license-gemspec';
+import { composerLicenseAnalyzer } from './license-composer';
+import { cargoLicenseAnalyzer } from './license-cargo';
+import { licenseFileAnalyzer, licenseHeaderAnalyzer } from './license-file';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
   pylockAnalyzer, gemfileLockAnalyzer, composerLockAnalyzer, cargoLockAnalyzer, goModAnalyzer, nugetLockAnalyzer, nugetConfigAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, dockerfileAnalyzer, builtinSecretAnalyzer,
+  npmLicenseAnalyzer, pythonLicenseAnalyzer, gemspecLicenseAnalyzer, composerLicenseAnalyzer, cargoLicenseAnalyzer,
+  licenseFileAnalyzer, licenseHeaderAnalyzer,
 ];
 
 /**

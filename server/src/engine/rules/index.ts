@@ -9,10 +9,11 @@
 import type { FindingKind, Rule } from '../types';
 import { DOCKERFILE_RULES } from './dockerfile';
 import { SECRET_RULE_TABLE } from './secrets';
+import { LICENSE_RULE_TABLE } from './licenses';
 
 export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES];
 export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
-export const LICENSE_RULES: readonly Rule[] = [];
+export const LICENSE_RULES: readonly Rule[] = [...LICENSE_RULE_TABLE];
 
 export const RULE_TABLES: Readonly<Record<FindingKind, readonly Rule[]>> = {
   misconfiguration: MISCONFIGURATION_RULES,
