@@ -63,10 +63,11 @@ function normalizeUncached(value: string): NormalizedLicense | undefined {
   if (/^unlicensed$/i.test(value) || /^see licen[cs]e in /i.test(value)) return { name: value, spdx: false };
   const exact = asExpression(value);
   if (exact) return { name: exact, spdx: true };
-  const mended = mend(value);
-  if (mended) return { name: mended, spdx: true };
+  // Two names in one value: spdx-correct would keep one of them ("MIT/Apache-2.0" -> Apache-2.0).
   const parts = splitCompound(value);
   if (parts) return { name: parts, spdx: true };
+  const mended = mend(value);
+  if (mended) return { name: mended, spdx: true };
   return { name: value, spdx: false };
 }
 
@@ -95,10 +96,10 @@ function mend(value: string): string | undefined {
   return correctSpdx(value, { upgrade: false }) ?? undefined;
 }
 
-/** `MIT/Apache-2.0`, `MIT or Apache 2.0`, `GPLv2, MIT`: each part mended, joined with OR (or AND for `and`). */
+/** `MIT/Apache-2.0`, `MIT or Apache 2.0`, `MIT & ISC`: each part mended, joined with OR (or AND for `and`). A comma is no separator: "Apache License, Version 2.0". */
 function splitCompound(value: string): string | undefined {
   const conjunction = /\band\b|&/i.test(value) && !/\bor\b|\//i.test(value) ? 'AND' : 'OR';
-  const parts = value.split(/\s+(?:or|and)\s+|\s*[/,;&|]\s*/i).map(part => part.replace(/^\(|\)$/g, '').trim()).filter(Boolean);
+  const parts = value.split(/\s+(?:or|and)\s+|\s*[/&|]\s*/i).map(part => part.replace(/^\(|\)$/g, '').trim()).filter(Boolean);
   if (parts.length < 2 || parts.length > 8) return undefined;
   const mended: string[] = [];
   for (const part of parts) {
