@@ -23,7 +23,7 @@ describe('license findings in the editor', () => {
     assert.equal(view.diagnostics.length, 1);
     const [diagnostic] = view.diagnostics;
     assert.equal(diagnostic.code, 'license-forbidden');
-    assert.match(diagnostic.message, /left-pad is licensed under WTFPL \(forbidden\)/);
+    assert.match(String(diagnostic.message), /left-pad is licensed under WTFPL \(forbidden\)/);
     assert.equal(diagnostic.severity, severityMap.CRITICAL);
   });
 
@@ -33,7 +33,7 @@ describe('license findings in the editor', () => {
     const view = manifestLicenseView(manifest, 'package.json', name => (name === 'left-pad' ? licenses : []), severityMap);
     assert.equal(view.diagnostics.length, 1);
     assert.equal(view.diagnostics[0].range.start.line, 3, 'the "left-pad" line (0-based)');
-    assert.match(view.diagnostics[0].message, /WTFPL/);
+    assert.match(String(view.diagnostics[0].message), /WTFPL/);
   });
 
   it('maps an installed package to the project that installed it', () => {

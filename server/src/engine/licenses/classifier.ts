@@ -158,6 +158,8 @@ export class LicenseIndex {
   private readonly licenses: IndexedLicense[] = [];
   /** Bigram -> indexes of the licenses whose text holds it. */
   private readonly postings = new Map<number, number[]>();
+  /** Words of license names and IDs: a statement's name must hold one ("licensed under the terms below" names none). */
+  private readonly nameWords = new Set<string>();
 
   constructor(texts: readonly ReferenceText[], wellKnown: ReadonlySet<string> = new Set()) {
     const seen = new Set<string>();
@@ -173,6 +175,7 @@ export class LicenseIndex {
       const ids = words.map(word => this.wordId(word));
       const shingles = new Set<number>();
       for (let k = 1; k < ids.length; k++) shingles.add(ids[k - 1] * WORD_BITS + ids[k]);
+      for (const word of tokenize(`${reference.name} ${reference.id}`).words) if (!/^\d+$/.test(word)) this.nameWords.add(word);
       this.licenses.push({
         id: reference.id, shingles, requiredName: requiredName(reference.name, words), wellKnown: wellKnown.has(reference.id),
       });
@@ -238,15 +241,17 @@ export class LicenseIndex {
       if (keys[k] >= 0) docShingles.add(keys[k]);
       previous = id;
     }
-    const counts = new Map<number, number>();
+    const counts = new Int32Array(this.licenses.length);
     for (const shingle of docShingles) {
-      for (const license of this.postings.get(shingle) ?? []) counts.set(license, (counts.get(license) ?? 0) + 1);
+      const postings = this.postings.get(shingle);
+      if (postings) for (let p = 0; p < postings.length; p++) counts[postings[p]]++;
     }
     const words = new Set(tokens.words);
-    const candidates = [...counts]
-      .filter(([license, count]) => count / this.licenses[license].shingles.size >= TEXT_THRESHOLD)
-      .map(([license]) => license)
-      .filter(license => this.licenses[license].requiredName?.every(word => words.has(word)) ?? true);
+    const candidates: number[] = [];
+    counts.forEach((count, license) => {
+      const { shingles, requiredName } = this.licenses[license];
+      if (count >= TEXT_THRESHOLD * shingles.size && (requiredName?.every(word => words.has(word)) ?? true)) candidates.push(license);
+    });
 
     const matches: LicenseMatch[] = [];
     const explained = new Set<number>();
@@ -284,7 +289,7 @@ export class LicenseIndex {
       const span = spanOf(keys, tokens, license.shingles);
       matches.push({ id: license.id, confidence: round(found / license.shingles.size), kind: 'text', ...span });
     }
-    for (const statement of statements(text, tokens, keys, explained, matches.length > 0)) {
+    for (const statement of statements(text, tokens, keys, explained, matches.length > 0, this.nameWords)) {
       if (!matches.some(match => match.id === statement.id)) matches.push(statement);
     }
     return matches;
@@ -382,7 +387,9 @@ function urlLicense(words: readonly string[], k: number): { id: string; length: 
  * or a name after "licensed/released/distributed under". A name must carry its version when the
  * license has versions ("the GPL" names no license).
  */
-function statements(text: string, tokens: Tokens, keys: number[], explained: Set<number>, hasText: boolean): LicenseMatch[] {
+function statements(
+  text: string, tokens: Tokens, keys: number[], explained: Set<number>, hasText: boolean, nameWords: ReadonlySet<string>,
+): LicenseMatch[] {
   const found: LicenseMatch[] = [];
   const { words } = tokens;
   const inText = explainedRuns(keys, explained, tokens.copyright);
@@ -416,7 +423,7 @@ function statements(text: string, tokens: Tokens, keys: number[], explained: Set
     read++;
     let first = k + 1;
     while (first < words.length && first < k + 6 && FILLER.has(words[first])) first++;
-    const named = nameAt(text, tokens, first);
+    const named = nameAt(text, tokens, first, nameWords);
     if (named) found.push({ id: named.id, confidence: STATEMENT_CONFIDENCE, kind: 'reference', start: tokens.starts[k], end: named.end });
   }
   return found;
@@ -449,8 +456,8 @@ function versionsAgree(phrase: string, id: string): boolean {
 }
 
 /** The longest run of up to MAX_NAME_WORDS words from `first`, within one sentence, that names a license. */
-function nameAt(text: string, tokens: Tokens, first: number): { id: string; end: number } | undefined {
-  if (first >= tokens.words.length) return undefined;
+function nameAt(text: string, tokens: Tokens, first: number, nameWords: ReadonlySet<string>): { id: string; end: number } | undefined {
+  if (first >= tokens.words.length || !nameWords.has(tokens.words[first])) return undefined;
   let last = first;
   // The sentence ends at a period, semicolon, colon or bracket between words.
   while (last + 1 < tokens.words.length && last + 1 < first + MAX_NAME_WORDS) {
@@ -459,6 +466,8 @@ function nameAt(text: string, tokens: Tokens, first: number): { id: string; end:
     last++;
   }
   for (let end = last; end >= first; end--) {
+    // spdx-correct is slow (a fraction of a millisecond a call): only phrases that end on a name's word or a version.
+    if (!nameWords.has(tokens.words[end]) && !/^\d+$/.test(tokens.words[end])) continue;
     const phrase = text.slice(tokens.starts[first], tokens.ends[end]).replace(/\s+/g, ' ');
     const normalized = normalizeLicense(phrase);
     if (!normalized?.spdx || normalized.name.includes(' ')) continue;
