@@ -37,6 +37,17 @@ const KNOWN_NAMES: ReadonlyMap<string, string> = new Map([
   ['historical permission notice and disclaimer (hpnd)', 'HPND'],
   ['the unlicense (unlicense)', 'Unlicense'],
   ['cc0 1.0 universal (cc0 1.0) public domain dedication', 'CC0-1.0'],
+  // The GNU trove classifiers, which spdx-correct reads wrongly (it drops "Lesser" and "or later").
+  ['gnu general public license v2 (gplv2)', 'GPL-2.0-only'],
+  ['gnu general public license v2 or later (gplv2+)', 'GPL-2.0-or-later'],
+  ['gnu general public license v3 (gplv3)', 'GPL-3.0-only'],
+  ['gnu general public license v3 or later (gplv3+)', 'GPL-3.0-or-later'],
+  ['gnu lesser general public license v2 (lgplv2)', 'LGPL-2.0-only'],
+  ['gnu lesser general public license v2 or later (lgplv2+)', 'LGPL-2.0-or-later'],
+  ['gnu lesser general public license v3 (lgplv3)', 'LGPL-3.0-only'],
+  ['gnu lesser general public license v3 or later (lgplv3+)', 'LGPL-3.0-or-later'],
+  ['gnu affero general public license v3', 'AGPL-3.0-only'],
+  ['gnu affero general public license v3 or later (agplv3+)', 'AGPL-3.0-or-later'],
 ]);
 
 const cache = new Map<string, NormalizedLicense | undefined>();
@@ -98,6 +109,8 @@ function mend(value: string): string | undefined {
 
 /** `MIT/Apache-2.0`, `MIT or Apache 2.0`, `MIT & ISC`: each part mended, joined with OR (or AND for `and`). A comma is no separator: "Apache License, Version 2.0". */
 function splitCompound(value: string): string | undefined {
+  // "v2 or later" is one license, not two.
+  if (/\bor\s+(any\s+)?later\b/i.test(value)) return undefined;
   const conjunction = /\band\b|&/i.test(value) && !/\bor\b|\//i.test(value) ? 'AND' : 'OR';
   const parts = value.split(/\s+(?:or|and)\s+|\s*[/&|]\s*/i).map(part => part.replace(/^\(|\)$/g, '').trim()).filter(Boolean);
   if (parts.length < 2 || parts.length > 8) return undefined;
