@@ -1,4 +1,5 @@
 // Bundles the four entry points with esbuild. Run by `npm run build` and by `prepare`.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // jsonc-parser's UMD build requires its own files at run time, which a bundle cannot follow: use its ES build.
@@ -11,3 +12,7 @@ const entries = [
   { in: 'server/src/engine/index.ts', out: 'dist/engine.js' },
 ];
 await Promise.all(entries.map(e => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [] })));
+
+// The SPDX license texts the license classifier reads at run time (5 MB, loaded only for --license-full).
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/spdx-license-list/spdx-full.json', 'dist/spdx-full.json');

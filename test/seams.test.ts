@@ -51,7 +51,7 @@ describe('engine seams', function () {
     const result = await scan();
     const keys = result.results.map(r => `${r.target} ${r.class}`);
     assert.deepEqual(keys, [
-      'blob.bin license-file', 'package-lock.json lang-pkgs', 'package-lock.json secret', 'notes.txt secret',
+      'blob.bin license', 'package-lock.json lang-pkgs', 'package-lock.json secret', 'notes.txt secret',
     ].sort());
     const lockfile = result.results.find(r => r.target === 'package-lock.json' && r.class === 'lang-pkgs')!;
     assert.ok(lockfile.vulnerabilities.length > 5);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { analyzePath, completeScan, countFindings, ecosystemsOf } from '../engine/scan';
 import { availableScanners } from '../engine/analyzers';
 import { SCANNERS } from '../engine/types';
+import type { LicensePolicy } from '../engine/licenses/categories';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
 import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
@@ -36,6 +37,12 @@ Options:
                          without it, such a file makes the run exit 1
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
                          (default: .trivyignore, .vigilignore and their .yaml forms in the folder scanned and here)
+  --license-full         license scanner: also classify LICENSE/COPYING/NOTICE files and source
+                         file headers by their text
+  --license-forbidden LIST   license IDs to report as forbidden (CRITICAL), e.g. AGPL-3.0,SSPL-1.0
+  --license-allowed LIST     license IDs to accept: reported as permissive (LOW)
+  --license-override PKG=LICENSE|CATEGORY
+                         the license (an SPDX expression) or category of one package (repeatable)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
   --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --cache-dir DIR        where the DB lives        (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
@@ -75,6 +82,10 @@ export async function runFsCommand(args: string[]): Promise<number> {
     ignorefile: { type: 'string' },
     'skip-dirs': { type: 'string', multiple: true },
     'skip-files': { type: 'string', multiple: true },
+    'license-full': { type: 'boolean' },
+    'license-forbidden': { type: 'string', multiple: true },
+    'license-allowed': { type: 'string', multiple: true },
+    'license-override': { type: 'string', multiple: true },
     ...CACHE_DIR_OPTION,
     'db-mirror': { type: 'string' },
     'skip-db-update': { type: 'boolean' },
@@ -102,15 +113,18 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
   if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
 
+  const licenseFull = values['license-full'] === true;
+  const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
   const scan = await analyzePath(root, {
     scanners,
+    licenseFull,
     includeDevDeps: values['include-dev-deps'] === true,
     skipDirs: splitList(values['skip-dirs']),
     skipFiles: splitList(values['skip-files']),
     onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
   });
   const filters = {
-    scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore,
+    scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, licensePolicy,
     disabledRules: parseRuleNames(values['disable-rule']), ruleSeverities: parseRuleSeverityOptions(values['rule-severity']),
   };
   if (scanners.includes('vuln')) {
@@ -146,6 +160,22 @@ export async function runFsCommand(args: string[]): Promise<number> {
   // A gate must not pass on a lockfile it could not read.
   if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
   return countFindings(scan) > 0 ? exitCode : 0;
+}
+
+/** The license policy the options give, or undefined when they give none. */
+export function parseLicensePolicy(forbidden?: string[], allowed?: string[], overrides?: string[]): LicensePolicy | undefined {
+  const policy: LicensePolicy = {
+    forbidden: splitList(forbidden),
+    allowed: splitList(allowed),
+    overrides: Object.fromEntries((overrides ?? []).map(entry => {
+      // The package name may itself hold `=`-free scopes (`@scope/name`); the value follows the last `=`.
+      const at = entry.lastIndexOf('=');
+      if (at <= 0 || at === entry.length - 1) throw new UsageError(`--license-override takes PACKAGE=LICENSE or PACKAGE=CATEGORY, got '${entry}'`);
+      return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+    })),
+  };
+  const empty = !policy.forbidden!.length && !policy.allowed!.length && !Object.keys(policy.overrides!).length;
+  return empty ? undefined : policy;
 }
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';

@@ -6,7 +6,7 @@ import { UsageError, printErrorLines } from './options';
 import { escapeControl } from '../engine/text';
 import { VERSION } from '../engine/version';
 
-const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles, Kubernetes manifests and Terraform, and hard-coded secrets (licenses are not available yet)
+const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dockerfiles, Kubernetes manifests and Terraform, hard-coded secrets and risky licenses
 
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)

@@ -236,9 +236,10 @@ function byRuleName<T>(table: Readonly<Record<string, T>> | undefined): (rule: F
 
 function findingPasses(finding: Finding, file: string, filter: FindingFilter): boolean {
   if (filter.severities && !filter.severities.includes(finding.severity)) return false;
-  const aliases = [...finding.rule.aliases ?? []];
-  if (filter.isIgnored?.({ id: finding.rule.id, aliases, path: file, kind: finding.kind })) return false;
-  return !isInlineIgnored(finding.inlineIgnores, [finding.rule.id, ...aliases]);
+  // A license is ignored by its name, as Trivy matches it (`GPL-3.0-only`), or by its category's rule.
+  const ids = [...finding.license ? [finding.license.name] : [], finding.rule.id, ...finding.rule.aliases ?? []];
+  if (filter.isIgnored?.({ id: ids[0], aliases: ids.slice(1), path: file, kind: finding.kind })) return false;
+  return !isInlineIgnored(finding.inlineIgnores, ids);
 }
 
 /**

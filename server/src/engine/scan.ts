@@ -14,6 +14,8 @@ import type {
   Analyzer, AdvisoryLookup, RelatedReader, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
 import { DEFAULT_MAX_FILE_SIZE, openDiskTarget, walk, type DiskTarget } from './walker';
+import { applyLicensePolicy } from './licenses/findings';
+import type { LicensePolicy } from './licenses/categories';
 
 export interface ScanOptions {
   /** Default: ['vuln']. */
@@ -36,24 +38,46 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** The analyzer registry to use. Default: ANALYZERS (tests add their own). */
   analyzers?: readonly Analyzer[];
+  /** With the license scanner: also classify license files and headers (Trivy's --license-full). */
+  licenseFull?: boolean;
+  /** With the license scanner: forbidden and allowed IDs, overrides per package. */
+  licensePolicy?: LicensePolicy;
 }
 
 const CLASS_BY_SCANNER: Record<Scanner, ResultClass> = {
-  vuln: 'lang-pkgs', misconfig: 'config', secret: 'secret', license: 'license-file',
+  vuln: 'lang-pkgs', misconfig: 'config', secret: 'secret', license: 'license',
 };
+
+/** Trivy's class of an analyzer's results: license files have their own. */
+function classOf(analyzer: Analyzer): ResultClass {
+  return analyzer.licenseFull ? 'license-file' : CLASS_BY_SCANNER[analyzer.scanner];
+}
+
+/** Whether a root-relative path lies in an installed node_modules tree, which only the license scanner reads. */
+function inNodeModules(path: string): boolean {
+  return path.startsWith('node_modules/') || path.includes('/node_modules/');
+}
 
 function enabledScanners(options: Pick<ScanOptions, 'scanners'>): Scanner[] {
   return options.scanners ?? ['vuln'];
 }
 
-/** The analyzers that read this root-relative path, among those of enabled scanners. */
-function enabledAnalyzers(path: string, options: Pick<ScanOptions, 'scanners' | 'analyzers'>): Analyzer[] {
+type ClaimOptions = Pick<ScanOptions, 'scanners' | 'analyzers' | 'licenseFull'>;
+
+/**
+ * The analyzers that read this root-relative path, among those of enabled scanners. Inside
+ * node_modules only the license scanner's package analyzers read (installed packages' metadata).
+ */
+function enabledAnalyzers(path: string, options: ClaimOptions): Analyzer[] {
   const scanners = enabledScanners(options);
-  return analyzersFor(path, options.analyzers ?? ANALYZERS).filter(analyzer => scanners.includes(analyzer.scanner));
+  const installed = inNodeModules(path);
+  return analyzersFor(path, options.analyzers ?? ANALYZERS).filter(analyzer => scanners.includes(analyzer.scanner)
+    && (!analyzer.licenseFull || options.licenseFull === true)
+    && (!installed || (analyzer.scanner === 'license' && !analyzer.licenseFull)));
 }
 
 /** True when some enabled analyzer reads this root-relative path. */
-export function claimsFile(path: string, options: Pick<ScanOptions, 'scanners' | 'analyzers'> = {}): boolean {
+export function claimsFile(path: string, options: ClaimOptions = {}): boolean {
   return enabledAnalyzers(path, options).length > 0;
 }
 
@@ -159,7 +183,7 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
       if (notes.length > 0) (scan.notes ??= []).push(...notes.map(note => `${path}: ${note}`));
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
       if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
-      const resultClass = CLASS_BY_SCANNER[analyzer.scanner];
+      const resultClass = classOf(analyzer);
       const key = `${resultClass}\0${analyzer.type}`;
       let result = byClass.get(key);
       if (!result) byClass.set(key, (result = emptyResult(path, resultClass, analyzer.type)));
@@ -231,7 +255,9 @@ export async function analyzePath(target: ScanTarget, options: ScanOptions = {})
     }
     return analyzers.length > 0;
   };
-  for await (const entry of walk(disk, { ...options, claims })) {
+  // Installed packages' licenses are read from node_modules (as Trivy's npm analyzer does).
+  const includeNodeModules = enabledScanners(options).includes('license');
+  for await (const entry of walk(disk, { ...options, claims, includeNodeModules })) {
     if (entry.kind === 'file') files.push(entry.path);
     else if (entry.kind === 'error') scan.errors.push({ file: entry.path, message: entry.message });
     else scan.notes.push(`${entry.path}: ${entry.message}`);
@@ -265,6 +291,7 @@ export function completeScan<T extends ScanResult | FileScan>(scan: T, options: 
   const filter = findingFilter(options);
   for (const result of scan.results) {
     if (detect) result.vulnerabilities = detectPackages(result.packages, detect);
+    if (options.licensePolicy) applyLicensePolicy(result, options.licensePolicy);
     filterResult(result, filter);
     result.plans = planResult(result);
   }

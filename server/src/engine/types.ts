@@ -146,6 +146,8 @@ export interface Analyzer {
   reads?: 'text' | 'bytes';
   /** Binary content is no error for this analyzer: the file is passed over in silence (secret scanners). */
   skipsBinary?: boolean;
+  /** Runs only with `--license-full` (license files and headers, as Trivy's full license scan). */
+  licenseFull?: boolean;
   /** Trivy's parser package for the same format (`nodejs/npm`), whose test fixtures the conformance tests compare with. */
   trivyParser?: string;
   /**
@@ -240,8 +242,11 @@ export interface Finding {
   cause?: { resource?: string; provider?: string; service?: string };
   /** Secrets: the matched line with the secret masked. */
   match?: string;
-  /** Licenses: the license name, the package it belongs to and the classifier's confidence. */
-  license?: { name: string; pkgName?: string; confidence?: number };
+  /**
+   * Licenses: the license (an SPDX expression, or the declared text verbatim when `spdx` is
+   * false), the package it belongs to, the classifier's confidence and a link to the license.
+   */
+  license?: { name: string; spdx?: boolean; pkgName?: string; confidence?: number; link?: string };
 }
 
 export interface MisconfSummary {
@@ -250,7 +255,7 @@ export interface MisconfSummary {
 }
 
 /** Trivy's Result.Class. */
-export type ResultClass = 'lang-pkgs' | 'os-pkgs' | 'config' | 'secret' | 'license-file';
+export type ResultClass = 'lang-pkgs' | 'os-pkgs' | 'config' | 'secret' | 'license' | 'license-file';
 
 /** Everything one class of analyzer found in one file: Trivy's `types.Result`. */
 export interface FileResult {

@@ -37,7 +37,7 @@ export interface WalkOptions {
   maxFileSize?: number;
   /** Honour .gitignore files. Default true. */
   gitignore?: boolean;
-  /** Enter `node_modules` directories. Default false (see the file comment). */
+  /** Enter `node_modules` directories, even where a .gitignore leaves them out. Default false (see the file comment). */
   includeNodeModules?: boolean;
   /** Only files for which this returns true are yielded. Gets the root-relative path. */
   claims?: (relativePath: string) => boolean;
@@ -145,9 +145,11 @@ export async function* walk(root: string | DiskTarget, options: WalkOptions = {}
       }
       if (entry.kind === 'directory') {
         if (entry.name === '.git') continue;
-        if (entry.name === 'node_modules' && !options.includeNodeModules) continue;
-        if (skipDir(relative) || isIgnored(ignores, relative, true)) continue;
-        const pending = { relative, identity: entry.identity ?? relative, ignores };
+        const installTree = entry.name === 'node_modules';
+        if (installTree && !options.includeNodeModules) continue;
+        // A .gitignore always lists node_modules: asked for, the installed tree is read whatever it says.
+        if (skipDir(relative) || (!installTree && isIgnored(ignores, relative, true))) continue;
+        const pending = { relative, identity: entry.identity ?? relative, ignores: installTree ? [] : ignores };
         if (entry.link) linkedDirs.push(pending);
         else subdirs.push(pending);
       } else if (entry.kind === 'file') {

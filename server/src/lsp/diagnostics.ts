@@ -7,6 +7,7 @@ import type { EngineFix } from '../engine/fixes/edits';
 import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Package, type Severity, type SourceRange } from '../engine/types';
 import { SEVERITY_LABELS, type FindingSummary } from './protocol';
 import { LineIndex } from '../engine/text';
+import { emptyResult } from '../engine/scan';
 import semver from 'semver';
 
 export const SOURCE = 'vigil';
@@ -271,6 +272,24 @@ function groupByPackage(vulns: DetectedVulnerability[]): [string, DetectedVulner
   const groups = new Map<string, DetectedVulnerability[]>();
   for (const vuln of vulns) groups.set(vuln.pkgId, [...(groups.get(vuln.pkgId) ?? []), vuln]);
   return [...groups];
+}
+
+/**
+ * Diagnostics on a package.json for the licenses of its installed direct dependencies (read from
+ * `node_modules/NAME/package.json`), each on the line that declares the dependency.
+ * `licensesOf` gives the license findings of one dependency by name, after filtering.
+ */
+export function manifestLicenseView(
+  manifestText: string, manifestFile: string, licensesOf: (name: string) => Finding[], severityMap: Record<Severity, DiagnosticSeverity>,
+): FileView {
+  const lines = new LineIndex(manifestText, manifestFile);
+  const licenses: Finding[] = [];
+  for (const dependency of listManifestDependencies(manifestText)) {
+    const location = lines.range(dependency.offset, dependency.offset + dependency.length);
+    for (const finding of licensesOf(dependency.name)) licenses.push({ ...finding, location });
+  }
+  if (licenses.length === 0) return emptyView();
+  return resultView({ ...emptyResult(manifestFile, 'license', 'node-pkg'), licenses }, severityMap);
 }
 
 /** Concatenates views of one file (e.g. its own findings and a manifest summary). */

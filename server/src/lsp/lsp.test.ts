@@ -290,7 +290,6 @@ describe('lsp: settings', () => {
     assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, availableScanners());
     const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml' }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
-      'Vigil: the license scanner is not available in this version yet; only vuln, misconfig, secret runs.',
       'Vigil: vigil.secretConfigPath is not available in this version yet and is not used.',
     ]);
     assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);

@@ -4,13 +4,20 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
-import { errorView, manifestView, mergeViews, resultView, type FileView } from './diagnostics';
+import { errorView, manifestLicenseView, manifestView, mergeViews, resultView, type FileView } from './diagnostics';
 import type { FolderSettings } from './folderSettings';
 import { ignoreFileView, isIgnoreFile } from './ignorePolicy';
 import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
 import { isInside, relPathOf, type Folder, type Workspace } from './workspace';
 import { filesWithManifest, manifestFor } from '../engine/analyzers';
+
+/** For the package.json of an installed package (`app/node_modules/x/package.json`), the project's package.json (`app/package.json`). */
+export function projectOfInstalled(fsPath: string): string | undefined {
+  const parts = fsPath.split(path.sep);
+  const at = parts.indexOf('node_modules');
+  return at < 0 ? undefined : [...parts.slice(0, at), 'package.json'].join(path.sep);
+}
 
 export class Publisher {
   private readonly views = new Map<string, FileView>();
@@ -34,11 +41,17 @@ export class Publisher {
     return this.publishedUris.get(fsPath) ?? this.workspace.documentFor(fsPath)?.uri ?? pathToFileURL(fsPath).href;
   }
 
-  /** Publishes each file once: the files, then the package.json beside each lockfile among them, then `alsoAfter`. */
+  /**
+   * Publishes each file once: the files, then the package.json beside each lockfile among them, then `alsoAfter`.
+   * A file inside node_modules (an installed package's metadata) is not published itself: its
+   * license shows on the dependency's line in the project's package.json.
+   */
   async publishWithManifests(fsPaths: Iterable<string>, alsoAfter: Iterable<string> = []): Promise<void> {
-    const toPublish = new Set(fsPaths);
-    for (const fsPath of [...toPublish]) {
-      const manifest = manifestFor(path.basename(fsPath));
+    const toPublish = new Set<string>();
+    for (const fsPath of fsPaths) {
+      const project = projectOfInstalled(fsPath);
+      toPublish.add(project ?? fsPath);
+      const manifest = project ? undefined : manifestFor(path.basename(fsPath));
       if (manifest) toPublish.add(path.join(path.dirname(fsPath), manifest));
     }
     for (const fsPath of alsoAfter) toPublish.add(fsPath);
@@ -89,6 +102,13 @@ export class Publisher {
       if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap));
     }
     if (isIgnoreFile(fsPath) && path.dirname(fsPath) === folder.fsPath) parts.push(ignoreFileView(folder, fsPath, this.workspace));
+    if (path.basename(fsPath) === 'package.json' && !projectOfInstalled(fsPath)) {
+      const text = this.workspace.readText(fsPath);
+      const installed = (name: string) => this.analyses.get(path.join(path.dirname(fsPath), 'node_modules', ...name.split('/'), 'package.json'));
+      if (text !== undefined) {
+        parts.push(manifestLicenseView(text, relPathOf(folder, fsPath), name => installed(name)?.results.flatMap(r => r.licenses) ?? [], settings.severityMap));
+      }
+    }
     return mergeViews(...parts);
   }
 

@@ -146,10 +146,10 @@ function licenseJson(finding: Finding, result: FileResult): Json {
     Severity: finding.severity,
     Category: finding.rule.category,
     PkgName: finding.license?.pkgName,
-    FilePath: result.class === 'license-file' ? result.target : undefined,
+    FilePath: result.target,
     Name: finding.license?.name ?? finding.rule.id,
     Confidence: finding.license?.confidence,
-    Link: finding.rule.url,
+    Link: finding.license?.link,
     VigilLocation: locationJson(finding.location),
   });
 }

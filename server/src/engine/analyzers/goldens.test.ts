@@ -32,7 +32,7 @@ function analyzeFixtureFile(analyzer: Analyzer, file: string): unknown {
 }
 
 async function analyzeFixtureFolder(analyzer: Analyzer, dir: string): Promise<unknown> {
-  const scan = await analyzePath(dir, { analyzers: [analyzer], includeDevDeps: true, scanners: [analyzer.scanner] });
+  const scan = await analyzePath(dir, { analyzers: [analyzer], includeDevDeps: true, scanners: [analyzer.scanner], licenseFull: true });
   const golden = (r: (typeof scan.results)[number]) => (analyzer.scanner === 'vuln'
     ? r.packages.map(goldenPackage)
     : goldenFindings({ findings: [...r.misconfigurations, ...r.secrets, ...r.licenses], misconfSummary: r.misconfSummary }));

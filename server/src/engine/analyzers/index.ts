@@ -37,6 +37,12 @@ import { uvLockAnalyzer } from './uv-lock';
 import { yarnLockAnalyzer } from './yarn-lock';
 import { builtinSecretAnalyzer } from './secret';
 import { terraformAnalyzer } from './terraform';
+import { npmLicenseAnalyzer } from './license-npm';
+import { pythonLicenseAnalyzer } from './license-python';
+import { gemspecLicenseAnalyzer } from './license-gemspec';
+import { composerLicenseAnalyzer } from './license-composer';
+import { cargoLicenseAnalyzer } from './license-cargo';
+import { licenseFileAnalyzer, licenseHeaderAnalyzer } from './license-file';
 
 export const ANALYZERS: readonly Analyzer[] = [
   npmLockAnalyzer, yarnLockAnalyzer, pnpmLockAnalyzer, bunLockAnalyzer, pipRequirementsAnalyzer, pipenvLockAnalyzer, poetryLockAnalyzer, uvLockAnalyzer,
@@ -44,6 +50,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
   dockerfileAnalyzer, kubernetesAnalyzer, terraformAnalyzer, builtinSecretAnalyzer,
+  npmLicenseAnalyzer, pythonLicenseAnalyzer, gemspecLicenseAnalyzer, composerLicenseAnalyzer, cargoLicenseAnalyzer,
+  licenseFileAnalyzer, licenseHeaderAnalyzer,
 ];
 
 /**

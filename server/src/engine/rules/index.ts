@@ -11,10 +11,11 @@ import { DOCKERFILE_RULES } from './dockerfile';
 import { KUBERNETES_RULES } from './kubernetes';
 import { SECRET_RULE_TABLE } from './secrets';
 import { TERRAFORM_RULES } from './terraform';
+import { LICENSE_RULE_TABLE } from './licenses';
 
 export const MISCONFIGURATION_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...KUBERNETES_RULES, ...TERRAFORM_RULES];
 export const SECRET_RULES: readonly Rule[] = [...SECRET_RULE_TABLE];
-export const LICENSE_RULES: readonly Rule[] = [];
+export const LICENSE_RULES: readonly Rule[] = [...LICENSE_RULE_TABLE];
 
 export const RULE_TABLES: Readonly<Record<FindingKind, readonly Rule[]>> = {
   misconfiguration: MISCONFIGURATION_RULES,
