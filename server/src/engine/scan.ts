@@ -80,10 +80,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** What one file gave: a result per class of analyzer that found something, and an error per analyzer that failed. */
+/**
+ * What one file gave: a result per class of analyzer that found something, an error per analyzer
+ * that failed, and the analyzers' notes (a file too large to search for secrets).
+ */
 export interface FileScan {
   results: FileResult[];
   errors: FileError[];
+  notes: string[];
 }
 
 /**
@@ -92,7 +96,7 @@ export interface FileScan {
  */
 export async function analyzeFile(source: FileSource, path: string, options: ScanOptions = {}): Promise<FileScan> {
   const analyzers = enabledAnalyzers(path, options);
-  const scan: FileScan = { results: [], errors: [] };
+  const scan: FileScan = { results: [], errors: [], notes: [] };
   if (analyzers.length === 0) return scan;
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // Read once, as text or bytes, whichever the first analyzer that needs it asks for; the source
@@ -124,6 +128,7 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
         if (sibling !== undefined) siblings.set(name, sibling);
       }
       const output = analyzer.analyze({ path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings });
+      scan.notes.push(...output.notes ?? []);
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       // A file that gave an analyzer nothing gets no result from it (a secret scanner's clean file).
       if (output.packages.length === 0 && !output.findings?.length && !output.misconfSummary) continue;
@@ -177,6 +182,7 @@ export async function analyzePath(target: ScanTarget, options: ScanOptions = {})
     const file = await analyzeFile(disk.source, path, options);
     scan.results.push(...file.results);
     scan.errors.push(...file.errors);
+    scan.notes.push(...file.notes);
     options.onProgress?.(++done, files.length);
   }
   scan.results.sort((a, b) => compareStrings(a.target, b.target));

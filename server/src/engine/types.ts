@@ -94,7 +94,8 @@ export interface AnalyzerOutput {
   /** Misconfigurations, secrets and licenses found in the file itself. */
   findings?: Finding[];
   /** Misconfiguration checks that passed and failed on the file, for Trivy's MisconfSummary. */
-  misconfSummary?: MisconfSummary;
+  misconfSummary?: MisconfSummary;  /** What the user should know about the file that is no error (a file too large to search); never its content. */
+  notes?: string[];
 }
 
 /** How the editor fixes a vulnerable package found by an analyzer. */
