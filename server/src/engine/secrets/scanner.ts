@@ -46,6 +46,9 @@ export interface AllowRule {
   regex?: TextPattern;
 }
 
+/** Every match of a pattern, in order; stops once `performance.now()` is past `deadline`, between two matches. */
+export type FindAll = (text: string, deadline: number) => { spans: Span[]; stopped: boolean };
+
 /**
  * A rule of a secret config. Unlike a built-in rule its pattern may match anywhere, not only at a
  * keyword: it runs over the whole file when one of its keywords occurs anywhere in it (or always,
@@ -58,11 +61,10 @@ export interface CustomRule {
   path?: TextPattern;
   /** The rule's own allow rules: a path passes the file over for this rule, a regex drops a match. */
   allow: readonly AllowRule[];
-  /**
-   * Every match, in order, one span per secret group that took part. Stops once `performance.now()`
-   * is past `deadline`, between two matches.
-   */
-  findAll(text: string, deadline: number): { spans: Span[]; stopped: boolean };
+  /** Every match, one span per secret group that took part. */
+  findAll: FindAll;
+  /** Trivy's exclude-block: a secret inside a match of one of these is dropped. */
+  excludeBlocks: readonly FindAll[];
 }
 
 /**
@@ -221,6 +223,8 @@ export interface SecretScannerOptions {
   allowRules?: readonly AllowRule[];
   /** Rules of a secret config. */
   customRules?: readonly CustomRule[];
+  /** A secret config's exclude-block, for every rule. */
+  excludeBlocks?: readonly FindAll[];
   /** Default CUSTOM_RULE_TIME_LIMIT_MS. */
   customRuleTimeLimitMs?: number;
 }
@@ -254,12 +258,14 @@ export class SecretScanner {
   /** Finds the ASCII ones among them in one pass (`asciiCustomKeywords[i]` indexes customKeywords). */
   private readonly asciiCustomMatcher: KeywordMatcher;
   private readonly asciiCustomKeywords: number[] = [];
+  private readonly excludeBlocks: readonly FindAll[];
 
   constructor(options: SecretScannerOptions = {}) {
     this.rules = options.rules ?? compileBuiltinRules();
     this.allowRules = options.allowRules ?? BUILTIN_ALLOW_RULES;
     this.customRules = options.customRules ?? [];
     this.customTimeLimitMs = options.customRuleTimeLimitMs ?? CUSTOM_RULE_TIME_LIMIT_MS;
+    this.excludeBlocks = options.excludeBlocks ?? [];
     const customIndex = new Map<string, number>();
     this.customKeywordsOf = this.customRules.map(custom => custom.keywords.map(keyword => {
       let index = customIndex.get(keyword);
@@ -311,7 +317,11 @@ export class SecretScanner {
       return { findings: [], notes: [`secret scan skipped: ${path} is over ${SECRET_MAX_FILE_CHARS / 1024 / 1024} MB`] };
     }
     const notes: string[] = [];
-    const found = [...this.builtinMatches(path, text), ...this.customMatches(path, text, notes)];
+    let found = [...this.builtinMatches(path, text), ...this.customMatches(path, text, notes)];
+    if (found.length > 0 && this.excludeBlocks.length > 0) {
+      const blocks = this.blocksIn(text, this.excludeBlocks, 'an exclude-block', path, notes);
+      found = found.filter(({ span }) => !blocks.contains(span));
+    }
     if (found.length === 0) return { findings: [], notes };
     found.sort((a, b) => a.span.secretStart - b.span.secretStart || compareIds(a.rule.id, b.rule.id));
     return { findings: this.toFindings(path, text, found), notes };
@@ -371,16 +381,30 @@ export class SecretScanner {
         if (!keywords.some(keyword => present![keyword] === 1)) return;
       }
       const { spans, stopped } = custom.findAll(text, performance.now() + this.customTimeLimitMs);
-      if (stopped) {
-        notes.push(`secret rule ${custom.rule.id} stopped early on ${path}: its regex took over ${this.customTimeLimitMs / 1000} s there, so the rest of the file was not searched`);
-      }
+      if (stopped) notes.push(stoppedNote(`secret rule ${custom.rule.id}`, path, this.customTimeLimitMs));
+      let blocks: Blocks | undefined;
       for (const span of spans) {
         const whole = text.slice(span.start, span.end);
         if (this.allowRules.some(allow => allow.regex?.test(whole)) || custom.allow.some(allow => allow.regex?.test(whole))) continue;
+        if (custom.excludeBlocks.length > 0) {
+          blocks ??= this.blocksIn(text, custom.excludeBlocks, `an exclude-block of secret rule ${custom.rule.id}`, path, notes);
+          if (blocks.contains(span)) continue;
+        }
         found.push({ rule: custom.rule, span });
       }
     });
     return found;
+  }
+
+  /** The matches of exclude-block patterns in a file. */
+  private blocksIn(text: string, finders: readonly FindAll[], what: string, path: string, notes: string[]): Blocks {
+    const spans: Span[] = [];
+    for (const findAll of finders) {
+      const found = findAll(text, performance.now() + this.customTimeLimitMs);
+      if (found.stopped) notes.push(stoppedNote(what, path, this.customTimeLimitMs));
+      spans.push(...found.spans);
+    }
+    return new Blocks(spans);
   }
 
   /** Which custom keywords occur in the text (ASCII case-insensitive, others by their lowercase). */
@@ -420,6 +444,36 @@ export class SecretScanner {
         ...(nearby.length > 0 ? { inlineIgnores: nearby } : {}),
       };
     });
+  }
+}
+
+function stoppedNote(what: string, path: string, limitMs: number): string {
+  return `${what} stopped early on ${path}: its regex took over ${limitMs / 1000} s there, so the rest of the file was not searched`;
+}
+
+/** Spans of text (exclude-blocks), asked whether one holds a secret, each question in log time. */
+class Blocks {
+  private readonly starts: number[];
+  /** The furthest end among the blocks up to each one, by start. */
+  private readonly reach: number[] = [];
+
+  constructor(spans: readonly Span[]) {
+    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    this.starts = sorted.map(span => span.start);
+    let reach = -1;
+    for (const span of sorted) this.reach.push((reach = Math.max(reach, span.end)));
+  }
+
+  /** Whether a block starts at or before the secret and ends at or after it. */
+  contains(span: Span): boolean {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid] <= span.secretStart) low = mid + 1;
+      else high = mid;
+    }
+    return low > 0 && this.reach[low - 1] >= span.secretEnd;
   }
 }
 
