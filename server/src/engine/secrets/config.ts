@@ -53,12 +53,23 @@ export interface SecretConfig {
   excludeBlocks: FindAll[];
 }
 
+/** A problem of a config file, at a line of it; the message never quotes the file. */
+export interface SecretConfigProblem {
+  line?: number;
+  message: string;
+}
+
 export interface ParsedSecretConfig {
   config: SecretConfig;
-  /** `FILE:LINE: ...` for each rule or allow rule that cannot be used, or for a file that does not parse. */
-  errors: string[];
-  /** `FILE:LINE: ...` for what was left out: unknown keys, unsupported sections. */
-  warnings: string[];
+  /** Each rule, allow rule or exclude-block pattern that cannot be used, or a file that does not parse. */
+  errors: SecretConfigProblem[];
+  /** What was left out or read otherwise: unknown keys, a severity Vigil does not know. */
+  warnings: SecretConfigProblem[];
+}
+
+/** `FILE:LINE: message`. */
+export function describeProblem(file: string, problem: SecretConfigProblem): string {
+  return `${file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
 }
 
 const TOP_KEYS = ['rules', 'allow-rules', 'disable-rules', 'disable-allow-rules', 'enable-builtin-rules', 'exclude-block'];
@@ -72,31 +83,30 @@ const MAX_ALIAS_COUNT = 100;
 class EntryError extends Error {}
 
 /** Reads a secret config's text. Never throws: a file that does not parse is one error and an empty config. */
-export function parseSecretConfig(text: string, file: string): ParsedSecretConfig {
+export function parseSecretConfig(text: string): ParsedSecretConfig {
   const config: SecretConfig = { rules: [], allowRules: [], disableRules: [], disableAllowRules: [], enableBuiltinRules: 'all', excludeBlocks: [] };
-  const errors: string[] = [];
-  const warnings: string[] = [];
+  const errors: SecretConfigProblem[] = [];
+  const warnings: SecretConfigProblem[] = [];
   const lines = new LineIndex(text);
-  const lineOf = (node: unknown) => lines.position((node as YAML.Node | null)?.range?.[0] ?? 0).line + 1;
-  const at = (node: unknown) => `${file}:${lineOf(node)}`;
+  const at = (node: unknown) => lines.position((node as YAML.Node | null)?.range?.[0] ?? 0).line + 1;
   // prettyErrors would rescan the text for each error (quadratic); the parser's messages quote it.
   const doc = YAML.parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const [first] = doc.errors;
-    errors.push(`${file}:${lines.position(first.pos[0]).line + 1}: not valid YAML (${first.code}); no custom secret rule is used`);
+    errors.push({ line: lines.position(first.pos[0]).line + 1, message: `not valid YAML (${first.code}); no custom secret rule is used` });
     return { config, errors, warnings };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
-    errors.push(`${file}: its YAML aliases expand too far; no custom secret rule is used`);
+    errors.push({ message: 'its YAML aliases expand too far; no custom secret rule is used' });
     return { config, errors, warnings };
   }
   if (value === null || value === undefined) return { config, errors, warnings };
   const root = doc.contents;
   if (!YAML.isMap(root) || !isRecord(value)) {
-    errors.push(`${file}:1: expected a mapping with ${TOP_KEYS.join(', ')}; no custom secret rule is used`);
+    errors.push({ line: 1, message: `expected a mapping with ${TOP_KEYS.join(', ')}; no custom secret rule is used` });
     return { config, errors, warnings };
   }
   for (const pair of root.items) {
@@ -104,7 +114,7 @@ export function parseSecretConfig(text: string, file: string): ParsedSecretConfi
     const node = pair.value;
     const where = at(pair.key);
     if (!TOP_KEYS.includes(key)) {
-      warnings.push(`${where}: unknown key, ignored (want ${TOP_KEYS.join(', ')})`);
+      warnings.push({ line: where, message: `unknown key, ignored (want ${TOP_KEYS.join(', ')})` });
       continue;
     }
     const entry = value[key];
@@ -125,7 +135,7 @@ export function parseSecretConfig(text: string, file: string): ParsedSecretConfi
             }
           } catch (error) {
             if (!(error instanceof EntryError)) throw error;
-            errors.push(`${itemWhere}: ${key === 'rules' ? 'secret rule' : 'allow rule'} not used: ${error.message}`);
+            errors.push({ line: itemWhere, message: `${key === 'rules' ? 'secret rule' : 'allow rule'} not used: ${error.message}` });
           }
         });
       } else if (key === 'exclude-block') {
@@ -140,7 +150,7 @@ export function parseSecretConfig(text: string, file: string): ParsedSecretConfi
       }
     } catch (error) {
       if (!(error instanceof EntryError)) throw error;
-      errors.push(`${where}: ${error.message}; ignored`);
+      errors.push({ line: where, message: `${error.message}; ignored` });
     }
   }
   return { config, errors, warnings };
@@ -170,14 +180,14 @@ function pattern(value: unknown, key: string): Re2Pattern | undefined {
   return compiled;
 }
 
-function warnUnknownKeys(item: Record<string, unknown>, known: readonly string[], where: string, warnings: string[]) {
+function warnUnknownKeys(item: Record<string, unknown>, known: readonly string[], where: number, warnings: SecretConfigProblem[]) {
   for (const key of Object.keys(item)) {
-    if (!known.includes(key)) warnings.push(`${where}: unknown key, ignored (want ${known.join(', ')})`);
+    if (!known.includes(key)) warnings.push({ line: where, message: `unknown key, ignored (want ${known.join(', ')})` });
   }
 }
 
 /** `{ description, regexes }`: a pattern that cannot be used is an error of its own, the others apply. */
-function readExcludeBlock(value: unknown, where: string, warnings: string[], errors: string[]): FindAll[] {
+function readExcludeBlock(value: unknown, where: number, warnings: SecretConfigProblem[], errors: SecretConfigProblem[]): FindAll[] {
   if (value === null || value === undefined) return [];
   if (!isRecord(value)) throw new EntryError('exclude-block should be a mapping with description and regexes');
   warnUnknownKeys(value, BLOCK_KEYS, where, warnings);
@@ -188,13 +198,13 @@ function readExcludeBlock(value: unknown, where: string, warnings: string[], err
       finders.push(findAllWith(pattern(source, 'regex')!, undefined));
     } catch (error) {
       if (!(error instanceof EntryError)) throw error;
-      errors.push(`${where}: an exclude-block regex is not used: ${error.message}`);
+      errors.push({ line: where, message: `an exclude-block regex is not used: ${error.message}` });
     }
   }
   return finders;
 }
 
-function readAllowRule(item: unknown, where: string, warnings: string[]): AllowRule | undefined {
+function readAllowRule(item: unknown, where: number, warnings: SecretConfigProblem[]): AllowRule | undefined {
   if (!isRecord(item)) throw new EntryError('expected a mapping with id, description, regex and path');
   warnUnknownKeys(item, ALLOW_KEYS, where, warnings);
   const regex = pattern(item.regex, 'regex');
@@ -208,7 +218,7 @@ function readAllowRule(item: unknown, where: string, warnings: string[]): AllowR
   };
 }
 
-function readRule(item: unknown, where: string, warnings: string[], errors: string[]): CustomRule | undefined {
+function readRule(item: unknown, where: number, warnings: SecretConfigProblem[], errors: SecretConfigProblem[]): CustomRule | undefined {
   if (!isRecord(item)) throw new EntryError(`expected a mapping with ${RULE_KEYS.join(', ')}`);
   warnUnknownKeys(item, RULE_KEYS, where, warnings);
   const id = scalar(item.id, 'id');
@@ -224,7 +234,7 @@ function readRule(item: unknown, where: string, warnings: string[], errors: stri
   }
   const severityText = scalar(item.severity, 'severity')?.toUpperCase();
   const severity = SEVERITIES.includes(severityText as Severity) ? (severityText as Severity) : 'UNKNOWN';
-  if (severityText && severity !== severityText) warnings.push(`${where}: severity is not one of ${SEVERITIES.join(', ')}; UNKNOWN is used`);
+  if (severityText && severity !== severityText) warnings.push({ line: where, message: `severity is not one of ${SEVERITIES.join(', ')}; UNKNOWN is used` });
   // As Trivy compares them: case-insensitive, and an empty keyword is in every file.
   const keywords = item.keywords === undefined || item.keywords === null ? [] : stringList(item.keywords, 'keywords').map(k => k.toLowerCase());
   const allow: AllowRule[] = [];
@@ -236,7 +246,7 @@ function readRule(item: unknown, where: string, warnings: string[], errors: stri
         if (rule) allow.push(rule);
       } catch (error) {
         if (!(error instanceof EntryError)) throw error;
-        errors.push(`${where}: an allow rule of this secret rule is not used: ${error.message}`);
+        errors.push({ line: where, message: `an allow rule of this secret rule is not used: ${error.message}` });
       }
     }
   }
@@ -325,7 +335,7 @@ export function loadSecretConfig(ref: SecretConfigRef): LoadedSecretConfig {
   } catch (error) {
     throw new Error(`${file}: secret config cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const parsed = parseSecretConfig(text, file);
+  const parsed = parseSecretConfig(text);
   return { ...parsed, file, scanner: secretScannerFor(parsed.config) };
 }
 
