@@ -11,7 +11,7 @@ import { scanPath } from '../scan';
 import type { Finding } from '../types';
 import { analyzersWithSecretScanner, findSecretConfig, loadSecretConfig, parseSecretConfig, secretScannerFor } from './config';
 import { compileRe2 } from './re2';
-import { SECRET_MAX_FILE_CHARS, SecretScanner } from './scanner';
+import { CUSTOM_RULE_MAX_MATCHES, SECRET_MAX_FILE_CHARS, SecretScanner } from './scanner';
 
 const GITHUB_PAT = 'ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos';
 const AWS_KEY = 'AKIAVQJXXVBOTHD2WTFL';
@@ -224,6 +224,12 @@ unknown-${SECRET_WORD}: 1
       assert.ok(performance.now() - started < 5000, `${performance.now() - started} ms`);
       assert.ok(findings.length > 0 && findings.length < 200_000, `${findings.length}`);
       assert.deepEqual(notes, ['secret rule quadratic stopped early on x.txt: its regex took over 0.1 s there, so the rest of the file was not searched']);
+    });
+
+    it('a pattern that matches everywhere stops at its match limit, with a note', () => {
+      const { findings, notes } = scannerOf('rules:\n  - id: every-x\n    regex: x\n').scanFile('x.txt', 'x'.repeat(3 * CUSTOM_RULE_MAX_MATCHES));
+      assert.equal(findings.length, CUSTOM_RULE_MAX_MATCHES);
+      assert.deepEqual(notes, [`secret rule every-x stopped early on x.txt: it matched ${CUSTOM_RULE_MAX_MATCHES} times there, so the rest of the file was not searched`]);
     });
   });
 

@@ -273,10 +273,10 @@ function readRule(item: unknown, where: number, warnings: SecretConfigProblem[],
 
 /** Every match of a pattern, as Trivy's FindAllSubmatchIndex, up to a deadline. */
 function findAllWith({ regex }: Re2Pattern, secretGroups: readonly number[] | undefined): FindAll {
-  return (text, deadline) => {
+  return (text, limits) => {
     const spans: Span[] = [];
     // RE2's test needs no groups and runs on its DFA: the usual answer, no match, comes fast.
-    if (!regex.test(text)) return { spans, stopped: false };
+    if (!regex.test(text)) return { spans };
     const matcher = regex.matcher(text);
     while (matcher.find()) {
       const start = matcher.start();
@@ -290,9 +290,10 @@ function findAllWith({ regex }: Re2Pattern, secretGroups: readonly number[] | un
           if (secretStart >= 0 && secretEnd > secretStart) spans.push({ start, end, secretStart, secretEnd });
         }
       }
-      if (end < text.length && performance.now() > deadline) return { spans, stopped: true };
+      if (end < text.length && spans.length >= limits.spans) return { spans, stopped: 'count' };
+      if (end < text.length && performance.now() > limits.deadline) return { spans, stopped: 'time' };
     }
-    return { spans, stopped: false };
+    return { spans };
   };
 }
 

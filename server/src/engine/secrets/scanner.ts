@@ -46,8 +46,11 @@ export interface AllowRule {
   regex?: TextPattern;
 }
 
-/** Every match of a pattern, in order; stops once `performance.now()` is past `deadline`, between two matches. */
-export type FindAll = (text: string, deadline: number) => { spans: Span[]; stopped: boolean };
+/**
+ * Every match of a pattern, in order. Stops, between two matches, once `performance.now()` is past
+ * `limits.deadline` or it has `limits.spans` spans, and says which.
+ */
+export type FindAll = (text: string, limits: { deadline: number; spans: number }) => { spans: Span[]; stopped?: 'time' | 'count' };
 
 /**
  * A rule of a secret config. Unlike a built-in rule its pattern may match anywhere, not only at a
@@ -91,10 +94,12 @@ export const SECRET_MAX_FILE_CHARS = 10 * 1024 * 1024;
 
 /**
  * How long one custom rule may search one file. Each search for the next match is linear, but a
- * hostile pattern can make the next one start only a character further on (`a|a+b` over a run of
- * `a`): the rule stops there, with a note, and the file's time stays bounded.
+ * hostile pattern can make each search read to the end of the file for a match one character on
+ * (`a+b|a` over a run of `a`): the rule stops there, with a note, and the file's time stays bounded.
  */
 export const CUSTOM_RULE_TIME_LIMIT_MS = 2000;
+/** How many matches one custom rule may have in one file (a pattern such as `.` would have one per character). */
+export const CUSTOM_RULE_MAX_MATCHES = 10_000;
 
 /** Compiles a spec's pattern: sticky at the occurrence, or up to `before` characters ahead of it on its line. */
 function compilePattern(spec: SecretRuleSpec): CompiledRule['matchAt'] {
@@ -380,8 +385,8 @@ export class SecretScanner {
         present ??= this.customKeywordsIn(text);
         if (!keywords.some(keyword => present![keyword] === 1)) return;
       }
-      const { spans, stopped } = custom.findAll(text, performance.now() + this.customTimeLimitMs);
-      if (stopped) notes.push(stoppedNote(`secret rule ${custom.rule.id}`, path, this.customTimeLimitMs));
+      const { spans, stopped } = custom.findAll(text, this.limits());
+      if (stopped) notes.push(this.stoppedNote(stopped, `secret rule ${custom.rule.id}`, path));
       let blocks: Blocks | undefined;
       for (const span of spans) {
         const whole = text.slice(span.start, span.end);
@@ -400,11 +405,20 @@ export class SecretScanner {
   private blocksIn(text: string, finders: readonly FindAll[], what: string, path: string, notes: string[]): Blocks {
     const spans: Span[] = [];
     for (const findAll of finders) {
-      const found = findAll(text, performance.now() + this.customTimeLimitMs);
-      if (found.stopped) notes.push(stoppedNote(what, path, this.customTimeLimitMs));
-      spans.push(...found.spans);
+      const found = findAll(text, this.limits());
+      if (found.stopped) notes.push(this.stoppedNote(found.stopped, what, path));
+      for (const span of found.spans) spans.push(span);
     }
     return new Blocks(spans);
+  }
+
+  private limits(): { deadline: number; spans: number } {
+    return { deadline: performance.now() + this.customTimeLimitMs, spans: CUSTOM_RULE_MAX_MATCHES };
+  }
+
+  private stoppedNote(why: 'time' | 'count', what: string, path: string): string {
+    const limit = why === 'time' ? `its regex took over ${this.customTimeLimitMs / 1000} s there` : `it matched ${CUSTOM_RULE_MAX_MATCHES} times there`;
+    return `${what} stopped early on ${path}: ${limit}, so the rest of the file was not searched`;
   }
 
   /** Which custom keywords occur in the text (ASCII case-insensitive, others by their lowercase). */
@@ -445,10 +459,6 @@ export class SecretScanner {
       };
     });
   }
-}
-
-function stoppedNote(what: string, path: string, limitMs: number): string {
-  return `${what} stopped early on ${path}: its regex took over ${limitMs / 1000} s there, so the rest of the file was not searched`;
 }
 
 /** Spans of text (exclude-blocks), asked whether one holds a secret, each question in log time. */
