@@ -6,6 +6,9 @@ import { availableScanners } from '../engine/analyzers';
 import { SCANNERS } from '../engine/types';
 import type { LicensePolicy } from '../engine/licenses/categories';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
+import {
+  analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, SECRET_CONFIG_FILE_NAMES, type LoadedSecretConfig,
+} from '../engine/secrets/config';
 import { REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
@@ -43,6 +46,8 @@ Options:
   --license-allowed LIST     license IDs to accept: reported as permissive (LOW)
   --license-override PKG=LICENSE|CATEGORY
                          the license (an SPDX expression) or category of one package (repeatable)
+  --secret-config FILE   custom secret rules (Trivy's trivy-secret.yaml format)
+                         (default: ${SECRET_CONFIG_FILE_NAMES.join(' or ')} here, else in the folder scanned)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
   --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --cache-dir DIR        where the DB lives        (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
@@ -66,6 +71,30 @@ function ignoreFiles(root: string, explicit: string | undefined): IgnoreFileRef[
   return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => ({ file: path.join(dir, name), foundIn: dir })));
 }
 
+/**
+ * The secret config named by --secret-config, or else the first one found by its name here or in
+ * the scanned folder, as Trivy reads `trivy-secret.yaml` from the current folder. A found file is
+ * written by whoever wrote the repository: read only inside its folder, and a problem reading it
+ * is a warning, with the built-in rules used instead.
+ */
+export function secretConfigFor(root: string, named: string | undefined, quiet: boolean): LoadedSecretConfig | undefined {
+  if (named !== undefined) {
+    if (!fs.existsSync(named)) throw new UsageError(`secret config not found: ${named}`);
+    return loadSecretConfig(named);
+  }
+  const { found, warnings } = findSecretConfig([process.cwd(), root]);
+  if (!quiet) for (const warning of warnings) printMessage(warning);
+  if (!found) return undefined;
+  try {
+    const loaded = loadSecretConfig(found);
+    if (!quiet) printMessage(`secret rules from ${found.file}, found by its name`);
+    return loaded;
+  } catch (error) {
+    if (!quiet) printMessage((error as Error).message);
+    return undefined;
+  }
+}
+
 export async function runFsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     scanners: { type: 'string', multiple: true },
@@ -80,6 +109,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'exit-code': { type: 'string', default: '0' },
     'skip-errors': { type: 'boolean' },
     ignorefile: { type: 'string' },
+    'secret-config': { type: 'string' },
     'skip-dirs': { type: 'string', multiple: true },
     'skip-files': { type: 'string', multiple: true },
     'license-full': { type: 'boolean' },
@@ -112,20 +142,29 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const severities = parseSeverities(values.severity);
   const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
   if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
+  const secretConfig = scanners.includes('secret') ? secretConfigFor(root, values['secret-config'], quiet) : undefined;
+  if (secretConfig && !quiet) for (const warning of secretConfig.warnings) printMessage(describeProblem(secretConfig.file, warning));
+  // Custom rule IDs are rule names too: --disable-rule may name them.
+  const disabledRules = parseRuleNames(values['disable-rule'], secretConfig?.scanner.ruleTable());
 
   const licenseFull = values['license-full'] === true;
   const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
   const scan = await analyzePath(root, {
     scanners,
     licenseFull,
+    ...secretConfig ? { analyzers: analyzersWithSecretScanner(secretConfig.scanner) } : {},
     includeDevDeps: values['include-dev-deps'] === true,
     skipDirs: splitList(values['skip-dirs']),
     skipFiles: splitList(values['skip-files']),
     onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
   });
+  // A rule the config could not use is an error of the scan: the gate does not check what was asked.
+  for (const error of secretConfig?.errors ?? []) {
+    scan.errors.push({ file: secretConfig!.file, message: `${error.line ? `line ${error.line}: ` : ''}${error.message}` });
+  }
   const filters = {
     scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, licensePolicy,
-    disabledRules: parseRuleNames(values['disable-rule']), ruleSeverities: parseRuleSeverityOptions(values['rule-severity']),
+    disabledRules, ruleSeverities: parseRuleSeverityOptions(values['rule-severity'], secretConfig?.scanner.ruleTable()),
   };
   if (scanners.includes('vuln')) {
     const db = await ensureDb({

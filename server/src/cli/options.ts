@@ -1,7 +1,7 @@
 // Shared option parsing for the CLI commands.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCacheDir } from '../engine/db';
-import { SCANNERS, SEVERITIES, type Scanner, type Severity } from '../engine/types';
+import { SCANNERS, SEVERITIES, type Rule, type Scanner, type Severity } from '../engine/types';
 import { escapeControl } from '../engine/text';
 import { RULE_TABLES } from '../engine/rules';
 
@@ -64,28 +64,31 @@ export function parseSeverities(value: string | string[] | undefined): Severity[
   return list as Severity[];
 }
 
-/** Every name a rule answers to (ID and aliases), upper-cased. */
-function knownRuleNames(): Set<string> {
-  return new Set(Object.values(RULE_TABLES).flat().flatMap(rule => [rule.id, ...rule.aliases ?? []]).map(name => name.toUpperCase()));
+/** Every name a rule answers to (ID and aliases), upper-cased; `extra` are a secret config's rules. */
+function knownRuleNames(extra: readonly Rule[]): Set<string> {
+  return new Set([...Object.values(RULE_TABLES).flat(), ...extra].flatMap(rule => [rule.id, ...rule.aliases ?? []]).map(name => name.toUpperCase()));
 }
 
-/** Rule names from --disable-rule, each one a rule Vigil has (a typo would switch nothing off). */
-export function parseRuleNames(value: string | string[] | undefined): string[] {
+/**
+ * Rule names from --disable-rule, each one a rule Vigil has (a typo would switch nothing off):
+ * a built-in one or one of `extra`, the rules of a secret config.
+ */
+export function parseRuleNames(value: string | string[] | undefined, extra: readonly Rule[] = []): string[] {
   const names = splitList(value);
-  const known = knownRuleNames();
+  const known = knownRuleNames(extra);
   const unknown = names.filter(name => !known.has(name.toUpperCase()));
   if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map(name => `'${escapeControl(name)}'`).join(', ')}: \`vigil rules\` lists them`);
   return names;
 }
 
 /** `--rule-severity ID=SEVERITY` options as a table. */
-export function parseRuleSeverityOptions(values: string[] | undefined): Record<string, Severity> {
+export function parseRuleSeverityOptions(values: string[] | undefined, extra: readonly Rule[] = []): Record<string, Severity> {
   const table: Record<string, Severity> = {};
   for (const option of values ?? []) {
     const [name, severity] = option.split('=', 2);
     const [level] = parseSeverities(severity ?? '') ?? [];
     if (!name || !level) throw new UsageError(`--rule-severity takes ID=SEVERITY, e.g. DS-0026=HIGH`);
-    parseRuleNames(name);
+    parseRuleNames(name, extra);
     table[name] = level;
   }
   return table;

@@ -105,7 +105,10 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** What one file gave: a result per class of analyzer that found something, and an error per analyzer that failed. */
+/**
+ * What one file gave: a result per class of analyzer that found something, an error per analyzer
+ * that failed, and the analyzers' notes (a file too large to search for secrets).
+ */
 export interface FileScan {
   results: FileResult[];
   errors: FileError[];
@@ -143,7 +146,7 @@ function relatedReader(source: FileSource, maxBytes: number, read: Map<string, s
  */
 export async function analyzeFile(source: FileSource, path: string, options: ScanOptions = {}): Promise<FileScan> {
   const analyzers = enabledAnalyzers(path, options);
-  const scan: FileScan = { results: [], errors: [] };
+  const scan: FileScan = { results: [], errors: [], notes: [] };
   if (analyzers.length === 0) return scan;
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // Read once, as text or bytes, whichever the first analyzer that needs it asks for; the source

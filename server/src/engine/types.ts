@@ -104,7 +104,7 @@ export type RelatedReader = (path: string) => Promise<string | undefined>;
 
 export interface AnalyzerOutput {
   packages: Package[];
-  /** What the user should know about the file that is no error: entries passed over, a version that needs a remote repository. */
+  /** What the user should know about the file that is no error (entries passed over, a version that needs a remote repository, a file too large to search); never its content. */
   notes?: string[];
   /** Misconfigurations, secrets and licenses found in the file itself. */
   findings?: Finding[];

@@ -17,6 +17,11 @@ export class FolderSettings {
 
   constructor(private readonly connection: Connection, private readonly client: ClientInfo) {}
 
+  /** Whether the workspace is trusted: an untrusted one runs the built-in rules only. */
+  get trusted(): boolean {
+    return isTrusted(this.client);
+  }
+
   for(folder: Folder): Promise<VigilSettings> {
     let cached = this.cache.get(folder.uri);
     if (!cached) {

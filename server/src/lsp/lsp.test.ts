@@ -288,9 +288,9 @@ describe('lsp: settings', () => {
     assert.deepEqual(s.skipDirs, ['a']);
     assert.deepEqual(severitiesFrom(s.severityThreshold), ['HIGH', 'CRITICAL']);
     assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, availableScanners());
-    const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml' }, { trusted: true });
+    const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml', customChecksPath: 'checks' }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
-      'Vigil: vigil.secretConfigPath is not available in this version yet and is not used.',
+      'Vigil: vigil.customChecksPath is not available in this version yet and is not used.',
     ]);
     assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);
   });

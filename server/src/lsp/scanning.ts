@@ -1,17 +1,20 @@
 // Decides what to analyze and when: a whole folder in the background (with cancellable progress),
 // one file after an edit or a change on disk (debounced), or just the files already known when
 // something they depend on changed (ignore files, the DB, settings). Every path ends in publishing.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileError, type FileResult, type FileSource, type ScanOptions } from '../engine';
 import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
 import { hasAdvisorySource } from '../engine/ecosystems';
+import { analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, type SecretConfigRef } from '../engine/secrets/config';
+import type { Analyzer } from '../engine/types';
 import type { Databases } from './dbState';
 import { cacheDirOf, type FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
 import type { Publisher } from './publish';
-import { notAvailableYet, severitiesFrom } from './settings';
+import { notAvailableYet, severitiesFrom, type VigilSettings } from './settings';
 import { isInside, relPathOf, type Folder, type Log, type Workspace } from './workspace';
 
 /** The latest analysis of one file, from disk (workspace scan, watcher) or from its open buffer. */
@@ -43,8 +46,10 @@ export interface ScannerDeps {
 export class Scanner {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private folderScans = 0;
-  /** Messages about settings this version cannot honour, each shown once. */
-  private readonly toldNotAvailable = new Set<string>();
+  /** Warnings about the settings (one this version cannot honour, a broken secret config), each shown once. */
+  private readonly told = new Set<string>();
+  /** Per folder: the secret config's file as last read (path, time, size), and the analyzers running it. */
+  private readonly secretConfigs = new Map<string, { key: string; analyzers?: Analyzer[] }>();
 
   constructor(private readonly deps: ScannerDeps) {}
 
@@ -131,8 +136,15 @@ export class Scanner {
     const { workspace, analyses, publisher } = this.deps;
     const folder = workspace.folderOf(fsPath);
     const relPath = relPathOf(folder, fsPath);
+    const secretConfigBefore = this.secretConfigs.get(folder.uri)?.key;
     // Before anything else: this opens the folder's DB on first use.
     const options = await this.scanOptionsFor(folder);
+    const secretConfigAfter = this.secretConfigs.get(folder.uri)?.key;
+    if (secretConfigBefore !== undefined && secretConfigAfter !== secretConfigBefore) {
+      // The secret config changed on disk (this may be it): every file's secrets may differ.
+      void this.scanFolder(folder);
+      return;
+    }
     if (isIgnoreFile(fsPath)) {
       // The policy changes what every file of the folder reports.
       folder.ignore = undefined;
@@ -215,14 +227,10 @@ export class Scanner {
 
   private async scanOptionsFor(folder: Folder): Promise<ScanOptions> {
     const settings = await this.deps.settings.for(folder);
-    for (const message of notAvailableYet(settings)) {
-      if (this.toldNotAvailable.has(message)) continue;
-      this.toldNotAvailable.add(message);
-      this.deps.log(message);
-      // A notification: a request with nothing to choose blocks some clients (headless Neovim).
-      void this.deps.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
-    }
+    for (const message of notAvailableYet(settings)) this.warnOnce(message);
+    const analyzers = this.secretAnalyzersFor(folder, settings);
     return {
+      ...analyzers ? { analyzers } : {},
       scanners: settings.scanners,
       db: settings.scanners.includes('vuln') ? this.deps.dbs.dbFor(cacheDirOf(settings, folder)) : undefined,
       severities: severitiesFrom(settings.severityThreshold),
@@ -235,9 +243,62 @@ export class Scanner {
     };
   }
 
+  private warnOnce(message: string): void {
+    if (this.told.has(message)) return;
+    this.told.add(message);
+    this.deps.log(message);
+    // A notification: a request with nothing to choose blocks some clients (headless Neovim).
+    void this.deps.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  /**
+   * The secret config of a folder: `vigil.secretConfigPath` (relative to the folder), or else a
+   * `vigil-secret.yaml` / `trivy-secret.yaml` found in it, read as hostile. None in an untrusted
+   * workspace (the setting is dropped there too).
+   */
+  private secretConfigRef(folder: Folder, settings: VigilSettings): SecretConfigRef | undefined {
+    if (settings.secretConfigPath) return path.resolve(folder.fsPath, settings.secretConfigPath);
+    if (!this.deps.settings.trusted) return undefined;
+    const { found, warnings } = findSecretConfig([folder.fsPath]);
+    for (const warning of warnings) this.warnOnce(`Vigil: ${warning}`);
+    return found;
+  }
+
+  /** The analyzers running the folder's secret config, read again whenever its file changes; undefined for the built-in rules. */
+  private secretAnalyzersFor(folder: Folder, settings: VigilSettings): Analyzer[] | undefined {
+    const ref = settings.scanners.includes('secret') ? this.secretConfigRef(folder, settings) : undefined;
+    const key = ref === undefined ? '' : fileKey(typeof ref === 'string' ? ref : ref.file);
+    const cached = this.secretConfigs.get(folder.uri);
+    if (cached?.key === key) return cached.analyzers;
+    let analyzers: Analyzer[] | undefined;
+    if (ref !== undefined) {
+      try {
+        const config = loadSecretConfig(ref);
+        analyzers = analyzersWithSecretScanner(config.scanner);
+        this.deps.log(`secret rules from ${config.file}`);
+        for (const problem of config.errors) this.warnOnce(`Vigil: ${describeProblem(config.file, problem)}`);
+        for (const problem of config.warnings) this.deps.log(describeProblem(config.file, problem));
+      } catch (error) {
+        this.warnOnce(`Vigil: ${(error as Error).message}; the built-in secret rules are used`);
+      }
+    }
+    this.secretConfigs.set(folder.uri, { key, analyzers });
+    return analyzers;
+  }
+
   private record(folder: Folder, relPath: string, analysis: Pick<FileState, 'results' | 'errors'>): string {
     const fsPath = path.join(folder.fsPath, ...relPath.split('/'));
     this.deps.analyses.set(fsPath, { fsPath, folder, relPath, ...analysis });
     return fsPath;
+  }
+}
+
+/** A file as last changed: its path, modification time and size, or its path alone when it is missing. */
+function fileKey(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${file}\0${stat.mtimeMs}\0${stat.size}`;
+  } catch {
+    return file;
   }
 }

@@ -133,7 +133,7 @@ export function notAvailableYet(settings: VigilSettings): string[] {
   const messages = settings.scanners.filter(s => !available.includes(s))
     .map(s => `Vigil: the ${s} scanner is not available in this version yet; only ${available.join(', ')} runs.`);
   const unused: [string, string][] = [
-    ['vigil.server.url', settings.server.url], ['vigil.secretConfigPath', settings.secretConfigPath], ['vigil.customChecksPath', settings.customChecksPath],
+    ['vigil.server.url', settings.server.url], ['vigil.customChecksPath', settings.customChecksPath],
   ];
   for (const [name, value] of unused) if (value) messages.push(`Vigil: ${name} is not available in this version yet and is not used.`);
   return messages;

@@ -86,7 +86,7 @@ describe('secret analyzer', () => {
     const dir = corpusOrSkip(this, 'secrets');
     const cases = JSON.parse(fs.readFileSync(path.join(dir, 'trivy', 'scanner-test-expectations.json'), 'utf8')).cases as
       { name: string; input_file: string; config_file: string; expected_findings: { RuleID: string; StartLine: number; EndLine: number }[] }[];
-    // Custom-rule configs are --secret-config's (not built yet); these use the built-in rules alone.
+    // These use the built-in rules alone; the cases with custom-rule configs are in ../secrets/config.test.ts.
     const builtin = cases.filter(c => c.config_file.endsWith('skip-test.yaml') && fs.existsSync(path.join(dir, c.input_file)));
     assert.ok(builtin.length >= 30);
     for (const testCase of builtin) {

@@ -1,7 +1,6 @@
 // The secret scanner as an analyzer: it claims every file, passes binary files over (the scan
 // does, for `skipsBinary`), and reports hard-coded secrets with Trivy's rules (see
-// ../secrets/scanner.ts). Files over SECRET_MAX_FILE_CHARS are passed over in silence: an
-// analyzer has no way to add a note to the scan yet.
+// ../secrets/scanner.ts). Files over SECRET_MAX_FILE_CHARS are passed over with a note.
 import { SecretScanner } from '../secrets/scanner';
 import type { Analyzer } from '../types';
 
@@ -16,7 +15,8 @@ export function secretAnalyzer(scanner: SecretScanner): Analyzer {
     skipsBinary: true,
     fixes: 'none',
     analyze(input) {
-      return { packages: [], findings: scanner.scan(input.path, input.content) };
+      const { findings, notes } = scanner.scanFile(input.path, input.content);
+      return { packages: [], findings, notes };
     },
   };
 }

@@ -91,7 +91,7 @@ export const SECRET_RULE_SPECS: readonly SecretRuleSpec[] = [
   { id: 'github-fine-grained-pat', category: 'GitHub', severity: 'CRITICAL', title: 'GitHub Fine-grained personal access tokens', keywords: ['github_pat_'],
     pattern: 'github_pat_[a-zA-Z0-9]{22}_[a-zA-Z0-9]{59}' },
   { id: 'gitlab-pat', category: 'GitLab', severity: 'CRITICAL', title: 'GitLab Personal Access Token', keywords: ['glpat-'], ...token('glpat-[0-9a-zA-Z_-]{20}') },
-  { id: 'hugging-face-access-token', category: 'HuggingFace', severity: 'CRITICAL', title: 'Hugging Face Access Token', keywords: ['hf_'], ...token('hf_[A-Za-z0-9]{34,40}') },
+  { id: 'hugging-face-access-token', category: 'HuggingFace', severity: 'CRITICAL', title: 'Hugging Face Access Token', keywords: ['hf_'], ...token(`hf_[A-Za-z0-9]{34,40}${END}`) },
   // Matched by hand (secret-scanner.ts): BEGIN ... PRIVATE KEY, a body of base64 (or `\n`-escaped, in JSON), END.
   { id: 'private-key', category: 'AsymmetricPrivateKey', severity: 'HIGH', title: 'Asymmetric Private Key', keywords: ['-----'] },
   { id: 'shopify-token', category: 'Shopify', severity: 'HIGH', title: 'Shopify token', keywords: ['shpss_', 'shpat_', 'shpca_', 'shppa_'],
@@ -245,7 +245,7 @@ export const SECRET_RULE_SPECS: readonly SecretRuleSpec[] = [
     keywords: ['"auth"'], pattern: `"auth"[ \\t]{0,5}:[ \\t]{0,5}"(?<secret>[A-Za-z0-9+/]{8,2000}={0,2})"` },
 ];
 
-const REMEDIATION = 'Revoke this secret, then load it from the environment or a secret store instead of the file.';
+export const SECRET_REMEDIATION = 'Revoke this secret, then load it from the environment or a secret store instead of the file.';
 
 /** The secret rules as the rule table shows them. */
 export const SECRET_RULE_TABLE: readonly Rule[] = SECRET_RULE_SPECS.map(spec => ({
@@ -254,5 +254,5 @@ export const SECRET_RULE_TABLE: readonly Rule[] = SECRET_RULE_SPECS.map(spec => 
   title: spec.title,
   severity: spec.severity,
   category: spec.category,
-  remediation: REMEDIATION,
+  remediation: SECRET_REMEDIATION,
 }));

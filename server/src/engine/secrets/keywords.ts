@@ -89,4 +89,23 @@ export class KeywordMatcher {
     }
     return { starts, keywords };
   }
+
+  /** Which keywords occur at all: one pass, and no list of occurrences (custom rules ask only that). */
+  present(text: string): Uint8Array {
+    const found = new Uint8Array(this.lengths.length);
+    const { next, outputs, final } = this;
+    let state = 0;
+    let missing = found.length;
+    for (let i = 0, length = text.length; i < length && missing > 0; i++) {
+      const code = text.charCodeAt(i);
+      state = code < ALPHABET ? next[(state << 7) | LOWER[code]] : 0;
+      if (final[state] !== 0) {
+        for (const keyword of outputs[state]!) {
+          if (found[keyword] === 0) missing--;
+          found[keyword] = 1;
+        }
+      }
+    }
+    return found;
+  }
 }

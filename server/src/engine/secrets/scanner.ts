@@ -3,6 +3,9 @@
 // one pass plus a bounded amount of work per occurrence. A file without any keyword costs the
 // one pass alone.
 //
+// Custom rules from a secret config (config.ts) run as Trivy runs them: their regex (RE2, linear
+// time) over the whole file, when one of their keywords occurs anywhere in it.
+//
 // What is reported never holds a secret: `message` and `match` keep a short prefix of it and
 // stars for the rest, and `match` masks every secret found on its line, not only its own.
 import { parseInlineIgnores } from '../inline-ignore';
@@ -11,11 +14,16 @@ import { LineIndex } from '../text';
 import type { Finding, InlineIgnore, Rule } from '../types';
 import { KeywordMatcher } from './keywords';
 
+/** A pattern over a path or a match: one of our own RegExps, or a config's RE2 pattern. */
+export interface TextPattern {
+  test(text: string): boolean;
+}
+
 /** A rule ready to run: its pattern compiled sticky, or a hand-written matcher. */
 export interface CompiledRule {
   rule: Rule;
   keywords: readonly string[];
-  path?: RegExp;
+  path?: TextPattern;
   /** Finds the match that a keyword occurrence at `hit` belongs to, if any. */
   matchAt(text: string, hit: number): Span[];
   /** Rule-specific allow rules, tested on the match. */
@@ -34,8 +42,32 @@ export interface Span {
 export interface AllowRule {
   id: string;
   description?: string;
-  path?: RegExp;
-  regex?: RegExp;
+  path?: TextPattern;
+  regex?: TextPattern;
+}
+
+/**
+ * Every match of a pattern, in order. Stops, between two matches, once `performance.now()` is past
+ * `limits.deadline` or it has `limits.spans` spans, and says which.
+ */
+export type FindAll = (text: string, limits: { deadline: number; spans: number }) => { spans: Span[]; stopped?: 'time' | 'count' };
+
+/**
+ * A rule of a secret config. Unlike a built-in rule its pattern may match anywhere, not only at a
+ * keyword: it runs over the whole file when one of its keywords occurs anywhere in it (or always,
+ * without keywords), as in Trivy.
+ */
+export interface CustomRule {
+  rule: Rule;
+  /** Lowercase; empty: the rule runs on every file. */
+  keywords: readonly string[];
+  path?: TextPattern;
+  /** The rule's own allow rules: a path passes the file over for this rule, a regex drops a match. */
+  allow: readonly AllowRule[];
+  /** Every match, one span per secret group that took part. */
+  findAll: FindAll;
+  /** Trivy's exclude-block: a secret inside a match of one of these is dropped. */
+  excludeBlocks: readonly FindAll[];
 }
 
 /**
@@ -57,8 +89,17 @@ export const BUILTIN_ALLOW_RULES: readonly AllowRule[] = [
   { id: 'anaconda-log', description: 'Anaconda CI Logs in container images', path: /^var\/log\/anaconda\// },
 ];
 
-/** Files above this many characters are passed over (Trivy warns from 10 MB). */
+/** Files above this many characters are passed over with a note (Trivy warns from 10 MB). */
 export const SECRET_MAX_FILE_CHARS = 10 * 1024 * 1024;
+
+/**
+ * How long one custom rule may search one file. Each search for the next match is linear, but a
+ * hostile pattern can make each search read to the end of the file for a match one character on
+ * (`a+b|a` over a run of `a`): the rule stops there, with a note, and the file's time stays bounded.
+ */
+export const CUSTOM_RULE_TIME_LIMIT_MS = 2000;
+/** How many matches one custom rule may have in one file (a pattern such as `.` would have one per character). */
+export const CUSTOM_RULE_MAX_MATCHES = 10_000;
 
 /** Compiles a spec's pattern: sticky at the occurrence, or up to `before` characters ahead of it on its line. */
 function compilePattern(spec: SecretRuleSpec): CompiledRule['matchAt'] {
@@ -185,12 +226,26 @@ export interface SecretScannerOptions {
   rules?: readonly CompiledRule[];
   /** Allow rules for every rule (Trivy's built-in ones unless the config disables them). */
   allowRules?: readonly AllowRule[];
+  /** Rules of a secret config. */
+  customRules?: readonly CustomRule[];
+  /** A secret config's exclude-block, for every rule. */
+  excludeBlocks?: readonly FindAll[];
+  /** Default CUSTOM_RULE_TIME_LIMIT_MS. */
+  customRuleTimeLimitMs?: number;
+}
+
+/** One file's findings, and what the user should know about it (a file too large to scan). */
+export interface SecretScan {
+  findings: Finding[];
+  notes: string[];
 }
 
 interface Found {
-  compiled: CompiledRule;
+  rule: Rule;
   span: Span;
 }
+
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 
 export class SecretScanner {
   readonly rules: readonly CompiledRule[];
@@ -200,10 +255,33 @@ export class SecretScanner {
   private readonly rulesByKeyword: number[][];
   /** Whether some rule applies to some paths only. */
   private readonly pathLimited: boolean;
+  readonly customRules: readonly CustomRule[];
+  private readonly customTimeLimitMs: number;
+  /** The custom rules' keywords, each once; for each custom rule, the indexes of its own. */
+  private readonly customKeywords: string[] = [];
+  private readonly customKeywordsOf: number[][];
+  /** Finds the ASCII ones among them in one pass (`asciiCustomKeywords[i]` indexes customKeywords). */
+  private readonly asciiCustomMatcher: KeywordMatcher;
+  private readonly asciiCustomKeywords: number[] = [];
+  private readonly excludeBlocks: readonly FindAll[];
 
   constructor(options: SecretScannerOptions = {}) {
     this.rules = options.rules ?? compileBuiltinRules();
     this.allowRules = options.allowRules ?? BUILTIN_ALLOW_RULES;
+    this.customRules = options.customRules ?? [];
+    this.customTimeLimitMs = options.customRuleTimeLimitMs ?? CUSTOM_RULE_TIME_LIMIT_MS;
+    this.excludeBlocks = options.excludeBlocks ?? [];
+    const customIndex = new Map<string, number>();
+    this.customKeywordsOf = this.customRules.map(custom => custom.keywords.map(keyword => {
+      let index = customIndex.get(keyword);
+      if (index === undefined) {
+        customIndex.set(keyword, (index = this.customKeywords.length));
+        this.customKeywords.push(keyword);
+        if (isAscii(keyword)) this.asciiCustomKeywords.push(index);
+      }
+      return index;
+    }));
+    this.asciiCustomMatcher = new KeywordMatcher(this.asciiCustomKeywords.map(index => this.customKeywords[index]));
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
     this.rules.forEach((compiled, ruleIndex) => {
@@ -227,9 +305,34 @@ export class SecretScanner {
     return this.allowRules.some(allow => allow.path?.test(path));
   }
 
+  /** Every rule this scanner runs, built-in and custom: what `vigil rules` and --disable-rule know. */
+  ruleTable(): Rule[] {
+    return [...this.rules.map(compiled => compiled.rule), ...this.customRules.map(custom => custom.rule)];
+  }
+
   /** The secret findings of one file. */
   scan(path: string, text: string): Finding[] {
-    if (text.length > SECRET_MAX_FILE_CHARS || this.allowsPath(path)) return [];
+    return this.scanFile(path, text).findings;
+  }
+
+  /** The secret findings of one file, and notes on what was not searched. */
+  scanFile(path: string, text: string): SecretScan {
+    if (this.allowsPath(path)) return { findings: [], notes: [] };
+    if (text.length > SECRET_MAX_FILE_CHARS) {
+      return { findings: [], notes: [`secret scan skipped: the file is over ${SECRET_MAX_FILE_CHARS / 1024 / 1024} MB`] };
+    }
+    const notes: string[] = [];
+    let found = [...this.builtinMatches(path, text), ...this.customMatches(path, text, notes)];
+    if (found.length > 0 && this.excludeBlocks.length > 0) {
+      const blocks = this.blocksIn(text, this.excludeBlocks, 'an exclude-block', path, notes);
+      found = found.filter(({ span }) => !blocks.contains(span));
+    }
+    if (found.length === 0) return { findings: [], notes };
+    found.sort((a, b) => a.span.secretStart - b.span.secretStart || compareIds(a.rule.id, b.rule.id));
+    return { findings: this.toFindings(path, text, found), notes };
+  }
+
+  private builtinMatches(path: string, text: string): Found[] {
     const hits = this.keywords.find(text);
     if (hits.starts.length === 0) return [];
     const enabled = this.pathLimited ? this.rules.map(compiled => !compiled.path || compiled.path.test(path)) : undefined;
@@ -264,12 +367,72 @@ export class SecretScanner {
         if (VALIDATORS[compiled.rule.id] && !VALIDATORS[compiled.rule.id](secret)) continue;
         const allows = [...this.allowRules, ...compiled.allow ?? []];
         if (allows.some(allow => allow.regex?.test(whole))) continue;
-        found.push({ compiled, span });
+        found.push({ rule: compiled.rule, span });
       }
     }
-    if (found.length === 0) return [];
-    found.sort((a, b) => a.span.secretStart - b.span.secretStart || compareIds(a.compiled.rule.id, b.compiled.rule.id));
-    return this.toFindings(path, text, found);
+    return found;
+  }
+
+  /** Trivy's order: the rule's path, its allowed paths, its keywords, then its regex and the allowed matches. */
+  private customMatches(path: string, text: string, notes: string[]): Found[] {
+    const found: Found[] = [];
+    let present: Uint8Array | undefined;
+    this.customRules.forEach((custom, index) => {
+      if (custom.path && !custom.path.test(path)) return;
+      if (custom.allow.some(allow => allow.path?.test(path))) return;
+      const keywords = this.customKeywordsOf[index];
+      if (keywords.length > 0) {
+        present ??= this.customKeywordsIn(text);
+        if (!keywords.some(keyword => present![keyword] === 1)) return;
+      }
+      const { spans, stopped } = custom.findAll(text, this.limits());
+      if (stopped) notes.push(this.stoppedNote(stopped, `secret rule ${custom.rule.id}`, path));
+      let blocks: Blocks | undefined;
+      for (const span of spans) {
+        const whole = text.slice(span.start, span.end);
+        if (this.allowRules.some(allow => allow.regex?.test(whole)) || custom.allow.some(allow => allow.regex?.test(whole))) continue;
+        if (custom.excludeBlocks.length > 0) {
+          blocks ??= this.blocksIn(text, custom.excludeBlocks, `an exclude-block of secret rule ${custom.rule.id}`, path, notes);
+          if (blocks.contains(span)) continue;
+        }
+        found.push({ rule: custom.rule, span });
+      }
+    });
+    return found;
+  }
+
+  /** The matches of exclude-block patterns in a file. */
+  private blocksIn(text: string, finders: readonly FindAll[], what: string, path: string, notes: string[]): Blocks {
+    const spans: Span[] = [];
+    for (const findAll of finders) {
+      const found = findAll(text, this.limits());
+      if (found.stopped) notes.push(this.stoppedNote(found.stopped, what, path));
+      for (const span of found.spans) spans.push(span);
+    }
+    return new Blocks(spans);
+  }
+
+  private limits(): { deadline: number; spans: number } {
+    return { deadline: performance.now() + this.customTimeLimitMs, spans: CUSTOM_RULE_MAX_MATCHES };
+  }
+
+  private stoppedNote(why: 'time' | 'count', what: string, path: string): string {
+    const limit = why === 'time' ? `its regex took over ${this.customTimeLimitMs / 1000} s there` : `it matched ${CUSTOM_RULE_MAX_MATCHES} times there`;
+    return `${what} stopped early on ${path}: ${limit}, so the rest of the file was not searched`;
+  }
+
+  /** Which custom keywords occur in the text (ASCII case-insensitive, others by their lowercase). */
+  private customKeywordsIn(text: string): Uint8Array {
+    const present = new Uint8Array(this.customKeywords.length);
+    const ascii = this.asciiCustomMatcher.present(text);
+    this.asciiCustomKeywords.forEach((index, i) => { present[index] = ascii[i]; });
+    let lower: string | undefined;
+    this.customKeywords.forEach((keyword, index) => {
+      if (isAscii(keyword)) return;
+      lower ??= text.toLowerCase();
+      if (lower.includes(keyword)) present[index] = 1;
+    });
+    return present;
   }
 
   private toFindings(path: string, text: string, found: Found[]): Finding[] {
@@ -277,7 +440,7 @@ export class SecretScanner {
     const masked = new MaskedText(text, found.map(f => f.span));
     const ignores = new LineIgnores(text, lines);
     const lineEnds = new Map<number, number>();
-    return found.map(({ compiled, span }) => {
+    return found.map(({ rule, span }) => {
       const location = lines.range(span.secretStart, span.secretEnd);
       const secret = text.slice(span.secretStart, span.secretEnd);
       const line = location.startLine - 1;
@@ -287,14 +450,40 @@ export class SecretScanner {
       const nearby = ignores.near(line);
       return {
         kind: 'secret' as const,
-        rule: compiled.rule,
-        severity: compiled.rule.severity,
-        message: `${compiled.rule.title} written in the file: ${shortMask(secret)}`,
+        rule,
+        severity: rule.severity,
+        message: `${rule.title} written in the file: ${shortMask(secret)}`,
         location,
         match: masked.around(span, lineStart, lineEnd),
         ...(nearby.length > 0 ? { inlineIgnores: nearby } : {}),
       };
     });
+  }
+}
+
+/** Spans of text (exclude-blocks), asked whether one holds a secret, each question in log time. */
+class Blocks {
+  private readonly starts: number[];
+  /** The furthest end among the blocks up to each one, by start. */
+  private readonly reach: number[] = [];
+
+  constructor(spans: readonly Span[]) {
+    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    this.starts = sorted.map(span => span.start);
+    let reach = -1;
+    for (const span of sorted) this.reach.push((reach = Math.max(reach, span.end)));
+  }
+
+  /** Whether a block starts at or before the secret and ends at or after it. */
+  contains(span: Span): boolean {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid] <= span.secretStart) low = mid + 1;
+      else high = mid;
+    }
+    return low > 0 && this.reach[low - 1] >= span.secretEnd;
   }
 }
 
