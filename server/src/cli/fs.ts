@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzePath, completeScan, countFindings, ecosystemsOf } from '../engine/scan';
 import { availableScanners } from '../engine/analyzers';
-import { SCANNERS } from '../engine/types';
+import { SCANNERS, type Scanner, type ScanResult } from '../engine/types';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
-import { REPORT_FORMATS, writeReport } from '../report';
+import { loadVexPolicy } from '../engine/vex';
+import { isSbomFormat, REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
 import {
@@ -23,9 +24,15 @@ Options:
   --severity LIST        report only these severities, e.g. HIGH,CRITICAL
   --ignore-unfixed       leave out vulnerabilities without a fixed version
   --include-dev-deps     report development dependencies too (npm)
-  --format FORMAT        ${REPORT_FORMATS.join(' | ')}                      (default: table)
+  --format FORMAT        ${REPORT_FORMATS.join(' | ')}  (default: table)
+                         cyclonedx (CycloneDX 1.6) and spdx-json (SPDX 2.3) are SBOMs: they list the
+                         packages and need no DB, unless --scanners vuln is given (CycloneDX then
+                         lists the vulnerabilities too)
   --output FILE          write the report to FILE instead of stdout (its folder is made if missing)
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
+  --vex FILE             OpenVEX or CycloneDX VEX document: leave out the vulnerabilities it marks
+                         not_affected or fixed (repeatable)
+  --show-suppressed      list what VEX documents and ignore files left out, and why (table, json)
   --exit-code N          exit with N when anything is reported    (default: 0)
   --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
                          without it, such a file makes the run exit 1
@@ -54,56 +61,65 @@ function ignoreFiles(root: string, explicit: string | undefined): IgnoreFileRef[
   return folders.flatMap(dir => IGNORE_FILE_NAMES.map(name => ({ file: path.join(dir, name), foundIn: dir })));
 }
 
-export async function runFsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    scanners: { type: 'string', multiple: true },
-    severity: { type: 'string', short: 's', multiple: true },
-    'ignore-unfixed': { type: 'boolean' },
-    'include-dev-deps': { type: 'boolean' },
-    format: { type: 'string', short: 'f', default: 'table' },
-    output: { type: 'string', short: 'o' },
-    'list-all-pkgs': { type: 'boolean' },
-    'exit-code': { type: 'string', default: '0' },
-    'skip-errors': { type: 'boolean' },
-    ignorefile: { type: 'string' },
-    'skip-dirs': { type: 'string', multiple: true },
-    'skip-files': { type: 'string', multiple: true },
-    ...CACHE_DIR_OPTION,
-    'db-mirror': { type: 'string' },
-    'skip-db-update': { type: 'boolean' },
-    offline: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-  }, FS_USAGE);
-  if (values.help) {
-    process.stdout.write(FS_HELP());
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
-  const root = positionals[0];
-  if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
-  const format = values.format!;
+/** The options of every command that detects vulnerabilities and writes a report (fs, sbom). */
+export const REPORT_OPTIONS = {
+  scanners: { type: 'string', multiple: true },
+  severity: { type: 'string', short: 's', multiple: true },
+  'ignore-unfixed': { type: 'boolean' },
+  format: { type: 'string', short: 'f', default: 'table' },
+  output: { type: 'string', short: 'o' },
+  'list-all-pkgs': { type: 'boolean' },
+  'exit-code': { type: 'string', default: '0' },
+  'skip-errors': { type: 'boolean' },
+  ignorefile: { type: 'string' },
+  vex: { type: 'string', multiple: true },
+  'show-suppressed': { type: 'boolean' },
+  ...CACHE_DIR_OPTION,
+  'db-mirror': { type: 'string' },
+  'skip-db-update': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+type ReportValues = { [K in keyof typeof REPORT_OPTIONS]?: (typeof REPORT_OPTIONS)[K] extends { type: 'boolean' } ? boolean
+  : (typeof REPORT_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
+/** What a report command checked before any work: the format, the exit code, the output file. */
+export function checkReportOptions(values: ReportValues): { format: string; exitCode: number } {
+  const format = values.format ?? 'table';
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}': use ${REPORT_FORMATS.join(', ')}`);
-  const exitCode = Number(values['exit-code']);
+  const exitCode = Number(values['exit-code'] ?? '0');
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new UsageError('--exit-code takes a number from 0 to 255');
-
+  for (const file of values.vex ?? []) if (!fs.existsSync(file)) throw new UsageError(`VEX document not found: ${file}`);
   if (values.output) prepareOutput(values.output);
+  return { format, exitCode };
+}
 
-  const quiet = values.quiet === true;
-  const progress = progressPrinter(quiet);
+/**
+ * The scanners a report command runs. An SBOM format lists packages (the vuln scanner's
+ * analyzers) and looks for vulnerabilities only when --scanners names vuln, as in Trivy.
+ */
+export function reportScanners(values: ReportValues, format: string): { scanners: Scanner[]; detect: boolean } {
   const scanners = parseScanners(values.scanners);
-  const severities = parseSeverities(values.severity);
-  const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
-  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
+  if (!isSbomFormat(format)) return { scanners, detect: scanners.includes('vuln') };
+  const detect = values.scanners?.length ? scanners.includes('vuln') : false;
+  return { scanners: scanners.includes('vuln') ? scanners : [...scanners, 'vuln'], detect };
+}
 
-  const scan = await analyzePath(root, {
-    scanners,
-    includeDevDeps: values['include-dev-deps'] === true,
-    skipDirs: splitList(values['skip-dirs']),
-    skipFiles: splitList(values['skip-files']),
-    onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
-  });
-  const filters = { scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore };
-  if (scanners.includes('vuln')) {
+/**
+ * Detects (with the DB, when asked), filters (severity, ignore files, VEX) and writes the report of
+ * an analyzed scan; returns the exit code.
+ */
+export async function detectAndReport(scan: ScanResult, values: ReportValues, options: {
+  root: string; artifactName: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
+}): Promise<number> {
+  const quiet = values.quiet === true;
+  const severities = parseSeverities(values.severity);
+  const ignore = loadIgnorePolicy(ignoreFiles(options.root, values.ignorefile));
+  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
+  const vex = values.vex?.length ? loadVexPolicy(values.vex) : undefined;
+  const filters = { scanners: options.scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, vex };
+  if (options.detect) {
     const db = await ensureDb({
       cacheDir: cacheDirOption(values['cache-dir']),
       ecosystems: ecosystemsOf(scan),
@@ -129,13 +145,42 @@ export async function runFsCommand(args: string[]): Promise<number> {
   endProgress(quiet);
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const report = writeReport(scan, format, { artifactName: root, listAllPkgs: values['list-all-pkgs'] === true, color });
+  const report = writeReport(scan, options.format, {
+    artifactName: options.artifactName, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
+  });
   if (values.output) writeOutput(values.output, report);
   else process.stdout.write(report);
 
   // A gate must not pass on a lockfile it could not read.
   if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
-  return countFindings(scan) > 0 ? exitCode : 0;
+  return countFindings(scan) > 0 ? options.exitCode : 0;
+}
+
+export async function runFsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...REPORT_OPTIONS,
+    'include-dev-deps': { type: 'boolean' },
+    'skip-dirs': { type: 'string', multiple: true },
+    'skip-files': { type: 'string', multiple: true },
+  }, FS_USAGE);
+  if (values.help) {
+    process.stdout.write(FS_HELP());
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
+  const root = positionals[0];
+  if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
+  const { format, exitCode } = checkReportOptions(values);
+  const { scanners, detect } = reportScanners(values, format);
+  const progress = progressPrinter(values.quiet === true);
+  const scan = await analyzePath(root, {
+    scanners,
+    includeDevDeps: values['include-dev-deps'] === true,
+    skipDirs: splitList(values['skip-dirs']),
+    skipFiles: splitList(values['skip-files']),
+    onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
+  });
+  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect });
 }
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';
