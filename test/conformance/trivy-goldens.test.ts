@@ -8,6 +8,7 @@ import path from 'node:path';
 import { importAdvisories, openDb } from '../../server/src/engine/db';
 import { analyzePath, completeScan } from '../../server/src/engine/scan';
 import { loadVexPolicy } from '../../server/src/engine/vex';
+import { readSbomFile } from '../../server/src/engine/sbom/read';
 import { corpusOrSkip } from '../helpers/corpus';
 import { writeTrivyFixtureDb } from '../helpers/trivy-fixture-db';
 
@@ -101,4 +102,69 @@ describe('conformance: Trivy integration goldens', function () {
       assert.deepEqual(problems, [], problems.join('\n'));
     });
   }
+
+  describe('SBOM inputs (vigil sbom)', () => {
+    /** The SBOM cases of the JSON goldens, with the file they read: Trivy's TestSBOM and TestSBOMEquivalence. */
+    function sbomCases(): { golden: string; input: string }[] {
+      const args: Record<string, GoldenCase[]> = JSON.parse(fs.readFileSync(path.join(integration, 'golden-args.json'), 'utf8'));
+      return Object.entries(args).flatMap(([golden, cases]) => cases
+        .filter(c => (c.go_test === 'TestSBOM' || c.go_test === 'TestSBOMEquivalence') && c.args.format === 'json' && !c.args.scanners)
+        .map(c => ({ golden, input: String(c.args.input) })));
+    }
+
+    /**
+     * Replays one case: language results must report Trivy's vulnerabilities; for OS results, whose
+     * advisories the converted fixture DB lacks, each vulnerable package Trivy names must be read
+     * at the version Trivy reports.
+     */
+    function replaySbom(golden: string, input: string): string[] {
+      const expected = JSON.parse(fs.readFileSync(path.join(integration, 'testdata', golden), 'utf8'));
+      const scan = readSbomFile(path.join(integration, input));
+      const db = openDb(cacheDir);
+      try {
+        completeScan(scan, { db });
+      } finally {
+        db.close();
+      }
+      const problems: string[] = [];
+      for (const want of expected.Results ?? []) {
+        if (want.Class === 'os-pkgs') {
+          const got = scan.results.find(r => r.class === 'os-pkgs' && r.type === want.Type);
+          const have = new Set(got?.packages.map(p => `${p.name} ${p.version}`));
+          for (const v of want.Vulnerabilities ?? []) {
+            if (!have.has(`${v.PkgName} ${v.InstalledVersion}`)) problems.push(`${input}: no OS package ${v.PkgName} ${v.InstalledVersion}`);
+          }
+          continue;
+        }
+        const got = scan.results.find(r => r.target === want.Target && r.type === want.Type);
+        if (!got) { problems.push(`${input}: missing result ${want.Target} (${want.Type})`); continue; }
+        // Trivy lists every patched version of an advisory; Vigil those that fix the installed
+        // version's range: each of Vigil's must be among Trivy's.
+        const wanted = new Map<string, string[]>((want.Vulnerabilities ?? []).map((v: any) => [findingKeys([{ ...v, FixedVersion: '' }])[0], (v.FixedVersion ?? '').split(', ')]));
+        const gotKeys = got.vulnerabilities.map(v => {
+          const key = findingKeys([{ VulnerabilityID: trivyId(v.vulnerabilityId, v.aliases), PkgName: v.pkgName, InstalledVersion: v.installedVersion, FixedVersion: '', Severity: v.severity }])[0];
+          const fixed = wanted.get(key);
+          if (fixed && !v.fixedVersions.every(f => fixed.includes(f))) problems.push(`${input}: ${key} fixed in ${v.fixedVersions.join(', ')}, Trivy says ${fixed.join(', ')}`);
+          return key;
+        }).sort();
+        const wantKeys = [...wanted.keys()].sort();
+        if (JSON.stringify(gotKeys) !== JSON.stringify(wantKeys)) problems.push(`${input}: ${want.Target} differs\n  want ${wantKeys.join('; ')}\n  got  ${gotKeys.join('; ')}`);
+      }
+      return problems;
+    }
+
+    it('reads every SBOM input of the goldens it can, and reports how they fare', () => {
+      const results = sbomCases().map(c => ({ ...c, problems: replaySbom(c.golden, c.input) }));
+      const passing = results.filter(r => r.problems.length === 0).map(r => path.basename(r.input));
+      console.log(`      Trivy SBOM inputs passing: ${passing.length}/${results.length}: ${passing.join(', ')}`);
+      // Passing: the CentOS SBOM in all four forms (CycloneDX, SPDX JSON and tag-value, in-toto) and
+      // fluentd's CycloneDX (its Ruby finding). Not: minikube's KBOM, whose Kubernetes components
+      // (pkg:k8s) Vigil has no advisories for.
+      for (const input of ['centos-7-cyclonedx.json', 'centos-7-spdx.json', 'centos-7-spdx.txt', 'centos-7-cyclonedx.intoto.jsonl', 'fluentd-multiple-lockfiles-cyclonedx.json']) {
+        const result = results.find(r => path.basename(r.input) === input);
+        assert.ok(result, `no golden case reads ${input}`);
+        assert.deepEqual(result.problems, [], result.problems.join('\n'));
+      }
+    });
+  });
 });

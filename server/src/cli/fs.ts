@@ -111,7 +111,7 @@ export function reportScanners(values: ReportValues, format: string): { scanners
  * an analyzed scan; returns the exit code.
  */
 export async function detectAndReport(scan: ScanResult, values: ReportValues, options: {
-  root: string; artifactName: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
+  root: string; artifactName: string; artifactType?: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
 }): Promise<number> {
   const quiet = values.quiet === true;
   const severities = parseSeverities(values.severity);
@@ -146,7 +146,7 @@ export async function detectAndReport(scan: ScanResult, values: ReportValues, op
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, options.format, {
-    artifactName: options.artifactName, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
+    artifactName: options.artifactName, artifactType: options.artifactType, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
   });
   if (values.output) writeOutput(values.output, report);
   else process.stdout.write(report);

@@ -14,6 +14,8 @@ export interface ReportOptions {
   listAllPkgs?: boolean;
   /** Table: colour severities (pass the terminal's isTTY). */
   color?: boolean;
+  /** JSON: Trivy's ArtifactType (`filesystem`, `cyclonedx`, `spdx`); defaults to filesystem. */
+  artifactType?: string;
   /** JSON: report time; defaults to now. */
   createdAt?: Date | string;
   /** SARIF: tool.driver.version; SBOMs: the tool's version. */

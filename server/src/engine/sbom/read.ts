@@ -64,8 +64,13 @@ const OS_NAMESPACES: Partial<Record<Ecosystem, readonly string[]>> = {
   Debian: ['debian'], Alpine: ['alpine'], 'Red Hat': ['redhat', 'centos', 'rocky', 'almalinux'],
 };
 
+/** A scan read from an SBOM, and the SBOM's format (Trivy's ArtifactType). */
+export interface SbomScan extends ScanResult {
+  sbomFormat: 'cyclonedx' | 'spdx';
+}
+
 /** Reads an SBOM file; throws an Error naming the file (never quoting it) when it cannot. */
-export function readSbomFile(file: string, maxBytes = MAX_SBOM_BYTES): ScanResult {
+export function readSbomFile(file: string, maxBytes = MAX_SBOM_BYTES): SbomScan {
   let size: number;
   try {
     size = fs.statSync(file).size;
@@ -77,11 +82,11 @@ export function readSbomFile(file: string, maxBytes = MAX_SBOM_BYTES): ScanResul
 }
 
 /** The packages of an SBOM's text, as a scan of `source` (the file's name, used for targets and messages). */
-export function readSbom(text: string, source: string): ScanResult {
+export function readSbom(text: string, source: string): SbomScan {
   const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmed = content.trimStart();
   const graph = trimmed.startsWith('{') || trimmed.startsWith('[') ? jsonGraph(parseJson(trimmed, source), source) : tagValueGraph(content, source);
-  return scanOf(graph, source);
+  return { ...scanOf(graph, source), sbomFormat: graph.format === 'CycloneDX' ? 'cyclonedx' : 'spdx' };
 }
 
 /** Parses JSON after checking, in one pass, that it does not nest deeper than MAX_JSON_DEPTH. */
