@@ -8,6 +8,7 @@
 // package when its purl is of a type Vigil has advisories for and it has a version; the others are
 // counted in the notes.
 import fs from 'node:fs';
+import { normalizePackageName } from '../ecosystems';
 import { packageOfPurl, parsePurl } from '../purl';
 import { compareStrings } from '../text';
 import type { Ecosystem, FileResult, Package, PackageHash, ProjectInfo, ResultClass, ScanResult } from '../types';
@@ -372,9 +373,12 @@ function packageOf(node: SbomNode, skipped: Skipped): Package | undefined {
     skipped.noVersion++;
     return undefined;
   }
+  // The component's own spelling where it is the purl's name (a purl lowercases `Django`).
+  const name = node.name && normalizePackageName(named.ecosystem, node.name.toLowerCase()) === normalizePackageName(named.ecosystem, named.name.toLowerCase())
+    ? node.name : named.name;
   const pkg: Package = {
-    id: node.pkgId || `${named.name}@${version}`,
-    name: named.name,
+    id: node.pkgId || `${name}@${version}`,
+    name,
     version,
     ecosystem: named.ecosystem,
     purl: node.purl,
