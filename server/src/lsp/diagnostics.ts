@@ -21,6 +21,8 @@ export interface VulnerabilityData {
   ecosystem: Ecosystem;
   pkgName: string;
   pkgId: string;
+  /** The package's purl: the product of an OpenVEX statement that ignores the finding. */
+  purl?: string;
   installedVersion: string;
   direct: boolean;
   /** The analyzed file (relative to its workspace folder) and its Trivy type (`npm`, `pip`, ...). */
@@ -158,7 +160,7 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
       const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${severityLabel(vuln.severity)}, ${fixText(vuln)}]${via}`;
       const data: VulnerabilityData = {
         type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
-        pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
+        pkgName: vuln.pkgName, pkgId: vuln.pkgId, purl: vuln.purl, installedVersion: vuln.installedVersion, direct: vuln.direct,
         target: result.target, fileType: result.type, bump: plan.bump, directDependencies: plan.directDependencies, entry: entryRange,
       };
       view.diagnostics.push(withUrl({ range, severity: severityMap[vuln.severity], source: SOURCE, code: vuln.vulnerabilityId, message, data }, vuln.primaryUrl));

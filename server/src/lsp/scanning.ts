@@ -8,7 +8,7 @@ import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileErr
 import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
 import type { Databases } from './dbState';
 import { cacheDirOf, type FolderSettings } from './folderSettings';
-import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
+import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile, vexPolicyFor } from './ignorePolicy';
 import type { Publisher } from './publish';
 import { notAvailableYet, severitiesFrom } from './settings';
 import { isInside, relPathOf, type Folder, type Log, type Workspace } from './workspace';
@@ -132,6 +132,7 @@ export class Scanner {
     if (isIgnoreFile(fsPath)) {
       // The policy changes what every file of the folder reports.
       folder.ignore = undefined;
+      folder.vex = undefined;
       await this.rescanKnown(folder);
       await publisher.publish(fsPath);
       return;
@@ -224,6 +225,7 @@ export class Scanner {
       ignoreUnfixed: settings.ignoreUnfixed,
       includeDevDeps: settings.includeDevDependencies,
       ignore: ignorePolicyFor(folder, this.deps.workspace),
+      vex: vexPolicyFor(folder, this.deps.workspace),
       skipDirs: settings.skipDirs,
     };
   }

@@ -19,6 +19,8 @@ export interface VigilSettings {
   secretConfigPath: string;
   customChecksPath: string;
   severityMap: Record<Severity, DiagnosticSeverity>;
+  /** Where "ignore with a reason" writes: the folder's .trivyignore, or an OpenVEX statement in .vex/vigil.openvex.json. */
+  ignoreFile: 'trivyignore' | 'openvex';
 }
 
 export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   secretConfigPath: '',
   customChecksPath: '',
   severityMap: DEFAULT_SEVERITY_MAP,
+  ignoreFile: 'trivyignore',
 };
 
 const LEVELS: Record<string, DiagnosticSeverity> = {
@@ -78,6 +81,7 @@ export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folde
     secretConfigPath: text(input.secretConfigPath),
     customChecksPath: text(input.customChecksPath),
     severityMap: parseSeverityMap(input.severityMap),
+    ignoreFile: input.ignoreFile === 'openvex' ? 'openvex' : 'trivyignore',
   };
   if (!trust.trusted) {
     settings.secretConfigPath = '';
