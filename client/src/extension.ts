@@ -8,8 +8,8 @@ import {
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
-  ApplyIgnoreCommand, FindingsNotification, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
-  OpenLocationCommand, SEVERITY_LABELS, type ApplyIgnoreArgs, type OpenLocationArgs, type DbCommandResult, type FindingsParams, type ReportModel, type StatusParams,
+  ApplyIgnoreCommand, FindingsNotification, GenerateSbomRequest, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
+  OpenLocationCommand, SEVERITY_LABELS, type ApplyIgnoreArgs, type GenerateSbomResult, type OpenLocationArgs, type SbomFormatName, type DbCommandResult, type FindingsParams, type ReportModel, type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { FindingsModel, SEVERITY_ORDER, statusBarView, type FileFinding, type GroupBy } from './findingsModel';
 import { renderReportHtml } from './reportHtml';
@@ -133,7 +133,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const model = await request<ReportModel>(ReportRequest);
       showReport(context, model);
     }),
-    vscode.commands.registerCommand('vigil.ignoreWithReason', async (args: { folderUri: string; id: string }) => {
+    // From the palette (a workspace folder to choose) or a folder's context menu in the explorer.
+    vscode.commands.registerCommand('vigil.generateSbom', async (given?: vscode.Uri) => {
+      let folder = given;
+      if (!folder) {
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        const picked = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to describe in an SBOM' });
+        folder = picked?.uri;
+      }
+      if (!folder) return;
+      const formats: (vscode.QuickPickItem & { format: SbomFormatName; file: string })[] = [
+        { label: 'CycloneDX 1.6 (JSON)', format: 'cyclonedx', file: 'sbom.cdx.json' },
+        { label: 'SPDX 2.3 (JSON)', format: 'spdx-json', file: 'sbom.spdx.json' },
+      ];
+      const choice = await vscode.window.showQuickPick(formats, { title: 'Vigil: SBOM format' });
+      if (!choice) return;
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, choice.file), filters: { 'SBOM (JSON)': ['json'] }, title: 'Write the SBOM to' });
+      if (!target) return;
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Vigil: generating the SBOM…' },
+        () => request<GenerateSbomResult>(GenerateSbomRequest, { folderUri: folder.toString(), format: choice.format, outputUri: target.toString() }));
+      if (!result.ok) {
+        void vscode.window.showErrorMessage(result.message);
+        return;
+      }
+      const open = await vscode.window.showInformationMessage(result.message, 'Open');
+      if (open && result.outputUri) await vscode.window.showTextDocument(vscode.Uri.parse(result.outputUri));
+    }),
+    vscode.commands.registerCommand('vigil.ignoreWithReason', async (args: { folderUri: string; id: string; purl?: string }) => {
       const reason = await vscode.window.showInputBox({ title: `Ignore ${args.id}`, prompt: 'Reason (written as a comment; optional)', ignoreFocusOut: true });
       if (reason === undefined) return;
       const expires = await vscode.window.showInputBox({
@@ -141,7 +167,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         validateInput: value => (value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'A date like 2025-12-31, or empty'),
       });
       if (expires === undefined) return;
-      const commandArgs: ApplyIgnoreArgs = { folderUri: args.folderUri, id: args.id, reason: reason || undefined, expires: expires || undefined };
+      const commandArgs: ApplyIgnoreArgs = { folderUri: args.folderUri, id: args.id, reason: reason || undefined, expires: expires || undefined, purl: args.purl };
       await client?.sendRequest(ExecuteCommandRequest.type, { command: ApplyIgnoreCommand, arguments: [commandArgs] });
     }),
     vscode.commands.registerCommand('vigil.findings.groupBy', async () => {

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { OsvEvent, OsvRange, OsvRecord } from '../../server/src/engine/osv';
+import { compareVersions } from '../../server/src/engine/versions';
+import type { Ecosystem } from '../../server/src/engine/types';
 
 interface Pair { key?: string; bucket?: string; value?: any; pairs?: Pair[] }
 
@@ -52,16 +54,17 @@ function intervalsToRanges(constraint: string): OsvRange[] {
 }
 
 /**
- * Trivy reports the patched versions as the fix whatever the vulnerable ranges say; a range that
- * ends at a last affected version then ends at the patched version above it, so Vigil reports it.
+ * Trivy reports an advisory's PatchedVersions as the fix even where its VulnerableVersions end with
+ * `<= X`: such a range ends at the lowest patched version above X, as `fixed`, so that Vigil reports
+ * the same fixed versions. Without a patched version above X it stays `last_affected`.
  */
-function withPatchedVersions(ranges: OsvRange[], patched: string[]): OsvRange[] {
-  if (patched.length === 0) return ranges;
-  return ranges.map((range, i) => {
-    if (range.events.some(e => e.fixed !== undefined)) return range;
-    const fixed = patched[Math.min(i, patched.length - 1)];
-    return { ...range, events: range.events.map(e => (e.last_affected !== undefined ? { fixed } : e)) };
-  });
+function patchedAfterLastAffected(range: OsvRange, patched: string[], ecosystem: Ecosystem): OsvRange {
+  const last = range.events.findIndex(e => e.last_affected !== undefined);
+  if (last === -1) return range;
+  const bound = range.events[last].last_affected!;
+  const next = patched.filter(v => compareVersions(ecosystem, v, bound) > 0).sort((a, b) => compareVersions(ecosystem, a, b))[0];
+  if (!next) return range;
+  return { ...range, events: range.events.map((e, i) => (i === last ? { fixed: next } : e)) };
 }
 
 function readPairs(file: string): Pair[] {
@@ -89,7 +92,7 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
           const vulnerable: string[] = advisory.value?.VulnerableVersions ?? [];
           const patched: string[] = advisory.value?.PatchedVersions ?? [];
           const ranges = vulnerable.length
-            ? withPatchedVersions(vulnerable.flatMap(constraintToRanges), patched)
+            ? vulnerable.flatMap(constraintToRanges).map(range => patchedAfterLastAffected(range, patched, ecosystem as Ecosystem))
             : [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...patched.map(fixed => ({ fixed }))] }];
           const vendorLevel = isGhsa ? info.VendorSeverity?.ghsa : undefined;
           const severity = vendorLevel !== undefined ? GHSA_SEVERITY[vendorLevel] : info.Severity;

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzePath, completeScan, countFindings, ecosystemsOf } from '../engine/scan';
 import { availableScanners } from '../engine/analyzers';
-import { SCANNERS } from '../engine/types';
+import { SCANNERS, type Scanner, type ScanResult, type Rule } from '../engine/types';
 import type { LicensePolicy } from '../engine/licenses/categories';
 import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engine/ignore';
 import {
   analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, SECRET_CONFIG_FILE_NAMES, type LoadedSecretConfig,
 } from '../engine/secrets/config';
-import { REPORT_FORMATS, writeReport } from '../report';
+import { loadVexPolicy } from '../engine/vex';
+import { isSbomFormat, REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
 import {
@@ -32,14 +33,22 @@ Options:
                          report a rule's findings at this severity (repeatable), e.g. DS-0026=HIGH;
                          applied before --severity
   --include-dev-deps     report development dependencies too (npm)
-  --format FORMAT        ${REPORT_FORMATS.join(' | ')}                      (default: table)
+  --format FORMAT        ${REPORT_FORMATS.join(' | ')}  (default: table)
+                         cyclonedx (CycloneDX 1.6) and spdx-json (SPDX 2.3) are SBOMs: they list the
+                         packages and need no DB, unless --scanners vuln is given (CycloneDX then
+                         lists the vulnerabilities too)
   --output FILE          write the report to FILE instead of stdout (its folder is made if missing)
   --list-all-pkgs        list every package in the JSON report, vulnerable or not
+  --vex FILE             OpenVEX or CycloneDX VEX document: leave out the vulnerabilities it marks
+                         not_affected or fixed (repeatable)
+  --show-suppressed      list what VEX documents and ignore files left out, and why (table, json)
   --exit-code N          exit with N when anything is reported    (default: 0)
   --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
                          without it, such a file makes the run exit 1
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
                          (default: .trivyignore, .vigilignore and their .yaml forms in the folder scanned and here)
+  --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
+  --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --license-full         license scanner: also classify LICENSE/COPYING/NOTICE files and source
                          file headers by their text
   --license-forbidden LIST   license IDs to report as forbidden (CRITICAL), e.g. AGPL-3.0,SSPL-1.0
@@ -95,78 +104,74 @@ export function secretConfigFor(root: string, named: string | undefined, quiet: 
   }
 }
 
-export async function runFsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    scanners: { type: 'string', multiple: true },
-    severity: { type: 'string', short: 's', multiple: true },
-    'ignore-unfixed': { type: 'boolean' },
-    'disable-rule': { type: 'string', multiple: true },
-    'rule-severity': { type: 'string', multiple: true },
-    'include-dev-deps': { type: 'boolean' },
-    format: { type: 'string', short: 'f', default: 'table' },
-    output: { type: 'string', short: 'o' },
-    'list-all-pkgs': { type: 'boolean' },
-    'exit-code': { type: 'string', default: '0' },
-    'skip-errors': { type: 'boolean' },
-    ignorefile: { type: 'string' },
-    'secret-config': { type: 'string' },
-    'skip-dirs': { type: 'string', multiple: true },
-    'skip-files': { type: 'string', multiple: true },
-    'license-full': { type: 'boolean' },
-    'license-forbidden': { type: 'string', multiple: true },
-    'license-allowed': { type: 'string', multiple: true },
-    'license-override': { type: 'string', multiple: true },
-    ...CACHE_DIR_OPTION,
-    'db-mirror': { type: 'string' },
-    'skip-db-update': { type: 'boolean' },
-    offline: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-  }, FS_USAGE);
-  if (values.help) {
-    process.stdout.write(FS_HELP());
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
-  const root = positionals[0];
-  if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
-  const format = values.format!;
+/** The options of every command that detects vulnerabilities and writes a report (fs, sbom). */
+export const REPORT_OPTIONS = {
+  scanners: { type: 'string', multiple: true },
+  severity: { type: 'string', short: 's', multiple: true },
+  'ignore-unfixed': { type: 'boolean' },
+  'disable-rule': { type: 'string', multiple: true },
+  'rule-severity': { type: 'string', multiple: true },
+  format: { type: 'string', short: 'f', default: 'table' },
+  output: { type: 'string', short: 'o' },
+  'list-all-pkgs': { type: 'boolean' },
+  'exit-code': { type: 'string', default: '0' },
+  'skip-errors': { type: 'boolean' },
+  ignorefile: { type: 'string' },
+  vex: { type: 'string', multiple: true },
+  'show-suppressed': { type: 'boolean' },
+  ...CACHE_DIR_OPTION,
+  'db-mirror': { type: 'string' },
+  'skip-db-update': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+type ReportValues = { [K in keyof typeof REPORT_OPTIONS]?: (typeof REPORT_OPTIONS)[K] extends { type: 'boolean' } ? boolean
+  : (typeof REPORT_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
+/** What a report command checked before any work: the format, the exit code, the output file. */
+export function checkReportOptions(values: ReportValues): { format: string; exitCode: number } {
+  const format = values.format ?? 'table';
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}': use ${REPORT_FORMATS.join(', ')}`);
-  const exitCode = Number(values['exit-code']);
+  const exitCode = Number(values['exit-code'] ?? '0');
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new UsageError('--exit-code takes a number from 0 to 255');
-
+  for (const file of values.vex ?? []) if (!fs.existsSync(file)) throw new UsageError(`VEX document not found: ${file}`);
   if (values.output) prepareOutput(values.output);
+  return { format, exitCode };
+}
 
-  const quiet = values.quiet === true;
-  const progress = progressPrinter(quiet);
+/**
+ * The scanners a report command runs. An SBOM format lists packages (the vuln scanner's
+ * analyzers) and looks for vulnerabilities only when --scanners names vuln, as in Trivy.
+ */
+export function reportScanners(values: ReportValues, format: string): { scanners: Scanner[]; detect: boolean } {
   const scanners = parseScanners(values.scanners);
-  const severities = parseSeverities(values.severity);
-  const ignore = loadIgnorePolicy(ignoreFiles(root, values.ignorefile));
-  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
-  const secretConfig = scanners.includes('secret') ? secretConfigFor(root, values['secret-config'], quiet) : undefined;
-  if (secretConfig && !quiet) for (const warning of secretConfig.warnings) printMessage(describeProblem(secretConfig.file, warning));
-  // Custom rule IDs are rule names too: --disable-rule may name them.
-  const disabledRules = parseRuleNames(values['disable-rule'], secretConfig?.scanner.ruleTable());
+  if (!isSbomFormat(format)) return { scanners, detect: scanners.includes('vuln') };
+  const detect = values.scanners?.length ? scanners.includes('vuln') : false;
+  return { scanners: scanners.includes('vuln') ? scanners : [...scanners, 'vuln'], detect };
+}
 
-  const licenseFull = values['license-full'] === true;
-  const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
-  const scan = await analyzePath(root, {
-    scanners,
-    licenseFull,
-    ...secretConfig ? { analyzers: analyzersWithSecretScanner(secretConfig.scanner) } : {},
-    includeDevDeps: values['include-dev-deps'] === true,
-    skipDirs: splitList(values['skip-dirs']),
-    skipFiles: splitList(values['skip-files']),
-    onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
-  });
-  // A rule the config could not use is an error of the scan: the gate does not check what was asked.
-  for (const error of secretConfig?.errors ?? []) {
-    scan.errors.push({ file: secretConfig!.file, message: `${error.line ? `line ${error.line}: ` : ''}${error.message}` });
-  }
+/**
+ * Detects (with the DB, when asked), filters (severity, ignore files, VEX) and writes the report of
+ * an analyzed scan; returns the exit code.
+ */
+export async function detectAndReport(scan: ScanResult, values: ReportValues, options: {
+  root: string; artifactName: string; artifactType?: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
+  /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's). */
+  extraRules?: readonly Rule[];
+  licensePolicy?: LicensePolicy;
+}): Promise<number> {
+  const quiet = values.quiet === true;
+  const severities = parseSeverities(values.severity);
+  const ignore = loadIgnorePolicy(ignoreFiles(options.root, values.ignorefile));
+  if (!quiet) for (const warning of ignore.warnings) printMessage(warning);
+  const vex = values.vex?.length ? loadVexPolicy(values.vex) : undefined;
   const filters = {
-    scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, licensePolicy,
-    disabledRules, ruleSeverities: parseRuleSeverityOptions(values['rule-severity'], secretConfig?.scanner.ruleTable()),
+    scanners: options.scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, vex, licensePolicy: options.licensePolicy,
+    disabledRules: parseRuleNames(values['disable-rule'], options.extraRules),
+    ruleSeverities: parseRuleSeverityOptions(values['rule-severity'], options.extraRules),
   };
-  if (scanners.includes('vuln')) {
+  if (options.detect) {
     const db = await ensureDb({
       cacheDir: cacheDirOption(values['cache-dir']),
       ecosystems: ecosystemsOf(scan),
@@ -192,29 +197,61 @@ export async function runFsCommand(args: string[]): Promise<number> {
   endProgress(quiet);
 
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const report = writeReport(scan, format, { artifactName: root, listAllPkgs: values['list-all-pkgs'] === true, color });
+  const report = writeReport(scan, options.format, {
+    artifactName: options.artifactName, artifactType: options.artifactType, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
+  });
   if (values.output) writeOutput(values.output, report);
   else process.stdout.write(report);
 
   // A gate must not pass on a lockfile it could not read.
   if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
-  return countFindings(scan) > 0 ? exitCode : 0;
+  return countFindings(scan) > 0 ? options.exitCode : 0;
 }
 
-/** The license policy the options give, or undefined when they give none. */
-export function parseLicensePolicy(forbidden?: string[], allowed?: string[], overrides?: string[]): LicensePolicy | undefined {
-  const policy: LicensePolicy = {
-    forbidden: splitList(forbidden),
-    allowed: splitList(allowed),
-    overrides: Object.fromEntries((overrides ?? []).map(entry => {
-      // The package name may itself hold `=`-free scopes (`@scope/name`); the value follows the last `=`.
-      const at = entry.lastIndexOf('=');
-      if (at <= 0 || at === entry.length - 1) throw new UsageError(`--license-override takes PACKAGE=LICENSE or PACKAGE=CATEGORY, got '${entry}'`);
-      return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
-    })),
-  };
-  const empty = !policy.forbidden!.length && !policy.allowed!.length && !Object.keys(policy.overrides!).length;
-  return empty ? undefined : policy;
+export async function runFsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...REPORT_OPTIONS,
+    'include-dev-deps': { type: 'boolean' },
+    'skip-dirs': { type: 'string', multiple: true },
+    'skip-files': { type: 'string', multiple: true },
+    'secret-config': { type: 'string' },
+    'license-full': { type: 'boolean' },
+    'license-forbidden': { type: 'string', multiple: true },
+    'license-allowed': { type: 'string', multiple: true },
+    'license-override': { type: 'string', multiple: true },
+  }, FS_USAGE);
+  if (values.help) {
+    process.stdout.write(FS_HELP());
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`vigil fs takes exactly one PATH, got ${positionals.length}`, FS_USAGE);
+  const root = positionals[0];
+  if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
+  const { format, exitCode } = checkReportOptions(values);
+  const { scanners, detect } = reportScanners(values, format);
+  const quiet = values.quiet === true;
+  const progress = progressPrinter(quiet);
+  const secretConfig = scanners.includes('secret') ? secretConfigFor(root, values['secret-config'], quiet) : undefined;
+  if (secretConfig && !quiet) for (const warning of secretConfig.warnings) printMessage(describeProblem(secretConfig.file, warning));
+  const extraRules = secretConfig?.scanner.ruleTable();
+  // Usage mistakes before the scan: custom rule IDs are rule names too.
+  parseRuleNames(values['disable-rule'], extraRules);
+  parseRuleSeverityOptions(values['rule-severity'], extraRules);
+  const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
+  const scan = await analyzePath(root, {
+    scanners,
+    licenseFull: values['license-full'] === true,
+    ...secretConfig ? { analyzers: analyzersWithSecretScanner(secretConfig.scanner) } : {},
+    includeDevDeps: values['include-dev-deps'] === true,
+    skipDirs: splitList(values['skip-dirs']),
+    skipFiles: splitList(values['skip-files']),
+    onProgress: (done, total) => progress(`analyzing files ${done}/${total}`),
+  });
+  // A rule the config could not use is an error of the scan: the gate does not check what was asked.
+  for (const error of secretConfig?.errors ?? []) {
+    scan.errors.push({ file: secretConfig!.file, message: `${error.line ? `line ${error.line}: ` : ''}${error.message}` });
+  }
+  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect, extraRules, licensePolicy });
 }
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';
@@ -236,3 +273,18 @@ export function runConfigCommand(args: string[]): Promise<number> {
   return runFsCommand(['--scanners', 'misconfig', ...args]);
 }
 
+/** The license policy the options give, or undefined when they give none. */
+export function parseLicensePolicy(forbidden?: string[], allowed?: string[], overrides?: string[]): LicensePolicy | undefined {
+  const policy: LicensePolicy = {
+    forbidden: splitList(forbidden),
+    allowed: splitList(allowed),
+    overrides: Object.fromEntries((overrides ?? []).map(entry => {
+      // The package name may itself hold `=`-free scopes (`@scope/name`); the value follows the last `=`.
+      const at = entry.lastIndexOf('=');
+      if (at <= 0 || at === entry.length - 1) throw new UsageError(`--license-override takes PACKAGE=LICENSE or PACKAGE=CATEGORY, got '${entry}'`);
+      return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+    })),
+  };
+  const empty = !policy.forbidden!.length && !policy.allowed!.length && !Object.keys(policy.overrides!).length;
+  return empty ? undefined : policy;
+}

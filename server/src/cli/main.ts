@@ -2,6 +2,7 @@
 import { runDbCommand } from './db';
 import { runConfigCommand, runFsCommand } from './fs';
 import { runRulesCommand } from './rules';
+import { runSbomCommand } from './sbom';
 import { UsageError, printErrorLines } from './options';
 import { escapeControl } from '../engine/text';
 import { VERSION } from '../engine/version';
@@ -11,20 +12,23 @@ const HELP = `vigil ${VERSION}: find vulnerable dependencies, misconfigured Dock
 Usage:
   vigil fs [options] PATH          scan a folder (lockfiles and manifests)
   vigil config [options] PATH      check a folder's Dockerfiles, Kubernetes manifests and Terraform (vigil fs --scanners misconfig)
+  vigil sbom [options] FILE        check the packages of a CycloneDX or SPDX SBOM for vulnerabilities
   vigil db import [options] PATH…  import OSV all.zip files or folders of OSV JSON/YAML
   vigil db update [options]        download or refresh advisories from an OSV mirror
   vigil db status [options]        show the DB's age, sources and ecosystems
   vigil rules [options]            list the misconfiguration, secret and license rules
 
+SBOMs: \`vigil fs PATH --format cyclonedx\` (or spdx-json) writes one.
+
 Run \`vigil fs --help\` or \`vigil db COMMAND --help\` (or \`vigil help COMMAND\`) for the options.
-Not yet available in this version: image, sbom, server.
+Not yet available in this version: image, server.
 `;
 
-const USAGE = `Usage: vigil fs|config|db|rules [options]
+const USAGE = `Usage: vigil fs|config|sbom|db|rules [options]
 Run \`vigil --help\` for the commands.
 `;
 
-const LATER = new Set(['image', 'sbom', 'server', 'repo', 'rootfs']);
+const LATER = new Set(['image', 'server', 'repo', 'rootfs']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -40,10 +44,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'fs' || command === 'filesystem') return runFsCommand(rest);
   if (command === 'config') return runConfigCommand(rest);
+  if (command === 'sbom') return runSbomCommand(rest);
   if (command === 'db') return runDbCommand(rest);
   if (command === 'rules') return runRulesCommand(rest);
   if (LATER.has(command)) {
-    throw new UsageError(`'vigil ${command}' is not available in this version yet; 'vigil fs' and 'vigil db' are.`);
+    throw new UsageError(`'vigil ${command}' is not available in this version yet; 'vigil fs', 'vigil sbom' and 'vigil db' are.`);
   }
   if (command.startsWith('-')) throw new UsageError(`unknown option '${command}'`, USAGE);
   throw new UsageError(`unknown command '${command}'`, USAGE);

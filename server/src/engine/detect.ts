@@ -2,7 +2,9 @@
 import type { IgnorableFinding } from './ignore';
 import {
   severityRank, type AdvisoryLookup, type CveSeverity, type DetectedVulnerability, type FileResult, type Finding, type Package, type Severity, type StoredAdvisory,
+  type SuppressedFinding,
 } from './types';
+import { suppressedByVex, VexGraph, type VexPolicy } from './vex';
 import { isInlineIgnored } from './inline-ignore';
 import type { OsvRecord } from './osv';
 import { matchAdvisory } from './match/affected';
@@ -18,6 +20,10 @@ export interface FindingFilter {
   disabledRules?: readonly string[];
   /** A severity per rule ID or alias, in place of the rule's own; applied before `severities`. */
   ruleSeverities?: Readonly<Record<string, Severity>>;
+  /** The ignore file entry that leaves a finding out, to list it as suppressed (`--show-suppressed`). */
+  ignoredBy?: (finding: IgnorableFinding) => { source: string; statement?: string } | undefined;
+  /** VEX documents: vulnerabilities they mark not_affected or fixed are dropped. */
+  vex?: VexPolicy;
 }
 
 /** The ID a finding is reported under: the CVE when the advisory has one, as Trivy does. */
@@ -248,9 +254,27 @@ function findingPasses(finding: Finding, file: string, filter: FindingFilter): b
  */
 export function filterResult(result: FileResult, filter: FindingFilter): void {
   const inlineIgnores = new Map(result.packages.map(p => [p.id, p.inlineIgnores]));
-  result.vulnerabilities = result.vulnerabilities.filter(vuln => passesFilter(vuln, result.target, filter)
-    // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
-    && !isInlineIgnored(inlineIgnores.get(vuln.pkgId), [vuln.vulnerabilityId, ...vuln.aliases]));
+  const suppressed: SuppressedFinding[] = [];
+  let graph: VexGraph | undefined;
+  result.vulnerabilities = result.vulnerabilities.filter(vuln => {
+    // VEX first, then the ignore files, as Trivy applies them; both are listed as suppressed.
+    if (filter.vex) {
+      const verdict = (graph ??= new VexGraph(result.packages, result.project)).suppression(vuln, filter.vex);
+      if (verdict) {
+        suppressed.push(suppressedByVex(vuln, verdict));
+        return false;
+      }
+    }
+    const entry = filter.ignoredBy?.({ id: vuln.vulnerabilityId, aliases: vuln.aliases, path: result.target, purl: vuln.purl });
+    if (entry) {
+      suppressed.push({ finding: vuln, status: 'ignored', statement: entry.statement ?? '', source: entry.source });
+      return false;
+    }
+    return passesFilter(vuln, result.target, filter)
+      // A comment beside the package's entry (`# vigil:ignore:ID`) names the ID or any alias.
+      && !isInlineIgnored(inlineIgnores.get(vuln.pkgId), [vuln.vulnerabilityId, ...vuln.aliases]);
+  });
+  if (suppressed.length > 0) result.suppressed = [...result.suppressed ?? [], ...suppressed];
   const disabled = byRuleName(Object.fromEntries((filter.disabledRules ?? []).map(name => [name, true])));
   const severityOf = byRuleName(filter.ruleSeverities);
   // A copy with the overridden severity: the analyzer's own finding keeps the rule's severity.

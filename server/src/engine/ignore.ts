@@ -24,6 +24,7 @@ import * as YAML from 'yaml';
 import { checkFoundFile } from './found-files';
 import { anyChar, literal, notSlash, runGlob, type GlobStep } from './glob';
 import { escapeControl, LineIndex } from './text';
+import { purlMatches } from './purl';
 
 export type IgnoreKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
 
@@ -389,65 +390,3 @@ function compileIgnoreGlob(glob: string): GlobStep[] {
   }
   return steps;
 }
-
-interface PurlParts {
-  type: string;
-  namespace: string;
-  name: string;
-  version?: string;
-  qualifiers: Map<string, string>;
-}
-
-function parsePurl(purl: string): PurlParts | undefined {
-  // Cut by hand at the first `#` (subpath) and `?` (qualifiers): the text may come from a found file.
-  const text = purl.trim();
-  if (!text.startsWith('pkg:')) return undefined;
-  const hash = text.indexOf('#');
-  const withoutSubpath = hash === -1 ? text : text.slice(0, hash);
-  const question = withoutSubpath.indexOf('?');
-  const query = question === -1 ? '' : withoutSubpath.slice(question + 1);
-  const body = (question === -1 ? withoutSubpath : withoutSubpath.slice(0, question)).slice('pkg:'.length);
-  const typeEnd = body.indexOf('/');
-  if (typeEnd <= 0 || typeEnd === body.length - 1) return undefined;
-  const type = body.slice(0, typeEnd);
-  const rest = body.slice(typeEnd + 1);
-  const at = rest.lastIndexOf('@');
-  const nameAndNamespace = at >= 0 ? rest.slice(0, at) : rest;
-  const version = at >= 0 ? decodePart(rest.slice(at + 1)) : undefined;
-  const slash = nameAndNamespace.lastIndexOf('/');
-  const qualifiers = new Map<string, string>();
-  for (const part of query.split('&').filter(Boolean)) {
-    const [key, value = ''] = part.split('=');
-    qualifiers.set(key.toLowerCase(), decodePart(value));
-  }
-  return {
-    type: type.toLowerCase(),
-    namespace: decodePart(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
-    name: decodePart(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace),
-    version,
-    qualifiers,
-  };
-}
-
-/** Percent-decoding that keeps a malformed escape (`%zz`) as it is instead of throwing. */
-function decodePart(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** An ignore PURL matches when type, namespace and name agree, and its version and qualifiers, where given. */
-function purlMatches(ignorePurl: string, findingPurl: string): boolean {
-  const want = parsePurl(ignorePurl);
-  const have = parsePurl(findingPurl);
-  if (!want || !have) return false;
-  if (want.type !== have.type || want.namespace !== have.namespace || want.name !== have.name) return false;
-  if (want.version !== undefined && want.version !== have.version) return false;
-  for (const [key, value] of want.qualifiers) {
-    if (have.qualifiers.get(key) !== value) return false;
-  }
-  return true;
-}
-

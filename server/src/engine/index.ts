@@ -17,3 +17,7 @@ export { matchAdvisory } from './match/affected';
 export * from './db';
 export { loadIgnorePolicy, formatIgnoreEntry, type IgnorePolicy } from './ignore';
 export { VERSION } from './version';
+export { formatCycloneDx, cycloneDxBom, type SbomOptions } from './sbom/cyclonedx';
+export { formatSpdxJson, spdxDocument } from './sbom/spdx';
+export { readSbom, readSbomFile, type SbomScan } from './sbom/read';
+export { createVexPolicy, loadVexPolicy, loadVexDocument, parseVexDocument, type VexPolicy, type VexDocument } from './vex';

@@ -110,3 +110,108 @@ function encodeSegment(text: string): string {
     .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
     .replace(/%3A/g, ':');
 }
+
+/** A purl taken apart, each part percent-decoded; type and qualifier keys lowercased. */
+export interface PurlParts {
+  type: string;
+  namespace: string;
+  name: string;
+  version?: string;
+  qualifiers: Map<string, string>;
+  subpath?: string;
+}
+
+/**
+ * Takes a purl apart, or undefined when it is not one. Cut by hand at the first `#` (subpath) and
+ * `?` (qualifiers): purls come from files others wrote (ignore files, SBOMs, VEX documents).
+ */
+export function parsePurl(purl: string): PurlParts | undefined {
+  const text = purl.trim();
+  if (!text.startsWith('pkg:')) return undefined;
+  const hash = text.indexOf('#');
+  const withoutSubpath = hash === -1 ? text : text.slice(0, hash);
+  const question = withoutSubpath.indexOf('?');
+  const query = question === -1 ? '' : withoutSubpath.slice(question + 1);
+  // The spec allows `pkg://type/...`: slashes after the scheme are not part of the type.
+  let body = (question === -1 ? withoutSubpath : withoutSubpath.slice(0, question)).slice('pkg:'.length);
+  while (body.startsWith('/')) body = body.slice(1);
+  const typeEnd = body.indexOf('/');
+  if (typeEnd <= 0 || typeEnd === body.length - 1) return undefined;
+  const type = body.slice(0, typeEnd);
+  const rest = body.slice(typeEnd + 1);
+  const at = rest.lastIndexOf('@');
+  const nameAndNamespace = at >= 0 ? rest.slice(0, at) : rest;
+  const version = at >= 0 ? decodePart(rest.slice(at + 1)) : undefined;
+  const slash = nameAndNamespace.lastIndexOf('/');
+  const qualifiers = new Map<string, string>();
+  for (const part of query.split('&').filter(Boolean)) {
+    const equals = part.indexOf('=');
+    const key = equals === -1 ? part : part.slice(0, equals);
+    qualifiers.set(key.toLowerCase(), decodePart(equals === -1 ? '' : part.slice(equals + 1)));
+  }
+  const name = decodePart(slash >= 0 ? nameAndNamespace.slice(slash + 1) : nameAndNamespace);
+  if (!name) return undefined;
+  return {
+    type: type.toLowerCase(),
+    namespace: decodePart(slash >= 0 ? nameAndNamespace.slice(0, slash) : ''),
+    name,
+    version,
+    qualifiers,
+    subpath: hash === -1 ? undefined : decodePart(text.slice(hash + 1)),
+  };
+}
+
+/** Percent-decoding that keeps a malformed escape (`%zz`) as it is instead of throwing. */
+function decodePart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Whether `general` covers `specific`: type, namespace and name agree, and the version and each
+ * qualifier of `general`, where it gives them. A purl without a version covers every version.
+ */
+export function purlMatches(general: string, specific: string): boolean {
+  const want = parsePurl(general);
+  const have = parsePurl(specific);
+  if (!want || !have) return false;
+  if (want.type !== have.type || want.namespace !== have.namespace || want.name !== have.name) return false;
+  if (want.version !== undefined && want.version !== have.version) return false;
+  for (const [key, value] of want.qualifiers) {
+    if (have.qualifiers.get(key) !== value) return false;
+  }
+  return true;
+}
+
+/** The purl type -> OSV ecosystem, for reading purls back (SBOMs). */
+const ECOSYSTEM_BY_PURL_TYPE: ReadonlyMap<string, Ecosystem> = new Map(
+  (Object.entries(PURL_TYPES) as [Ecosystem, string][]).map(([ecosystem, type]) => [type, ecosystem]),
+);
+
+/** A package named by a purl, as Vigil names it: the ecosystem and the name the way the ecosystem spells it. */
+export interface PurlPackage {
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+}
+
+/**
+ * The ecosystem, name and version a purl names, or undefined for a purl type Vigil has no
+ * ecosystem for (`pkg:conda/...`, `pkg:oci/...`). The inverse of buildPurl: Maven's namespace is
+ * the group (`group:artifact`), npm's the scope, Go's and Composer's the path before the name.
+ */
+export function packageOfPurl(purl: string | PurlParts): PurlPackage | undefined {
+  const parts = typeof purl === 'string' ? parsePurl(purl) : purl;
+  if (!parts) return undefined;
+  const ecosystem = ECOSYSTEM_BY_PURL_TYPE.get(parts.type);
+  if (!ecosystem) return undefined;
+  let name = parts.name;
+  if (parts.namespace) {
+    if (ecosystem === 'Maven') name = `${parts.namespace}:${parts.name}`;
+    else if (ecosystem === 'npm' || ecosystem === 'Go' || ecosystem === 'Packagist' || ecosystem === 'SwiftURL') name = `${parts.namespace}/${parts.name}`;
+  }
+  return { ecosystem, name, version: parts.version ?? '' };
+}

@@ -9,6 +9,7 @@ import { BinaryContentError, compareStrings } from './text';
 import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
+import type { VexPolicy } from './vex';
 import { baseName, resolveRelative, siblingPath, type FileSource } from './source';
 import type {
   Analyzer, AdvisoryLookup, RelatedReader, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
@@ -22,6 +23,8 @@ export interface ScanOptions {
   scanners?: Scanner[];
   /** Needed to find vulnerabilities; without it a scan lists packages only. */
   db?: AdvisoryLookup;
+  /** VEX documents (`--vex`): the vulnerabilities they mark not_affected or fixed are dropped. */
+  vex?: VexPolicy;
   severities?: Severity[];
   ignoreUnfixed?: boolean;
   /** Rules switched off, by ID or alias. */
@@ -90,6 +93,11 @@ export function findingFilter(options: ScanOptions): FindingFilter {
     isIgnored: ignore ? finding => ignore.isIgnored(finding) : undefined,
     disabledRules: options.disabledRules,
     ruleSeverities: options.ruleSeverities,
+    ignoredBy: ignore ? finding => {
+      const entry = ignore.matchingEntry(finding);
+      return entry && { source: entry.file, statement: entry.statement };
+    } : undefined,
+    vex: options.vex,
   };
 }
 
@@ -193,6 +201,7 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
       result.packages.push(...packages);
       for (const finding of output.findings ?? []) result[FINDING_ARRAYS[finding.kind]].push(finding);
       if (output.misconfSummary) result.misconfSummary = output.misconfSummary;
+      if (output.project) result.project = output.project;
     } catch (error) {
       scan.errors.push({ file: path, message: errorMessage(error) });
       // The file could not be read: the other analyzers would only say the same.
@@ -293,7 +302,10 @@ export function completeScan<T extends ScanResult | FileScan>(scan: T, options: 
   const detect = options.db && enabledScanners(options).includes('vuln') ? options.db : undefined;
   const filter = findingFilter(options);
   for (const result of scan.results) {
-    if (detect) result.vulnerabilities = detectPackages(result.packages, detect);
+    if (detect) {
+      result.vulnerabilities = detectPackages(result.packages, detect);
+      result.suppressed = undefined;
+    }
     if (options.licensePolicy) applyLicensePolicy(result, options.licensePolicy);
     filterResult(result, filter);
     result.plans = planResult(result);

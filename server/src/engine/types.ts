@@ -58,6 +58,23 @@ export interface Package {
    * The detector drops findings whose ID or any alias is listed.
    */
   inlineIgnores?: InlineIgnore[];
+  /** Digests of the package's archive, where the format records them (an npm `integrity`). */
+  hashes?: PackageHash[];
+  /** License names or SPDX expressions, where the format or the package's metadata gives them. */
+  licenses?: string[];
+}
+
+/** A digest of a package, hex-encoded, under CycloneDX's algorithm name. */
+export interface PackageHash {
+  algorithm: 'MD5' | 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+  value: string;
+}
+
+/** The project a dependency file belongs to (go.mod's `module`): the root of its dependency graph. */
+export interface ProjectInfo {
+  name: string;
+  version?: string;
+  purl: string;
 }
 
 /** One entry of a package in its file: each copy has its own place, dev status and requirers. */
@@ -110,6 +127,8 @@ export interface AnalyzerOutput {
   findings?: Finding[];
   /** Misconfiguration checks that passed and failed on the file, for Trivy's MisconfSummary. */
   misconfSummary?: MisconfSummary;
+  /** The project the file belongs to, where the format names it. */
+  project?: ProjectInfo;
 }
 
 /** How the editor fixes a vulnerable package found by an analyzer. */
@@ -272,6 +291,21 @@ export interface FileResult {
   licenses: Finding[];
   /** Per vulnerable package id: the bump that fixes it and the path that pulls it in (set by the detector). */
   plans?: Record<string, import('./fixes/plan').PackagePlan>;
+  /** The project the packages belong to, where the file names it (go.mod's module): the graph's root. */
+  project?: ProjectInfo;
+  /** Vulnerabilities a VEX document or an ignore file left out, with why: Trivy's ModifiedFindings. */
+  suppressed?: SuppressedFinding[];
+}
+
+/** A vulnerability left out of the report, and who said so. */
+export interface SuppressedFinding {
+  finding: DetectedVulnerability;
+  /** `not_affected` and `fixed` come from VEX statements, `ignored` from ignore files. */
+  status: 'not_affected' | 'fixed' | 'ignored';
+  /** The VEX justification or impact statement, or the ignore entry's statement. */
+  statement: string;
+  /** The VEX document or ignore file, as given. */
+  source: string;
 }
 
 export interface FileError {

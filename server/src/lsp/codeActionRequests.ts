@@ -7,7 +7,9 @@ import {
   CodeActionKind, MessageType, ShowMessageNotification, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { ignoreFileName } from '../engine/fixes/ignoreFile';
-import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, type CodeActionInput, type DocumentSnapshot } from './codeActions';
+import { codeActions, fixAllAction, FIX_ALL_KIND, ignoreFix, toWorkspaceEdit, vexIgnoreFix, type CodeActionInput, type DocumentSnapshot } from './codeActions';
+import { EDITOR_VEX_FILE } from '../engine/fixes/openvexFile';
+import type { FolderSettings } from './folderSettings';
 import { IGNORE_FILE_NAMES } from '../engine/ignore';
 import { CreateFilesAndEditCommand, type ApplyIgnoreArgs, type CreateFilesAndEditArgs } from './protocol';
 import type { Publisher } from './publish';
@@ -21,21 +23,22 @@ export class CodeActionRequests {
     private readonly client: ClientInfo,
     private readonly workspace: Workspace,
     private readonly publisher: Publisher,
+    private readonly settings: FolderSettings,
   ) {}
 
   /** textDocument/codeAction: the quick-fixes of the given diagnostics, or fix-all over the file's published ones. */
-  codeActions(params: CodeActionParams): CodeAction[] {
+  async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const fsPath = toFsPath(params.textDocument.uri);
     if (!fsPath) return [];
     const only = params.context.only;
     const wantsFixAll = only?.some(kind => FIX_ALL_KIND.startsWith(kind) && kind.startsWith(CodeActionKind.Source));
     if (wantsFixAll) {
-      const input = this.inputFor(params.textDocument.uri, this.publisher.viewOf(fsPath)?.diagnostics ?? []);
+      const input = await this.inputFor(params.textDocument.uri, this.publisher.viewOf(fsPath)?.diagnostics ?? []);
       const action = input && fixAllAction(input);
       return action ? [this.adapt(action)] : [];
     }
     if (only && !only.some(kind => CodeActionKind.QuickFix.startsWith(kind))) return [];
-    const input = this.inputFor(params.textDocument.uri, this.diagnosticsAt(fsPath, params));
+    const input = await this.inputFor(params.textDocument.uri, this.diagnosticsAt(fsPath, params));
     return input ? codeActions(input).map(action => this.adapt(action)) : [];
   }
 
@@ -59,10 +62,11 @@ export class CodeActionRequests {
     const folderPath = toFsPath(args.folderUri);
     if (!folderPath || typeof args.id !== 'string') return;
     // Only the folder matters here: any file in it yields the folder's ignore file.
-    const input = this.inputFor(pathToFileURL(path.join(folderPath, '.vigil-placeholder')).href, []);
+    const input = await this.inputFor(pathToFileURL(path.join(folderPath, '.vigil-placeholder')).href, []);
     if (!input) return;
     try {
-      const fix = ignoreFix(input, args.id, { reason: args.reason, expires: args.expires || undefined });
+      const options = { reason: args.reason, expires: args.expires || undefined };
+      const fix = input.vexFile && typeof args.purl === 'string' ? vexIgnoreFix(input, args.id, args.purl, options) : ignoreFix(input, args.id, options);
       if (fix) await this.applyForClient(fix.title, toWorkspaceEdit([fix]));
     } catch (error) {
       // A notification: a request with no actions to choose from blocks clients that prompt (Neovim).
@@ -74,7 +78,10 @@ export class CodeActionRequests {
   async createFilesAndEdit(args: CreateFilesAndEditArgs): Promise<void> {
     for (const uri of args.create) {
       const fsPath = toFsPath(uri);
-      if (fsPath && !fs.existsSync(fsPath)) fs.writeFileSync(fsPath, '');
+      if (fsPath && !fs.existsSync(fsPath)) {
+        fs.mkdirSync(path.dirname(fsPath), { recursive: true });
+        fs.writeFileSync(fsPath, '');
+      }
     }
     await this.connection.workspace.applyEdit({ edit: args.edit });
   }
@@ -85,10 +92,12 @@ export class CodeActionRequests {
     else await this.connection.workspace.applyEdit({ label, edit: this.forClient(edit) });
   }
 
-  private inputFor(uri: string, diagnostics: readonly Diagnostic[]): CodeActionInput | undefined {
+  private async inputFor(uri: string, diagnostics: readonly Diagnostic[]): Promise<CodeActionInput | undefined> {
     const fsPath = toFsPath(uri);
     if (!fsPath) return undefined;
     const folder = this.workspace.folderOf(fsPath);
+    const settings = await this.settings.for(folder);
+    const vexPath = path.join(folder.fsPath, ...EDITOR_VEX_FILE.split('/'));
     const existing = IGNORE_FILE_NAMES.filter(name => fs.existsSync(path.join(folder.fsPath, name)) || this.workspace.documentFor(path.join(folder.fsPath, name)));
     const ignoreName = ignoreFileName(existing);
     const ignorePath = path.join(folder.fsPath, ignoreName);
@@ -97,6 +106,7 @@ export class CodeActionRequests {
       diagnostics,
       resolve: relPath => this.snapshot(path.join(folder.fsPath, ...relPath.split('/'))),
       ignoreFile: { ...this.snapshot(ignorePath), name: ignoreName },
+      vexFile: settings.ignoreFile === 'openvex' ? { ...this.snapshot(vexPath), name: EDITOR_VEX_FILE } : undefined,
       folderUri: folder.uri,
       promptsForIgnoreReason: this.client.options.promptsForIgnoreReason === true,
     };

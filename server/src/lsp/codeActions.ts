@@ -5,6 +5,7 @@ import { major as pep440Major } from '@renovatebot/pep440';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
+import { openVexLists, openVexWithStatement } from '../engine/fixes/openvexFile';
 import { inlineIgnoreComment } from '../engine/inline-ignore';
 import { addOverrideEdits, bumpDependencyEdits, findManifestDependency, type OverrideStyle } from '../engine/fixes/packageJson';
 import { analyzerOfType, manifestFor } from '../engine/analyzers';
@@ -33,6 +34,8 @@ export interface CodeActionInput {
   resolve(relPath: string): DocumentSnapshot | undefined;
   /** The ignore file entries go to (.vigilignore when present, else .trivyignore). */
   ignoreFile: DocumentSnapshot & { name: string };
+  /** With `vigil.ignoreFile` set to openvex: the OpenVEX document vulnerabilities are ignored in instead. */
+  vexFile?: DocumentSnapshot & { name: string };
   folderUri: string;
   /** The client can prompt for a reason and expiry (VS Code). */
   promptsForIgnoreReason: boolean;
@@ -74,13 +77,15 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     }
     const comment = inlineIgnoreFix(input, diagnostic, data);
     if (comment) offer(diagnostic, { title: comment.title, edit: toWorkspaceEdit([comment]) });
+    // A vulnerability with a package URL goes to the OpenVEX document when the setting says so.
+    const purl = input.vexFile && data?.type === 'vulnerability' ? data.purl : undefined;
     for (const id of ignorableIds(diagnostic, data)) {
-      const ignore = ignoreFix(input, id, {});
+      const ignore = purl ? vexFixOrNone(input, id, purl) : ignoreFix(input, id, {});
       if (ignore) offer(diagnostic, { title: ignore.title, edit: toWorkspaceEdit([ignore]) });
       if (input.promptsForIgnoreReason) {
         offer(diagnostic, {
           title: `Ignore ${id} with a reason and expiry…`,
-          command: { title: 'Ignore with reason', command: IGNORE_WITH_REASON_COMMAND, arguments: [{ folderUri: input.folderUri, id }] },
+          command: { title: 'Ignore with reason', command: IGNORE_WITH_REASON_COMMAND, arguments: [{ folderUri: input.folderUri, id, ...(purl ? { purl } : {}) }] },
         });
       }
     }
@@ -258,6 +263,27 @@ export function ignoreFix(input: Pick<CodeActionInput, 'ignoreFile'>, id: string
   if (file.exists && ignoreFileLists(file.text, id)) return undefined;
   const edit = appendIgnoreEntry(file.text, formatIgnoreLine(id, options));
   return { title: `Ignore ${id} in ${file.name}`, safe: false, preferred: false, changes: [{ document: file, edits: [edit] }] };
+}
+
+/** No action when the OpenVEX document cannot take a statement: its own diagnostic says why. */
+function vexFixOrNone(input: Pick<CodeActionInput, 'vexFile'>, id: string, purl: string): PlannedFix | undefined {
+  try {
+    return vexIgnoreFix(input, id, purl, {});
+  } catch {
+    return undefined;
+  }
+}
+
+/** The fix that adds a not_affected statement on `id` for the package `purl` to the OpenVEX document; undefined when it has one. */
+export function vexIgnoreFix(input: Pick<CodeActionInput, 'vexFile'>, id: string, purl: string, options: { reason?: string; expires?: string }): PlannedFix | undefined {
+  const file = input.vexFile;
+  if (!file) return undefined;
+  if (file.exists && file.text.trim() && openVexLists(file.text, id, purl)) return undefined;
+  const newText = openVexWithStatement(file.exists ? file.text : '', { id, purl, ...options });
+  return {
+    title: `Mark ${id} not affected in ${file.name} (OpenVEX)`, safe: false, preferred: false,
+    changes: [{ document: file, edits: [{ offset: 0, length: file.exists ? file.text.length : 0, newText }] }],
+  };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface VulnerabilityData {
   ecosystem: Ecosystem;
   pkgName: string;
   pkgId: string;
+  /** The package's purl: the product of an OpenVEX statement that ignores the finding. */
+  purl?: string;
   installedVersion: string;
   direct: boolean;
   /** The analyzed file (relative to its workspace folder) and its Trivy type (`npm`, `pip`, ...). */
@@ -174,7 +176,7 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
       const message = `${vuln.pkgName}@${vuln.installedVersion}${dev}: ${vuln.vulnerabilityId} ${vuln.title || ''}`.trimEnd() + ` [${severityLabel(vuln.severity)}, ${fixText(vuln)}]${via}${elsewhere}`;
       const data: VulnerabilityData = {
         type: 'vulnerability', id: vuln.vulnerabilityId, ecosystem: pkg?.ecosystem ?? analyzerOfType(result.type)!.ecosystem!,
-        pkgName: vuln.pkgName, pkgId: vuln.pkgId, installedVersion: vuln.installedVersion, direct: vuln.direct,
+        pkgName: vuln.pkgName, pkgId: vuln.pkgId, purl: vuln.purl, installedVersion: vuln.installedVersion, direct: vuln.direct,
         target: result.target, fileType: result.type, bump: plan.bump, directDependencies: plan.directDependencies, entry: entryRange,
       };
       const severity = copy.dev ? lowerPriority(severityMap[vuln.severity]) : severityMap[vuln.severity];

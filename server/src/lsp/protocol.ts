@@ -93,7 +93,21 @@ export interface ApplyIgnoreArgs {
   id: string;
   reason?: string;
   expires?: string;
+  /** The vulnerable package's purl: with `vigil.ignoreFile` set to openvex, the entry is an OpenVEX statement about it. */
+  purl?: string;
 }
+
+/** Client -> server: write an SBOM of a workspace folder (or a folder in it). */
+export const GenerateSbomRequest = 'vigil/generateSbom';
+export type SbomFormatName = 'cyclonedx' | 'spdx-json';
+export interface GenerateSbomParams {
+  /** The folder to describe: a workspace folder or a folder inside one. */
+  folderUri: string;
+  format: SbomFormatName;
+  /** Where to write it; default `sbom.cdx.json` or `sbom.spdx.json` in the folder. */
+  outputUri?: string;
+}
+export interface GenerateSbomResult { ok: boolean; message: string; outputUri?: string }
 
 /** What initializationOptions may carry. */
 export interface InitializationOptions {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import { errorView, manifestLicenseView, manifestView, mergeViews, resultView, type FileView } from './diagnostics';
 import type { FolderSettings } from './folderSettings';
-import { ignoreFileView, isIgnoreFile } from './ignorePolicy';
+import { ignoreFilesOf, ignoreFileView, isIgnoreFile } from './ignorePolicy';
 import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
 import { isInside, relPathOf, type Folder, type Workspace } from './workspace';
@@ -101,7 +101,7 @@ export class Publisher {
       const text = this.workspace.readText(fsPath);
       if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap));
     }
-    if (isIgnoreFile(fsPath) && path.dirname(fsPath) === folder.fsPath) parts.push(ignoreFileView(folder, fsPath, this.workspace));
+    if (isIgnoreFile(fsPath) && ignoreFilesOf(folder).includes(fsPath)) parts.push(ignoreFileView(folder, fsPath, this.workspace));
     if (path.basename(fsPath) === 'package.json' && !projectOfInstalled(fsPath)) {
       const text = this.workspace.readText(fsPath);
       const installed = (name: string) => this.analyses.get(path.join(path.dirname(fsPath), 'node_modules', ...name.split('/'), 'package.json'));

@@ -12,7 +12,7 @@ import { analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecr
 import type { Analyzer } from '../engine/types';
 import type { Databases } from './dbState';
 import { cacheDirOf, type FolderSettings } from './folderSettings';
-import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile } from './ignorePolicy';
+import { ignoreFilesOf, ignorePolicyFor, isIgnoreFile, vexPolicyFor } from './ignorePolicy';
 import type { Publisher } from './publish';
 import { notAvailableYet, severitiesFrom, type VigilSettings } from './settings';
 import { isInside, relPathOf, type Folder, type Log, type Workspace } from './workspace';
@@ -148,6 +148,7 @@ export class Scanner {
     if (isIgnoreFile(fsPath)) {
       // The policy changes what every file of the folder reports.
       folder.ignore = undefined;
+      folder.vex = undefined;
       await this.rescanKnown(folder);
       await publisher.publish(fsPath);
       return;
@@ -239,6 +240,7 @@ export class Scanner {
       ruleSeverities: settings.rules.severity,
       includeDevDeps: settings.includeDevDependencies,
       ignore: ignorePolicyFor(folder, this.deps.workspace),
+      vex: vexPolicyFor(folder, this.deps.workspace),
       skipDirs: settings.skipDirs,
     };
   }

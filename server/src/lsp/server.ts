@@ -24,10 +24,11 @@ import type { RunningDbJob } from './dbJob';
 import { cacheDirOf, FolderSettings } from './folderSettings';
 import { hoverAt } from './hover';
 import {
-  ApplyIgnoreCommand, CreateFilesAndEditCommand, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
-  type ApplyIgnoreArgs, type CreateFilesAndEditArgs, type DbCommandResult, type ImportDbParams, type InitializationOptions, type ReportModel, type StatusParams,
+  ApplyIgnoreCommand, CreateFilesAndEditCommand, GenerateSbomRequest, ImportDbRequest, ReportRequest, ScanWorkspaceRequest, StatusNotification, UpdateDbRequest,
+  type ApplyIgnoreArgs, type CreateFilesAndEditArgs, type DbCommandResult, type GenerateSbomParams, type ImportDbParams, type InitializationOptions, type ReportModel, type StatusParams,
 } from './protocol';
 import { Publisher } from './publish';
+import { generateSbom } from './sbom';
 import { buildReport } from './report';
 import { Scanner, type Analyses } from './scanning';
 import type { VigilSettings } from './settings';
@@ -56,7 +57,7 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
     reloaded: cacheDir => scanner.rescanUsing(cacheDir),
   });
   const scanner: Scanner = new Scanner({ connection, workspace, settings, dbs, publisher, analyses, log, statusChanged: () => sendStatus() });
-  const actions = new CodeActionRequests(connection, client, workspace, publisher);
+  const actions = new CodeActionRequests(connection, client, workspace, publisher, settings);
 
   function sendStatus(): void {
     void connection.sendNotification(StatusNotification, { db: dbs.status(), scanning: scanner.busy } satisfies StatusParams);
@@ -178,6 +179,8 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
 
   connection.onRequest(ImportDbRequest, (params: ImportDbParams) => dbCommand('importing advisories',
     (cacheDir, _settings, onProgress) => startImportJob(workerEntry, cacheDir, params.paths, onProgress)));
+
+  connection.onRequest(GenerateSbomRequest, (params: GenerateSbomParams) => generateSbom(params, workspace, settings));
 
   connection.onRequest(ReportRequest, (): ReportModel => {
     const { folders } = workspace;

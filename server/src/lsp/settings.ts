@@ -21,6 +21,8 @@ export interface VigilSettings {
   severityMap: Record<Severity, DiagnosticSeverity>;
   /** Misconfiguration, secret and license rules switched off, and severities set per rule (ID or alias). */
   rules: { disabled: string[]; severity: Record<string, Severity> };
+  /** Where "ignore with a reason" writes: the folder's .trivyignore, or an OpenVEX statement in .vex/vigil.openvex.json. */
+  ignoreFile: 'trivyignore' | 'openvex';
 }
 
 export const DEFAULT_SEVERITY_MAP: Record<Severity, DiagnosticSeverity> = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   customChecksPath: '',
   severityMap: DEFAULT_SEVERITY_MAP,
   rules: { disabled: [], severity: {} },
+  ignoreFile: 'trivyignore',
 };
 
 const LEVELS: Record<string, DiagnosticSeverity> = {
@@ -83,6 +86,7 @@ export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folde
     customChecksPath: text(input.customChecksPath),
     severityMap: parseSeverityMap(input.severityMap),
     rules: { disabled: strings(input.rules?.disabled) ?? [], severity: parseRuleSeverities(input.rules?.severity) },
+    ignoreFile: input.ignoreFile === 'openvex' ? 'openvex' : 'trivyignore',
   };
   if (!trust.trusted) {
     settings.secretConfigPath = '';

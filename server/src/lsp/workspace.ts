@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClientCapabilities, TextDocuments, WorkspaceFolder } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IgnorePolicy } from '../engine';
+import type { VexPolicy } from '../engine/vex';
 import type { InitializationOptions } from './protocol';
 
 /** Set once by `initialize`; read by every module that adapts to the client. */
@@ -23,6 +24,8 @@ export interface Folder {
   scan?: AbortController;
   /** Parsed ignore files, dropped whenever one of them changes (see ignorePolicy.ts). */
   ignore?: IgnorePolicy;
+  /** The folder's .vex/vigil.openvex.json, read like the ignore files: its policy, or why it could not be read. */
+  vex?: { policy?: VexPolicy; problem?: string };
 }
 
 export type Log = (message: string) => void;

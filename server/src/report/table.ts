@@ -10,12 +10,15 @@ import { escapeControl } from '../engine/text';
 
 export interface TableOptions {
   color?: boolean;
+  /** List the vulnerabilities VEX documents and ignore files left out, and why (`--show-suppressed`). */
+  showSuppressed?: boolean;
   /** Longest title shown before it is cut with `…`. */
   maxTitleLength?: number;
 }
 
 const HEADERS = ['Library', 'Vulnerability', 'Severity', 'Status', 'Installed Version', 'Fixed Version', 'Title'];
 const LICENSE_HEADERS = ['Classification', 'Severity', 'License', 'Package or file', 'Line'];
+const SUPPRESSED_HEADERS = ['Library', 'Vulnerability', 'Severity', 'Status', 'Statement', 'Source'];
 const DEFAULT_MAX_TITLE = 60;
 
 const SEVERITY_COLORS: Record<Severity, string> = {
@@ -47,6 +50,7 @@ export function formatTable(scan: ScanResult, options: TableOptions = {}): strin
     if (result.misconfigurations.length > 0) out.push(...findingSection(result, result.misconfigurations, color), '');
     if (result.secrets.length > 0) out.push(...findingSection(result, result.secrets, color), '');
     if (result.licenses.length > 0) out.push(...licenseSection(result, color), '');
+    if (options.showSuppressed && result.suppressed?.length) out.push(...suppressedSection(result, color), '');
     sections += result.vulnerabilities.length + result.misconfigurations.length + result.secrets.length + result.licenses.length;
   }
   if (sections === 0) {
@@ -119,6 +123,19 @@ function licenseSection(result: FileResult, color: boolean): string[] {
   return [...heading(result, 'license'), total, '', ...drawTable(LICENSE_HEADERS, rows, color, 1)];
 }
 
+/** Trivy's "Suppressed Vulnerabilities" table: what was left out, by whom and why. */
+function suppressedSection(result: FileResult, color: boolean): string[] {
+  const suppressed = result.suppressed ?? [];
+  const order = new Map(sortFindings(suppressed.map((s) => s.finding)).map((finding, index) => [finding, index]));
+  const rows: Row[] = [...suppressed].sort((a, b) => order.get(a.finding)! - order.get(b.finding)!).map((s) => ({
+    groupStart: false,
+    severity: s.finding.severity,
+    cells: [[s.finding.pkgName], [s.finding.vulnerabilityId], [s.finding.severity], [s.status], [truncate(singleLine(s.statement), 60)], [s.source]]
+      .map((cell) => cell.map(escapeControl)),
+  }));
+  return [...heading(result, result.type), `Suppressed Vulnerabilities (Total: ${rows.length})`, '', ...drawTable(SUPPRESSED_HEADERS, rows, color, 2)];
+}
+
 function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
   let previousPackage = '';
   return sortFindings(vulns).map((v) => {
@@ -172,7 +189,7 @@ function drawTable(headers: string[], rows: Row[], color: boolean, severityColum
 
 export const tableWriter: ReportWriter = {
   format: 'table',
-  write: (scan, options) => formatTable(scan, { color: options.color }),
+  write: (scan, options) => formatTable(scan, { color: options.color, showSuppressed: options.showSuppressed }),
 };
 
 function paint(text: string, code: string, color: boolean): string {

@@ -40,6 +40,8 @@ export interface TrivyJsonOptions {
   reportId?: string;
   /** Trivy's Metadata object; left out when empty, as Trivy does for folders. */
   metadata?: Record<string, unknown>;
+  /** Write the vulnerabilities VEX documents and ignore files left out (`ExperimentalModifiedFindings`), as `--show-suppressed`. */
+  showSuppressed?: boolean;
 }
 
 /** Optional data a detector may attach beyond the shared DetectedVulnerability contract. */
@@ -53,9 +55,9 @@ type Json = Record<string, unknown>;
 export function toTrivyJson(scan: ScanResult, options: TrivyJsonOptions): Json {
   const results = [...scan.results]
     .filter((r) => r.packages.length > 0 || r.vulnerabilities.length > 0 || r.misconfSummary
-      || r.misconfigurations.length > 0 || r.secrets.length > 0 || r.licenses.length > 0)
+      || r.misconfigurations.length > 0 || r.secrets.length > 0 || r.licenses.length > 0 || (options.showSuppressed && r.suppressed?.length))
     .sort((a, b) => compareStrings(a.target, b.target))
-    .map((r) => resultJson(r, options.listAllPkgs === true));
+    .map((r) => resultJson(r, options.listAllPkgs === true, options.showSuppressed === true));
   return compact({
     SchemaVersion: 2,
     ReportID: options.reportId,
@@ -79,7 +81,7 @@ export const trivyJsonWriter: ReportWriter = {
   write: (scan, options) => formatTrivyJson(scan, options),
 };
 
-function resultJson(result: FileResult, listAllPkgs: boolean): Json {
+function resultJson(result: FileResult, listAllPkgs: boolean, showSuppressed: boolean): Json {
   return compact({
     Target: result.target,
     Class: result.class,
@@ -90,7 +92,23 @@ function resultJson(result: FileResult, listAllPkgs: boolean): Json {
     Misconfigurations: sortByLocation(result.misconfigurations).map((f) => misconfigurationJson(f, result)),
     Secrets: sortByLocation(result.secrets).map(secretJson),
     Licenses: sortByLocation(result.licenses).map((f) => licenseJson(f, result)),
+    ExperimentalModifiedFindings: showSuppressed ? suppressedJson(result) : undefined,
   });
+}
+
+/** Trivy's ModifiedFinding: the vulnerability as it would have been reported, with who left it out and why. */
+function suppressedJson(result: FileResult): Json[] {
+  const suppressed = result.suppressed ?? [];
+  const order = new Map(sortFindings(suppressed.map((s) => s.finding)).map((finding, index) => [finding, index]));
+  return [...suppressed]
+    .sort((a, b) => order.get(a.finding)! - order.get(b.finding)!)
+    .map((s) => compact({
+      Type: 'vulnerability',
+      Status: s.status,
+      Statement: s.statement,
+      Source: s.source,
+      Finding: vulnerabilityJson(s.finding, result),
+    }));
 }
 
 function sortByLocation(findings: readonly Finding[]): Finding[] {

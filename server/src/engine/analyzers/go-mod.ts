@@ -14,7 +14,7 @@
 // have no place in go.mod.
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
-import type { Analyzer, Package, SourceRange } from '../types';
+import type { Analyzer, Package, ProjectInfo, SourceRange } from '../types';
 import { compareGo } from '../versions/go';
 
 const GO_SUM = 'go.sum';
@@ -29,7 +29,7 @@ export const goModAnalyzer: Analyzer = {
   inlineIgnores: false,
   trivyParser: 'golang/mod',
   fixes: 'none',
-  analyze: input => ({ packages: parseGoMod(input.content, input.path, input.siblings?.get(GO_SUM)) }),
+  analyze: input => ({ packages: parseGoMod(input.content, input.path, input.siblings?.get(GO_SUM)), project: goModuleOf(input.content) }),
 };
 
 interface Token {
@@ -55,6 +55,12 @@ interface Requirement {
   indirect: boolean;
   /** Its line and its path-and-version text; none for a module only go.sum names. */
   place?: { location: SourceRange; highlight: SourceRange };
+}
+
+/** The module go.mod declares (its `module` line): the project, as Trivy's root package, without a version. */
+export function goModuleOf(content: string): ProjectInfo | undefined {
+  const name = readDirectives(content).find(directive => directive.verb === 'module')?.args[0]?.text;
+  return name ? { name, purl: buildPurl('Go', name, '') } : undefined;
 }
 
 export function parseGoMod(content: string, file: string, goSum?: string): Package[] {

@@ -13,6 +13,7 @@
 // its own dev flag and the copies that require it, so the editor marks every copy.
 import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
+import { sriHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
 import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
 import { LineCursor } from '../text';
@@ -179,6 +180,7 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
       span: folder.span,
       dependsOn,
       requiredBy: folder.requiredBy,
+      integrity: folder.value.integrity,
     });
   }
 }
@@ -274,6 +276,7 @@ function readDependenciesSection(
         dev: entry.value.dev === true,
         span: entry.span,
         dependsOn,
+        integrity: entry.value.integrity,
       });
     }
     if (isObject(nested)) readDependenciesSection(nested, entry.span.nested ?? new Map(), scopes, collector, new Set(), requiredBy, entry.copyKey);
@@ -310,6 +313,8 @@ interface Occurrence {
   dev: boolean;
   span: MemberSpan;
   dependsOn: string[];
+  /** The entry's `integrity`, for the package's hashes. */
+  integrity?: unknown;
 }
 
 /** Merges occurrences of the same name@version: dev only if every one is dev, direct if any is. */
@@ -329,7 +334,9 @@ class PackageCollector {
     };
     const known = this.byId.get(id);
     if (!known) {
+      const hashes = sriHashes(occurrence.integrity);
       this.byId.set(id, {
+        ...(hashes ? { hashes } : {}),
         id,
         name: occurrence.name,
         version: occurrence.version,

@@ -1,0 +1,25 @@
+// Package digests as lockfiles record them, turned into hex digests under CycloneDX's names.
+import type { PackageHash } from './types';
+
+const SRI_ALGORITHMS: Record<string, PackageHash['algorithm']> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const DIGEST_BYTES: Record<PackageHash['algorithm'], number> = { MD5: 16, 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+/**
+ * The digests of a Subresource Integrity string (npm's `integrity`: `sha512-BASE64`, several
+ * separated by spaces), hex-encoded; undefined when it holds none Vigil knows.
+ */
+export function sriHashes(integrity: unknown): PackageHash[] | undefined {
+  if (typeof integrity !== 'string' || integrity.length > 4096) return undefined;
+  const hashes: PackageHash[] = [];
+  for (const token of integrity.split(/\s+/)) {
+    const dash = token.indexOf('-');
+    const algorithm = SRI_ALGORITHMS[token.slice(0, dash).toLowerCase()];
+    // An SRI option (`?opt`) may follow the digest.
+    const digest = token.slice(dash + 1).split('?')[0];
+    if (!algorithm || !BASE64.test(digest) || hashes.some(h => h.algorithm === algorithm)) continue;
+    const bytes = Buffer.from(digest, 'base64');
+    if (bytes.length === DIGEST_BYTES[algorithm]) hashes.push({ algorithm, value: bytes.toString('hex') });
+  }
+  return hashes.length > 0 ? hashes : undefined;
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importAdvisories, openDb } from '../db';
+import { analyzePath, completeScan } from '../scan';
+import type { ScanResult } from '../types';
+import { formatCycloneDx } from './cyclonedx';
+import { formatSpdxJson } from './spdx';
+import { cycloneDx16Validator, schemaErrors, spdx23Validator } from '../../../../test/helpers/sbom-schemas';
+import { REPO_ROOT } from '../../../../test/helpers/corpus';
+import { writeReport, REPORT_FORMATS, isSbomFormat } from '../../report';
+
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
+const FIXED = { artifactName: 'examples', createdAt: '2024-05-06T07:08:09.123Z', serialNumber: 'urn:uuid:3ff14136-e09f-4df9-80ea-000000000001', toolVersion: '0.1.0' };
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+describe('SBOM writers', function () {
+  this.timeout(30_000);
+  let packagesOnly: ScanResult;
+  let withVulns: ScanResult;
+  let cacheDir: string;
+
+  before(async () => {
+    packagesOnly = await analyzePath(EXAMPLES);
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-sbom-'));
+    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    const db = openDb(cacheDir);
+    try {
+      withVulns = completeScan(await analyzePath(EXAMPLES), { db });
+    } finally {
+      db.close();
+    }
+  });
+  after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('are report formats, marked as SBOMs', () => {
+    assert.ok(REPORT_FORMATS.includes('cyclonedx') && REPORT_FORMATS.includes('spdx-json'));
+    assert.ok(isSbomFormat('cyclonedx') && isSbomFormat('spdx-json') && !isSbomFormat('json'));
+  });
+
+  describe('CycloneDX 1.6', () => {
+    it('is valid against the official schema, with or without vulnerabilities', () => {
+      for (const scan of [packagesOnly, withVulns]) {
+        const bom = JSON.parse(formatCycloneDx(scan, FIXED));
+        assert.equal(schemaErrors(cycloneDx16Validator(), bom), '');
+        assert.equal(bom.specVersion, '1.6');
+      }
+    });
+
+    it('fails the schema when broken, so the check can fail', () => {
+      const bom = JSON.parse(formatCycloneDx(packagesOnly, FIXED));
+      bom.components[0].type = 'no-such-type';
+      assert.notEqual(schemaErrors(cycloneDx16Validator(), bom), '');
+    });
+
+    it('lists every package with its purl, the files, the graph, the tool and the time', () => {
+      const bom = JSON.parse(formatCycloneDx(packagesOnly, FIXED));
+      assert.equal(bom.serialNumber, FIXED.serialNumber);
+      assert.equal(bom.metadata.timestamp, '2024-05-06T07:08:09.000Z');
+      assert.deepEqual(bom.metadata.tools.components.map((t: any) => [t.name, t.version]), [['vigil', '0.1.0']]);
+      assert.equal(bom.metadata.component.name, 'examples');
+      const purls = new Set(bom.components.map((c: any) => c.purl).filter(Boolean));
+      const expected = packagesOnly.results.flatMap(r => r.packages.map(p => p.purl));
+      assert.ok(expected.length > 10);
+      for (const purl of expected) assert.ok(purls.has(purl), purl);
+      const lock = bom.components.find((c: any) => c.name === 'node-app/package-lock.json');
+      assert.deepEqual(lock.properties, [{ name: 'aquasecurity:trivy:Class', value: 'lang-pkgs' }, { name: 'aquasecurity:trivy:Type', value: 'npm' }]);
+      const deps = new Map(bom.dependencies.map((d: any) => [d.ref, d.dependsOn ?? []]));
+      assert.ok((deps.get(bom.metadata.component['bom-ref']) as string[]).includes(lock['bom-ref']));
+      // The lockfile records who requires whom: some package depends on another.
+      const npmRefs = new Set(packagesOnly.results.find(r => r.type === 'npm')!.packages.map(p => p.purl));
+      assert.ok([...deps].some(([ref, on]) => npmRefs.has(ref as string) && (on as string[]).length > 0));
+      assert.equal(bom.vulnerabilities, undefined, 'no vulnerabilities without a vulnerability scan');
+    });
+
+    it('lists the vulnerabilities found, with the components they affect', () => {
+      const bom = JSON.parse(formatCycloneDx(withVulns, FIXED));
+      const found = withVulns.results.flatMap(r => r.vulnerabilities);
+      assert.ok(found.length > 0);
+      assert.deepEqual(new Set(bom.vulnerabilities.map((v: any) => v.id)), new Set(found.map(v => v.vulnerabilityId)));
+      const refs = new Set(bom.components.map((c: any) => c['bom-ref']));
+      for (const vuln of bom.vulnerabilities) for (const affect of vuln.affects) assert.ok(refs.has(affect.ref), affect.ref);
+    });
+
+    it('is the same text for the same scan and options', () => {
+      assert.equal(formatCycloneDx(withVulns, FIXED), formatCycloneDx(withVulns, FIXED));
+    });
+
+    it('carries hashes and licenses where packages have them', () => {
+      const scan = structuredClone(packagesOnly);
+      const pkg = scan.results.find(r => r.type === 'npm')!.packages[0];
+      pkg.hashes = [{ algorithm: 'SHA-512', value: 'ab'.repeat(64) }];
+      pkg.licenses = ['MIT'];
+      const other = scan.results.find(r => r.type === 'npm')!.packages[1];
+      other.licenses = ['Apache-2.0 OR MIT', 'Some Custom License'];
+      const bom = JSON.parse(formatCycloneDx(scan, FIXED));
+      assert.equal(schemaErrors(cycloneDx16Validator(), bom), '');
+      const component = bom.components.find((c: any) => c.purl === pkg.purl);
+      assert.deepEqual(component.hashes, [{ alg: 'SHA-512', content: 'ab'.repeat(64) }]);
+      assert.deepEqual(component.licenses, [{ license: { id: 'MIT' } }]);
+      const spdx = JSON.parse(formatSpdxJson(scan, FIXED));
+      assert.equal(schemaErrors(spdx23Validator(), spdx), '');
+      const spdxPackage = spdx.packages.find((p: any) => p.externalRefs?.[0]?.referenceLocator === pkg.purl);
+      assert.deepEqual(spdxPackage.checksums, [{ algorithm: 'SHA512', checksumValue: 'ab'.repeat(64) }]);
+      assert.equal(spdxPackage.licenseDeclared, 'MIT');
+      const otherPackage = spdx.packages.find((p: any) => p.externalRefs?.[0]?.referenceLocator === other.purl);
+      assert.match(otherPackage.licenseDeclared, /^\(Apache-2\.0 OR MIT\) AND LicenseRef-[0-9a-f]+$/);
+      assert.equal(spdx.hasExtractedLicensingInfos[0].extractedText, 'Some Custom License');
+    });
+  });
+
+  describe('SPDX 2.3', () => {
+    it('is valid against the official schema', () => {
+      for (const scan of [packagesOnly, withVulns]) assert.equal(schemaErrors(spdx23Validator(), JSON.parse(formatSpdxJson(scan, FIXED))), '');
+    });
+
+    it('fails the schema when broken, so the check can fail', () => {
+      const document = JSON.parse(formatSpdxJson(packagesOnly, FIXED));
+      document.packages[1].SPDXID = 'not an id';
+      assert.notEqual(schemaErrors(spdx23Validator(), document), '');
+    });
+
+    it('lists every package with its purl, and the graph, tool and time', () => {
+      const document = JSON.parse(formatSpdxJson(packagesOnly, { ...FIXED, serialNumber: undefined }));
+      assert.equal(document.spdxVersion, 'SPDX-2.3');
+      assert.match(document.documentNamespace, /^https:\/\/spdx\.org\/spdxdocs\/vigil-examples-[0-9a-f-]{36}$/);
+      assert.deepEqual(document.creationInfo, { creators: ['Organization: Vigil', 'Tool: vigil-0.1.0'], created: '2024-05-06T07:08:09Z' });
+      const purls = new Set(document.packages.flatMap((p: any) => (p.externalRefs ?? []).map((r: any) => r.referenceLocator)));
+      for (const purl of packagesOnly.results.flatMap(r => r.packages.map(p => p.purl))) assert.ok(purls.has(purl), purl);
+      const ids = new Set(document.packages.map((p: any) => p.SPDXID));
+      for (const relation of document.relationships) {
+        assert.ok(relation.spdxElementId === 'SPDXRef-DOCUMENT' || ids.has(relation.spdxElementId));
+        assert.ok(ids.has(relation.relatedSpdxElement));
+      }
+      assert.ok(document.relationships.some((r: any) => r.relationshipType === 'DEPENDS_ON'));
+    });
+
+    it('goes through writeReport', () => {
+      const text = writeReport(packagesOnly, 'spdx-json', FIXED);
+      assert.equal(JSON.parse(text).name, 'examples');
+    });
+  });
+});
