@@ -3,29 +3,16 @@
 // dashboards keep working. The remediation sentences are Vigil's own words. The checks themselves
 // are in ../dockerfile/checks.ts.
 import type { Rule } from '../types';
+import { checkRule, type CheckRule } from './check-rule';
 
 /** A Dockerfile rule with the other names Trivy accepts for it in ignore files and comments. */
-export interface DockerfileRule extends Rule {
-  /** AVD ID, legacy ID and short names, e.g. `AVD-DS-0002`, `DS002`, `least-privilege-user`. */
-  aliases: readonly string[];
-  /** Retired upstream: Trivy no longer runs it by default, and neither does Vigil. */
-  deprecated?: boolean;
-}
+export type DockerfileRule = CheckRule;
 
 function dockerfileRule(
   number: string, shortName: string, severity: Rule['severity'], title: string, remediation: string, deprecated = false,
 ): DockerfileRule {
-  const id = `DS-${number}`;
-  return {
-    id,
-    kind: 'misconfiguration',
-    title,
-    severity,
-    url: `https://avd.aquasec.com/misconfig/${id.toLowerCase()}`,
-    remediation,
-    aliases: [`AVD-DS-${number}`, `DS${number.slice(1)}`, shortName, `docker-${shortName}`],
-    ...(deprecated ? { deprecated } : {}),
-  };
+  const aliases = [`AVD-DS-${number}`, `DS${number.slice(1)}`, shortName, `docker-${shortName}`];
+  return checkRule(`DS-${number}`, severity, title, remediation, aliases, deprecated);
 }
 
 export const DOCKERFILE_RULES: readonly DockerfileRule[] = [

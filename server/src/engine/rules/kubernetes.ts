@@ -4,14 +4,10 @@
 // remediation sentences are Vigil's own words. The checks themselves are in ../kubernetes/checks.ts.
 // The KCV control-plane checks (node-collector input, static Pod flags) are not here.
 import type { Rule } from '../types';
+import { checkRule, type CheckRule } from './check-rule';
 
 /** A Kubernetes rule with the other names Trivy accepts for it in ignore files and comments. */
-export interface KubernetesRule extends Rule {
-  /** AVD ID, legacy ID and short names, e.g. `AVD-KSV-0001`, `KSV001`, `no-self-privesc`. */
-  aliases: readonly string[];
-  /** Retired upstream: Trivy no longer runs it by default, and neither does Vigil. */
-  deprecated?: boolean;
-}
+export type KubernetesRule = CheckRule;
 
 interface RuleFacts {
   /** The legacy ID, where trivy-checks has one (`KSV001`, `KSV0123`). */
@@ -22,17 +18,8 @@ interface RuleFacts {
 }
 
 function kubernetesRule(number: string, severity: Rule['severity'], title: string, remediation: string, facts: RuleFacts): KubernetesRule {
-  const id = `KSV-${number}`;
-  return {
-    id,
-    kind: 'misconfiguration',
-    title,
-    severity,
-    url: `https://avd.aquasec.com/misconfig/${id.toLowerCase()}`,
-    remediation,
-    aliases: [`AVD-KSV-${number}`, ...(facts.legacy ? [facts.legacy] : []), ...facts.names],
-    ...(facts.deprecated ? { deprecated: true } : {}),
-  };
+  const aliases = [`AVD-KSV-${number}`, ...(facts.legacy ? [facts.legacy] : []), ...facts.names];
+  return checkRule(`KSV-${number}`, severity, title, remediation, aliases, facts.deprecated);
 }
 
 /** The names of a rule whose short name is `name` and whose long name is `kubernetes-<name>`. */

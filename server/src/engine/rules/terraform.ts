@@ -3,17 +3,14 @@
 // so that Trivy users' ignore files and dashboards keep working. The remediation sentences are
 // Vigil's own words. The checks themselves are in ../terraform/checks/.
 import type { Rule } from '../types';
+import { checkRule, type CheckRule } from './check-rule';
 
 /** A Terraform rule with the other names Trivy accepts for it, and the cloud it is about. */
-export interface TerraformRule extends Rule {
-  /** Trivy's other names: AVD ID, short code, long ID, e.g. `AVD-AWS-0086`, `block-public-acls`, `aws-s3-block-public-acls`. */
-  aliases: readonly string[];
+export interface TerraformRule extends CheckRule {
   /** Trivy's CauseMetadata.Provider: `AWS`, `Azure`, `Google`. */
   provider: string;
   /** Trivy's CauseMetadata.Service, e.g. `s3`. */
   service: string;
-  /** Retired upstream: Trivy no longer runs it by default, and neither does Vigil. */
-  deprecated?: boolean;
 }
 
 const PROVIDER_NAMES: Record<string, string> = { aws: 'AWS', azure: 'Azure', google: 'Google' };
@@ -22,18 +19,7 @@ function terraformRule(
   id: string, provider: string, service: string, severity: Rule['severity'], title: string, remediation: string,
   aliases: readonly string[], deprecated = false,
 ): TerraformRule {
-  return {
-    id,
-    kind: 'misconfiguration',
-    title,
-    severity,
-    url: `https://avd.aquasec.com/misconfig/${id.toLowerCase()}`,
-    remediation,
-    aliases,
-    provider: PROVIDER_NAMES[provider] ?? provider,
-    service,
-    ...(deprecated ? { deprecated } : {}),
-  };
+  return { ...checkRule(id, severity, title, remediation, aliases, deprecated), provider: PROVIDER_NAMES[provider] ?? provider, service };
 }
 
 export const TERRAFORM_RULES: readonly TerraformRule[] = [
