@@ -12,7 +12,7 @@ import { analyzeKubernetes } from '../server/src/engine/analyzers/kubernetes';
 import { KUBERNETES_CHECKS, appliesTo } from '../server/src/engine/kubernetes/checks';
 import { parseKubernetesManifests } from '../server/src/engine/kubernetes/manifest';
 import { CORPUS_DIR } from '../test/helpers/corpus';
-import { percentile } from './stats';
+import { medians } from './stats';
 
 const DIR = path.join(CORPUS_DIR, 'misconfig/real-world/kubernetes');
 if (!fs.existsSync(DIR)) {
@@ -40,16 +40,9 @@ const steps: Record<string, () => void> = {
 };
 
 const ROUNDS = 200;
-const times: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map(name => [name, []]));
-for (const step of Object.values(steps)) for (let i = 0; i < 20; i++) step(); // warm-up
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, step] of Object.entries(steps)) {
-    const start = process.hrtime.bigint();
-    step();
-    times[name].push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-}
-const median = (name: string) => percentile(times[name], 50);
+// Each step's median, the steps taken in turns so that all see the same machine load.
+const stepMedians = medians(ROUNDS, Object.values(steps));
+const median = (name: string) => stepMedians[Object.keys(steps).indexOf(name)];
 const bytes = texts.reduce((sum, text) => sum + text.length, 0);
 console.log(`${texts.length} manifests (${objects} objects), ${(bytes / 1024).toFixed(1)} KiB, median of ${ROUNDS} rounds:`);
 for (const name of Object.keys(steps)) console.log(`  ${name.padEnd(22)} ${median(name).toFixed(2)} ms`);

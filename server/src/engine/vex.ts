@@ -22,6 +22,7 @@
 import fs from 'node:fs';
 import { purlMatches } from './purl';
 import type { DetectedVulnerability, Package, ProjectInfo, SuppressedFinding } from './types';
+import { isObject, listOf, text } from './json-values';
 
 /** Longer VEX documents are refused: a statement list this size is not written by hand. */
 export const MAX_VEX_BYTES = 32 * 1024 * 1024;
@@ -195,17 +196,6 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Whether a component, known by these identifiers, is the package with this purl (or covers it). */
 function componentMatches(ids: ComponentIds, purl: string): boolean {

@@ -14,6 +14,7 @@ import { compareStrings } from '../text';
 import type { Ecosystem, FileResult, Package, PackageHash, ProjectInfo, ResultClass, ScanResult } from '../types';
 import { emptyResult } from '../scan';
 import { TRIVY_PROPERTY } from './cyclonedx';
+import { isObject, listOf, text } from '../json-values';
 
 /** Larger SBOMs are refused before they are read. */
 export const MAX_SBOM_BYTES = 256 * 1024 * 1024;
@@ -484,16 +485,4 @@ function projectInfo(node: SbomNode): ProjectInfo {
 
 function plural(count: number, word: string): string {
   return count === 1 ? word : `${word}s`;
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
