@@ -19,8 +19,8 @@
 // versions varied. The same didChange -> publishDiagnostics timing on one of its lockfiles, the
 // initial workspace scan time and the server's RSS after it.
 //
-// The issue's third case, a 2,000-line Terraform file, needs a Terraform analyzer, which does not
-// exist yet: it is left out, and the output says so.
+// Third case: a 2,000-line Terraform file (bench/terraform-file.ts) edited one character at a
+// time, against the engine's misconfiguration scan of the same text.
 //   npx tsx bench/lsp-latency.ts [rounds]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +32,7 @@ import { MemorySource } from '../server/src/engine/source';
 import { LspTestClient } from '../test/lsp/client';
 import { CORPUS_DIR } from '../test/helpers/corpus';
 import { percentile, seededRandom } from './stats';
+import { terraformFile } from './terraform-file';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS_NPM = path.join(CORPUS_DIR, 'vuln/advisories/osv/npm/all.zip');
@@ -130,22 +131,26 @@ function rssMiB(pid: number): number {
 function qsVariants(lock: string) {
   const qsVersion = /"node_modules\/qs": \{\n\s*"version": "6\.5\./.exec(lock);
   if (!qsVersion) throw new Error('no qs entry in the lockfile');
-  const offset = qsVersion.index + qsVersion[0].length;
-  const before = lock.slice(0, offset).split('\n');
+  return oneCharacterVariants(lock, qsVersion.index + qsVersion[0].length);
+}
+
+/** Two versions of a text that differ in the character at `offset`, and the range of that character. */
+function oneCharacterVariants(text: string, offset: number) {
+  const before = text.slice(0, offset).split('\n');
   const at = { line: before.length - 1, character: before[before.length - 1].length };
-  const original = lock[offset];
+  const original = text[offset];
   const other = original === '3' ? '1' : '3';
   return {
-    variants: [lock, lock.slice(0, offset) + other + lock.slice(offset + 1)],
+    variants: [text, text.slice(0, offset) + other + text.slice(offset + 1)],
     characters: [original, other],
     patchRange: { start: at, end: { line: at.line, character: at.character + 1 } },
   };
 }
 
 /** The bare engine call the server makes per change, timed over the two variants. */
-async function timeEngine(cacheDir: string, relPath: string, variants: string[]): Promise<{ times: number[]; findings: number }> {
+async function timeEngine(cacheDir: string, relPath: string, variants: string[], scanner: 'vuln' | 'misconfig' = 'vuln'): Promise<{ times: number[]; findings: number }> {
   const db = openDb(cacheDir);
-  const options = { scanners: ['vuln' as const], db, severities: undefined, includeDevDeps: false };
+  const options = { scanners: [scanner], db, severities: undefined, includeDevDeps: false };
   const sources = variants.map(text => new MemorySource({ [relPath]: text }));
   for (let i = 0; i < 5; i++) await scanFile(sources[i % 2], relPath, options);
   const times: number[] = [];
@@ -154,15 +159,14 @@ async function timeEngine(cacheDir: string, relPath: string, variants: string[])
     const start = performance.now();
     const scanned = await scanFile(sources[i % 2], relPath, options);
     times.push(performance.now() - start);
-    findings = Math.max(findings, scanned?.results[0]?.vulnerabilities.length ?? 0);
+    findings = Math.max(findings, scanned?.results[0] ? scanned.results[0].vulnerabilities.length + scanned.results[0].misconfigurations.length : 0);
   }
   db.close();
   return { times, findings };
 }
 
-/** Opens the lockfile in the server and times one-character edits until their diagnostics arrive. */
-async function timeEdits(client: LspTestClient, lockPath: string, lock: string): Promise<number[]> {
-  const { variants, characters, patchRange } = qsVariants(lock);
+/** Opens the file in the server and times one-character edits until their diagnostics arrive. */
+async function timeEdits(client: LspTestClient, lockPath: string, { variants, characters, patchRange }: ReturnType<typeof qsVariants>): Promise<number[]> {
   await client.open(lockPath, variants[0], 1);
   await client.nextDiagnostics(lockPath, p => p.version === 1);
   const lsp: number[] = [];
@@ -210,7 +214,7 @@ async function workspaceCase(cacheDir: string, source: string): Promise<void> {
     const initialScanMs = performance.now() - scanStart;
     const rssAfterScan = rssMiB(client.process.pid!);
     const published = [...client.diagnostics.values()].filter(p => p.diagnostics.length > 0).length;
-    const lsp = await timeEdits(client, generated.editedLockfile, lock);
+    const lsp = await timeEdits(client, generated.editedLockfile, qsVariants(lock));
     const serverScanMs = loggedScanMs(client);
     await client.stop();
 
@@ -246,7 +250,7 @@ async function main(): Promise<void> {
   await client.waitForScans(1);
   const initialScanMs = performance.now() - scanStart;
   const rssAfterScan = rssMiB(client.process.pid!);
-  const lsp = await timeEdits(client, lockPath, lock);
+  const lsp = await timeEdits(client, lockPath, qsVariants(lock));
   const rssAfterEdits = rssMiB(client.process.pid!);
   await client.stop();
 
@@ -257,10 +261,31 @@ async function main(): Promise<void> {
   console.log(`initial workspace scan ${initialScanMs.toFixed(0)} ms; server RSS after it ${rssAfterScan.toFixed(0)} MiB, after ${ROUNDS + 5} edits ${rssAfterEdits.toFixed(0)} MiB`);
 
   await workspaceCase(cacheDir, source);
+  await terraformCase(cacheDir);
   fs.rmSync(tmp, { recursive: true, force: true });
+}
 
-  console.log('');
-  console.log('2,000-line Terraform file: not measured; Vigil has no Terraform analyzer yet (a later issue adds it).');
+/** The 2,000-line .tf file: a character of a bucket's name changes at each edit. */
+async function terraformCase(cacheDir: string): Promise<void> {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-tf-'));
+  try {
+    const text = terraformFile(2000);
+    const tfPath = path.join(workspace, 'main.tf');
+    fs.writeFileSync(tfPath, text);
+    const variants = oneCharacterVariants(text, text.indexOf('acme-') + 'acme'.length - 1);
+    const engine = await timeEngine(cacheDir, 'main.tf', variants.variants, 'misconfig');
+    const client = await startServer(workspace, cacheDir);
+    await client.waitForScans(1);
+    const lsp = await timeEdits(client, tfPath, variants);
+    await client.stop();
+    console.log('');
+    console.log(`Terraform: ${text.split('\n').length} lines (bench/terraform-file.ts), ${engine.findings} findings; ${ROUNDS} rounds`);
+    console.log(row('engine scanFile, misconfig (baseline)', engine.times));
+    console.log(row('LSP didChange -> publishDiagnostics', lsp));
+    console.log(ratios(lsp, engine.times));
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 if (require.main === module) main().catch(error => {

@@ -13,6 +13,7 @@ import { TERRAFORM_CHECKS } from '../server/src/engine/terraform/checks';
 import { terraformRuleById } from '../server/src/engine/rules/terraform';
 import { CORPUS_DIR } from '../test/helpers/corpus';
 import { percentile } from './stats';
+import { terraformFile } from './terraform-file';
 
 const DIR = path.join(CORPUS_DIR, 'misconfig');
 if (!fs.existsSync(DIR)) {
@@ -63,47 +64,7 @@ const checkName = `evaluation + ${checks.length} checks`;
 console.log(`  checks per second: ${Math.round((texts.length * checks.length) / (median(checkName) / 1000)).toLocaleString('en')}`);
 console.log(`  all checks / bare parse: ${(median(checkName) / median('HCL parse')).toFixed(2)}x (goal < 3x)`);
 
-// One 2,000-line file of ordinary resources: buckets with their access blocks, security groups, instances.
-const unit = (i: number) => `resource "aws_s3_bucket" "b${i}" {
-  bucket = "acme-\${var.env}-${i}"
-  tags = {
-    Name = lower("Bucket ${i}")
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "b${i}" {
-  bucket                  = aws_s3_bucket.b${i}.id
-  block_public_acls       = true
-  block_public_policy     = var.strict
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_security_group" "sg${i}" {
-  name        = "sg-${i}"
-  description = "Web ${i}"
-
-  ingress {
-    description = "HTTPS"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["10.0.0.0/8"]
-  }
-}
-
-resource "aws_instance" "web${i}" {
-  ami           = "ami-123456"
-  instance_type = local.size
-  count         = var.enabled ? 1 : 0
-  metadata_options {
-    http_tokens = "required"
-  }
-}
-
-`;
-let big = 'variable "env" { default = "dev" }\nvariable "strict" { default = true }\nvariable "enabled" { default = true }\nlocals { size = "t3.micro" }\n\n';
-for (let i = 0; big.split('\n').length < 2000; i++) big += unit(i);
+const big = terraformFile(2000);
 const lines = big.split('\n').length;
 // The analysis keeps the parse of text it has seen: each run gets a new text, as an edit would.
 let edit = 0;

@@ -1,6 +1,8 @@
 // Shared plumbing for the end-to-end tests (levels 3 and 4): the build, the demo DB, a scratch copy
 // of examples/, tool discovery, and the rule that a missing tool skips locally but fails in CI.
 import { availableScanners } from '../../server/src/engine/analyzers';
+import type { LicenseCategory } from '../../server/src/engine/licenses/categories';
+import { ruleIdOf } from '../../server/src/engine/rules/licenses';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -100,12 +102,19 @@ export function cliFindings(workspace: string, cacheDir: string): ExpectedFindin
       Vulnerabilities?: (Located & { VulnerabilityID: string; PkgName: string; InstalledVersion: string })[];
       Misconfigurations?: (Located & { ID: string })[];
       Secrets?: (Located & { RuleID: string })[];
+      Licenses?: (Located & { Category: string })[];
     }[];
   };
   const findings: ExpectedFinding[] = [];
   for (const result of report.Results ?? []) {
     const file = result.Target.split(path.sep).join('/');
-    for (const finding of [...(result.Misconfigurations ?? []).map(f => ({ ...f, id: f.ID })), ...(result.Secrets ?? []).map(f => ({ ...f, id: f.RuleID }))]) {
+    const findingsOfRules = [
+      ...(result.Misconfigurations ?? []).map(f => ({ ...f, id: f.ID })),
+      ...(result.Secrets ?? []).map(f => ({ ...f, id: f.RuleID })),
+      // A license finding's diagnostic code is its category's rule.
+      ...(result.Licenses ?? []).map(f => ({ ...f, id: ruleIdOf(f.Category as LicenseCategory) })),
+    ];
+    for (const finding of findingsOfRules) {
       if (finding.VigilLocation) findings.push({ file, id: finding.id, line: finding.VigilLocation.StartLine, pkg: '', severity: finding.Severity });
     }
     for (const vuln of result.Vulnerabilities ?? []) {

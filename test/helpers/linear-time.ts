@@ -44,30 +44,20 @@ export function measuredRatio(runSmall: () => void, runLarge: () => void, runs =
   return best;
 }
 
-/** `measuredRatio` of `parse` on make(size) and make(2 * size). */
+/**
+ * `measuredRatio` of `parse` on make(size) and make(2 * size); where that is 3 or more, the lower
+ * of it and the next doubling, make(2 * size) to make(4 * size). An input that outgrows the CPU's
+ * caches or the young generation steps up 3 to 6 times in one doubling and not in the next, while
+ * quadratic time gives 4 in both.
+ */
 export function doublingRatio<T>(make: (size: number) => T, parse: (input: T) => unknown, size: number, runs?: number): { ratio: number; smallMs: number; largeMs: number } {
   const small = make(size);
   const large = make(size * 2);
-  return measuredRatio(() => parse(small), () => parse(large), runs);
-}
-
-/**
- * The lower of two doubling ratios, size to 2 * size and 2 * size to 4 * size. An input that
- * outgrows the CPU's caches or the young generation costs a step of 3 to 6 in one doubling and
- * not in the next, while quadratic time gives 4 in both.
- */
-export function leastDoublingRatio<T>(make: (size: number) => T, parse: (input: T) => unknown, size: number, runs = 3): number {
-  const inputs = [make(size), make(size * 2), make(size * 4)];
-  for (const input of inputs) parse(input);
-  let best = Infinity;
-  for (let attempt = 0; attempt < 5 && best >= LINEAR_RATIO; attempt++) {
-    const fastest = [Infinity, Infinity, Infinity];
-    for (let run = 0; run < runs; run++) {
-      inputs.forEach((input, i) => { fastest[i] = Math.min(fastest[i], elapsedMs(() => parse(input))); });
-    }
-    best = Math.min(best, fastest[1] / Math.max(fastest[0], 1e-3), fastest[2] / Math.max(fastest[1], 1e-3));
-  }
-  return best;
+  const first = measuredRatio(() => parse(small), () => parse(large), runs);
+  if (first.ratio < LINEAR_RATIO) return first;
+  const larger = make(size * 4);
+  const second = measuredRatio(() => parse(large), () => parse(larger), runs);
+  return second.ratio < first.ratio ? second : first;
 }
 
 /** Fails when doubling the input at least triples the time of `parse`. */

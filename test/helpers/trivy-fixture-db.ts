@@ -55,14 +55,15 @@ function intervalsToRanges(constraint: string): OsvRange[] {
 
 /**
  * Trivy reports an advisory's PatchedVersions as the fix even where its VulnerableVersions end with
- * `<= X`: such a range ends at the lowest patched version above X, as `fixed`, so that Vigil reports
- * the same fixed versions. Without a patched version above X it stays `last_affected`.
+ * `<= X`: such a range ends at the lowest patched version at or above X (`<= 0.13.3` patched in 0.13.3,
+ * as pub's http advisory says), as `fixed`, so that Vigil reports
+ * the same fixed versions. Without such a patched version it stays `last_affected`.
  */
 function patchedAfterLastAffected(range: OsvRange, patched: string[], ecosystem: Ecosystem): OsvRange {
   const last = range.events.findIndex(e => e.last_affected !== undefined);
   if (last === -1) return range;
   const bound = range.events[last].last_affected!;
-  const next = patched.filter(v => compareVersions(ecosystem, v, bound) > 0).sort((a, b) => compareVersions(ecosystem, a, b))[0];
+  const next = patched.filter(v => compareVersions(ecosystem, v, bound) >= 0).sort((a, b) => compareVersions(ecosystem, a, b))[0];
   if (!next) return range;
   return { ...range, events: range.events.map((e, i) => (i === last ? { fixed: next } : e)) };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { corpusOrSkip, REPO_ROOT } from '../../../../test/helpers/corpus';
-import { leastDoublingRatio, LINEAR_RATIO } from '../../../../test/helpers/linear-time';
+import { doublingRatio, LINEAR_RATIO } from '../../../../test/helpers/linear-time';
 import { indexRules, SECRET_RULES } from '../rules';
 import { SECRET_RULE_SPECS } from '../rules/secrets';
 import { isPlaceholder, maskSecret, SecretScanner } from '../secrets/scanner';
@@ -153,26 +153,26 @@ describe('secret analyzer', () => {
     assert.ok(ANALYZERS.some(a => a.scanner === 'secret' && a.fileNames.includes('*') && a.skipsBinary));
   });
 
-  it('stays linear on adversarial input for every rule (time(2N)/time(N) < 3 at one of two doublings, lines up to 2 MiB)', function () {
+  it('stays linear on adversarial input for every rule (time(2N)/time(N) < 3 at one of two doublings, lines up to 1 MiB)', function () {
     this.timeout(600_000);
-    // A line of one keyword over and over steps up about 3 times per doubling for two doublings
-    // below 512 KiB, as it outgrows the caches; from there on each doubling costs 1.8 to 2.5 times.
-    const ratio = (shape: (n: number) => string, n: number) => leastDoublingRatio(shape, text => scanner.scan('input.txt', text), n, 3);
+    const ratio = (shape: (n: number) => string, n: number) => doublingRatio(shape, text => scanner.scan('input.txt', text), n, 3).ratio;
     const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-    // Per rule, one line of: its keyword over and over (from 512 KiB, see above); the keyword then
-    // a run of letters and digits (what most secrets are made of); the keyword then a run of white
-    // space and quotes (these two have no step: from 64 KiB).
-    const shapes = (keyword: string): [(n: number) => string, number][] => [
-      [n => fill(keyword, n), 512 * 1024],
-      [n => fill(`${keyword}=`, 16) + fill('aB3', n), 64 * 1024],
-      [n => keyword + fill(' "', n), 64 * 1024],
+    // Per rule, one line of: the keyword then a run of letters and digits (what most secrets are
+    // made of); the keyword then a run of white space and quotes.
+    const shapes = (keyword: string) => [
+      (n: number) => fill(`${keyword}=`, 16) + fill('aB3', n),
+      (n: number) => keyword + fill(' "', n),
     ];
     const slow: string[] = [];
     const check = (name: string, shape: (n: number) => string, n: number) => {
       const found = ratio(shape, n);
       if (found >= LINEAR_RATIO) slow.push(`${name} ${JSON.stringify(shape(8))}…: ${found.toFixed(2)}`);
     };
-    for (const spec of SECRET_RULE_SPECS) for (const [shape, size] of shapes(spec.keywords[0])) check(spec.id, shape, size);
+    for (const spec of SECRET_RULE_SPECS) for (const shape of shapes(spec.keywords[0])) check(spec.id, shape, 64 * 1024);
+    // Every rule's keyword over and over, a line each, in one file: a rule whose work at each
+    // occurrence grew with its line would dominate the file's time. (Measured per rule, such a line
+    // steps up about 3 times per doubling below 512 KiB as it outgrows the caches.)
+    check('every keyword, a line each', n => SECRET_RULE_SPECS.map(spec => fill(spec.keywords[0], n)).join('\n'), 16 * 1024);
     // Every keyword and its secret-shaped runs on one 1 MiB line; a private key's header over and
     // over, each without an end; JWT-like runs.
     const everything = SECRET_RULE_SPECS.map(spec => `${spec.keywords[0]}=${'aB3/+='.repeat(20)} `).join('');

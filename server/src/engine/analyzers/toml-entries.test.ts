@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readTomlEntries, scanArrayTables, spansFromSyntaxTree } from './toml-entries';
 import fc from 'fast-check';
-import { doublingRatio } from '../../../../test/helpers/linear-time';
+import { doublingRatio, LINEAR_RATIO } from '../../../../test/helpers/linear-time';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -127,7 +127,7 @@ describe('TOML array-of-tables reader', () => {
     ];
     for (const [shape, make, size] of shapes) {
       const { ratio } = doublingRatio(make, text => scanArrayTables(text, 'package'), size);
-      assert.ok(ratio < 3, `${shape}: ratio ${ratio.toFixed(2)}`);
+      assert.ok(ratio < LINEAR_RATIO, `${shape}: ratio ${ratio.toFixed(2)}`);
     }
   });
 });
