@@ -102,7 +102,8 @@ function listsFinding(row: string, finding: ExpectedFinding): boolean {
 
 /** The panel lists `finding` under its file's header. */
 function listedUnderFile(rows: string[], finding: ExpectedFinding): boolean {
-  const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.basename(path.posix.dirname(finding.file))}`));
+  // The header names the folder from the workspace root (`of folder deploy/k8s`).
+  const header = rows.findIndex(row => row.includes(`in file ${path.posix.basename(finding.file)} of folder ${path.posix.dirname(finding.file)}`));
   // The finding's own row follows its file's header (another file may list the same ID on the same line number).
   const marker = rows.findIndex((row, index) => index > header && listsFinding(row, finding));
   return header >= 0 && marker > header;
@@ -249,7 +250,7 @@ describe('e2e level 4: the packaged extension in code-server and Chromium', func
     // Unfiltered again: findings of several IDs are listed at once.
     await waitUntil('the unfiltered Problems panel', async () => {
       const rows = await problemRows(page);
-      return new Set(shown.filter(f => rows.some(row => listsFinding(row, f))).map(f => f.id)).size > 1;
+      return new Set(expected.filter(f => rows.some(row => listsFinding(row, f))).map(f => f.id)).size > 1;
     }, 15_000);
     await page.screenshot({ path: path.join(ensureOutDir(), 'code-server-problems.png') });
     assert.deepEqual(missing, [], 'findings the CLI reports that the Problems panel does not list');
