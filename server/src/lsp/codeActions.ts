@@ -7,7 +7,7 @@ import { applyTextEdits, type TextEditAt } from '../engine/fixes/edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists } from '../engine/fixes/ignoreFile';
 import { openVexLists, openVexWithStatement } from '../engine/fixes/openvexFile';
 import { inlineIgnoreComment } from '../engine/inline-ignore';
-import { addOverrideEdits, bumpDependencyEdits, findManifestDependency, type OverrideStyle } from '../engine/fixes/packageJson';
+import { declaredDependency, manifestFormatFor, type ManifestFormat } from '../engine/fixes/manifests';
 import { analyzerOfType, manifestFor } from '../engine/analyzers';
 import { pinRequirementEdits } from '../engine/fixes/requirements';
 import type { Ecosystem } from '../engine/types';
@@ -52,12 +52,6 @@ interface PlannedFix {
 interface DocumentChange {
   document: DocumentSnapshot;
   edits: TextEditAt[];
-}
-
-/** The package manager whose override field pins an indirect dependency of this file type. */
-function overrideStyleFor(fileType: string): OverrideStyle | undefined {
-  const style = analyzerOfType(fileType)?.fixes;
-  return style === 'npm' || style === 'yarn' || style === 'pnpm' ? style : undefined;
 }
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
@@ -208,16 +202,19 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
     if (file && edits) fixes.push({ title: `Pin ${data.pkgName}==${bump.version}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: file, edits }] });
     return fixes;
   }
-  const manifestPath = manifestFor(data.target);
-  const manifest = manifestPath ? read(input, manifestPath) : undefined;
-  if (!manifest || !manifestPath) return fixes;
-  // What package.json declares is bumped there, never overridden: npm refuses an override that
+  // A lockfile's packages are fixed in the manifest beside it; a manifest that is also the
+  // analyzed file (go.mod, pom.xml, *.csproj) is fixed in place.
+  const manifestPath = manifestFor(data.target) ?? data.target;
+  const format = manifestFormatFor(manifestPath);
+  const manifest = format && read(input, manifestPath);
+  if (!format || !manifest) return fixes;
+  // What the manifest declares is bumped there, never overridden: npm refuses an override that
   // conflicts with a direct dependency (EOVERRIDE), whatever the lockfile says of this copy.
-  if (data.direct || findManifestDependency(manifest.text, data.pkgName)) {
-    const planned = bumpDependencyEdits(manifest.text, data.pkgName, bump.version);
-    if (planned) fixes.push({ title: `Update ${data.pkgName} to ${planned.spec} in ${manifestPath}${fixesSuffix(bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
+  if (data.direct || declaredDependency(format, manifest.text, data.pkgName)) {
+    const bumpFix = manifestBump(format, manifest, data.pkgName, bump, safe);
+    if (bumpFix) fixes.push({ ...bumpFix, title: `${bumpFix.title} in ${manifestPath}${fixesSuffix(bump)}` });
   } else {
-    const override = overrideFix(manifest, manifestPath, data.fileType, data.pkgName, data.installedVersion, bump, safe);
+    const override = overrideFix(format, manifest, manifestPath, data.fileType, data.pkgName, data.installedVersion, bump, safe);
     if (override) fixes.push(override);
   }
   return fixes;
@@ -226,28 +223,36 @@ function vulnerabilityFixes(input: CodeActionInput, data: VulnerabilityData): Pl
 function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedFix[] {
   const fixes: PlannedFix[] = [];
   const manifest = input.document;
-  const ecosystem = analyzerOfType(data.fileType)?.ecosystem ?? 'npm';
+  const format = manifestFormatFor(manifest.relPath);
+  if (!format) return fixes;
+  const ecosystem = analyzerOfType(data.fileType)?.ecosystem ?? format.ecosystem;
   if (data.bump && data.installedVersion) {
-    const planned = bumpDependencyEdits(manifest.text, data.dependency, data.bump.version);
-    const safe = withinMajor(ecosystem, data.installedVersion, data.bump.version);
-    if (planned) fixes.push({ title: `Update ${data.dependency} to ${planned.spec}${fixesSuffix(data.bump)}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] });
+    const bumpFix = manifestBump(format, manifest, data.dependency, data.bump, withinMajor(ecosystem, data.installedVersion, data.bump.version));
+    if (bumpFix) fixes.push({ ...bumpFix, title: `${bumpFix.title}${fixesSuffix(data.bump)}` });
   }
   for (const t of data.transitive) {
     // A package the manifest also declares gets its own line's bump, not an override (see above).
-    if (!t.bump || findManifestDependency(manifest.text, t.name)) continue;
-    const override = overrideFix(manifest, input.document.relPath, data.fileType, t.name, t.installedVersion, t.bump, withinMajor(ecosystem, t.installedVersion, t.bump.version));
+    if (!t.bump || declaredDependency(format, manifest.text, t.name)) continue;
+    const override = overrideFix(format, manifest, manifest.relPath, data.fileType, t.name, t.installedVersion, t.bump, withinMajor(ecosystem, t.installedVersion, t.bump.version));
     if (override) fixes.push(override);
   }
   return fixes;
 }
 
-function overrideFix(manifest: DocumentSnapshot, manifestPath: string, fileType: string, name: string, installed: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {
-  const style = overrideStyleFor(fileType);
-  if (!style) return undefined;
-  const { edits, path } = addOverrideEdits(manifest.text, style, name, installed, bump.version);
-  if (edits.length === 0) return undefined;
-  const field = path.slice(0, -1).join('.');
-  return { title: `Override ${name}@${installed} with ${bump.version} (${field} in ${manifestPath})${fixesSuffix(bump)}`, safe, preferred: false, changes: [{ document: manifest, edits }] };
+/** The bump of a declared dependency, titled without its suffixes. */
+function manifestBump(format: ManifestFormat, manifest: DocumentSnapshot, name: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {
+  const declared = declaredDependency(format, manifest.text, name);
+  const planned = format.bump(manifest.text, declared?.name ?? name, bump.version);
+  return planned && { title: `Update ${declared?.name ?? name} to ${planned.spec}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] };
+}
+
+function overrideFix(format: ManifestFormat, manifest: DocumentSnapshot, manifestPath: string, fileType: string, name: string, installed: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {
+  const override = format.override?.(manifest.text, name, installed, bump.version, analyzerOfType(fileType)?.fixes ?? 'none');
+  if (!override) return undefined;
+  return {
+    title: `Override ${name}@${installed} with ${bump.version} (${override.field} in ${manifestPath}; regenerate the lockfile)${fixesSuffix(bump)}`,
+    safe, preferred: false, changes: [{ document: manifest, edits: override.edits }],
+  };
 }
 
 function ignorableIds(diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): string[] {

@@ -1,7 +1,9 @@
 // Engine results -> LSP diagnostics, hovers and view entries. Pure functions: no connection, no I/O.
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { analyzerOfType } from '../engine/analyzers';
-import { listManifestDependencies } from '../engine/fixes/packageJson';
+import { listManifestDependencies, packageJsonManifest } from '../engine/fixes/packageJson';
+import type { ManifestFormat } from '../engine/fixes/manifests';
+import { normalizePackageName } from '../engine/ecosystems';
 import type { BumpPlan, PackagePlan } from '../engine/fixes/plan';
 import type { EngineFix } from '../engine/fixes/edits';
 import { severityRank, type DetectedVulnerability, type Ecosystem, type FileError, type FileResult, type Finding, type Package, type Severity, type SourceRange } from '../engine/types';
@@ -214,36 +216,38 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
 }
 
 /**
- * Diagnostics on a package.json for the findings of its lockfile: one per direct dependency that
- * is vulnerable or pulls in something vulnerable, on the line that declares it, e.g.
- * `express@4.16.0 pulls in qs@6.5.1: CVE-2022-24999`.
+ * Diagnostics on a manifest (package.json, Cargo.toml, ...) for the findings of its lockfile: one
+ * per direct dependency that is vulnerable or pulls in something vulnerable, on the line that
+ * declares it, e.g. `express@4.16.0 pulls in qs@6.5.1: CVE-2022-24999`.
  */
-export function manifestView(manifestText: string, lock: FileResult, severityMap: Record<Severity, DiagnosticSeverity>): FileView {
+export function manifestView(
+  manifestText: string, lock: FileResult, severityMap: Record<Severity, DiagnosticSeverity>, format: ManifestFormat = packageJsonManifest,
+): FileView {
   const view = emptyView();
   if (lock.vulnerabilities.length === 0) return view;
+  const key = (name: string) => normalizePackageName(format.ecosystem, name);
   const byDirect = new Map<string, DetectedVulnerability[]>();
   for (const vuln of lock.vulnerabilities) {
     const ancestors = vuln.direct ? [vuln.pkgName] : planOf(lock, vuln.pkgId).directDependencies;
     for (const direct of ancestors) {
-      const list = byDirect.get(direct) ?? [];
+      const list = byDirect.get(key(direct)) ?? [];
       list.push(vuln);
-      byDirect.set(direct, list);
+      byDirect.set(key(direct), list);
     }
   }
-  const declared = listManifestDependencies(manifestText);
   const lines = new LineIndex(manifestText);
-  for (const dependency of declared) {
-    const vulns = byDirect.get(dependency.name);
+  for (const dependency of format.list(manifestText)) {
+    const vulns = byDirect.get(key(dependency.name));
     if (!vulns) continue;
-    byDirect.delete(dependency.name);
-    const own = vulns.filter(v => v.direct && v.pkgName === dependency.name);
+    byDirect.delete(key(dependency.name));
+    const own = vulns.filter(v => v.direct && key(v.pkgName) === key(dependency.name));
     const pulled = vulns.filter(v => !own.includes(v));
     const transitive = groupByPackage(pulled).map(([pkgId, list]) => ({
       name: list[0].pkgName, installedVersion: list[0].installedVersion, bump: planOf(lock, pkgId).bump, ids: list.map(v => v.vulnerabilityId),
     }));
     const parts: string[] = [];
     // After a bump is saved and before `npm install`, package.json asks for more than the lockfile has.
-    const stale = own.length > 0 && lockfileBehind(dependency.spec, own[0].installedVersion);
+    const stale = format === packageJsonManifest && own.length > 0 && lockfileBehind(dependency.spec, own[0].installedVersion);
     if (stale) parts.push(`package.json asks for ${dependency.spec}, ${lock.target} still has ${own[0].installedVersion}: run npm install`);
     if (own.length > 0) parts.push(`${own[0].pkgName}@${own[0].installedVersion}: ${own.map(v => v.vulnerabilityId).join(', ')}`);
     if (transitive.length > 0) parts.push(`pulls in ${transitive.map(t => `${t.name}@${t.installedVersion}: ${t.ids.join(', ')}`).join('; ')}`);

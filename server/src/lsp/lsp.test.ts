@@ -196,7 +196,7 @@ describe('lsp: code actions', () => {
     const qs = lockView.diagnostics.filter(d => d.code === 'CVE-2022-24999');
     const { input, files, manifestUri } = setup(snapshot('package-lock.json', lockText, 3), qs);
     const override = codeActions(input).find(a => a.title.startsWith('Override'))!;
-    assert.equal(override.title, 'Override qs@6.5.1 with 6.5.3 (overrides in package.json) (fixes 1)');
+    assert.equal(override.title, 'Override qs@6.5.1 with 6.5.3 (overrides in package.json; regenerate the lockfile) (fixes 1)');
     applyAction(override, files);
     assert.deepEqual(JSON.parse(files.get(manifestUri)!.text).overrides, { 'qs@6.5.1': '6.5.3' });
   });
@@ -206,7 +206,7 @@ describe('lsp: code actions', () => {
     const titles = codeActions(input).map(a => a.title);
     assert.deepEqual(titles.filter(t => !t.startsWith('Ignore')), [
       'Update express to 4.20.0 (fixes 2)',
-      'Override qs@6.5.1 with 6.5.3 (overrides in package.json) (fixes 1)',
+      'Override qs@6.5.1 with 6.5.3 (overrides in package.json; regenerate the lockfile) (fixes 1)',
     ]);
     applyAction(codeActions(input)[0], files);
     assert.match(files.get(manifestUri)!.text, /"express": "4\.20\.0"/);

@@ -11,6 +11,7 @@ import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
 import { isInside, relPathOf, type Folder, type Workspace } from './workspace';
 import { filesWithManifest, manifestFor } from '../engine/analyzers';
+import { manifestFormatFor } from '../engine/fixes/manifests';
 
 /** For the package.json of an installed package (`app/node_modules/x/package.json`), the project's package.json (`app/package.json`). */
 export function projectOfInstalled(fsPath: string): string | undefined {
@@ -97,9 +98,10 @@ export class Publisher {
     for (const error of state?.errors ?? []) parts.push(errorView(error));
     for (const result of state?.results ?? []) parts.push(resultView(result, settings.severityMap));
     const lock = this.lockStateFor(folder, fsPath);
-    if (lock) {
+    const format = manifestFormatFor(fsPath);
+    if (lock && format) {
       const text = this.workspace.readText(fsPath);
-      if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap));
+      if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap, format));
     }
     if (isIgnoreFile(fsPath) && ignoreFilesOf(folder).includes(fsPath)) parts.push(ignoreFileView(folder, fsPath, this.workspace));
     if (path.basename(fsPath) === 'package.json' && !projectOfInstalled(fsPath)) {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { applyTextEdits } from './edits';
 import { appendIgnoreEntry, formatIgnoreLine, ignoreFileLists, ignoreFileName } from './ignoreFile';
 import { addOverrideEdits, bumpDependencyEdits, findManifestDependency, listManifestDependencies } from './packageJson';
+import { declaredDependency, manifestFormatFor } from './manifests';
 import { findRequirementPin, pinRequirementEdits } from './requirements';
 import { bumpNpmSpec, lowestFixingVersion } from './versions';
 import { DependencyGraph } from '../depgraph';
@@ -82,6 +83,15 @@ describe('fixes: package.json', () => {
   it('prefers the runtime declaration when a name is declared twice', () => {
     const text = '{"devDependencies":{"a":"1.0.0"},"dependencies":{"a":"^1.0.0"}}';
     assert.equal(findManifestDependency(text, 'a')?.section, 'dependencies');
+  });
+
+  it('is the manifest format of package.json in any folder, and of no lockfile', () => {
+    const format = manifestFormatFor('apps/web/package.json')!;
+    assert.deepEqual(format.fileNames, ['package.json']);
+    assert.equal(manifestFormatFor('package-lock.json'), undefined);
+    assert.equal(declaredDependency(format, manifest, 'lodash')?.spec, '^4.17.15');
+    assert.equal(format.override?.(manifest, 'qs', '6.5.1', '6.5.3', 'pip-pin'), undefined, 'no override field outside npm, yarn and pnpm');
+    assert.equal(format.override?.(manifest, 'qs', '6.5.1', '6.5.3', 'pnpm')?.field, 'pnpm.overrides');
   });
 });
 

@@ -2,13 +2,15 @@
 // package manager's override field. Edits come from jsonc-parser so the rest of the file,
 // its indentation and its key order, stay as they were.
 import { findNodeAtLocation, modify, parseTree, type FormattingOptions } from 'jsonc-parser';
+import type { FixStyle } from '../types';
 import type { TextEditAt } from './edits';
+import type { BumpEdit, ManifestFormat, OverrideEdit } from './manifests';
 import { bumpNpmSpec } from './versions';
 
 export const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencySection = (typeof DEPENDENCY_SECTIONS)[number];
 
-export interface ManifestDependency {
+export interface PackageJsonDependency {
   section: DependencySection;
   name: string;
   spec: string;
@@ -21,10 +23,10 @@ export interface ManifestDependency {
 }
 
 /** Every dependency declared in a package.json text, in file order. Empty when it does not parse. */
-export function listManifestDependencies(text: string): ManifestDependency[] {
+export function listManifestDependencies(text: string): PackageJsonDependency[] {
   const root = parseTree(text);
   if (!root) return [];
-  const found: ManifestDependency[] = [];
+  const found: PackageJsonDependency[] = [];
   for (const section of DEPENDENCY_SECTIONS) {
     const object = findNodeAtLocation(root, [section]);
     if (object?.type !== 'object') continue;
@@ -42,7 +44,7 @@ export function listManifestDependencies(text: string): ManifestDependency[] {
 }
 
 /** The first declaration of `name`, preferring runtime dependencies over dev ones. */
-export function findManifestDependency(text: string, name: string): ManifestDependency | undefined {
+export function findManifestDependency(text: string, name: string): PackageJsonDependency | undefined {
   const all = listManifestDependencies(text).filter(d => d.name === name);
   return all.sort((a, b) => DEPENDENCY_SECTIONS.indexOf(a.section) - DEPENDENCY_SECTIONS.indexOf(b.section))[0];
 }
@@ -51,7 +53,7 @@ export function findManifestDependency(text: string, name: string): ManifestDepe
  * Edits that make package.json require `version` of direct dependency `name`, keeping the range
  * operator. Undefined when the dependency is not declared or its spec is not a simple range.
  */
-export function bumpDependencyEdits(text: string, name: string, version: string): { edits: TextEditAt[]; spec: string } | undefined {
+export function bumpDependencyEdits(text: string, name: string, version: string): BumpEdit | undefined {
   const dependency = findManifestDependency(text, name);
   if (!dependency) return undefined;
   const spec = bumpNpmSpec(dependency.spec, version);
@@ -60,6 +62,22 @@ export function bumpDependencyEdits(text: string, name: string, version: string)
 }
 
 export type OverrideStyle = 'npm' | 'yarn' | 'pnpm';
+
+export const packageJsonManifest: ManifestFormat = {
+  fileNames: ['package.json'],
+  ecosystem: 'npm',
+  list: text => listManifestDependencies(text),
+  bump: bumpDependencyEdits,
+  override(text, name, installed, version, style): OverrideEdit | undefined {
+    if (!isOverrideStyle(style)) return undefined;
+    const { edits, path } = addOverrideEdits(text, style, name, installed, version);
+    return edits.length > 0 ? { edits, field: path.slice(0, -1).join('.') } : undefined;
+  },
+};
+
+function isOverrideStyle(style: FixStyle): style is OverrideStyle {
+  return style === 'npm' || style === 'yarn' || style === 'pnpm';
+}
 
 /**
  * Edits that force transitive dependency `name` from `installed` to `version`.
