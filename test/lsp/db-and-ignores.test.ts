@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol/node';
-import { importAdvisories } from '../../server/src/engine';
 import { LspTestClient, REPO_ROOT } from './client';
+import { demoDbDirectory, type TestDirectory } from './test-directory';
 import { applyWorkspaceEdit } from '../helpers/lsp-edits';
 
 describe('lsp: a DB updated by another process', function () {
@@ -49,23 +49,20 @@ describe('lsp: a DB updated by another process', function () {
 
 describe('lsp: inline ignore comments in requirements.txt', function () {
   this.timeout(60000);
-  let tmp: string;
+  let dir: TestDirectory;
   let client: LspTestClient;
   let requirements: string;
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-inline-'));
-    const workspace = path.join(tmp, 'ws');
-    const cacheDir = path.join(tmp, 'cache');
-    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), workspace, { recursive: true });
-    requirements = path.join(workspace, 'requirements.txt');
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
-    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir }) });
+    dir = await demoDbDirectory('vigil-lsp-inline-');
+    dir.copyExample('python-app', 'ws');
+    requirements = dir.file('ws/requirements.txt');
+    client = await LspTestClient.start({ workspaceFolders: [dir.file('ws')], settings: () => ({ cacheDir: dir.cacheDir }) });
     await client.waitForScans(1);
   });
   after(async () => {
     await client?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    dir?.remove();
   });
 
   it('offers the comment, and applying it to the buffer drops exactly that finding', async () => {

@@ -3,34 +3,31 @@
 // Everything that lived under the old path must be cleared; the new path is scanned.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { importAdvisories } from '../../server/src/engine';
 import { LspTestClient, REPO_ROOT } from './client';
+import { demoDbDirectory, type TestDirectory } from './test-directory';
 
 const CREATED = 1;
 const DELETED = 3;
 
 describe('lsp: deleted and renamed folders', function () {
   this.timeout(60000);
-  let tmp: string;
+  let dir: TestDirectory;
   let workspace: string;
   let client: LspTestClient;
   const file = (relative: string) => path.join(workspace, relative);
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-deleted-folders-'));
-    workspace = path.join(tmp, 'ws');
-    const cacheDir = path.join(tmp, 'cache');
+    dir = await demoDbDirectory('vigil-deleted-folders-');
+    workspace = dir.file('ws');
     // Nested one level down: clearing must reach files below the deleted folder's own directory.
     fs.cpSync(path.join(REPO_ROOT, 'examples/node-app'), file('services/orders/api'), { recursive: true });
     fs.mkdirSync(file('reports'));
     fs.copyFileSync(path.join(REPO_ROOT, 'examples/python-app/requirements.txt'), file('reports/requirements.txt'));
     fs.mkdirSync(file('billing'));
     fs.copyFileSync(path.join(REPO_ROOT, 'examples/python-app/requirements.txt'), file('billing/requirements.txt'));
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
-    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir }), initializationOptions: { trusted: true } });
+    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir: dir.cacheDir }), initializationOptions: { trusted: true } });
     await client.waitForScans(1);
     for (const relative of ['services/orders/api/package-lock.json', 'services/orders/api/package.json', 'reports/requirements.txt', 'billing/requirements.txt']) {
       assert.ok(client.diagnosticsOf(file(relative)).length > 0, `${relative} has diagnostics before the test`);
@@ -39,7 +36,7 @@ describe('lsp: deleted and renamed folders', function () {
 
   after(async () => {
     await client?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    dir?.remove();
   });
 
   const watched = (changes: { path: string; type: number }[]) => client.connection.sendNotification('workspace/didChangeWatchedFiles', {

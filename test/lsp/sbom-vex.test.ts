@@ -3,37 +3,31 @@
 // vigil/generateSbom request writes schema-valid SBOMs of a folder.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
-import { importAdvisories } from '../../server/src/engine';
 import { parseVexDocument } from '../../server/src/engine/vex';
-import { LspTestClient, REPO_ROOT } from './client';
+import { LspTestClient } from './client';
+import { demoDbDirectory, messageOf as message, type TestDirectory } from './test-directory';
 import { applyWorkspaceEdit } from '../helpers/lsp-edits';
 import { cycloneDx16Validator, schemaErrors, spdx23Validator } from '../helpers/sbom-schemas';
 
-const message = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
-
 describe('lsp: OpenVEX ignores and SBOM generation', function () {
   this.timeout(60000);
-  let tmp: string;
+  let dir: TestDirectory;
   let workspace: string;
-  let cacheDir: string;
   let client: LspTestClient;
   const lockPath = () => path.join(workspace, 'node-app/package-lock.json');
   const vexPath = () => path.join(workspace, '.vex/vigil.openvex.json');
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-vex-'));
-    workspace = path.join(tmp, 'ws');
-    cacheDir = path.join(tmp, 'cache');
-    fs.cpSync(path.join(REPO_ROOT, 'examples/node-app'), path.join(workspace, 'node-app'), { recursive: true });
-    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), path.join(workspace, 'python-app'), { recursive: true });
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    dir = await demoDbDirectory('vigil-lsp-vex-');
+    workspace = dir.file('ws');
+    dir.copyExample('node-app', 'ws/node-app');
+    dir.copyExample('python-app', 'ws/python-app');
     client = await LspTestClient.start({
       workspaceFolders: [workspace],
-      settings: () => ({ cacheDir, ignoreFile: 'openvex' }),
+      settings: () => ({ cacheDir: dir.cacheDir, ignoreFile: 'openvex' }),
       initializationOptions: { trusted: true, promptsForIgnoreReason: true },
     });
     await client.waitForScans(1);
@@ -41,7 +35,7 @@ describe('lsp: OpenVEX ignores and SBOM generation', function () {
 
   after(async () => {
     await client?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    dir?.remove();
   });
 
   async function actionsFor(diagnostic: Diagnostic): Promise<CodeAction[]> {
@@ -120,7 +114,7 @@ describe('lsp: OpenVEX ignores and SBOM generation', function () {
     assert.ok(bom.components.some((c: any) => c.purl === 'pkg:npm/qs@6.5.1'));
     assert.ok(!bom.components.some((c: any) => c.purl?.startsWith('pkg:pypi/')), 'only the chosen folder');
 
-    const spdxFile = path.join(tmp, 'out', 'workspace.spdx.json');
+    const spdxFile = dir.file('out/workspace.spdx.json');
     const spdx = await client.connection.sendRequest('vigil/generateSbom', {
       folderUri: pathToFileURL(workspace).href, format: 'spdx-json', outputUri: pathToFileURL(spdxFile).href,
     }) as any;
@@ -132,7 +126,7 @@ describe('lsp: OpenVEX ignores and SBOM generation', function () {
   });
 
   it('refuses a folder outside the workspace and an unknown format', async () => {
-    const outside = await client.connection.sendRequest('vigil/generateSbom', { folderUri: pathToFileURL(tmp).href, format: 'cyclonedx' }) as any;
+    const outside = await client.connection.sendRequest('vigil/generateSbom', { folderUri: pathToFileURL(dir.root).href, format: 'cyclonedx' }) as any;
     assert.equal(outside.ok, false);
     const format = await client.connection.sendRequest('vigil/generateSbom', { folderUri: pathToFileURL(workspace).href, format: 'xml' }) as any;
     assert.equal(format.ok, false);

@@ -5,18 +5,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
-import { importAdvisories } from '../../server/src/engine';
+import type { CodeAction, Hover } from 'vscode-languageserver-protocol/node';
 import { LspTestClient, REPO_ROOT } from './client';
+import { demoDbDirectory, messageOf as message, type TestDirectory } from './test-directory';
 import { applyWorkspaceEdit } from '../helpers/lsp-edits';
-
-const message = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 
 describe('lsp: the server over stdio', function () {
   this.timeout(60000);
-  let tmp: string;
+  let dir: TestDirectory;
   let workspace: string;
-  let cacheDir: string;
   let client: LspTestClient;
   const lockPath = () => path.join(workspace, 'node-app/package-lock.json');
   const manifestPath = () => path.join(workspace, 'node-app/package.json');
@@ -24,17 +21,15 @@ describe('lsp: the server over stdio', function () {
   const brokenPath = () => path.join(workspace, 'broken/package-lock.json');
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-'));
-    workspace = path.join(tmp, 'ws');
-    cacheDir = path.join(tmp, 'cache');
-    fs.cpSync(path.join(REPO_ROOT, 'examples/node-app'), path.join(workspace, 'node-app'), { recursive: true });
-    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), path.join(workspace, 'python-app'), { recursive: true });
+    dir = await demoDbDirectory('vigil-lsp-');
+    workspace = dir.file('ws');
+    dir.copyExample('node-app', 'ws/node-app');
+    dir.copyExample('python-app', 'ws/python-app');
     fs.mkdirSync(path.join(workspace, 'broken'));
     fs.writeFileSync(brokenPath(), '{ "lockfileVersion": 3, "packages": { "node_modules/a": ');
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
     client = await LspTestClient.start({
       workspaceFolders: [workspace],
-      settings: () => ({ cacheDir }),
+      settings: () => ({ cacheDir: dir.cacheDir }),
       initializationOptions: { trusted: true },
     });
     await client.waitForScans(1);
@@ -42,7 +37,7 @@ describe('lsp: the server over stdio', function () {
 
   after(async () => {
     await client?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    dir?.remove();
   });
 
   it('publishes the initial workspace scan for files not open, with exact ranges and codes', () => {
@@ -196,7 +191,7 @@ describe('lsp: the server over stdio', function () {
 
   it('applies a settings change: a severity threshold drops lower findings', async () => {
     const before = client.diagnosticsOf(lockPath()).length;
-    const restart = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir, severityThreshold: 'CRITICAL' }) });
+    const restart = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir: dir.cacheDir, severityThreshold: 'CRITICAL' }) });
     try {
       await restart.waitForScans(1);
       const critical = restart.diagnosticsOf(lockPath());
@@ -211,7 +206,7 @@ describe('lsp: the server over stdio', function () {
     const dockerfile = path.join(workspace, 'node-app/Dockerfile');
     fs.writeFileSync(dockerfile, 'FROM alpine:3.20\nRUN echo hi\n');
     const checks = async (rules?: object) => {
-      const restart = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir, scanners: ['misconfig'], rules }) });
+      const restart = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir: dir.cacheDir, scanners: ['misconfig'], rules }) });
       try {
         await restart.waitForScans(1);
         return restart.diagnosticsOf(dockerfile).map(d => `${d.code} ${d.severity}`).sort();
@@ -260,20 +255,18 @@ describe('lsp: the bundled server', function () {
   it('builds to dist/server.js and answers over --stdio, as other editors run it', async () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT });
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lsp-dist-'));
-    fs.cpSync(path.join(REPO_ROOT, 'examples/python-app'), path.join(tmp, 'python-app'), { recursive: true });
-    const cacheDir = path.join(tmp, 'cache');
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
+    const dir = await demoDbDirectory('vigil-lsp-dist-');
+    dir.copyExample('python-app', 'python-app');
     const client = await LspTestClient.start({
-      workspaceFolders: [tmp], settings: () => ({ cacheDir }),
+      workspaceFolders: [dir.root], settings: () => ({ cacheDir: dir.cacheDir }),
       command: { file: process.execPath, args: [path.join(REPO_ROOT, 'dist/server.js'), '--stdio'] },
     });
     try {
       await client.waitForScans(1);
-      assert.ok(client.diagnosticsOf(path.join(tmp, 'python-app/requirements.txt')).length > 0, client.logs.join('\n'));
+      assert.ok(client.diagnosticsOf(dir.file('python-app/requirements.txt')).length > 0, client.logs.join('\n'));
     } finally {
       await client.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
+      dir.remove();
     }
   });
 });

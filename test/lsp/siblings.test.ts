@@ -2,11 +2,10 @@
 // from the package.json beside it, so editing package.json (unsaved) re-analyzes the lockfile.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { importAdvisories } from '../../server/src/engine';
-import { LspTestClient, REPO_ROOT } from './client';
+import { LspTestClient } from './client';
+import { demoDbDirectory, type TestDirectory } from './test-directory';
 
 const message = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 
@@ -32,7 +31,7 @@ const manifest = (dependencies: Record<string, string>) => `${JSON.stringify({ n
 
 describe('lsp: a lockfile that reads its package.json', function () {
   this.timeout(60000);
-  let tmp: string;
+  let dir: TestDirectory;
   let client: LspTestClient;
   let lockPath: string;
   let manifestPath: string;
@@ -40,8 +39,8 @@ describe('lsp: a lockfile that reads its package.json', function () {
   let yarnManifestPath: string;
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-siblings-'));
-    const workspace = path.join(tmp, 'ws');
+    dir = await demoDbDirectory('vigil-siblings-');
+    const workspace = dir.file('ws');
     fs.mkdirSync(workspace);
     lockPath = path.join(workspace, 'package-lock.json');
     manifestPath = path.join(workspace, 'package.json');
@@ -52,15 +51,13 @@ describe('lsp: a lockfile that reads its package.json', function () {
     fs.mkdirSync(path.dirname(yarnLockPath));
     fs.writeFileSync(yarnLockPath, YARN_LOCK);
     fs.writeFileSync(yarnManifestPath, manifest({ express: '4.16.0' }));
-    const cacheDir = path.join(tmp, 'cache');
-    await importAdvisories(cacheDir, [path.join(REPO_ROOT, 'demo-db/osv')]);
-    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir }), initializationOptions: { trusted: true } });
+    client = await LspTestClient.start({ workspaceFolders: [workspace], settings: () => ({ cacheDir: dir.cacheDir }), initializationOptions: { trusted: true } });
     await client.waitForScans(1);
   });
 
   after(async () => {
     await client?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    dir?.remove();
   });
 
   it('marks a v1 dependency direct when package.json declares it, and summarises it there', () => {
