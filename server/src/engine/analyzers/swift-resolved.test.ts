@@ -1,5 +1,5 @@
 // What the goldens do not show: the underline, pins without a version, malformed input, linear time.
-import { LINEAR_RATIO, measuredRatio } from '../../../../test/helpers/linear-time';
+import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 import assert from 'node:assert/strict';
 import { parsePackageResolved } from './swift-resolved';
 
@@ -46,10 +46,8 @@ describe('swift-resolved analyzer', () => {
 
   it('takes time that grows linearly (twice the pins, well under three times the time)', function () {
     this.timeout(60_000);
-    const small = resolved(2000, '"'.repeat(2000));
-    const large = resolved(4000, '"'.repeat(4000));
-    assert.equal(parsePackageResolved(large, 'Package.resolved').length, 4000); // and warms up
-    const { ratio, smallMs, largeMs } = measuredRatio(() => parsePackageResolved(small, 'Package.resolved'), () => parsePackageResolved(large, 'Package.resolved'));
-    assert.ok(ratio < LINEAR_RATIO, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
+    const pins = (size: number) => resolved(size, '"'.repeat(size));
+    assert.equal(parsePackageResolved(pins(4000), 'Package.resolved').length, 4000);
+    assertLinearGrowth(pins, text => parsePackageResolved(text, 'Package.resolved'), 2000);
   });
 });
