@@ -122,6 +122,8 @@ export interface FileScan {
   errors: FileError[];
   /** What the analyzers said about the file that is not an error, each starting with the file's path. */
   notes?: string[];
+  /** Root-relative paths an analyzer's `gather` asked for (found or not): an edit to one changes this analysis. */
+  reads?: string[];
 }
 
 /** At most this many files read for one analysis beyond its siblings (a chain of parent POMs). */
@@ -132,8 +134,7 @@ export const MAX_RELATED_READS = 64;
  * held to the root (a path that climbs out of it is refused before the source is asked), each
  * read once and size-checked, and no more than MAX_RELATED_READS of them.
  */
-function relatedReader(source: FileSource, maxBytes: number, read: Map<string, string>): RelatedReader {
-  const missing = new Set<string>();
+function relatedReader(source: FileSource, maxBytes: number, read: Map<string, string>, missing: Set<string>): RelatedReader {
   let reads = 0;
   return async (file: string) => {
     const normal = resolveRelative('', file);
@@ -183,7 +184,9 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
       const siblings = await readSiblings(source, path, analyzer.siblings ?? [], limit);
       const input = { path, content, bytes: analyzer.reads === 'bytes' ? await readBytes() : undefined, siblings };
       const related = new Map<string, string>();
-      if (analyzer.gather) await analyzer.gather(input, relatedReader(source, limit, related));
+      const missing = new Set<string>();
+      if (analyzer.gather) await analyzer.gather(input, relatedReader(source, limit, related, missing));
+      if (related.size + missing.size > 0) (scan.reads ??= []).push(...related.keys(), ...missing);
       const output = analyzer.analyze({ ...input, related });
       const packages = options.includeDevDeps ? output.packages : output.packages.filter(p => !p.dev);
       const notes = [...output.notes ?? []];
@@ -284,6 +287,7 @@ export async function analyzePath(target: ScanTarget, options: ScanOptions = {})
     scan.results.push(...file.results);
     scan.errors.push(...file.errors);
     scan.notes.push(...file.notes ?? []);
+    if (file.reads) (scan.reads ??= {})[path] = file.reads;
     options.onProgress?.(++done, files.length);
   }
   scan.results.sort((a, b) => compareStrings(a.target, b.target));

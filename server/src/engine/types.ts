@@ -321,6 +321,8 @@ export interface ScanResult {
   errors: FileError[];
   /** Things the user should know that are not errors: skipped large files, symlinks left out. */
   notes: string[];
+  /** Per analyzed file, the other files its analysis read beyond its siblings (`FileScan.reads`). */
+  reads?: Record<string, string[]>;
 }
 
 /** An advisory as the DB hands it out: the OSV record, with its severity worked out once at import. */

@@ -26,6 +26,8 @@ export interface FileState {
   results: FileResult[];
   /** Analyzers that could not read it. */
   errors: FileError[];
+  /** Other files its analysis read (a parent POM, an included requirements file), root-relative. */
+  reads?: string[];
 }
 
 /** Every analyzed file by path; shared with the publisher, which reads it. */
@@ -72,7 +74,8 @@ export class Scanner {
     const parts = fsPath.split(path.sep);
     if (parts.includes('node_modules') || parts.includes('.git')) return false;
     const name = path.basename(fsPath);
-    return isIgnoreFile(fsPath) || this.deps.analyses.has(fsPath) || watchedFileNames().some(pattern => nameMatches(pattern, name));
+    return isIgnoreFile(fsPath) || this.deps.analyses.has(fsPath) || watchedFileNames().some(pattern => nameMatches(pattern, name))
+      || [...this.deps.analyses.values()].some(state => state.reads?.includes(relPathOf(state.folder, fsPath)));
   }
 
   /** Every workspace folder in full, then the files open outside them. */
@@ -107,8 +110,8 @@ export class Scanner {
       });
       if (controller.signal.aborted) return;
       const previous = new Set(this.knownIn(folder));
-      const byFile = new Map<string, Pick<FileState, 'results' | 'errors'>>();
-      const of = (file: string) => byFile.get(file) ?? byFile.set(file, { results: [], errors: [] }).get(file)!;
+      const byFile = new Map<string, Pick<FileState, 'results' | 'errors' | 'reads'>>();
+      const of = (file: string) => byFile.get(file) ?? byFile.set(file, { results: [], errors: [], reads: scan.reads?.[file] }).get(file)!;
       for (const result of scan.results) of(result.target).results.push(result);
       for (const error of scan.errors) of(error.file).errors.push(error);
       const touched = [...byFile].map(([file, analysis]) => this.record(folder, file, analysis));
@@ -158,11 +161,14 @@ export class Scanner {
     const scanned = exists ? await scanFile(source, relPath, options) : undefined;
     if (scanned) analyses.set(fsPath, { fsPath, folder, relPath, ...scanned });
     else analyses.delete(fsPath);
-    // A manifest beside a lockfile changed: the lockfile's analysis reads it, so redo that too.
-    const known = withDependents ? this.knownIn(folder).map(known => relPathOf(folder, known)) : [];
-    for (const dependent of withDependents ? filesReading(relPath, undefined, known) : []) {
-      const dependentPath = path.join(folder.fsPath, ...dependent.split('/'));
-      if (analyses.has(dependentPath)) await this.scanOne(dependentPath, false);
+    // A manifest beside a lockfile changed, or a parent POM or an included requirements file: the
+    // analyses that read it are redone too.
+    const known = withDependents ? this.knownIn(folder) : [];
+    const readers = known.filter(other => analyses.get(other)?.reads?.includes(relPath));
+    const siblingReaders = filesReading(relPath, undefined, known.map(other => relPathOf(folder, other)))
+      .map(dependent => path.join(folder.fsPath, ...dependent.split('/')));
+    for (const dependentPath of new Set([...siblingReaders, ...readers])) {
+      if (analyses.has(dependentPath) && dependentPath !== fsPath) await this.scanOne(dependentPath, false);
     }
     await publisher.publishWithManifests([fsPath]);
   }
@@ -288,7 +294,7 @@ export class Scanner {
     return analyzers;
   }
 
-  private record(folder: Folder, relPath: string, analysis: Pick<FileState, 'results' | 'errors'>): string {
+  private record(folder: Folder, relPath: string, analysis: Pick<FileState, 'results' | 'errors' | 'reads'>): string {
     const fsPath = path.join(folder.fsPath, ...relPath.split('/'));
     this.deps.analyses.set(fsPath, { fsPath, folder, relPath, ...analysis });
     return fsPath;
