@@ -75,3 +75,26 @@ export function sortUnique(items: string[]): void {
   }
   items.length = kept;
 }
+
+/**
+ * Sets `members` on the packages of a lockfile of several projects: `directs` gives, per project
+ * folder (`''` for the root), the ids of the packages it depends on itself; each project then owns
+ * everything those pull in. A lockfile of one project gets no members.
+ */
+export function attributeToMembers(packages: readonly Package[], directs: ReadonlyMap<string, readonly string[]>): void {
+  if (directs.size < 2) return;
+  const byId = new Map(packages.map(pkg => [pkg.id, pkg]));
+  for (const [member, ids] of directs) {
+    const queue = [...new Set(ids)].filter(id => byId.has(id));
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      const pkg = byId.get(queue[i])!;
+      (pkg.members ??= []).push(member);
+      for (const child of pkg.dependsOn ?? []) {
+        if (seen.has(child) || !byId.has(child)) continue;
+        seen.add(child);
+        queue.push(child);
+      }
+    }
+  }
+}

@@ -62,6 +62,11 @@ export interface Package {
   hashes?: PackageHash[];
   /** License names or SPDX expressions, where the format or the package's metadata gives them. */
   licenses?: string[];
+  /**
+   * In a lockfile of several projects (npm, pnpm workspaces): the folders of the projects whose
+   * dependencies pull the package in, relative to the lockfile's folder, `''` for the root.
+   */
+  members?: string[];
 }
 
 /** A digest of a package, hex-encoded, under CycloneDX's algorithm name. */

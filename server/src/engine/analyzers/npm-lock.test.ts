@@ -194,6 +194,9 @@ describe('npm-lock analyzer', () => {
     assert.equal(packages.get('debug@2.5.2')!.direct, true, 'dependency of the root');
     assert.equal(packages.get('ms@2.0.0')!.direct, false);
     assert.deepEqual(packages.get('debug@2.6.9')!.dependsOn, ['ms@2.0.0']);
+    // Each package belongs to the projects that pull it in: the root, or the workspace member.
+    assert.deepEqual(packages.get('debug@2.5.2')!.members, ['']);
+    assert.deepEqual(packages.get('ms@2.0.0')!.members, ['functions/nested_func']);
 
     const asObject = byId(analyzeFixture('package-lock_v3_with_workspace_as_object.json'));
     assert.deepEqual([...asObject.keys()], ['lodash@4.17.21']);

@@ -11,7 +11,7 @@
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
 // The same name@version under several paths is one package with one copy per entry, each with
 // its own dev flag and the copies that require it, so the editor marks every copy.
-import { sortUnique } from '../depgraph';
+import { attributeToMembers, sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { sriHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
@@ -45,7 +45,10 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
   const collector = new PackageCollector(new LineCursor(input.content, input.path), input.content);
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
     const spans = locateMembers(input.content, ['packages']);
-    readPackagesSection(root.packages, spans, collector);
+    const directs = readPackagesSection(root.packages, spans, collector);
+    const packages = collector.packages();
+    attributeToMembers(packages, directs);
+    return { packages };
   } else if (isObject(root.dependencies)) {
     const spans = locateMembers(input.content, ['dependencies'], 'dependencies');
     const declared = declaredDependencies(input.siblings?.get(MANIFEST));
@@ -75,7 +78,8 @@ type NodeModules = Map<string, FolderEntry>;
 const NODE_MODULES = 'node_modules/';
 const NESTED_NODE_MODULES = '/node_modules/';
 
-function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector: PackageCollector): void {
+/** Reads the entries into `collector`; gives, per project folder, the ids of what it depends on itself. */
+function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector: PackageCollector): Map<string, string[]> {
   const folders = new Map<string, FolderEntry>();
   // Each node_modules, keyed by the folder that holds it ('' for the top level): resolving a
   // name is then one lookup per enclosing node_modules, however many folders provide it.
@@ -138,14 +142,19 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     return undefined;
   };
 
+  const directs = new Map<string, string[]>();
   for (const project of projects) {
     const search = searchPath(project.path);
+    const own: string[] = [];
+    directs.set(project.path, own);
     const { dependencies, devDependencies, optionalDependencies, peerDependencies } = project.value;
     for (const names of [dependencies, devDependencies, optionalDependencies, peerDependencies]) {
       if (!isObject(names)) continue;
       for (const name of Object.keys(names)) {
         const target = resolve(search, name);
-        if (target) target.direct = true;
+        if (!target) continue;
+        target.direct = true;
+        if (target.id) own.push(target.id);
       }
     }
   }
@@ -183,6 +192,7 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
       integrity: folder.value.integrity,
     });
   }
+  return directs;
 }
 
 function folderId(path: string, value: JsonObject): string | undefined {

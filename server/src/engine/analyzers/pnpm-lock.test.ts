@@ -105,6 +105,10 @@ describe('pnpm-lock analyzer', () => {
       // What a file: package (the user's own code) depends on is direct.
       'qs@6.5.1': { direct: true, dev: false },
     });
+    // Each package belongs to the workspace members that pull it in.
+    assert.deepEqual(Object.fromEntries(packages.map(p => [p.id, p.members])), {
+      'ms@2.1.3': ['packages/lib'], 'string-width@4.2.3': ['packages/app'], 'typescript@5.4.5': [''], 'qs@6.5.1': ['packages/app'],
+    });
   });
 
   it('reads v6 workspaces and aliases the same way, with dev from the dev flags', () => {

@@ -14,6 +14,7 @@
 // counts as direct, as in the npm analyzer. A package is one name@version; each entry of it (each
 // peer variant) is a copy with its own dev flag and requirers. pnpm 11 writes its own tool
 // dependencies as a first YAML document (importers with `packageManagerDependencies`): skipped.
+import { attributeToMembers } from '../depgraph';
 import * as semver from 'semver';
 import { isMap, isScalar, parseAllDocuments, type Document, type Pair, type YAMLMap } from 'yaml';
 import { readMachineYaml } from './machine-yaml';
@@ -78,13 +79,16 @@ export function parsedRoots(content: string): (YAMLMap | null)[] {
 export function pnpmPackages(roots: readonly (YAMLMap | null)[], content: string, file: string): Package[] {
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
+  const directs = new Map<string, string[]>();
   for (const root of roots) {
     if (!root || isToolLockfile(root)) continue;
-    addPackages(readDocument(root, content, lines), packages);
+    for (const [project, ids] of addPackages(readDocument(root, content, lines), packages)) directs.set(project, [...directs.get(project) ?? [], ...ids]);
   }
-  return [...packages.values()].sort(
+  const list = [...packages.values()].sort(
     (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
   );
+  attributeToMembers(list, directs);
+  return list;
 }
 
 function checkedRoot(document: Document.Parsed): YAMLMap | undefined {
@@ -113,6 +117,8 @@ interface DocumentEntries {
   /** `[name, reference]` of every dependency the projects declare, production and dev apart. */
   production: [string, string][];
   development: [string, string][];
+  /** Every dependency each project declares, by its folder (`''` for the root). */
+  projects: Map<string, [string, string][]>;
   dialect: Dialect;
 }
 
@@ -126,12 +132,16 @@ function readDocument(root: YAMLMap, content: string, lines: LineCursor): Docume
 
   const production: [string, string][] = [];
   const development: [string, string][] = [];
+  const projects = new Map<string, [string, string][]>();
   const importers = root.get('importers', true);
-  const projects = isMap(importers) ? importers.items.map(item => item.value) : [root];
-  for (const project of projects) {
+  const projectMaps = isMap(importers) ? importers.items.map(item => [projectFolder(scalarText(item.key)), item.value] as const) : [['', root] as const];
+  for (const [folder, project] of projectMaps) {
     if (!isMap(project)) continue;
-    production.push(...references(project.get('dependencies', true)), ...references(project.get('optionalDependencies', true)));
-    development.push(...references(project.get('devDependencies', true)));
+    const runtime = [...references(project.get('dependencies', true)), ...references(project.get('optionalDependencies', true))];
+    const dev = references(project.get('devDependencies', true));
+    production.push(...runtime);
+    development.push(...dev);
+    projects.set(folder, [...projects.get(folder) ?? [], ...runtime, ...dev]);
   }
 
   const packagesSection = sectionItems(root, 'packages');
@@ -146,7 +156,7 @@ function readDocument(root: YAMLMap, content: string, lines: LineCursor): Docume
       entry.dev = scalarText(fields.map?.get('dev', true)) === 'true';
       entries.set(key, entry);
     }
-    return { entries, production, development, dialect };
+    return { entries, production, development, projects, dialect };
   }
 
   // v9: names and versions from `packages`, entries (and the graph) from `snapshots`.
@@ -172,7 +182,7 @@ function readDocument(root: YAMLMap, content: string, lines: LineCursor): Docume
   };
   for (const [packageKey, { pair, fields }] of metadata) if (!snapshotted.has(packageKey)) add(pair, fields, packageKey);
   for (const { pair, fields, packageKey } of snapshots) add(pair, fields, packageKey);
-  return { entries, production, development, dialect };
+  return { entries, production, development, projects, dialect };
 }
 
 interface EntryFields {
@@ -286,7 +296,8 @@ function findEntry(name: string, reference: string, entries: Map<string, LockEnt
   return entries.get(`${prefix}${name}${dialect.versionSeparator}${reference}`) ?? entries.get(reference);
 }
 
-function addPackages(document: DocumentEntries, packages: Map<string, Package>): void {
+/** Adds a document's packages; gives, per project folder, the ids of what it depends on itself. */
+function addPackages(document: DocumentEntries, packages: Map<string, Package>): Map<string, string[]> {
   const { entries, dialect } = document;
   const requiredBy = new Map<LockEntry, string[]>();
   const dependsOn = new Map<LockEntry, LockEntry[]>();
@@ -340,6 +351,13 @@ function addPackages(document: DocumentEntries, packages: Map<string, Package>):
       direct: copy.direct, dev: copy.dev, location: copy.location, copies: [copy], dependsOn: sortedUnique(ids),
     });
   }
+  const idOf = (entry: LockEntry) => (entry.resolved ? [`${entry.resolved.name}@${entry.resolved.version}`] : []);
+  return new Map([...document.projects].map(([folder, declared]) => [folder, reachableThroughLocal(roots(declared), dependsOn).flatMap(idOf)]));
+}
+
+/** An importer's key as a folder relative to the lockfile: `''` for the root (`.`). */
+function projectFolder(key: string | undefined): string {
+  return key === undefined || key === '.' ? '' : key.replace(/^\.\//, '');
 }
 
 /** The roots, with local packages replaced by what they depend on (and so on through local ones). */
