@@ -7,7 +7,11 @@ import { nameMatches } from '../analyzers';
 import { baseName } from '../source';
 import type { Ecosystem, FixStyle } from '../types';
 import type { TextEditAt } from './edits';
+import { composerJsonManifest } from './composerJson';
+import { csprojManifest } from './csproj';
 import { packageJsonManifest } from './packageJson';
+import { packagesPropsManifest } from './packagesProps';
+import { pomManifest } from './pom';
 
 /** One direct dependency as the manifest declares it. */
 export interface ManifestDependency {
@@ -55,6 +59,10 @@ export interface ManifestFormat {
 
 export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
   packageJsonManifest,
+  composerJsonManifest,
+  csprojManifest,
+  packagesPropsManifest,
+  pomManifest,
 ];
 
 /** The manifest format of a file, by its base name. */
