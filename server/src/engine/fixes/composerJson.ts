@@ -77,7 +77,7 @@ export function bumpComposerConstraint(spec: string, version: string): string | 
     const [, operator, bound] = comparator;
     const order = compareVersions('Packagist', target, plain(bound));
     if (operator === '>=' || operator === '>') {
-      if (lowerAt !== -1) return undefined;
+      if (lowerAt !== -1 || order <= 0) return undefined;
       lowerAt = index;
     } else if ((operator === '<' && order >= 0) || (operator === '<=' && order > 0) || (operator === '!=' && order === 0)) {
       return undefined;
@@ -91,10 +91,15 @@ export function bumpComposerConstraint(spec: string, version: string): string | 
 }
 
 function bumpComparator(constraint: string, target: string): string | undefined {
-  const wildcard = /^v?(\d+)(\.\d+)?\.\*$/.exec(constraint);
-  if (wildcard) return wildcard[2] === undefined ? `^${target}` : `~${target}`;
-  const simple = /^(\^|~|>=|>|==|=)?\s*v?\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]{1,40})?$/.exec(constraint);
-  if (!simple) return undefined;
+  const wildcard = /^v?(\d+(\.\d+)?)\.\*$/.exec(constraint);
+  if (wildcard) {
+    const lowest = `${wildcard[1]}${wildcard[2] === undefined ? '.0.0' : '.0'}`;
+    if (compareVersions('Packagist', target, lowest) <= 0) return undefined;
+    return wildcard[2] === undefined ? `^${target}` : `~${target}`;
+  }
+  const simple = /^(\^|~|>=|>|==|=)?\s*v?(\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]{1,40})?)$/.exec(constraint);
+  // Never down: a constraint that already asks for the version or more stays.
+  if (!simple || compareVersions('Packagist', target, simple[2]) <= 0) return undefined;
   const operator = simple[1] === '>' ? '>=' : simple[1] ?? '';
   return `${operator}${target}`;
 }

@@ -2,7 +2,7 @@
 // their package items, read as the analyzers read them (analyzers/msbuild-items.ts), and the bump
 // that rewrites an item's version where it is written: the `Version` (or `VersionOverride`)
 // attribute or child element, or the file's `<PropertyGroup>` property it names (`$(X)`).
-import { expandProperties, readMsbuildProject, type MsbuildProject, type PackageItem } from '../analyzers/msbuild-items';
+import { expandProperties, readMsbuildProject, restoredVersion, type MsbuildProject, type PackageItem } from '../analyzers/msbuild-items';
 import { attributeValueSpan, childNamed, escapeXml, textSpan } from '../analyzers/xml-tree';
 import { compareVersions } from '../versions';
 import type { BumpEdit, ManifestDependency, ManifestFormat } from './manifests';
@@ -68,6 +68,8 @@ function bumpItem(text: string, project: MsbuildProject, item: PackageItem, vers
     span = textSpan(text, element);
   }
   if (!span || written.includes('$(')) return undefined;
+  const restored = restoredVersion(written);
+  if (restored !== undefined && compareVersions('NuGet', restored, version) >= 0) return undefined;
   const spec = bumpNugetVersion(written, version);
   if (spec === undefined || spec === written) return undefined;
   return { spec, edits: [{ offset: span.start, length: span.end - span.start, newText: escapeXml(spec) }] };

@@ -90,6 +90,8 @@ function rewriteVersion(text: string, pom: ParsedPom, dependency: XmlElement, ve
     const property = /^\$\{([^${}]{1,200})\}$/.exec(written);
     if (!property) break;
     const name = property[1].trim();
+    // `project.version` and the like are the project's coordinates, whatever <properties> says.
+    if (builtInProperties(pom).has(name)) return undefined;
     // Maven keeps the last of a repeated property, as the analyzer does.
     element = childNamed(pom.root, 'properties')?.children.filter(child => child.name === name).at(-1);
     written = element?.text.trim() ?? '';
