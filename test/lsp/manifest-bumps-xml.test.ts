@@ -73,6 +73,24 @@ const FILES: Record<string, string> = {
   </dependencies>
 </project>
 `,
+  'java-app/module/pom.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>com.example</groupId>
+    <artifactId>site</artifactId>
+    <version>1.0.0</version>
+  </parent>
+  <artifactId>module</artifactId>
+  <dependencies>
+    <dependency>
+      <groupId>org.webjars.npm</groupId>
+      <artifactId>jquery</artifactId>
+      <version>\${jquery.version}</version>
+    </dependency>
+  </dependencies>
+</project>
+`,
 };
 
 describe('lsp: version bumps in composer.json, *.csproj, Directory.Packages.props and pom.xml', function () {
@@ -157,6 +175,13 @@ describe('lsp: version bumps in composer.json, *.csproj, Directory.Packages.prop
     await applyToDisk(find(actions, /^Update jQuery to \[3\.5\.0\] in dotnet-central\/Directory\.Packages\.props \(fixes \d+\)$/));
     assert.equal(fs.readFileSync(file(relPath), 'utf8'), FILES[relPath].replace('Version="[3.4.1]"', 'Version="[3.5.0]"'));
     await cleared;
+  });
+
+  it('says why a module\'s pom.xml has no bump when its version is a property of the parent POM', async () => {
+    const actions = await quickFixes('java-app/module/pom.xml', diagnosticOn('java-app/module/pom.xml', '<artifactId>jquery</artifactId>'));
+    const disabled = find(actions, /^Update org\.webjars\.npm:jquery to 3\.5\.0 in java-app\/module\/pom\.xml/);
+    assert.equal(disabled.edit, undefined);
+    assert.match(disabled.disabled!.reason, /property jquery\.version, which this POM does not define \(a parent POM does\)/);
   });
 
   it('bumps a pom.xml version held in a property at the property', async () => {

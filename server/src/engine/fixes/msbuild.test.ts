@@ -89,6 +89,14 @@ describe('fixes: *.csproj', () => {
     assert.equal(csprojManifest.bump(sdkStyle, 'Not.Declared', '1.0.0'), undefined);
   });
 
+  it('says why a version is not the project\'s to raise', () => {
+    assert.match(csprojManifest.whyNoBump!(centralProject, 'Newtonsoft.Json')!, /central: raise it in Directory\.Packages\.props/);
+    assert.match(csprojManifest.whyNoBump!(sdkStyle, 'Elsewhere.Package')!, /property DefinedInDirectoryBuildProps, which this file does not define/);
+    assert.match(csprojManifest.whyNoBump!(sdkStyle, 'Floating.Package')!, /floats/);
+    assert.equal(csprojManifest.whyNoBump!(sdkStyle, 'Serilog'), undefined);
+    assert.equal(csprojManifest.whyNoBump!('<Project', 'Serilog'), undefined);
+  });
+
   it('writes a version XML-escaped', () => {
     const text = '<Project><ItemGroup><PackageReference Include="A" Version="1.0.0"/></ItemGroup></Project>';
     assert.equal(bumped(csprojManifest, text, 'A', '2.0.0-"x"&<y>')!.text.includes('Version="2.0.0-&quot;x&quot;&amp;&lt;y&gt;"'), true);

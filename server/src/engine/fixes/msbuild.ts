@@ -5,7 +5,7 @@
 import { expandProperties, readMsbuildProject, restoredVersion, type MsbuildProject, type PackageItem } from '../analyzers/msbuild-items';
 import { attributeValueSpan, childNamed, escapeXml, textSpan } from '../analyzers/xml-tree';
 import { compareVersions } from '../versions';
-import type { BumpEdit, ManifestDependency, ManifestFormat } from './manifests';
+import type { ManifestDependency, ManifestFormat } from './manifests';
 
 interface NugetManifestOptions {
   fileNames: readonly string[];
@@ -41,38 +41,54 @@ export function nugetManifest(options: NugetManifestOptions): ManifestFormat {
     },
     bump(text, name, version) {
       const project = read(text);
-      const wanted = name.toLowerCase();
-      const declared = project && declarations(project).find(d => d.name.toLowerCase() === wanted);
-      return declared && bumpItem(text, project, declared.item, version);
+      const site = project && versionSite(text, project, name);
+      if (!site || 'reason' in site) return undefined;
+      // Never down: a version that already restores at `version` or above stays.
+      if (compareVersions('NuGet', restoredVersion(site.written)!, version) >= 0) return undefined;
+      const spec = bumpNugetVersion(site.written, version);
+      if (spec === undefined || spec === site.written) return undefined;
+      return { spec, edits: [{ offset: site.start, length: site.end - site.start, newText: escapeXml(spec) }] };
+    },
+    whyNoBump(text, name) {
+      const project = read(text);
+      const site = project && versionSite(text, project, name);
+      return site && 'reason' in site ? site.reason : undefined;
     },
   };
+
+  /** Where the first declaration of `name` has its version written; undefined when it is not declared. */
+  function versionSite(text: string, project: MsbuildProject, name: string): VersionSite | undefined {
+    const wanted = name.toLowerCase();
+    const declared = declarations(project).find(d => d.name.toLowerCase() === wanted);
+    return declared && itemVersionSite(text, project, declared.item);
+  }
 }
 
+/** Where a file writes a version: the text to rewrite, or why the file does not hold it. */
+type VersionSite = { start: number; end: number; written: string } | { reason: string };
+
 /**
- * Rewrites the version an item is restored at: its `VersionOverride` when it has one, else its
- * `Version`; a version that is one property of the file is rewritten in the property. Undefined
- * where the version is not written in this file (central, or a property defined elsewhere).
+ * Where an item's restored version is written: its `VersionOverride` when it has one, else its
+ * `Version`, or the property of the file that one names. A version that is central, a property
+ * defined elsewhere, or floating has no place here to raise.
  */
-function bumpItem(text: string, project: MsbuildProject, item: PackageItem, version: string): BumpEdit | undefined {
+function itemVersionSite(text: string, project: MsbuildProject, item: PackageItem): VersionSite {
   const field = item.versionOverride ? 'VersionOverride' : 'Version';
   let written = item.versionOverride || item.version;
-  if (!written) return undefined;
+  if (!written) return { reason: 'its version is central: raise it in Directory.Packages.props' };
   let span = attributeValueSpan(text, item.element, field) ?? spanOfChild(text, item.element, field);
   // `$(Name)`, perhaps naming another property: follow it to the element that holds a version.
   for (let depth = 0; depth < 8 && span; depth++) {
     const property = /^\$\(\s*([A-Za-z_][\w.-]{0,200})\s*\)$/.exec(written);
     if (!property) break;
     const element = project.propertyElements.get(property[1].toLowerCase());
-    if (!element) return undefined;
+    if (!element) return { reason: `its version is the property ${property[1]}, which this file does not define: raise it where it is defined` };
     written = element.text.trim();
     span = textSpan(text, element);
   }
-  if (!span || written.includes('$(')) return undefined;
-  const restored = restoredVersion(written);
-  if (restored !== undefined && compareVersions('NuGet', restored, version) >= 0) return undefined;
-  const spec = bumpNugetVersion(written, version);
-  if (spec === undefined || spec === written) return undefined;
-  return { spec, edits: [{ offset: span.start, length: span.end - span.start, newText: escapeXml(spec) }] };
+  if (!span || written.includes('$(')) return { reason: 'its version is not written plainly in this file' };
+  if (restoredVersion(written) === undefined) return { reason: 'its version floats or is a range without a lowest version' };
+  return { ...span, written };
 }
 
 function spanOfChild(text: string, element: PackageItem['element'], name: string) {

@@ -77,6 +77,17 @@ describe('fixes: pom.xml', () => {
     assert.equal(pomManifest.bump(happy, 'org.example:absent', '1.0.0'), undefined);
   });
 
+  it('says why the version is not this file\'s to raise, and nothing where it is', () => {
+    assert.match(pomManifest.whyNoBump!(childOfParent, 'org.example:example-dependency')!, /\$\{project\.version\}, the project's own/);
+    const fromParent = happy.replace('<api.version>1.7.30</api.version>', '');
+    assert.match(pomManifest.whyNoBump!(fromParent, 'org.example:example-api')!, /property api\.version, which this POM does not define \(a parent POM does\)/);
+    const versionless = managedInFile.replace('\n            <version>2.0.0</version>', '');
+    assert.match(pomManifest.whyNoBump!(versionless, 'org.example:example-dependency')!, /managed outside this POM/);
+    assert.equal(pomManifest.whyNoBump!(happy, 'org.example:example-api'), undefined);
+    assert.equal(pomManifest.whyNoBump!(happy, 'org.example:absent'), undefined);
+    assert.equal(pomManifest.whyNoBump!('<project', 'org.example:example-api'), undefined);
+  });
+
   it('pins an indirect package in a new dependencyManagement, before the dependencies and indented like the file', () => {
     const planned = overridden(happy, 'com.fasterxml.jackson.core:jackson-databind', '2.13.4.2')!;
     assert.equal(planned.field, 'dependencyManagement');

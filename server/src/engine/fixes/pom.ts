@@ -8,7 +8,7 @@ import { builtInProperties, interpolate, managementKey, parsePom, type ParsedPom
 import { childNamed, escapeXml, lineIndent, textSpan, type XmlElement } from '../analyzers/xml-tree';
 import { compareVersions } from '../versions';
 import type { TextEditAt } from './edits';
-import type { BumpEdit, ManifestDependency, ManifestFormat, OverrideEdit } from './manifests';
+import type { ManifestDependency, ManifestFormat, OverrideEdit } from './manifests';
 
 const MANAGEMENT = 'dependencyManagement';
 
@@ -55,14 +55,15 @@ export const pomManifest: ManifestFormat = {
   },
   bump(text, name, version) {
     const pom = readPom(text);
-    if (!pom) return undefined;
-    const all = declarations(pom);
-    // What the project depends on first; a managed entry alone is bumped where it is.
-    const declared = all.find(d => d.section === 'dependencies' && d.name === name) ?? all.find(d => d.name === name);
-    if (!declared) return undefined;
-    const written = declared.dependency.version !== undefined ? declared
-      : all.find(d => d.section === MANAGEMENT && d.key === declared.key && d.dependency.version !== undefined);
-    return written && rewriteVersion(text, pom, written.dependency.element, version);
+    const site = pom && versionSite(text, pom, name);
+    if (!site || 'reason' in site) return undefined;
+    if (compareVersions('Maven', site.written, version) >= 0) return undefined;
+    return { spec: version, edits: [{ offset: site.start, length: site.end - site.start, newText: escapeXml(version) }] };
+  },
+  whyNoBump(text, name) {
+    const pom = readPom(text);
+    const site = pom && versionSite(text, pom, name);
+    return site && 'reason' in site ? site.reason : undefined;
   },
   override(text, name, _installed, version): OverrideEdit | undefined {
     const pom = readPom(text);
@@ -70,20 +71,39 @@ export const pomManifest: ManifestFormat = {
     if (!pom || !groupId || !artifactId || rest.length > 0) return undefined;
     const managed = declarations(pom).find(d => d.section === MANAGEMENT && d.name === name);
     if (managed) {
-      const bumped = managed.dependency.version !== undefined ? rewriteVersion(text, pom, managed.dependency.element, version) : undefined;
-      return bumped && { edits: bumped.edits, field: MANAGEMENT };
+      const site = writtenVersion(text, pom, managed.dependency.element);
+      if ('reason' in site || compareVersions('Maven', site.written, version) >= 0) return undefined;
+      return { field: MANAGEMENT, edits: [{ offset: site.start, length: site.end - site.start, newText: escapeXml(version) }] };
     }
     const edit = addManagedEntry(text, pom, groupId, artifactId, version);
     return edit && { edits: [edit], field: MANAGEMENT };
   },
 };
 
+/** Where this file writes a version: the text to rewrite, or why the file does not hold it. */
+type VersionSite = { start: number; end: number; written: string } | { reason: string };
+
 /**
- * Rewrites the `<version>` of a dependency element, or the property it names (which may name
- * another). Undefined when the version is a range, or a property this file does not define
- * (a parent POM's, or a built-in one such as `project.version`), or already at `version` or above.
+ * Where the version of declared dependency `name` is written: its `<version>`, else the
+ * `<dependencyManagement>` entry that gives it one. Undefined when it is not declared.
  */
-function rewriteVersion(text: string, pom: ParsedPom, dependency: XmlElement, version: string): BumpEdit | undefined {
+function versionSite(text: string, pom: ParsedPom, name: string): VersionSite | undefined {
+  const all = declarations(pom);
+  // What the project depends on first; a managed entry alone is bumped where it is.
+  const declared = all.find(d => d.section === 'dependencies' && d.name === name) ?? all.find(d => d.name === name);
+  if (!declared) return undefined;
+  const written = declared.dependency.version !== undefined ? declared
+    : all.find(d => d.section === MANAGEMENT && d.key === declared.key && d.dependency.version !== undefined);
+  if (!written) return { reason: 'its version is managed outside this POM (a parent POM or an imported BOM): raise it there' };
+  return writtenVersion(text, pom, written.dependency.element);
+}
+
+/**
+ * The `<version>` of a dependency element, or the `<properties>` element it names (which may
+ * name another). A range, or a property this file does not define (a parent POM's, or a built-in
+ * one such as `project.version`), is no place for a bump.
+ */
+function writtenVersion(text: string, pom: ParsedPom, dependency: XmlElement): VersionSite {
   let element = childNamed(dependency, 'version');
   let written = element?.text.trim() ?? '';
   for (let depth = 0; depth < 8 && element; depth++) {
@@ -91,15 +111,16 @@ function rewriteVersion(text: string, pom: ParsedPom, dependency: XmlElement, ve
     if (!property) break;
     const name = property[1].trim();
     // `project.version` and the like are the project's coordinates, whatever <properties> says.
-    if (builtInProperties(pom).has(name)) return undefined;
+    if (builtInProperties(pom).has(name)) return { reason: `its version is \${${name}}, the project's own` };
     // Maven keeps the last of a repeated property, as the analyzer does.
     element = childNamed(pom.root, 'properties')?.children.filter(child => child.name === name).at(-1);
-    written = element?.text.trim() ?? '';
+    if (!element) return { reason: `its version is the property ${name}, which this POM does not define (a parent POM does): raise it there` };
+    written = element.text.trim();
   }
-  if (!element || written === '' || /[${}[\](),]/.test(written)) return undefined;
-  if (compareVersions('Maven', written, version) >= 0) return undefined;
+  if (!element || written === '' || written.includes('${')) return { reason: 'its version is not written in this POM' };
+  if (/[[\](),]/.test(written)) return { reason: 'its version is a range' };
   const span = textSpan(text, element);
-  return span && { spec: version, edits: [{ offset: span.start, length: span.end - span.start, newText: escapeXml(version) }] };
+  return span ? { ...span, written } : { reason: 'its version element holds markup' };
 }
 
 /**
