@@ -58,7 +58,8 @@ describe('fixes: *.csproj', () => {
     const attribute = bumped(csprojManifest, sdkStyle, 'Newtonsoft.Json', '13.0.1')!;
     assert.equal(attribute.spec, '13.0.1');
     assert.match(attribute.text, /<PackageReference Include="Newtonsoft.Json" Version="13.0.1" \/>\n {4}<PackageReference Include="Serilog"/);
-    assert.equal(attribute.text.split('"12.0.1"').length, 2, 'the first declaration only');
+    assert.equal(attribute.text, sdkStyle.replaceAll('Include="Newtonsoft.Json" Version="12.0.1"', 'Include="Newtonsoft.Json" Version="13.0.1"'));
+    assert.equal(attribute.text.split('"13.0.1"').length, 3, 'both declarations, the conditional one too');
 
     const element = bumped(csprojManifest, sdkStyle, 'microsoft.data.sqlclient', '2.1.7')!;
     assert.match(element.text, /<Version>2\.1\.7<\/Version>/);

@@ -5,6 +5,7 @@
 import { expandProperties, readMsbuildProject, restoredVersion, type MsbuildProject, type PackageItem } from '../analyzers/msbuild-items';
 import { attributeValueSpan, childNamed, escapeXml, textSpan } from '../analyzers/xml-tree';
 import { compareVersions } from '../versions';
+import type { TextEditAt } from './edits';
 import type { ManifestDependency, ManifestFormat } from './manifests';
 
 interface NugetManifestOptions {
@@ -41,13 +42,24 @@ export function nugetManifest(options: NugetManifestOptions): ManifestFormat {
     },
     bump(text, name, version) {
       const project = read(text);
-      const site = project && versionSite(text, project, name);
-      if (!site || 'reason' in site) return undefined;
-      // Never down: a version that already restores at `version` or above stays.
-      if (compareVersions('NuGet', restoredVersion(site.written)!, version) >= 0) return undefined;
-      const spec = bumpNugetVersion(site.written, version);
-      if (spec === undefined || spec === site.written) return undefined;
-      return { spec, edits: [{ offset: site.start, length: site.end - site.start, newText: escapeXml(spec) }] };
+      if (!project) return undefined;
+      // Every declaration of the package (one per target framework's condition, say), each
+      // where its version is written; one property shared by several is raised once.
+      const edits: TextEditAt[] = [];
+      let spec: string | undefined;
+      const seen = new Set<number>();
+      for (const { item } of declarationsNamed(project, name)) {
+        const site = itemVersionSite(text, project, item);
+        if ('reason' in site || seen.has(site.start)) continue;
+        seen.add(site.start);
+        // Never down: a version that already restores at `version` or above stays.
+        if (compareVersions('NuGet', restoredVersion(site.written)!, version) >= 0) continue;
+        const written = bumpNugetVersion(site.written, version);
+        if (written === undefined || written === site.written) continue;
+        spec ??= written;
+        edits.push({ offset: site.start, length: site.end - site.start, newText: escapeXml(written) });
+      }
+      return spec === undefined ? undefined : { spec, edits };
     },
     whyNoBump(text, name) {
       const project = read(text);
@@ -56,10 +68,14 @@ export function nugetManifest(options: NugetManifestOptions): ManifestFormat {
     },
   };
 
+  function declarationsNamed(project: MsbuildProject, name: string) {
+    const wanted = name.toLowerCase();
+    return declarations(project).filter(d => d.name.toLowerCase() === wanted);
+  }
+
   /** Where the first declaration of `name` has its version written; undefined when it is not declared. */
   function versionSite(text: string, project: MsbuildProject, name: string): VersionSite | undefined {
-    const wanted = name.toLowerCase();
-    const declared = declarations(project).find(d => d.name.toLowerCase() === wanted);
+    const [declared] = declarationsNamed(project, name);
     return declared && itemVersionSite(text, project, declared.item);
   }
 }
