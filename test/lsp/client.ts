@@ -88,7 +88,7 @@ export class LspTestClient {
           didChangeWatchedFiles: { dynamicRegistration: true },
         },
         window: { workDoneProgress: true },
-        textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
+        textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, disabledSupport: true } },
       },
     });
     await connection.sendNotification('initialized', {});

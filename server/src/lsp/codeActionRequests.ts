@@ -109,6 +109,7 @@ export class CodeActionRequests {
       vexFile: settings.ignoreFile === 'openvex' ? { ...this.snapshot(vexPath), name: EDITOR_VEX_FILE } : undefined,
       folderUri: folder.uri,
       promptsForIgnoreReason: this.client.options.promptsForIgnoreReason === true,
+      showsDisabledActions: this.client.capabilities.textDocument?.codeAction?.disabledSupport === true,
     };
   }
 

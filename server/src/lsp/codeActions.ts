@@ -39,6 +39,8 @@ export interface CodeActionInput {
   folderUri: string;
   /** The client can prompt for a reason and expiry (VS Code). */
   promptsForIgnoreReason: boolean;
+  /** The client shows disabled actions with their reason (`codeAction.disabledSupport`). */
+  showsDisabledActions?: boolean;
 }
 
 /** One fix before it becomes an LSP action: edits per document. */
@@ -47,6 +49,8 @@ interface PlannedFix {
   safe: boolean;
   preferred: boolean;
   changes: DocumentChange[];
+  /** Why the fix cannot be made here (the version is a parent POM's): shown, never applied. */
+  disabled?: string;
 }
 
 interface DocumentChange {
@@ -67,7 +71,8 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     if (diagnostic.source !== SOURCE) continue;
     const data = diagnostic.data as VigilDiagnosticData | undefined;
     for (const fix of plannedFixes(input, data)) {
-      offer(diagnostic, { title: fix.title, isPreferred: fix.preferred, edit: toWorkspaceEdit([fix]) });
+      if (fix.disabled === undefined) offer(diagnostic, { title: fix.title, isPreferred: fix.preferred, edit: toWorkspaceEdit([fix]) });
+      else if (input.showsDisabledActions) offer(diagnostic, { title: fix.title, disabled: { reason: fix.disabled } });
     }
     const comment = inlineIgnoreFix(input, diagnostic, data);
     if (comment) offer(diagnostic, { title: comment.title, edit: toWorkspaceEdit([comment]) });
@@ -239,11 +244,17 @@ function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedF
   return fixes;
 }
 
-/** The bump of a declared dependency, titled without its suffixes. */
+/**
+ * The bump of a declared dependency, titled without its suffixes; a disabled one that says why
+ * where the manifest declares it but does not hold its version.
+ */
 function manifestBump(format: ManifestFormat, manifest: DocumentSnapshot, name: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {
   const declared = declaredDependency(format, manifest.text, name);
-  const planned = format.bump(manifest.text, declared?.name ?? name, bump.version);
-  return planned && { title: `Update ${declared?.name ?? name} to ${planned.spec}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] };
+  const declaredName = declared?.name ?? name;
+  const planned = format.bump(manifest.text, declaredName, bump.version);
+  if (planned) return { title: `Update ${declaredName} to ${planned.spec}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] };
+  const why = declared && format.whyNoBump?.(manifest.text, declaredName);
+  return why === undefined ? undefined : { title: `Update ${declaredName} to ${bump.version}`, safe: false, preferred: false, changes: [], disabled: why };
 }
 
 function overrideFix(format: ManifestFormat, manifest: DocumentSnapshot, manifestPath: string, fileType: string, name: string, installed: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {

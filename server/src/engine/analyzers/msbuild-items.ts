@@ -20,6 +20,8 @@ export interface PackageItem {
 export interface MsbuildProject {
   root: XmlElement;
   properties: Map<string, string>;
+  /** The element that gives each property its value, by lowercased name: where a fix rewrites it. */
+  propertyElements: Map<string, XmlElement>;
   items: PackageItem[];
 }
 
@@ -28,6 +30,7 @@ export function readMsbuildProject(content: string, what: string, itemKinds: rea
   const root = parseXmlTree(content, what);
   if (root.name !== 'Project') throw new Error(`not a valid ${what}: the root element is not <Project>`);
   const properties = new Map<string, string>();
+  const propertyElements = new Map<string, XmlElement>();
   const items: PackageItem[] = [];
   // Item and property groups may sit in <Choose>/<When>/<Otherwise>; an explicit stack keeps
   // deep nesting from exhausting the call stack.
@@ -36,7 +39,10 @@ export function readMsbuildProject(content: string, what: string, itemKinds: rea
     const element = stack.pop()!;
     for (const child of element.children) {
       if (child.name === 'PropertyGroup') {
-        for (const property of child.children) properties.set(property.name.toLowerCase(), property.text.trim());
+        for (const property of child.children) {
+          properties.set(property.name.toLowerCase(), property.text.trim());
+          propertyElements.set(property.name.toLowerCase(), property);
+        }
       } else if (child.name === 'ItemGroup') {
         for (const item of child.children) {
           if (!itemKinds.includes(item.name)) continue;
@@ -57,7 +63,7 @@ export function readMsbuildProject(content: string, what: string, itemKinds: rea
   }
   // Document order, whatever order the groups were visited in.
   items.sort((a, b) => a.element.start - b.element.start);
-  return { root, properties, items };
+  return { root, properties, propertyElements, items };
 }
 
 /**

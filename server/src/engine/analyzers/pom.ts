@@ -49,7 +49,7 @@ const MAX_DEPTH = 16;
 const MAX_EXPANDED_LENGTH = 4096;
 const DEV_SCOPES = new Set(['test', 'provided']);
 
-interface Dependency {
+export interface PomDependency {
   element: XmlElement;
   groupId?: string;
   artifactId?: string;
@@ -59,15 +59,16 @@ interface Dependency {
   classifier: string;
 }
 
-interface ParsedPom {
+export interface ParsedPom {
   path: string;
+  root: XmlElement;
   groupId?: string;
   artifactId?: string;
   version?: string;
   parent?: { groupId?: string; artifactId?: string; version?: string; relativePath: string };
   properties: Map<string, string>;
-  dependencies: Dependency[];
-  managed: Dependency[];
+  dependencies: PomDependency[];
+  managed: PomDependency[];
   modules: string[];
 }
 
@@ -152,6 +153,19 @@ function unresolvedWhy(model: ResolvedModel, why: string): string {
   return model.missingParent ? `${why}; ${model.missingParent} may define it` : why;
 }
 
+/** The properties Maven defines for every POM from its own coordinates (`project.version`, ...). */
+export function builtInProperties(self: ParsedPom): Map<string, string> {
+  const groupId = self.groupId ?? self.parent?.groupId;
+  const version = self.version ?? self.parent?.version;
+  const builtIns: [string, string | undefined][] = [
+    ['project.groupId', groupId], ['project.artifactId', self.artifactId], ['project.version', version],
+    ['project.parent.groupId', self.parent?.groupId], ['project.parent.artifactId', self.parent?.artifactId],
+    ['project.parent.version', self.parent?.version], ['pom.groupId', groupId], ['pom.artifactId', self.artifactId],
+    ['pom.version', version], ['groupId', groupId], ['artifactId', self.artifactId], ['version', version],
+  ];
+  return new Map(builtIns.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /** Reads a POM, its parents and its BOMs through `load`, which gives undefined for a file it does not have. */
 function resolvePom(path: string, content: string, load: Loader, cache: Map<string, ParsedPom | undefined>): ResolvedModel {
   const self = parsePom(path, content);
@@ -186,20 +200,12 @@ function resolveModel(self: ParsedPom, load: Loader, cache: Map<string, ParsedPo
   // Properties: the farthest parent first, so that a child's value wins; then the built-in ones.
   const properties = new Map<string, string>();
   for (const pom of [...chain].reverse()) for (const [key, value] of pom.properties) properties.set(key, value);
-  const groupId = self.groupId ?? self.parent?.groupId;
-  const version = self.version ?? self.parent?.version;
-  const builtIns: [string, string | undefined][] = [
-    ['project.groupId', groupId], ['project.artifactId', self.artifactId], ['project.version', version],
-    ['project.parent.groupId', self.parent?.groupId], ['project.parent.artifactId', self.parent?.artifactId],
-    ['project.parent.version', self.parent?.version], ['pom.groupId', groupId], ['pom.artifactId', self.artifactId],
-    ['pom.version', version], ['groupId', groupId], ['artifactId', self.artifactId], ['version', version],
-  ];
-  for (const [key, value] of builtIns) if (value !== undefined) properties.set(key, value);
+  for (const [key, value] of builtInProperties(self)) properties.set(key, value);
 
   // Managed versions: the POM's own first, then its parents', then what each imports, in order.
   const managed = new Map<string, { version?: string; scope?: string }>();
   const remoteBoms: string[] = [];
-  const imports: Dependency[] = [];
+  const imports: PomDependency[] = [];
   for (const pom of chain) {
     for (const entry of pom.managed) {
       const group = entry.groupId && interpolate(entry.groupId, properties);
@@ -283,7 +289,8 @@ function loadPom(path: string, load: Loader, cache: Map<string, ParsedPom | unde
   return pom;
 }
 
-function parsePom(path: string, content: string): ParsedPom {
+/** One POM as written, properties not yet replaced; throws on a file that is not a POM. */
+export function parsePom(path: string, content: string): ParsedPom {
   const root = parseXmlTree(content, 'pom.xml');
   if (root.name !== 'project') throw new Error('not a valid pom.xml: the root element is not <project>');
   const parentElement = childNamed(root, 'parent');
@@ -291,6 +298,7 @@ function parsePom(path: string, content: string): ParsedPom {
   for (const property of childNamed(root, 'properties')?.children ?? []) properties.set(property.name, property.text.trim());
   return {
     path,
+    root,
     groupId: childText(root, 'groupId'),
     artifactId: childText(root, 'artifactId'),
     version: childText(root, 'version'),
@@ -307,7 +315,7 @@ function parsePom(path: string, content: string): ParsedPom {
   };
 }
 
-function readDependencies(list: XmlElement | undefined): Dependency[] {
+function readDependencies(list: XmlElement | undefined): PomDependency[] {
   return childrenNamed(list ?? EMPTY, 'dependency').map(element => ({
     element,
     groupId: childText(element, 'groupId'),
@@ -321,7 +329,7 @@ function readDependencies(list: XmlElement | undefined): Dependency[] {
 
 const EMPTY: XmlElement = { name: '', attributes: {}, start: 0, openEnd: 0, closeStart: 0, end: 0, children: [], text: '' };
 
-function managementKey(groupId: string, artifactId: string, type: string, classifier: string): string {
+export function managementKey(groupId: string, artifactId: string, type: string, classifier: string): string {
   return `${groupId}:${artifactId}:${type}:${classifier}`;
 }
 

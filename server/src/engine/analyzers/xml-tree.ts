@@ -135,3 +135,42 @@ const SLASH = 0x2f;
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
+
+/**
+ * Where an attribute's value sits in the start tag, between its quotes (the raw text, entities
+ * not decoded), for an edit that rewrites the value.
+ */
+export function attributeValueSpan(content: string, element: XmlElement, name: string): { start: number; end: number } | undefined {
+  const span = attributeSpan(content, element, name);
+  if (!span) return undefined;
+  const quote = content[span.end - 1];
+  return { start: content.lastIndexOf(quote, span.end - 2) + 1, end: span.end - 1 };
+}
+
+/**
+ * Where an element's own text sits, from its first to its last non-space character, for an edit
+ * that rewrites it. Undefined when the element is empty or self-closing, or holds markup (a child,
+ * a comment, CDATA) whose text an edit could not keep.
+ */
+export function textSpan(content: string, element: XmlElement): { start: number; end: number } | undefined {
+  let start = element.openEnd;
+  let end = element.closeStart;
+  if (content.slice(start, end).includes('<')) return undefined;
+  while (start < end && isSpace(content.charCodeAt(start))) start++;
+  while (end > start && isSpace(content.charCodeAt(end - 1))) end--;
+  return start < end ? { start, end } : undefined;
+}
+
+/** Text made safe to write as an attribute value or element text. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, char => XML_ESCAPES[char]);
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** The whitespace before an offset on its line, when only whitespace comes before it; undefined otherwise. */
+export function lineIndent(content: string, offset: number): string | undefined {
+  const lineStart = content.lastIndexOf('\n', offset - 1) + 1;
+  const before = content.slice(lineStart, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}

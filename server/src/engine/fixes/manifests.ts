@@ -7,7 +7,11 @@ import { nameMatches } from '../analyzers';
 import { baseName } from '../source';
 import type { Ecosystem, FixStyle } from '../types';
 import type { TextEditAt } from './edits';
+import { composerJsonManifest } from './composerJson';
+import { csprojManifest } from './csproj';
 import { packageJsonManifest } from './packageJson';
+import { packagesPropsManifest } from './packagesProps';
+import { pomManifest } from './pom';
 
 /** One direct dependency as the manifest declares it. */
 export interface ManifestDependency {
@@ -46,6 +50,12 @@ export interface ManifestFormat {
    */
   bump(text: string, name: string, version: string): BumpEdit | undefined;
   /**
+   * Why `bump` has no edit for declared dependency `name` where the version is not this file's to
+   * raise (`its version is the property x, which this POM does not define ...`), for the editor to
+   * say so; undefined when the file holds the version, or cannot tell.
+   */
+  whyNoBump?(text: string, name: string): string | undefined;
+  /**
    * Edits that force indirect dependency `name` from `installed` to `version` with the ecosystem's
    * override mechanism; `style` is the lockfile analyzer's (npm, yarn and pnpm differ). Formats
    * without one leave this out.
@@ -55,6 +65,10 @@ export interface ManifestFormat {
 
 export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
   packageJsonManifest,
+  composerJsonManifest,
+  csprojManifest,
+  packagesPropsManifest,
+  pomManifest,
 ];
 
 /** The manifest format of a file, by its base name. */
