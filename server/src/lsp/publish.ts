@@ -9,6 +9,7 @@ import type { FolderSettings } from './folderSettings';
 import { ignoreFilesOf, ignoreFileView, isIgnoreFile } from './ignorePolicy';
 import { FindingsNotification, type FindingsParams } from './protocol';
 import type { FileState } from './scanning';
+import type { FileResult } from '../engine/types';
 import { isInside, relPathOf, type Folder, type Workspace } from './workspace';
 import { filesWithManifest, manifestFor } from '../engine/analyzers';
 import { manifestFormatFor } from '../engine/fixes/manifests';
@@ -53,7 +54,10 @@ export class Publisher {
       const project = projectOfInstalled(fsPath);
       toPublish.add(project ?? fsPath);
       const manifest = project ? undefined : manifestFor(path.basename(fsPath));
-      if (manifest) toPublish.add(path.join(path.dirname(fsPath), manifest));
+      if (!manifest) continue;
+      toPublish.add(path.join(path.dirname(fsPath), manifest));
+      // A workspace lockfile's findings also show in each member's manifest.
+      for (const member of membersOf(this.analyses.get(fsPath))) toPublish.add(path.join(path.dirname(fsPath), ...member.split('/'), manifest));
     }
     for (const fsPath of alsoAfter) toPublish.add(fsPath);
     for (const fsPath of toPublish) await this.publish(fsPath);
@@ -101,7 +105,7 @@ export class Publisher {
     const format = manifestFormatFor(fsPath);
     if (lock && format) {
       const text = this.workspace.readText(fsPath);
-      if (text !== undefined) for (const result of lock.results) parts.push(manifestView(text, result, settings.severityMap, format));
+      if (text !== undefined) for (const result of lock.state.results) parts.push(manifestView(text, ofMember(result, lock.member), settings.severityMap, format));
     }
     if (isIgnoreFile(fsPath) && ignoreFilesOf(folder).includes(fsPath)) parts.push(ignoreFileView(folder, fsPath, this.workspace));
     if (path.basename(fsPath) === 'package.json' && !projectOfInstalled(fsPath)) {
@@ -114,12 +118,37 @@ export class Publisher {
     return mergeViews(...parts);
   }
 
-  /** The first analyzed lockfile whose manifest this file is (package-lock.json beside a package.json), if any. */
-  private lockStateFor(folder: Folder, manifestPath: string): FileState | undefined {
-    for (const lockfile of filesWithManifest(relPathOf(folder, manifestPath))) {
-      const state = this.analyses.get(path.join(folder.fsPath, ...lockfile.split('/')));
-      if (state && state.results.length > 0) return state;
+  /**
+   * The analyzed lockfile whose manifest this file is, and the project of the lockfile it declares:
+   * `''` for the lockfile beside it (package-lock.json beside a package.json), else the member's
+   * folder for a workspace lockfile in a folder above that names this one as a member.
+   */
+  private lockStateFor(folder: Folder, manifestPath: string): { state: FileState; member: string } | undefined {
+    const relPath = relPathOf(folder, manifestPath);
+    const name = path.posix.basename(relPath);
+    const manifestDir = path.posix.dirname(relPath);
+    for (let dir = manifestDir; ; dir = path.posix.dirname(dir)) {
+      const member = dir === manifestDir ? '' : dir === '.' ? manifestDir : manifestDir.slice(dir.length + 1);
+      for (const lockfile of filesWithManifest(dir === '.' ? name : `${dir}/${name}`)) {
+        const state = this.analyses.get(path.join(folder.fsPath, ...lockfile.split('/')));
+        if (!state || state.results.length === 0) continue;
+        if (member === '' || membersOf(state).has(member)) return { state, member };
+      }
+      if (dir === '.') return undefined;
     }
-    return undefined;
   }
+}
+
+/** The workspace members a lockfile's packages are attributed to, the root left out. */
+function membersOf(state: FileState | undefined): Set<string> {
+  const members = new Set<string>();
+  for (const result of state?.results ?? []) for (const pkg of result.packages) for (const member of pkg.members ?? []) if (member !== '') members.add(member);
+  return members;
+}
+
+/** A lockfile result as one project of its workspace sees it: only the findings of packages that project pulls in. */
+function ofMember(result: FileResult, member: string): FileResult {
+  if (!result.packages.some(pkg => pkg.members)) return result;
+  const owned = new Set(result.packages.filter(pkg => pkg.members?.includes(member)).map(pkg => pkg.id));
+  return { ...result, vulnerabilities: result.vulnerabilities.filter(vuln => owned.has(vuln.pkgId)) };
 }
