@@ -7,6 +7,7 @@
 // `# vigil:ignore:aws-s3-block-public-acls` (any of a check's names, `//` comments too) on the
 // line(s) above the attribute or above its resource block, or at the end of the line, ignores it.
 import { parseInlineIgnores } from '../inline-ignore';
+import { misconfigurationFinding } from '../misconfiguration';
 import { baseName, siblingPath } from '../source';
 import { LineIndex } from '../text';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
@@ -112,22 +113,18 @@ function commentsByLine(file: HclFile, lines: LineIndex): LineComments {
 
 function toFinding(rule: TerraformRule, failure: CheckFailure, lines: LineIndex, comments: LineComments, path: string): Finding {
   const location = lines.range(failure.span.start, failure.span.end);
-  const finding: Finding = {
-    kind: 'misconfiguration',
-    rule,
-    severity: rule.severity,
-    message: failure.message,
-    location,
-    cause: { provider: rule.provider, service: rule.service, ...(failure.resource ? { resource: failure.resource.address } : {}) },
-  };
   const anchors = [location.startLine - 1];
   const resource = failure.resource;
   const resourceLine = resource && resource.file === path ? lines.position(resource.block.start).line : undefined;
   if (resourceLine !== undefined && resourceLine !== anchors[0]) anchors.push(resourceLine);
-  const ignores = anchors.flatMap(line => ignoresAt(comments, line, rule));
-  if (ignores.length > 0) finding.inlineIgnores = ignores;
-  if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: failure.file, edits: failure.fix.edits }] };
-  return finding;
+  return misconfigurationFinding({
+    rule,
+    message: failure.message,
+    location,
+    cause: { provider: rule.provider, service: rule.service, ...(failure.resource ? { resource: failure.resource.address } : {}) },
+    inlineIgnores: anchors.flatMap(line => ignoresAt(comments, line, rule)),
+    fix: failure.fix,
+  });
 }
 
 /**
