@@ -28,6 +28,8 @@ export const dockerfileAnalyzer: Analyzer = {
 export interface DockerfileOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly DockerfileCheck[];
 }
 
 /** Trivy's CauseMetadata for every Dockerfile finding. */
@@ -37,7 +39,7 @@ export function analyzeDockerfile(input: AnalyzerInput, options: DockerfileOptio
   // `Dockerfile.dockerignore` is BuildKit's ignore file for that Dockerfile, not a Dockerfile.
   if (baseName(input.path).endsWith('.dockerignore')) return { packages: [] };
   const file = parseDockerfile(input.content, input.path);
-  const checks = DOCKERFILE_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated);
+  const checks = [...DOCKERFILE_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated), ...options.customChecks ?? []];
   const findings: Finding[] = [];
   let successes = 0;
   for (const check of checks) {

@@ -31,6 +31,8 @@ export const kubernetesAnalyzer: Analyzer = {
 export interface KubernetesOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly KubernetesCheck[];
 }
 
 const NOTHING: AnalyzerOutput = { packages: [] };
@@ -48,7 +50,7 @@ export function analyzeKubernetes(input: AnalyzerInput, options: KubernetesOptio
     throw error;
   }
   if (file.objects.length === 0) return NOTHING;
-  const checks = KUBERNETES_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated);
+  const checks = [...KUBERNETES_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated), ...options.customChecks ?? []];
   const findings: Finding[] = [];
   let successes = 0;
   for (const object of file.objects) {

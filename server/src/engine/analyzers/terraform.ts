@@ -14,7 +14,7 @@ import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } f
 import { parseCached, TerraformModule, type ModuleFile } from '../terraform/evaluate';
 import type { HclFile } from '../terraform/parse';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
-import type { CheckContext, CheckFailure } from '../terraform/checks/common';
+import type { CheckContext, CheckFailure, TerraformCheck } from '../terraform/checks/common';
 import { namesTerraformRule, terraformRuleById, type TerraformRule } from '../rules/terraform';
 
 export const terraformAnalyzer: Analyzer = {
@@ -34,6 +34,24 @@ export const terraformAnalyzer: Analyzer = {
 export interface TerraformOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly CustomTerraformCheck[];
+}
+
+/** A check that brings its own rule, not one of the table's. */
+export interface CustomTerraformCheck extends TerraformCheck {
+  rule: TerraformRule;
+}
+
+/** The built-in checks with their rules, found once. */
+let builtinChecks: CustomTerraformCheck[] | undefined;
+function builtinTerraformChecks(): CustomTerraformCheck[] {
+  builtinChecks ??= TERRAFORM_CHECKS.map(check => {
+    const rule = terraformRuleById(check.id);
+    if (!rule) throw new Error(`no rule for the Terraform check ${check.id}`);
+    return { ...check, rule };
+  });
+  return builtinChecks;
 }
 
 /** The .tfvars files Terraform loads without -var-file, in its order: terraform.tfvars, then *.auto.tfvars by name. */
@@ -73,9 +91,8 @@ export function analyzeTerraform(input: AnalyzerInput, options: TerraformOptions
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let successes = 0;
-  for (const check of TERRAFORM_CHECKS) {
-    const rule = terraformRuleById(check.id);
-    if (!rule) throw new Error(`no rule for the Terraform check ${check.id}`);
+  for (const check of [...builtinTerraformChecks(), ...options.customChecks ?? []]) {
+    const { rule } = check;
     if (rule.deprecated && !options.includeDeprecated) continue;
     const context: CheckContext = { module, texts, looked: new Set() };
     const failures = check.run(context).filter(failure => failure.file === input.path);
