@@ -9,6 +9,7 @@ import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engi
 import {
   analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, SECRET_CONFIG_FILE_NAMES, type LoadedSecretConfig,
 } from '../engine/secrets/config';
+import { analyzersWithCustomChecks, loadCustomChecks, type CompiledCustomChecks } from '../engine/custom-checks/checks';
 import { loadVexPolicy } from '../engine/vex';
 import { isSbomFormat, REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
@@ -57,6 +58,8 @@ Options:
                          the license (an SPDX expression) or category of one package (repeatable)
   --secret-config FILE   custom secret rules (Trivy's trivy-secret.yaml format)
                          (default: ${SECRET_CONFIG_FILE_NAMES.join(' or ')} here, else in the folder scanned)
+  --config-check FILE    misconfig scanner: custom checks of yours, in Vigil's YAML format (README,
+                         "Custom checks"), run beside the built-in ones (repeatable)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
   --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --cache-dir DIR        where the DB lives        (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
@@ -102,6 +105,13 @@ export function secretConfigFor(root: string, named: string | undefined, quiet: 
     if (!quiet) printMessage((error as Error).message);
     return undefined;
   }
+}
+
+/** The custom checks of --config-check, or undefined for none; a file that is missing is a usage mistake. */
+function customChecksFor(files: readonly string[]): CompiledCustomChecks | undefined {
+  if (files.length === 0) return undefined;
+  for (const file of files) if (!fs.existsSync(file)) throw new UsageError(`custom check file not found: ${file}`);
+  return loadCustomChecks(files);
 }
 
 /** The options of every command that detects vulnerabilities and writes a report (fs, sbom). */
@@ -157,7 +167,7 @@ export function reportScanners(values: ReportValues, format: string): { scanners
  */
 export async function detectAndReport(scan: ScanResult, values: ReportValues, options: {
   root: string; artifactName: string; artifactType?: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
-  /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's). */
+  /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's, custom checks'). */
   extraRules?: readonly Rule[];
   licensePolicy?: LicensePolicy;
 }): Promise<number> {
@@ -215,6 +225,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'skip-dirs': { type: 'string', multiple: true },
     'skip-files': { type: 'string', multiple: true },
     'secret-config': { type: 'string' },
+    'config-check': { type: 'string', multiple: true },
     'license-full': { type: 'boolean' },
     'license-forbidden': { type: 'string', multiple: true },
     'license-allowed': { type: 'string', multiple: true },
@@ -233,15 +244,18 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const progress = progressPrinter(quiet);
   const secretConfig = scanners.includes('secret') ? secretConfigFor(root, values['secret-config'], quiet) : undefined;
   if (secretConfig && !quiet) for (const warning of secretConfig.warnings) printMessage(describeProblem(secretConfig.file, warning));
-  const extraRules = secretConfig?.scanner.ruleTable();
+  const customChecks = scanners.includes('misconfig') ? customChecksFor(values['config-check'] ?? []) : undefined;
+  const extraRules = [...secretConfig?.scanner.ruleTable() ?? [], ...customChecks?.rules ?? []];
   // Usage mistakes before the scan: custom rule IDs are rule names too.
   parseRuleNames(values['disable-rule'], extraRules);
   parseRuleSeverityOptions(values['rule-severity'], extraRules);
   const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
+  let analyzers = secretConfig ? analyzersWithSecretScanner(secretConfig.scanner) : undefined;
+  if (customChecks) analyzers = analyzersWithCustomChecks(customChecks, analyzers);
   const scan = await analyzePath(root, {
     scanners,
     licenseFull: values['license-full'] === true,
-    ...secretConfig ? { analyzers: analyzersWithSecretScanner(secretConfig.scanner) } : {},
+    ...analyzers ? { analyzers } : {},
     includeDevDeps: values['include-dev-deps'] === true,
     skipDirs: splitList(values['skip-dirs']),
     skipFiles: splitList(values['skip-files']),
