@@ -11,6 +11,7 @@ import {
 } from '../engine/secrets/config';
 import { analyzersWithCustomChecks, loadCustomChecks, type CompiledCustomChecks } from '../engine/custom-checks/checks';
 import { loadVexPolicy } from '../engine/vex';
+import { fixPreview } from './fix-preview';
 import { isSbomFormat, REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
@@ -44,6 +45,9 @@ Options:
                          not_affected or fixed (repeatable)
   --show-suppressed      list what VEX documents and ignore files left out, and why (table, json)
   --exit-code N          exit with N when anything is reported    (default: 0)
+  --fix                  preview: print the mechanical fixes of the reported findings (misconfig-
+                         urations) as a unified diff per file, in place of the report; nothing is
+                         written (apply it with \`patch -p1\` or \`git apply\` in PATH)
   --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
                          without it, such a file makes the run exit 1
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
@@ -170,6 +174,8 @@ export async function detectAndReport(scan: ScanResult, values: ReportValues, op
   /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's, custom checks'). */
   extraRules?: readonly Rule[];
   licensePolicy?: LicensePolicy;
+  /** --fix: print the findings' fixes as a diff in place of the report. */
+  fixPreview?: boolean;
 }): Promise<number> {
   const quiet = values.quiet === true;
   const severities = parseSeverities(values.severity);
@@ -206,6 +212,14 @@ export async function detectAndReport(scan: ScanResult, values: ReportValues, op
   }
   endProgress(quiet);
 
+  if (options.fixPreview) {
+    const preview = await fixPreview(scan, options.root);
+    if (preview.fixes === 0 && !quiet) printMessage('no mechanical fix for the reported findings');
+    if (values.output) writeOutput(values.output, preview.text);
+    else process.stdout.write(preview.text);
+    if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
+    return countFindings(scan) > 0 ? options.exitCode : 0;
+  }
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, options.format, {
     artifactName: options.artifactName, artifactType: options.artifactType, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
@@ -226,6 +240,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'skip-files': { type: 'string', multiple: true },
     'secret-config': { type: 'string' },
     'config-check': { type: 'string', multiple: true },
+    fix: { type: 'boolean' },
     'license-full': { type: 'boolean' },
     'license-forbidden': { type: 'string', multiple: true },
     'license-allowed': { type: 'string', multiple: true },
@@ -239,6 +254,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const root = positionals[0];
   if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
   const { format, exitCode } = checkReportOptions(values);
+  if (values.fix && format !== 'table') throw new UsageError('--fix prints a diff in place of the report: leave out --format', FS_USAGE);
   const { scanners, detect } = reportScanners(values, format);
   const quiet = values.quiet === true;
   const progress = progressPrinter(quiet);
@@ -265,7 +281,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   for (const error of secretConfig?.errors ?? []) {
     scan.errors.push({ file: secretConfig!.file, message: `${error.line ? `line ${error.line}: ` : ''}${error.message}` });
   }
-  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect, extraRules, licensePolicy });
+  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect, extraRules, licensePolicy, fixPreview: values.fix === true });
 }
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';
