@@ -66,3 +66,73 @@ describe('vigil config: custom checks', function () {
     }
   });
 });
+
+describe('vigil config --fix: the fix preview', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-fix-'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples/node-app/Dockerfile'), path.join(dir, 'Dockerfile'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples/deploy/k8s/orders-deployment.yaml'), path.join(dir, 'deployment.yaml'));
+    // A bucket without any public access block: the fix adds one.
+    fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_s3_bucket" "exports" {\n  bucket = "acme-exports"\n}\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const snapshot = () => Object.fromEntries(fs.readdirSync(dir).sort().map(name => [name, fs.readFileSync(path.join(dir, name), 'utf8')]));
+
+  it('prints each file\'s fixes as a unified diff (USER, securityContext, S3 public access block) and writes nothing', () => {
+    const before = snapshot();
+    const run = vigil(['config', '--fix', dir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(snapshot(), before, 'a preview writes nothing');
+    const out = run.stdout;
+    assert.match(out, /^# Dockerfile: \d+ fixes$/m);
+    assert.match(out, /^#   Run as a non-root user: add 'USER 10001'.*\(DS-0002; review before applying\)$/m);
+    assert.match(out, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ -1,7 \+1,8 @@$/m);
+    assert.match(out, /^-ADD \. \/app\n/m);
+    assert.match(out, /^\+COPY \. \/app$/m);
+    assert.match(out, /^\+USER 10001\n CMD node server\.js$/m);
+    assert.match(out, /^--- a\/deployment\.yaml$/m);
+    assert.match(out, /^-            privileged: true\n-            allowPrivilegeEscalation: true\n\+            privileged: false\n\+            allowPrivilegeEscalation: false\n\+            runAsNonRoot: true$/m);
+    assert.match(out, /^#   not in this diff: Set securityContext\.readOnlyRootFilesystem: true .*run again after applying this diff$/m);
+    assert.match(out, /^--- a\/main\.tf$/m);
+    assert.match(out, /^\+resource "aws_s3_bucket_public_access_block" "exports" \{$/m);
+    assert.match(out, /^\+  block_public_acls += true$/m);
+    assert.equal((out.match(/aws_s3_bucket_public_access_block" "exports"/g) ?? []).length, 1, 'one block for the four S3 checks that offer it');
+  });
+
+  it('the diff applies with git apply, and the fixed files no longer have those findings', function () {
+    const preview = vigil(['config', '--fix', dir]);
+    const patch = path.join(os.tmpdir(), `vigil-fix-${process.pid}.diff`);
+    fs.writeFileSync(patch, preview.stdout);
+    try {
+      const applied = spawnSync('git', ['apply', patch], { cwd: dir, encoding: 'utf8' });
+      if (applied.error) return this.skip();
+      assert.equal(applied.status, 0, applied.stderr);
+    } finally {
+      fs.rmSync(patch, { force: true });
+    }
+    const after = JSON.parse(vigil(['config', '--format', 'json', dir]).stdout);
+    const ids = after.Results.flatMap((result: any) => (result.Misconfigurations ?? []).map((m: any) => m.ID));
+    for (const fixed of ['DS-0002', 'DS-0005', 'KSV-0017', 'KSV-0001', 'AWS-0086', 'AWS-0087']) assert.ok(!ids.includes(fixed), fixed);
+    assert.ok(ids.includes('KSV-0014'), 'left for a second run');
+  });
+
+  it('escapes control characters in what it prints', () => {
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nLABEL note="\x1b]0;owned\x07"\nADD . /app\n');
+    const run = vigil(['config', '--fix', dir]);
+    assert.ok(!run.stdout.includes('\x1b') && !run.stdout.includes('\x07'), run.stdout);
+    assert.match(run.stdout, /^ LABEL note="\\x1b\]0;owned\\x07"$/m);
+  });
+
+  it('says so when there is nothing to fix, and refuses --format', () => {
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER 10001\nHEALTHCHECK CMD true\n');
+    const clean = vigil(['config', '--fix', path.join(dir, 'Dockerfile')]);
+    assert.equal(clean.stdout, '');
+    assert.match(clean.stderr, /no mechanical fix for the reported findings/);
+    const json = vigil(['config', '--fix', '--format', 'json', dir]);
+    assert.equal(json.code, 2);
+    assert.match(json.stderr, /--fix prints a diff in place of the report/);
+  });
+});
