@@ -119,3 +119,53 @@ describe('lsp: misconfiguration quick-fixes, one of each kind', function () {
     }
   });
 });
+
+describe('lsp: custom check files from vigil.misconfiguration.customChecks', function () {
+  this.timeout(60000);
+  let tmp: string;
+  let workspace: string;
+  let checksPath: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-custom-checks-'));
+    workspace = path.join(tmp, 'ws');
+    fs.mkdirSync(workspace);
+    fs.writeFileSync(path.join(workspace, 'deployment.yaml'), DEPLOYMENT);
+    // Any name will do: a change to the file is noticed like a change to any other file.
+    checksPath = path.join(workspace, 'org.checks');
+    fs.writeFileSync(checksPath, CHECKS);
+    client = await LspTestClient.start({
+      workspaceFolders: [workspace],
+      settings: () => ({ scanners: ['misconfig'], misconfiguration: { customChecks: ['org.checks'] } }),
+      initializationOptions: { trusted: true },
+    });
+    await client.waitForScans(1);
+  });
+
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const deployment = () => path.join(workspace, 'deployment.yaml');
+  const changed = () => client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(checksPath).href, type: 2 }] });
+
+  it('shows a custom check\'s finding at its key, with its rule', () => {
+    const finding = client.diagnosticsOf(deployment()).find(d => code(d) === 'ORG-0001');
+    assert.ok(finding, client.diagnosticsOf(deployment()).map(code).join());
+    assert.deepEqual(finding.range, { start: { line: 11, character: 12 }, end: { line: 11, character: 22 } });
+  });
+
+  it('reads the file again when it changes on disk; a file it cannot use is a warning, and the built-in checks run alone', async () => {
+    const gone = client.nextDiagnostics(deployment(), p => !p.diagnostics.some(d => code(d) === 'ORG-0001') && p.diagnostics.some(d => code(d) === 'KSV-0017'));
+    fs.writeFileSync(checksPath, CHECKS.replace('ORG-0001', 'KSV-0017'));
+    await changed();
+    await gone;
+    await client.waitFor('the warning', () => client.logs.some(line => line.startsWith('showMessage: Vigil: ') && line.includes('org.checks: line 2: check 1: its id names the built-in check KSV-0017')));
+    const renamed = client.nextDiagnostics(deployment(), p => p.diagnostics.some(d => code(d) === 'ORG-0002'));
+    fs.writeFileSync(checksPath, CHECKS.replace('ORG-0001', 'ORG-0002'));
+    await changed();
+    await renamed;
+  });
+});
