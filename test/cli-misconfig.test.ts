@@ -47,6 +47,14 @@ describe('vigil config: custom checks', function () {
     assert.equal(unknown.code, 2, 'without the file the ID is no rule');
   });
 
+  it('vigil rules --config-check lists the custom checks with the built-in ones', () => {
+    const run = vigil(['rules', '--kind', 'misconfiguration', '--config-check', CHECKS]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^misconfiguration rules: \d+$/m);
+    assert.match(run.stdout, /^  DS-0002  HIGH /m);
+    assert.match(run.stdout, /^  ORG-DF-001  HIGH  Images must come from the company registry  https:\/\/wiki\.example\.com\/containers\/registry$/m);
+  });
+
   it('a check file that cannot be used stops the run with the file, line and problem, quoting nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-checks-'));
     try {

@@ -112,7 +112,7 @@ export function secretConfigFor(root: string, named: string | undefined, quiet: 
 }
 
 /** The custom checks of --config-check, or undefined for none; a file that is missing is a usage mistake. */
-function customChecksFor(files: readonly string[]): CompiledCustomChecks | undefined {
+export function customChecksFor(files: readonly string[]): CompiledCustomChecks | undefined {
   if (files.length === 0) return undefined;
   for (const file of files) if (!fs.existsSync(file)) throw new UsageError(`custom check file not found: ${file}`);
   return loadCustomChecks(files);
