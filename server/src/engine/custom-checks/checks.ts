@@ -34,7 +34,7 @@ type Observed =
 const ABSENT: Observed = { present: false };
 
 /** Whether the condition holds for what the path found. */
-export function holds(condition: Condition, observed: Observed): boolean {
+function holds(condition: Condition, observed: Observed): boolean {
   switch (condition.kind) {
     case 'exists': return observed.present;
     case 'absent': return !observed.present;
@@ -79,10 +79,10 @@ function itemPlace(node: Node, fallback: Place): Place {
   return spanOf(node) ?? fallback;
 }
 
-function observeYaml(node: Node | undefined): Observed {
+function observeYaml(yaml: YamlReader, node: Node | undefined): Observed {
   if (isScalar(node)) return { present: true, scalar: node.value as Scalar };
   if (isSeq(node)) {
-    const items = node.items;
+    const items = yaml.items(node);
     if (items.every(isScalar)) return { present: true, list: items.map(item => item.value as Scalar) };
   }
   return { present: true, collection: true };
@@ -91,7 +91,7 @@ function observeYaml(node: Node | undefined): Observed {
 /** Every place a path reaches from a node, with what it found there. */
 function resolveYaml(yaml: YamlReader, node: Node | undefined, steps: readonly PathStep[], place: Place, found: [Observed, Place][]): void {
   if (steps.length === 0) {
-    found.push([observeYaml(node), place]);
+    found.push([observeYaml(yaml, node), place]);
     return;
   }
   const [step, ...rest] = steps;

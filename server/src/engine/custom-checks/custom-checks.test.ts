@@ -122,6 +122,9 @@ describe('custom checks', () => {
       const caps = (condition: string) => kubeFindings(oneCheck(`    kubernetes:\n      path: spec.template.spec.containers.*.securityContext.capabilities.add\n      ${condition}\n`), DEPLOYMENT).findings;
       assert.deepEqual(caps('not-contains: SYS_TIME').map(f => covered(DEPLOYMENT, f)), ['add']);
       assert.deepEqual(caps('not-contains: SYS'), [], 'a list holds whole items');
+      const anchored = DEPLOYMENT.replace('metadata:\n  name: web', 'metadata:\n  annotations: { time: &time SYS_TIME }\n  name: web').replace('[NET_ADMIN, SYS_TIME]', '[NET_ADMIN, *time]');
+      const aliased = kubeFindings(oneCheck('    kubernetes:\n      path: spec.template.spec.containers.*.securityContext.capabilities.add\n      not-contains: SYS_TIME\n'), anchored).findings;
+      assert.equal(aliased.length, 1, 'an alias in the list is followed');
       const label = (condition: string) => kubeFindings(oneCheck(`    kubernetes:\n      path: metadata.labels."app.kubernetes.io/name"\n      ${condition}\n`), DEPLOYMENT).findings;
       assert.equal(label('exists: true').length, 0);
       assert.equal(label('equals: api').length, 1);

@@ -277,7 +277,7 @@ function readCondition(kind: ConditionKey, entry: { node: YAML.Node | undefined;
  * `spec.containers.*.image`: keys separated by dots, a key with dots in double quotes, `*` for
  * every item. Read by hand, one pass.
  */
-export function readPath(source: string, line?: number): PathStep[] {
+function readPath(source: string, line?: number): PathStep[] {
   if (source.length > MAX_PATH_LENGTH) throw new Problem(`path is over ${MAX_PATH_LENGTH} characters`, line);
   const steps: PathStep[] = [];
   let at = 0;
