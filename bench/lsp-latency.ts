@@ -22,6 +22,7 @@
 // Third case: a 2,000-line Terraform file (bench/terraform-file.ts) edited one character at a
 // time, against the engine's misconfiguration scan of the same text.
 //   npx tsx bench/lsp-latency.ts [rounds]
+//   BENCH_CASES=terraform npx tsx bench/lsp-latency.ts [rounds]    (the Terraform case alone; also lockfile, workspace)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -229,9 +230,20 @@ async function workspaceCase(cacheDir: string, source: string): Promise<void> {
   }
 }
 
+/** The cases BENCH_CASES names (comma-separated), or all of them. */
+const CASES = process.env.BENCH_CASES?.split(',') ?? ['lockfile', 'workspace', 'terraform'];
+
 async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-lsp-'));
+  try {
+    await runCases(tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function runCases(tmp: string): Promise<void> {
   const workspace = path.join(tmp, 'ws');
   const cacheDir = path.join(tmp, 'cache');
   fs.mkdirSync(workspace);
@@ -239,9 +251,16 @@ async function main(): Promise<void> {
   const lockPath = path.join(workspace, 'package-lock.json');
   fs.writeFileSync(lockPath, lock);
   fs.writeFileSync(path.join(workspace, 'package.json'), manifest);
-  const source = fs.existsSync(CORPUS_NPM) ? CORPUS_NPM : path.join(ROOT, 'demo-db/osv');
+  // The Terraform case alone needs no advisories beyond the demo DB's.
+  const lockfiles = CASES.includes('lockfile') || CASES.includes('workspace');
+  const source = lockfiles && fs.existsSync(CORPUS_NPM) ? CORPUS_NPM : path.join(ROOT, 'demo-db/osv');
   await importAdvisories(cacheDir, [source]);
+  if (CASES.includes('lockfile')) await lockfileCase(workspace, cacheDir, lockPath, lock, source);
+  if (CASES.includes('workspace')) await workspaceCase(cacheDir, source);
+  if (CASES.includes('terraform')) await terraformCase(cacheDir);
+}
 
+async function lockfileCase(workspace: string, cacheDir: string, lockPath: string, lock: string, source: string): Promise<void> {
   const { variants } = qsVariants(lock);
   const engine = await timeEngine(cacheDir, 'package-lock.json', variants);
 
@@ -259,10 +278,6 @@ async function main(): Promise<void> {
   console.log(row('LSP didChange -> publishDiagnostics', lsp));
   console.log(ratios(lsp, engine.times));
   console.log(`initial workspace scan ${initialScanMs.toFixed(0)} ms; server RSS after it ${rssAfterScan.toFixed(0)} MiB, after ${ROUNDS + 5} edits ${rssAfterEdits.toFixed(0)} MiB`);
-
-  await workspaceCase(cacheDir, source);
-  await terraformCase(cacheDir);
-  fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 /** The 2,000-line .tf file: a character of a bucket's name changes at each edit. */

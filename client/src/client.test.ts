@@ -143,7 +143,7 @@ describe('client: manifest contributions', () => {
     for (const id of ['vigil.scanWorkspace', 'vigil.updateDb', 'vigil.importDb', 'vigil.showOutput', 'vigil.showReport', OpenLocationCommand]) assert.ok(commands.includes(id), id);
     assert.equal(manifest.contributes.views.vigil[0].id, 'vigil.findings');
     const settings = Object.keys(manifest.contributes.configuration.properties);
-    for (const key of ['scanners', 'severityThreshold', 'ignoreUnfixed', 'skipDirs', 'includeDevDependencies', 'db.mirrorUrl', 'offline', 'cacheDir', 'server.url', 'server.token', 'secretConfigPath', 'customChecksPath', 'severityMap']) {
+    for (const key of ['scanners', 'severityThreshold', 'ignoreUnfixed', 'skipDirs', 'includeDevDependencies', 'db.mirrorUrl', 'offline', 'cacheDir', 'server.url', 'server.token', 'secretConfigPath', 'misconfiguration.customChecks', 'severityMap']) {
       assert.ok(settings.includes(`vigil.${key}`), key);
     }
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');

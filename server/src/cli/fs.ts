@@ -9,7 +9,9 @@ import { IGNORE_FILE_NAMES, loadIgnorePolicy, type IgnoreFileRef } from '../engi
 import {
   analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, SECRET_CONFIG_FILE_NAMES, type LoadedSecretConfig,
 } from '../engine/secrets/config';
+import { analyzersWithCustomChecks, loadCustomChecks, type CompiledCustomChecks } from '../engine/custom-checks/checks';
 import { loadVexPolicy } from '../engine/vex';
+import { fixPreview } from './fix-preview';
 import { isSbomFormat, REPORT_FORMATS, writeReport } from '../report';
 import { ensureDb } from './db';
 import { prepareOutput, writeOutput } from './output';
@@ -43,6 +45,9 @@ Options:
                          not_affected or fixed (repeatable)
   --show-suppressed      list what VEX documents and ignore files left out, and why (table, json)
   --exit-code N          exit with N when anything is reported    (default: 0)
+  --fix                  preview: print the mechanical fixes of the reported findings (misconfig-
+                         urations) as a unified diff per file, in place of the report; nothing is
+                         written (apply it with \`patch -p1\` or \`git apply\` in PATH)
   --skip-errors          exit 0 (or N) even when a file could not be read or parsed;
                          without it, such a file makes the run exit 1
   --ignorefile FILE      IDs to ignore (.trivyignore syntax, exp: dates; or .trivyignore.yaml)
@@ -57,6 +62,8 @@ Options:
                          the license (an SPDX expression) or category of one package (repeatable)
   --secret-config FILE   custom secret rules (Trivy's trivy-secret.yaml format)
                          (default: ${SECRET_CONFIG_FILE_NAMES.join(' or ')} here, else in the folder scanned)
+  --config-check FILE    misconfig scanner: custom checks of yours, in Vigil's YAML format (README,
+                         "Custom checks"), run beside the built-in ones (repeatable)
   --skip-dirs GLOB       folders to leave out (repeatable, comma-separated)
   --skip-files GLOB      files to leave out (repeatable, comma-separated)
   --cache-dir DIR        where the DB lives        (default: $VIGIL_CACHE_DIR or ~/.cache/vigil)
@@ -102,6 +109,13 @@ export function secretConfigFor(root: string, named: string | undefined, quiet: 
     if (!quiet) printMessage((error as Error).message);
     return undefined;
   }
+}
+
+/** The custom checks of --config-check, or undefined for none; a file that is missing is a usage mistake. */
+export function customChecksFor(files: readonly string[]): CompiledCustomChecks | undefined {
+  if (files.length === 0) return undefined;
+  for (const file of files) if (!fs.existsSync(file)) throw new UsageError(`custom check file not found: ${file}`);
+  return loadCustomChecks(files);
 }
 
 /** The options of every command that detects vulnerabilities and writes a report (fs, sbom). */
@@ -157,9 +171,11 @@ export function reportScanners(values: ReportValues, format: string): { scanners
  */
 export async function detectAndReport(scan: ScanResult, values: ReportValues, options: {
   root: string; artifactName: string; artifactType?: string; format: string; exitCode: number; scanners: Scanner[]; detect: boolean;
-  /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's). */
+  /** Rules beyond the built-in tables that --disable-rule and --rule-severity may name (a secret config's, custom checks'). */
   extraRules?: readonly Rule[];
   licensePolicy?: LicensePolicy;
+  /** --fix: print the findings' fixes as a diff in place of the report. */
+  fixPreview?: boolean;
 }): Promise<number> {
   const quiet = values.quiet === true;
   const severities = parseSeverities(values.severity);
@@ -196,6 +212,14 @@ export async function detectAndReport(scan: ScanResult, values: ReportValues, op
   }
   endProgress(quiet);
 
+  if (options.fixPreview) {
+    const preview = await fixPreview(scan, options.root);
+    if (preview.fixes === 0 && !quiet) printMessage('no mechanical fix for the reported findings');
+    if (values.output) writeOutput(values.output, preview.text);
+    else process.stdout.write(preview.text);
+    if (scan.errors.length > 0 && values['skip-errors'] !== true) return 1;
+    return countFindings(scan) > 0 ? options.exitCode : 0;
+  }
   const color = !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = writeReport(scan, options.format, {
     artifactName: options.artifactName, artifactType: options.artifactType, listAllPkgs: values['list-all-pkgs'] === true, color, showSuppressed: values['show-suppressed'] === true,
@@ -215,6 +239,8 @@ export async function runFsCommand(args: string[]): Promise<number> {
     'skip-dirs': { type: 'string', multiple: true },
     'skip-files': { type: 'string', multiple: true },
     'secret-config': { type: 'string' },
+    'config-check': { type: 'string', multiple: true },
+    fix: { type: 'boolean' },
     'license-full': { type: 'boolean' },
     'license-forbidden': { type: 'string', multiple: true },
     'license-allowed': { type: 'string', multiple: true },
@@ -228,20 +254,24 @@ export async function runFsCommand(args: string[]): Promise<number> {
   const root = positionals[0];
   if (!fs.existsSync(root)) throw new UsageError(`no such file or folder: ${root}`);
   const { format, exitCode } = checkReportOptions(values);
+  if (values.fix && format !== 'table') throw new UsageError('--fix prints a diff in place of the report: leave out --format', FS_USAGE);
   const { scanners, detect } = reportScanners(values, format);
   const quiet = values.quiet === true;
   const progress = progressPrinter(quiet);
   const secretConfig = scanners.includes('secret') ? secretConfigFor(root, values['secret-config'], quiet) : undefined;
   if (secretConfig && !quiet) for (const warning of secretConfig.warnings) printMessage(describeProblem(secretConfig.file, warning));
-  const extraRules = secretConfig?.scanner.ruleTable();
+  const customChecks = scanners.includes('misconfig') ? customChecksFor(values['config-check'] ?? []) : undefined;
+  const extraRules = [...secretConfig?.scanner.ruleTable() ?? [], ...customChecks?.rules ?? []];
   // Usage mistakes before the scan: custom rule IDs are rule names too.
   parseRuleNames(values['disable-rule'], extraRules);
   parseRuleSeverityOptions(values['rule-severity'], extraRules);
   const licensePolicy = parseLicensePolicy(values['license-forbidden'], values['license-allowed'], values['license-override']);
+  let analyzers = secretConfig ? analyzersWithSecretScanner(secretConfig.scanner) : undefined;
+  if (customChecks) analyzers = analyzersWithCustomChecks(customChecks, analyzers);
   const scan = await analyzePath(root, {
     scanners,
     licenseFull: values['license-full'] === true,
-    ...secretConfig ? { analyzers: analyzersWithSecretScanner(secretConfig.scanner) } : {},
+    ...analyzers ? { analyzers } : {},
     includeDevDeps: values['include-dev-deps'] === true,
     skipDirs: splitList(values['skip-dirs']),
     skipFiles: splitList(values['skip-files']),
@@ -251,7 +281,7 @@ export async function runFsCommand(args: string[]): Promise<number> {
   for (const error of secretConfig?.errors ?? []) {
     scan.errors.push({ file: secretConfig!.file, message: `${error.line ? `line ${error.line}: ` : ''}${error.message}` });
   }
-  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect, extraRules, licensePolicy });
+  return detectAndReport(scan, values, { root, artifactName: root, format, exitCode, scanners, detect, extraRules, licensePolicy, fixPreview: values.fix === true });
 }
 
 const CONFIG_SYNOPSIS = 'Usage: vigil config [options] PATH\n';

@@ -288,22 +288,23 @@ describe('lsp: settings', () => {
     assert.deepEqual(s.skipDirs, ['a']);
     assert.deepEqual(severitiesFrom(s.severityThreshold), ['HIGH', 'CRITICAL']);
     assert.deepEqual(normalizeSettings(null, { trusted: true }).scanners, availableScanners());
-    const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml', customChecksPath: 'checks' }, { trusted: true });
+    const asking = normalizeSettings({ scanners: ['vuln', 'license'], secretConfigPath: 'rules.yaml', server: { url: 'https://vigil.example' } }, { trusted: true });
     assert.deepEqual(notAvailableYet(asking), [
-      'Vigil: vigil.customChecksPath is not available in this version yet and is not used.',
+      'Vigil: vigil.server.url is not available in this version yet and is not used.',
     ]);
     assert.deepEqual(notAvailableYet(normalizeSettings(null, { trusted: true })), []);
   });
 
   it('in an untrusted workspace loads no custom rules and no paths outside the folder', () => {
-    const raw = { secretConfigPath: 'secret.yaml', customChecksPath: 'checks', cacheDir: '/elsewhere/cache' };
+    const raw = { secretConfigPath: 'secret.yaml', misconfiguration: { customChecks: ['checks.yaml'] }, cacheDir: '/elsewhere/cache' };
     const untrusted = normalizeSettings(raw, { trusted: false, folderPath: '/ws' });
     assert.equal(untrusted.secretConfigPath, '');
-    assert.equal(untrusted.customChecksPath, '');
+    assert.deepEqual(untrusted.misconfiguration.customChecks, []);
     assert.equal(untrusted.cacheDir, '');
     assert.equal(normalizeSettings({ cacheDir: '.cache/vigil' }, { trusted: false, folderPath: '/ws' }).cacheDir, '.cache/vigil');
     const trusted = normalizeSettings(raw, { trusted: true, folderPath: '/ws' });
     assert.equal(trusted.secretConfigPath, 'secret.yaml');
+    assert.deepEqual(trusted.misconfiguration.customChecks, ['checks.yaml']);
     assert.equal(trusted.cacheDir, '/elsewhere/cache');
   });
 });

@@ -8,6 +8,7 @@ import { MessageType, ShowMessageNotification, type Connection } from 'vscode-la
 import { claimsFile, DiskSource, OverlaySource, scanFile, scanPath, type FileError, type FileResult, type FileSource, type ScanOptions } from '../engine';
 import { filesReading, nameMatches, watchedFileNames } from '../engine/analyzers';
 import { hasAdvisorySource } from '../engine/ecosystems';
+import { analyzersWithCustomChecks, loadCustomChecks, type CompiledCustomChecks } from '../engine/custom-checks/checks';
 import { analyzersWithSecretScanner, describeProblem, findSecretConfig, loadSecretConfig, type SecretConfigRef } from '../engine/secrets/config';
 import type { Analyzer } from '../engine/types';
 import type { Databases } from './dbState';
@@ -52,6 +53,8 @@ export class Scanner {
   private readonly told = new Set<string>();
   /** Per folder: the secret config's file as last read (path, time, size), and the analyzers running it. */
   private readonly secretConfigs = new Map<string, { key: string; analyzers?: Analyzer[] }>();
+  /** Per folder: the custom check files as last read (paths, times, sizes), and their checks. */
+  private readonly customChecks = new Map<string, { key: string; checks?: CompiledCustomChecks }>();
 
   constructor(private readonly deps: ScannerDeps) {}
 
@@ -140,11 +143,14 @@ export class Scanner {
     const folder = workspace.folderOf(fsPath);
     const relPath = relPathOf(folder, fsPath);
     const secretConfigBefore = this.secretConfigs.get(folder.uri)?.key;
+    const customChecksBefore = this.customChecks.get(folder.uri)?.key;
     // Before anything else: this opens the folder's DB on first use.
     const options = await this.scanOptionsFor(folder);
     const secretConfigAfter = this.secretConfigs.get(folder.uri)?.key;
-    if (secretConfigBefore !== undefined && secretConfigAfter !== secretConfigBefore) {
-      // The secret config changed on disk (this may be it): every file's secrets may differ.
+    const customChecksAfter = this.customChecks.get(folder.uri)?.key;
+    if ((secretConfigBefore !== undefined && secretConfigAfter !== secretConfigBefore)
+      || (customChecksBefore !== undefined && customChecksAfter !== customChecksBefore)) {
+      // The secret config or a custom check file changed on disk (this may be it): every file's findings may differ.
       void this.scanFolder(folder);
       return;
     }
@@ -235,7 +241,7 @@ export class Scanner {
   private async scanOptionsFor(folder: Folder): Promise<ScanOptions> {
     const settings = await this.deps.settings.for(folder);
     for (const message of notAvailableYet(settings)) this.warnOnce(message);
-    const analyzers = this.secretAnalyzersFor(folder, settings);
+    const analyzers = this.withCustomChecks(folder, settings, this.secretAnalyzersFor(folder, settings));
     return {
       ...analyzers ? { analyzers } : {},
       scanners: settings.scanners,
@@ -292,6 +298,30 @@ export class Scanner {
     }
     this.secretConfigs.set(folder.uri, { key, analyzers });
     return analyzers;
+  }
+
+  /**
+   * The analyzers with the folder's custom checks (`vigil.misconfiguration.customChecks`, relative
+   * to the folder), read again whenever one of their files changes. A file that cannot be used is a
+   * warning, and the built-in checks run alone.
+   */
+  private withCustomChecks(folder: Folder, settings: VigilSettings, analyzers: Analyzer[] | undefined): Analyzer[] | undefined {
+    const files = settings.scanners.includes('misconfig') ? settings.misconfiguration.customChecks.map(file => path.resolve(folder.fsPath, file)) : [];
+    const key = files.map(fileKey).join('\n');
+    let cached = this.customChecks.get(folder.uri);
+    if (cached?.key !== key) {
+      cached = { key };
+      if (files.length > 0) {
+        try {
+          cached.checks = loadCustomChecks(files);
+          this.deps.log(`custom checks from ${files.join(', ')}: ${cached.checks.rules.length}`);
+        } catch (error) {
+          this.warnOnce(`Vigil: ${(error as Error).message}\nThe custom checks are not used.`);
+        }
+      }
+      this.customChecks.set(folder.uri, cached);
+    }
+    return cached.checks ? analyzersWithCustomChecks(cached.checks, analyzers) : analyzers;
   }
 
   private record(folder: Folder, relPath: string, analysis: Pick<FileState, 'results' | 'errors' | 'reads'>): string {

@@ -17,7 +17,8 @@ export interface VigilSettings {
   cacheDir: string;
   server: { url: string; token: string };
   secretConfigPath: string;
-  customChecksPath: string;
+  /** Misconfiguration: files of custom checks (custom-checks/format.ts), relative to the folder. */
+  misconfiguration: { customChecks: string[] };
   severityMap: Record<Severity, DiagnosticSeverity>;
   /** Misconfiguration, secret and license rules switched off, and severities set per rule (ID or alias). */
   rules: { disabled: string[]; severity: Record<string, Severity> };
@@ -47,7 +48,7 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   cacheDir: '',
   server: { url: '', token: '' },
   secretConfigPath: '',
-  customChecksPath: '',
+  misconfiguration: { customChecks: [] },
   severityMap: DEFAULT_SEVERITY_MAP,
   rules: { disabled: [], severity: {} },
   ignoreFile: 'trivyignore',
@@ -83,14 +84,14 @@ export function normalizeSettings(raw: unknown, trust: { trusted: boolean; folde
     cacheDir: text(input.cacheDir),
     server: { url: text(input.server?.url), token: text(input.server?.token) },
     secretConfigPath: text(input.secretConfigPath),
-    customChecksPath: text(input.customChecksPath),
+    misconfiguration: { customChecks: (strings(input.misconfiguration?.customChecks) ?? []).map(p => p.trim()).filter(Boolean) },
     severityMap: parseSeverityMap(input.severityMap),
     rules: { disabled: strings(input.rules?.disabled) ?? [], severity: parseRuleSeverities(input.rules?.severity) },
     ignoreFile: input.ignoreFile === 'openvex' ? 'openvex' : 'trivyignore',
   };
   if (!trust.trusted) {
     settings.secretConfigPath = '';
-    settings.customChecksPath = '';
+    settings.misconfiguration.customChecks = [];
     const inside = (p: string) => trust.folderPath !== undefined && isInside(trust.folderPath, p);
     if (settings.cacheDir && !inside(settings.cacheDir)) settings.cacheDir = '';
   }
@@ -137,7 +138,7 @@ export function notAvailableYet(settings: VigilSettings): string[] {
   const messages = settings.scanners.filter(s => !available.includes(s))
     .map(s => `Vigil: the ${s} scanner is not available in this version yet; only ${available.join(', ')} runs.`);
   const unused: [string, string][] = [
-    ['vigil.server.url', settings.server.url], ['vigil.customChecksPath', settings.customChecksPath],
+    ['vigil.server.url', settings.server.url],
   ];
   for (const [name, value] of unused) if (value) messages.push(`Vigil: ${name} is not available in this version yet and is not used.`);
   return messages;

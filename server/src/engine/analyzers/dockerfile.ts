@@ -5,6 +5,7 @@
 // names for the check: `AVD-DS-0002`, `DS002`, `least-privilege-user`) on the line above an
 // instruction ignores that check there.
 import { parseInlineIgnores } from '../inline-ignore';
+import { misconfigurationFinding } from '../misconfiguration';
 import { baseName } from '../source';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
 import { DOCKERFILE_CHECKS, type DockerfileCheck } from '../dockerfile/checks';
@@ -27,6 +28,8 @@ export const dockerfileAnalyzer: Analyzer = {
 export interface DockerfileOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly DockerfileCheck[];
 }
 
 /** Trivy's CauseMetadata for every Dockerfile finding. */
@@ -36,32 +39,28 @@ export function analyzeDockerfile(input: AnalyzerInput, options: DockerfileOptio
   // `Dockerfile.dockerignore` is BuildKit's ignore file for that Dockerfile, not a Dockerfile.
   if (baseName(input.path).endsWith('.dockerignore')) return { packages: [] };
   const file = parseDockerfile(input.content, input.path);
-  const checks = DOCKERFILE_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated);
+  const checks = [...DOCKERFILE_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated), ...options.customChecks ?? []];
   const findings: Finding[] = [];
   let successes = 0;
   for (const check of checks) {
     const failures = check.run(file);
     if (failures.length === 0) successes++;
-    for (const failure of failures) findings.push(toFinding(file, check, failure, input.path));
+    for (const failure of failures) findings.push(toFinding(file, check, failure));
   }
   findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn);
   return { packages: [], findings, misconfSummary: { successes, failures: findings.length } };
 }
 
-function toFinding(file: ParsedDockerfile, check: DockerfileCheck, failure: ReturnType<DockerfileCheck['run']>[number], path: string): Finding {
+function toFinding(file: ParsedDockerfile, check: DockerfileCheck, failure: ReturnType<DockerfileCheck['run']>[number]): Finding {
   const location = file.lines.range(failure.start, failure.end);
-  const finding: Finding = {
-    kind: 'misconfiguration',
+  return misconfigurationFinding({
     rule: check.rule,
-    severity: check.rule.severity,
     message: failure.message,
     location,
-    cause: { ...CAUSE },
-  };
-  const ignores = ignoresAbove(file, location.startLine - 1);
-  if (ignores.length > 0) finding.inlineIgnores = ignores;
-  if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: path, edits: failure.fix.edits }] };
-  return finding;
+    cause: CAUSE,
+    inlineIgnores: ignoresAbove(file, location.startLine - 1),
+    fix: failure.fix,
+  });
 }
 
 /**

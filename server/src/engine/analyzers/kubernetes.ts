@@ -10,6 +10,7 @@
 // comment lines above the offending line, above the container's entry or above the object ignores
 // that check there.
 import { parseInlineIgnores } from '../inline-ignore';
+import { misconfigurationFinding } from '../misconfiguration';
 import { KUBERNETES_CHECKS, appliesTo, type CheckFailure, type KubernetesCheck } from '../kubernetes/checks';
 import { looksLikeManifest, mayHoldKubernetesObjects, parseKubernetesManifests, type KubeFile, type KubeObject } from '../kubernetes/manifest';
 import { kubernetesRuleNamed } from '../rules/kubernetes';
@@ -30,6 +31,8 @@ export const kubernetesAnalyzer: Analyzer = {
 export interface KubernetesOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly KubernetesCheck[];
 }
 
 const NOTHING: AnalyzerOutput = { packages: [] };
@@ -47,7 +50,7 @@ export function analyzeKubernetes(input: AnalyzerInput, options: KubernetesOptio
     throw error;
   }
   if (file.objects.length === 0) return NOTHING;
-  const checks = KUBERNETES_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated);
+  const checks = [...KUBERNETES_CHECKS.filter(check => options.includeDeprecated || !check.rule.deprecated), ...options.customChecks ?? []];
   const findings: Finding[] = [];
   let successes = 0;
   for (const object of file.objects) {
@@ -55,7 +58,7 @@ export function analyzeKubernetes(input: AnalyzerInput, options: KubernetesOptio
       if (!appliesTo(check, object)) continue;
       const failures = check.run(object, file);
       if (failures.length === 0) successes++;
-      for (const failure of failures) findings.push(toFinding(file, object, check, failure, input.path));
+      for (const failure of failures) findings.push(toFinding(file, object, check, failure));
     }
   }
   findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn
@@ -63,20 +66,15 @@ export function analyzeKubernetes(input: AnalyzerInput, options: KubernetesOptio
   return { packages: [], findings, misconfSummary: { successes, failures: findings.length } };
 }
 
-function toFinding(file: KubeFile, object: KubeObject, check: KubernetesCheck, failure: CheckFailure, path: string): Finding {
-  const location = file.lines.range(failure.start, failure.end);
-  const finding: Finding = {
-    kind: 'misconfiguration',
+function toFinding(file: KubeFile, object: KubeObject, check: KubernetesCheck, failure: CheckFailure): Finding {
+  return misconfigurationFinding({
     rule: check.rule,
-    severity: check.rule.severity,
     message: failure.message,
-    location,
+    location: file.lines.range(failure.start, failure.end),
     cause: { provider: 'Kubernetes', service: 'general', resource: object.name === undefined ? object.kind : `${object.kind}/${object.name}` },
-  };
-  const ignores = inlineIgnores(file, object, failure.start);
-  if (ignores.length > 0) finding.inlineIgnores = ignores;
-  if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: path, edits: failure.fix.edits }] };
-  return finding;
+    inlineIgnores: inlineIgnores(file, object, failure.start),
+    fix: failure.fix,
+  });
 }
 
 /**

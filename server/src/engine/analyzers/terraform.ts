@@ -7,13 +7,14 @@
 // `# vigil:ignore:aws-s3-block-public-acls` (any of a check's names, `//` comments too) on the
 // line(s) above the attribute or above its resource block, or at the end of the line, ignores it.
 import { parseInlineIgnores } from '../inline-ignore';
+import { misconfigurationFinding } from '../misconfiguration';
 import { baseName, siblingPath } from '../source';
 import { LineIndex } from '../text';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
 import { parseCached, TerraformModule, type ModuleFile } from '../terraform/evaluate';
 import type { HclFile } from '../terraform/parse';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
-import type { CheckContext, CheckFailure } from '../terraform/checks/common';
+import type { CheckContext, CheckFailure, TerraformCheck } from '../terraform/checks/common';
 import { namesTerraformRule, terraformRuleById, type TerraformRule } from '../rules/terraform';
 
 export const terraformAnalyzer: Analyzer = {
@@ -33,6 +34,24 @@ export const terraformAnalyzer: Analyzer = {
 export interface TerraformOptions {
   /** Run the checks trivy-checks has retired too (Trivy's --include-deprecated-checks). */
   includeDeprecated?: boolean;
+  /** The user's own checks (custom-checks/), run after the built-in ones. */
+  customChecks?: readonly CustomTerraformCheck[];
+}
+
+/** A check that brings its own rule, not one of the table's. */
+export interface CustomTerraformCheck extends TerraformCheck {
+  rule: TerraformRule;
+}
+
+/** The built-in checks with their rules, found once. */
+let builtinChecks: CustomTerraformCheck[] | undefined;
+function builtinTerraformChecks(): CustomTerraformCheck[] {
+  builtinChecks ??= TERRAFORM_CHECKS.map(check => {
+    const rule = terraformRuleById(check.id);
+    if (!rule) throw new Error(`no rule for the Terraform check ${check.id}`);
+    return { ...check, rule };
+  });
+  return builtinChecks;
 }
 
 /** The .tfvars files Terraform loads without -var-file, in its order: terraform.tfvars, then *.auto.tfvars by name. */
@@ -72,9 +91,8 @@ export function analyzeTerraform(input: AnalyzerInput, options: TerraformOptions
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let successes = 0;
-  for (const check of TERRAFORM_CHECKS) {
-    const rule = terraformRuleById(check.id);
-    if (!rule) throw new Error(`no rule for the Terraform check ${check.id}`);
+  for (const check of [...builtinTerraformChecks(), ...options.customChecks ?? []]) {
+    const { rule } = check;
     if (rule.deprecated && !options.includeDeprecated) continue;
     const context: CheckContext = { module, texts, looked: new Set() };
     const failures = check.run(context).filter(failure => failure.file === input.path);
@@ -112,22 +130,18 @@ function commentsByLine(file: HclFile, lines: LineIndex): LineComments {
 
 function toFinding(rule: TerraformRule, failure: CheckFailure, lines: LineIndex, comments: LineComments, path: string): Finding {
   const location = lines.range(failure.span.start, failure.span.end);
-  const finding: Finding = {
-    kind: 'misconfiguration',
-    rule,
-    severity: rule.severity,
-    message: failure.message,
-    location,
-    cause: { provider: rule.provider, service: rule.service, ...(failure.resource ? { resource: failure.resource.address } : {}) },
-  };
   const anchors = [location.startLine - 1];
   const resource = failure.resource;
   const resourceLine = resource && resource.file === path ? lines.position(resource.block.start).line : undefined;
   if (resourceLine !== undefined && resourceLine !== anchors[0]) anchors.push(resourceLine);
-  const ignores = anchors.flatMap(line => ignoresAt(comments, line, rule));
-  if (ignores.length > 0) finding.inlineIgnores = ignores;
-  if (failure.fix) finding.fix = { title: failure.fix.title, safe: failure.fix.safe, changes: [{ file: failure.file, edits: failure.fix.edits }] };
-  return finding;
+  return misconfigurationFinding({
+    rule,
+    message: failure.message,
+    location,
+    cause: { provider: rule.provider, service: rule.service, ...(failure.resource ? { resource: failure.resource.address } : {}) },
+    inlineIgnores: anchors.flatMap(line => ignoresAt(comments, line, rule)),
+    fix: failure.fix,
+  });
 }
 
 /**

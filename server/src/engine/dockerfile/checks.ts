@@ -3,7 +3,7 @@
 // argument at fault). Where Trivy reads RUN lines with text patterns, these checks read the shell
 // commands (../dockerfile/shell.ts), so `sudo` inside `pseudo-tool` or `-y` in a package name does
 // not count. A value Vigil cannot know (an ARG without a default) is never reported on.
-import type { TextEditAt } from '../fixes/edits';
+import type { CheckFixEdits } from '../misconfiguration';
 import { DOCKERFILE_RULES, type DockerfileRule } from '../rules/dockerfile';
 import type { DockerInstruction, DockerStage, ParsedDockerfile, TextPiece } from './parse';
 import { commandText, type ShellCommand, type ShellWord } from './shell';
@@ -13,7 +13,7 @@ export interface CheckFailure {
   /** Offsets of what the finding points at. */
   start: number;
   end: number;
-  fix?: { title: string; edits: TextEditAt[]; safe: boolean };
+  fix?: CheckFixEdits;
 }
 
 export interface DockerfileCheck {

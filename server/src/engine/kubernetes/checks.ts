@@ -7,6 +7,7 @@
 // Where Vigil knowingly differs from Trivy's Rego, the check says so in a comment.
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEditAt } from '../fixes/edits';
+import type { CheckFixEdits } from '../misconfiguration';
 import { kubernetesRuleById, type KubernetesRule } from '../rules/kubernetes';
 import { deprecatedApi } from './deprecated-apis';
 import type { KubeContainer, KubeFile, KubeObject, KubePod, YamlReader } from './manifest';
@@ -19,7 +20,7 @@ export interface CheckFailure {
   /** Offsets of what the finding points at. */
   start: number;
   end: number;
-  fix?: { title: string; edits: TextEditAt[]; safe: boolean };
+  fix?: CheckFixEdits;
 }
 
 /** The kinds a check applies to, lower case, as Trivy's input selectors name them; `any` for every object. */

@@ -2,18 +2,14 @@
 // (every file of the folder, so that a bucket in one file and its public access block in another
 // are seen together) and returns its failures with the file and span at fault; the analyzer keeps
 // those of the file it analyzes. A check never fails on an UNKNOWN value.
-import type { TextEditAt } from '../../fixes/edits';
 import {
   asBool, asList, asNumber, asString, isUnknown, type AttributeView, type BlockView, type ResourceInstance, type TerraformModule, type Value,
 } from '../evaluate';
 import type { Span } from '../parse';
+import type { CheckFixEdits } from '../../misconfiguration';
 
-export interface CheckFix {
-  title: string;
-  edits: TextEditAt[];
-  /** Safe fixes may be applied without review (fix-all). */
-  safe: boolean;
-}
+/** A Terraform check's fix: edits to the file of the failure. */
+export type CheckFix = CheckFixEdits;
 
 export interface CheckFailure {
   /** The file the span is in. */
