@@ -7,7 +7,12 @@ import { nameMatches } from '../analyzers';
 import { baseName } from '../source';
 import type { Ecosystem, FixStyle } from '../types';
 import type { TextEditAt } from './edits';
+import { cargoTomlManifest } from './cargoToml';
+import { gemfileManifest } from './gemfile';
+import { goModManifest } from './goMod';
 import { packageJsonManifest } from './packageJson';
+import { pipfileManifest } from './pipfile';
+import { pyprojectTomlManifest } from './pyprojectToml';
 
 /** One direct dependency as the manifest declares it. */
 export interface ManifestDependency {
@@ -54,7 +59,7 @@ export interface ManifestFormat {
 }
 
 export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
-  packageJsonManifest,
+  packageJsonManifest, cargoTomlManifest, pyprojectTomlManifest, pipfileManifest, goModManifest, gemfileManifest,
 ];
 
 /** The manifest format of a file, by its base name. */
