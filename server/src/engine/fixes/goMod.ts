@@ -24,6 +24,8 @@ interface GoMod {
   directives: Directive[];
   requires: Directive[];
   replaces: Replace[];
+  /** The replaces by the module path they replace. */
+  replacesOf: Map<string, Replace[]>;
 }
 
 function readGoMod(text: string): GoMod | undefined {
@@ -31,7 +33,13 @@ function readGoMod(text: string): GoMod | undefined {
     const directives = readDirectives(text);
     const requires = directives.filter(directive => directive.verb === 'require' && directive.args.length === 2);
     const replaces = directives.filter(directive => directive.verb === 'replace').map(replaceOf);
-    return { directives, requires, replaces };
+    const replacesOf = new Map<string, Replace[]>();
+    for (const replace of replaces) {
+      const same = replacesOf.get(replace.old.text);
+      if (same) same.push(replace);
+      else replacesOf.set(replace.old.text, [replace]);
+    }
+    return { directives, requires, replaces, replacesOf };
   } catch {
     return undefined;
   }
@@ -40,7 +48,7 @@ function readGoMod(text: string): GoMod | undefined {
 /** The replace that applies to a require, as the analyzer applies them: by path, and by version when it names one. */
 function replaceFor(goMod: GoMod, require: Directive): Replace | undefined {
   const [path, version] = require.args;
-  return goMod.replaces.find(replace => replace.old.text === path.text && (!replace.oldVersion || replace.oldVersion.text === version.text));
+  return goMod.replacesOf.get(path.text)?.find(replace => !replace.oldVersion || replace.oldVersion.text === version.text);
 }
 
 function declarations(goMod: GoMod): Declaration[] {
@@ -96,7 +104,7 @@ export const goModManifest: ManifestFormat = {
   override(text, name, _installed, version): OverrideEdit | undefined {
     const goMod = readGoMod(text);
     // A required module is bumped; one that a replace already names is left to the user.
-    if (!goMod || goMod.requires.some(require => require.args[0].text === name) || goMod.replaces.some(replace => replace.old.text === name)) return undefined;
+    if (!goMod || goMod.requires.some(require => require.args[0].text === name) || goMod.replacesOf.has(name)) return undefined;
     const newline = text.includes('\r\n') ? '\r\n' : '\n';
     const lead = text === '' || text.endsWith('\n') ? '' : newline;
     return { field: 'replace', edits: [{ offset: text.length, length: 0, newText: `${lead}replace ${name} => ${name} ${withV(version)}${newline}` }] };
