@@ -18,8 +18,17 @@ export interface TomlValue {
   table?: AST.TOMLTable;
 }
 
+// The parser takes some 3 ms per KB, and one code-action request reads the same manifest for
+// every diagnostic it is asked about: the last text's values are kept.
+let last: { text: string; values: TomlValue[] | undefined } | undefined;
+
 /** Every value of a TOML text in file order; undefined when it is not valid TOML. */
-export function tomlValues(text: string): TomlValue[] | undefined {
+export function tomlValues(text: string): readonly TomlValue[] | undefined {
+  if (last?.text !== text) last = { text, values: readValues(text) };
+  return last.values;
+}
+
+function readValues(text: string): TomlValue[] | undefined {
   let program: AST.TOMLProgram;
   try {
     program = parseTOML(text);
