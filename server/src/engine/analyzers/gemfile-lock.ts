@@ -15,12 +15,18 @@ import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, SourceRange } from '../types';
 
+const MANIFEST = 'Gemfile';
+
 export const gemfileLockAnalyzer: Analyzer = {
   id: 'gemfile-lock',
   type: 'bundler',
   scanner: 'vuln',
   ecosystem: 'RubyGems',
   fileNames: ['Gemfile.lock'],
+  // Read for nothing (DEPENDENCIES says what is direct): named so that the editor annotates and
+  // fixes the Gemfile, and re-checks the lockfile when it changes.
+  siblings: [MANIFEST],
+  manifest: MANIFEST,
   inlineIgnores: false,
   trivyParser: 'ruby/bundler',
   fixes: 'none',

@@ -32,13 +32,13 @@ export const goModAnalyzer: Analyzer = {
   analyze: input => ({ packages: parseGoMod(input.content, input.path, input.siblings?.get(GO_SUM)), project: goModuleOf(input.content) }),
 };
 
-interface Token {
+export interface Token {
   text: string;
   start: number;
   end: number;
 }
 
-interface Directive {
+export interface Directive {
   verb: string;
   args: Token[];
   comment: string;
@@ -73,7 +73,7 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
   let goVersion: string | undefined;
   let stdlib: Requirement | undefined;
   let required: Requirement[] = [];
-  const replaces: { old: Token; oldVersion?: Token; replacement: Token; version?: Token; directive: Directive }[] = [];
+  const replaces: Replace[] = [];
   for (const directive of directives) {
     const { verb, args, lineNumber } = directive;
     if (verb === 'go' || verb === 'toolchain') {
@@ -87,11 +87,7 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
       if (args.length !== 2 || args[1].text === '') throw malformed(lineNumber, "a 'require' is not a module path and a version");
       required.push({ name: args[0].text, version: args[1].text, indirect: isIndirect(directive.comment), ...place(directive, args[0], args[1]) });
     } else if (verb === 'replace') {
-      const arrow = args.findIndex(arg => arg.text === '=>');
-      if ((arrow !== 1 && arrow !== 2) || args.length - arrow - 1 < 1 || args.length - arrow - 1 > 2) {
-        throw malformed(lineNumber, "a 'replace' is not 'module [version] => module [version]'");
-      }
-      replaces.push({ old: args[0], oldVersion: arrow === 2 ? args[1] : undefined, replacement: args[arrow + 1], version: args[arrow + 2], directive });
+      replaces.push(replaceOf(directive));
     }
   }
 
@@ -138,14 +134,32 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
   return [...packages.values()];
 }
 
+/** A `replace` line: `module [version] => module [version]`; the replacement has no version when it is a local directory. */
+export interface Replace {
+  old: Token;
+  oldVersion?: Token;
+  replacement: Token;
+  version?: Token;
+  directive: Directive;
+}
+
+export function replaceOf(directive: Directive): Replace {
+  const { args, lineNumber } = directive;
+  const arrow = args.findIndex(arg => arg.text === '=>');
+  if ((arrow !== 1 && arrow !== 2) || args.length - arrow - 1 < 1 || args.length - arrow - 1 > 2) {
+    throw malformed(lineNumber, "a 'replace' is not 'module [version] => module [version]'");
+  }
+  return { old: args[0], oldVersion: arrow === 2 ? args[1] : undefined, replacement: args[arrow + 1], version: args[arrow + 2], directive };
+}
+
 /** modfile's rule: the line's comment is `indirect`, or starts `indirect;`. */
-function isIndirect(comment: string): boolean {
+export function isIndirect(comment: string): boolean {
   const text = comment.trim();
   return text === 'indirect' || text.startsWith('indirect;');
 }
 
 /** A `go` line without a `toolchain` names the minimum toolchain from Go 1.21 on: `1.22` is 1.22.0. */
-function toolchainFromGoLine(version: string): string | undefined {
+export function toolchainFromGoLine(version: string): string | undefined {
   const parts = version.split('.');
   const release = parts.length > 2 ? parts.slice(0, 2).join('.') : version.split('rc')[0];
   if (!atLeast(release, 1, 21)) return undefined;
@@ -153,7 +167,7 @@ function toolchainFromGoLine(version: string): string | undefined {
 }
 
 /** `go1.22.5-custom` is 1.22.5. */
-function toolchainFromName(name: string): string | undefined {
+export function toolchainFromName(name: string): string | undefined {
   const version = name.split('-')[0];
   return version.startsWith('go') && version.length > 2 ? version.slice(2) : undefined;
 }
@@ -184,7 +198,8 @@ function fromGoSum(goSum: string, named: Set<string>): Requirement[] {
 
 // ---- the line reader ----
 
-function readDirectives(content: string): Directive[] {
+/** go.mod's directives, block lines as directives of their block's verb; throws on a malformed line. */
+export function readDirectives(content: string): Directive[] {
   const directives: Directive[] = [];
   let block: string | undefined;
   let blockLine = 0;

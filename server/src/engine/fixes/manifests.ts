@@ -7,11 +7,16 @@ import { nameMatches } from '../analyzers';
 import { baseName } from '../source';
 import type { Ecosystem, FixStyle } from '../types';
 import type { TextEditAt } from './edits';
+import { cargoTomlManifest } from './cargoToml';
 import { composerJsonManifest } from './composerJson';
 import { csprojManifest } from './csproj';
+import { gemfileManifest } from './gemfile';
+import { goModManifest } from './goMod';
 import { packageJsonManifest } from './packageJson';
 import { packagesPropsManifest } from './packagesProps';
+import { pipfileManifest } from './pipfile';
 import { pomManifest } from './pom';
+import { pyprojectTomlManifest } from './pyprojectToml';
 
 /** One direct dependency as the manifest declares it. */
 export interface ManifestDependency {
@@ -69,6 +74,11 @@ export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
   csprojManifest,
   packagesPropsManifest,
   pomManifest,
+  cargoTomlManifest,
+  pyprojectTomlManifest,
+  pipfileManifest,
+  goModManifest,
+  gemfileManifest,
 ];
 
 /** The manifest format of a file, by its base name. */
