@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     if (!only || only.includes('npm-lock')) firstScan(ANALYZERS.find(a => a.id === 'npm-lock')!, LARGE_NPM);
     for (const analyzer of LOCKFILE_ANALYZERS) {
       const found = real.get(analyzer.id);
-      if (found) firstScan(analyzer, found.file);
+      if (found && found.file !== LARGE_NPM) firstScan(analyzer, found.file);
     }
   }
 }
