@@ -12,11 +12,13 @@
 // A dependency resolves as Node resolves it: the nearest copy in the enclosing folders, then the
 // top level. Direct: what a workspace (or local package) declares. Dev: reached only through
 // some workspace's devDependencies.
-import type { Node } from 'jsonc-parser';
+//
+// JSON.parse reads the values, once comments and trailing commas are blanked out (offsets kept);
+// the spans of the `packages` members come from one scan of that object alone.
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { member, parseJsonTree, stringMember } from './json-tree';
+import { blankCommentsAndTrailingCommas, containerValues, locateValue, parseJson, stringEnd, type JsonObject, type ValueSpan } from './json-offsets';
 
 const MANIFEST = 'package.json';
 
@@ -47,8 +49,8 @@ interface Entry {
   /** The version for a registry package; undefined for local code and sources without one. */
   version?: string;
   local: boolean;
-  info?: Node;
-  node: Node;
+  info?: JsonObject;
+  span: ValueSpan;
   dependsOn: Entry[];
   requiredBy: string[];
   direct: boolean;
@@ -57,27 +59,31 @@ interface Entry {
 }
 
 export function parseBunLock(content: string, file: string): Package[] {
-  const root = parseJsonTree(content, 'bun.lock', { trailingCommas: true });
-  if (root.type !== 'object') throw new Error('not a valid bun.lock: the top level is not an object');
-  const version = member(root, 'lockfileVersion');
-  if (!version || version.type !== 'number') throw new Error('not a valid bun.lock: lockfileVersion is not a number');
-  const packagesNode = member(root, 'packages');
-  if (!packagesNode) return [];
-  if (packagesNode.type !== 'object') throw new Error("not a valid bun.lock: 'packages' is not an object");
+  const json = blankCommentsAndTrailingCommas(content);
+  let root: unknown;
+  try {
+    root = parseJson(json);
+  } catch (error) {
+    throw new Error(`not a valid bun.lock: ${(error as Error).message}`);
+  }
+  if (!isObject(root)) throw new Error('not a valid bun.lock: the top level is not an object');
+  if (typeof root.lockfileVersion !== 'number') throw new Error('not a valid bun.lock: lockfileVersion is not a number');
+  const packagesValue = root.packages;
+  if (packagesValue === undefined) return [];
+  if (!isObject(packagesValue)) throw new Error("not a valid bun.lock: 'packages' is not an object");
 
   const entries = new Map<string, Entry>();
-  for (const property of packagesNode.children ?? []) {
-    const [keyNode, value] = property.children ?? [];
-    if (!keyNode || !value || value.type !== 'array') continue;
-    const ident = value.children?.[0];
-    if (!ident || ident.type !== 'string') continue;
-    const [name, resolution] = splitIdent(ident.value as string);
+  for (const span of containerValues(json, locateValue(json, ['packages'])!.start)) {
+    const key = span.key!;
+    const value = packagesValue[key];
+    // A repeated key: JSON.parse kept the last value, so the last span is the one to read.
+    if (!Array.isArray(value) || typeof value[0] !== 'string') continue;
+    const [name, resolution] = splitIdent(value[0]);
     if (!name) continue;
     const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
-    const key = keyNode.value as string;
     entries.set(key, {
       key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
-      info: value.children!.find(child => child.type === 'object'), node: property,
+      info: value.find(isObject), span,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
   }
@@ -103,12 +109,10 @@ export function parseBunLock(content: string, file: string): Package[] {
   // Roots: each workspace's dependencies, and those of local packages (`file:` folders).
   const production: Entry[] = [];
   const development: Entry[] = [];
-  const workspaces = member(root, 'workspaces');
-  for (const workspace of workspaces?.type === 'object' ? workspaces.children ?? [] : []) {
-    const project = workspace.children?.[1];
-    if (project?.type !== 'object') continue;
-    const workspaceName = stringMember(project, 'name');
-    const scope = workspaceName ? [workspaceName] : [];
+  const workspaces = isObject(root.workspaces) ? Object.values(root.workspaces) : [];
+  for (const project of workspaces) {
+    if (!isObject(project)) continue;
+    const scope = typeof project.name === 'string' && project.name !== '' ? [project.name] : [];
     for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name));
     for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name));
   }
@@ -121,9 +125,9 @@ export function parseBunLock(content: string, file: string): Package[] {
   const packages = new Map<string, Package>();
   for (const entry of entries.values()) {
     if (entry.local || entry.version === undefined) continue;
-    const [keyNode] = entry.node.children!;
-    const highlight = lines.range(keyNode.offset, keyNode.offset + keyNode.length);
-    const location = lines.range(entry.node.offset, entry.node.offset + entry.node.length);
+    const { keyStart, end } = entry.span;
+    const highlight = lines.range(keyStart, stringEnd(json, keyStart));
+    const location = lines.range(keyStart, end);
     const dev = entry.reachedFromDevelopment && !entry.reachedFromProduction;
     const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev, requiredBy: entry.requiredBy };
     const id = `${entry.name}@${entry.version}`;
@@ -188,17 +192,17 @@ function splitKey(key: string): string[] {
   return segments;
 }
 
-/** The keys of the named dependency sections of an object node. */
-function dependencyNames(object: Node | undefined, sections: readonly string[]): string[] {
-  if (!object || object.type !== 'object') return [];
+/** The keys of the named dependency sections of an object. */
+function dependencyNames(object: JsonObject | undefined, sections: readonly string[]): string[] {
+  if (!object) return [];
   const names: string[] = [];
   for (const section of sections) {
-    const value = member(object, section);
-    if (value?.type !== 'object') continue;
-    for (const property of value.children ?? []) {
-      const key = property.children?.[0];
-      if (key?.type === 'string') names.push(key.value as string);
-    }
+    const value = object[section];
+    if (isObject(value)) names.push(...Object.keys(value));
   }
   return names;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -11,11 +11,13 @@
 //   dev (Trivy leaves them out).
 //
 // A ref that is not `name/version` makes the file invalid, as in Trivy.
-import type { Node } from 'jsonc-parser';
+//
+// JSON.parse reads the values; the spans of the nodes (or list entries) come from a scan of just
+// that object (or those lists).
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
-import { member, parseJsonTree } from './json-tree';
+import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject, type ValueSpan } from './json-offsets';
 
 export const conanLockAnalyzer: Analyzer = {
   id: 'conan-lock',
@@ -42,18 +44,21 @@ interface Placed {
 }
 
 export function parseConanLock(content: string, file: string): Package[] {
-  const root = parseJsonTree(content, 'conan.lock');
-  if (root.type !== 'object') throw new Error('not a valid conan.lock: the top level is not an object');
+  let root: unknown;
+  try {
+    root = parseJson(content);
+  } catch (error) {
+    throw new Error(`not a valid conan.lock: ${(error as Error).message}`);
+  }
+  if (!isObject(root)) throw new Error('not a valid conan.lock: the top level is not an object');
   const lines = new LineCursor(content, file);
-  const graphLock = member(root, 'graph_lock');
-  const placed = graphLock ? readGraphLock(graphLock, lines) : readRequireLists(root, lines);
+  const placed = root.graph_lock !== undefined ? readGraphLock(root.graph_lock, content, lines) : readRequireLists(root, content, lines);
   const packages = new Map<string, Package>();
   for (const entry of placed) {
     const id = `${entry.name}@${entry.version}`;
-    const copy: PackageCopy = {
-      key: entry.key, location: entry.location, highlight: entry.highlight, direct: entry.direct, dev: entry.dev,
-      ...(entry.requiredBy ? { requiredBy: entry.requiredBy } : {}),
-    };
+    // Optional members are set afterwards: spreading them into the literal is V8's slow path.
+    const copy: PackageCopy = { key: entry.key, location: entry.location, highlight: entry.highlight, direct: entry.direct, dev: entry.dev };
+    if (entry.requiredBy) copy.requiredBy = entry.requiredBy;
     const known = packages.get(id);
     if (known) {
       known.copies!.push(copy);
@@ -62,10 +67,12 @@ export function parseConanLock(content: string, file: string): Package[] {
       if (entry.dependsOn) known.dependsOn = [...new Set([...known.dependsOn ?? [], ...entry.dependsOn])].sort();
       continue;
     }
-    packages.set(id, {
+    const pkg: Package = {
       id, name: entry.name, version: entry.version, ecosystem: 'ConanCenter', purl: buildPurl('ConanCenter', entry.name, entry.version),
-      direct: copy.direct, dev: copy.dev, location: entry.location, copies: [copy], ...(entry.dependsOn ? { dependsOn: entry.dependsOn } : {}),
-    });
+      direct: copy.direct, dev: copy.dev, location: entry.location, copies: [copy],
+    };
+    if (entry.dependsOn) pkg.dependsOn = entry.dependsOn;
+    packages.set(id, pkg);
   }
   return [...packages.values()];
 }
@@ -74,8 +81,9 @@ export function parseConanLock(content: string, file: string): Package[] {
 
 interface GraphNode {
   id: string;
-  property: Node;
-  refNode?: Node;
+  span: ValueSpan;
+  /** The `ref` (or `pref`) member's span. */
+  refSpan?: ValueSpan;
   ref?: { name: string; version: string };
   requires: string[];
   buildRequires: string[];
@@ -84,18 +92,21 @@ interface GraphNode {
   requiredBy: string[];
 }
 
-function readGraphLock(graphLock: Node, lines: LineCursor): Placed[] {
-  const nodesNode = member(graphLock, 'nodes');
-  if (nodesNode?.type !== 'object') throw new Error("not a valid conan.lock: 'graph_lock.nodes' is not an object");
+function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): Placed[] {
+  const nodesValue = isObject(graphLock) ? graphLock.nodes : undefined;
+  if (!isObject(nodesValue)) throw new Error("not a valid conan.lock: 'graph_lock.nodes' is not an object");
   const nodes = new Map<string, GraphNode>();
-  for (const property of nodesNode.children ?? []) {
-    const [keyNode, value] = property.children ?? [];
-    if (!keyNode || value?.type !== 'object') continue;
-    const refNode = member(value, 'ref') ?? member(value, 'pref');
-    const refText = refNode?.type === 'string' ? (refNode.value as string) : undefined;
-    nodes.set(keyNode.value as string, {
-      id: keyNode.value as string, property, refNode, ref: refText ? parseRef(refText, true) : undefined,
-      requires: nodeIds(member(value, 'requires')), buildRequires: nodeIds(member(value, 'build_requires')),
+  for (const span of containerValues(content, locateValue(content, ['graph_lock', 'nodes'])!.start)) {
+    const id = span.key!;
+    // A repeated key: JSON.parse kept the last value, which the last span reads.
+    const value = nodesValue[id];
+    if (!isObject(value)) continue;
+    const refKey = value.ref !== undefined ? 'ref' : value.pref !== undefined ? 'pref' : undefined;
+    const refText = refKey && typeof value[refKey] === 'string' ? (value[refKey] as string) : undefined;
+    nodes.set(id, {
+      id, span, refSpan: refText ? lastWithKey(containerValues(content, span.start), refKey!) : undefined,
+      ref: refText ? parseRef(refText, true) : undefined,
+      requires: nodeIds(value.requires), buildRequires: nodeIds(value.build_requires),
       reachedFromHost: false, reachedFromBuild: false, requiredBy: [],
     });
   }
@@ -124,18 +135,29 @@ function readGraphLock(graphLock: Node, lines: LineCursor): Placed[] {
   const placed: Placed[] = [];
   for (const node of nodes.values()) {
     if (isRoot(node) || !node.ref) continue;
-    const refNode = node.refNode!;
+    const refSpan = node.refSpan!;
     placed.push({
-      ...node.ref, key: node.id,
-      location: lines.range(node.property.offset, node.property.offset + node.property.length),
-      highlight: lines.range(refNode.parent!.offset, refNode.parent!.offset + refNode.parent!.length),
+      name: node.ref.name, version: node.ref.version, key: node.id,
+      location: lines.range(node.span.keyStart, node.span.end),
+      highlight: lines.range(refSpan.keyStart, refSpan.end),
       direct: direct.has(node), dev: !node.reachedFromHost && node.reachedFromBuild,
       requiredBy: node.requiredBy.filter(id => nodes.get(id)?.ref),
-      dependsOn: [...new Set([...node.requires, ...node.buildRequires].map(id => nodes.get(id)?.ref).filter(ref => ref !== undefined)
-        .map(ref => `${ref.name}@${ref.version}`))].sort(),
+      dependsOn: dependsOn(node, nodes),
     });
   }
   return placed;
+}
+
+/** The name@version of each package a node requires, sorted, once each. */
+function dependsOn(node: GraphNode, nodes: Map<string, GraphNode>): string[] {
+  const ids = new Set<string>();
+  for (const list of [node.requires, node.buildRequires]) {
+    for (const id of list) {
+      const ref = nodes.get(id)?.ref;
+      if (ref) ids.add(`${ref.name}@${ref.version}`);
+    }
+  }
+  return [...ids].sort();
 }
 
 function pushNode(node: GraphNode | undefined, list: GraphNode[], direct: Set<GraphNode>): void {
@@ -158,27 +180,33 @@ function walk(start: GraphNode[], nodes: Map<string, GraphNode>, flag: 'reachedF
 }
 
 /** Node ids from a `requires` list, or from the values of the ref-to-id object of old lockfiles. */
-function nodeIds(value: Node | undefined): string[] {
-  if (value?.type === 'array') return (value.children ?? []).filter(child => child.type === 'string').map(child => child.value as string);
-  if (value?.type === 'object') {
-    return (value.children ?? []).map(property => property.children?.[1]).filter(child => child?.type === 'string').map(child => child!.value as string);
-  }
+function nodeIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter(child => typeof child === 'string');
+  if (isObject(value)) return Object.values(value).filter(child => typeof child === 'string');
   return [];
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- Conan 2: requires lists ----
 
-function readRequireLists(root: Node, lines: LineCursor): Placed[] {
+function readRequireLists(root: JsonObject, content: string, lines: LineCursor): Placed[] {
   const placed: Placed[] = [];
   for (const [section, dev] of [['requires', false], ['build_requires', true], ['python_requires', true]] as const) {
-    const list = member(root, section);
-    if (!list) continue;
-    if (list.type !== 'array') throw new Error(`not a valid conan.lock: '${section}' is not a list`);
-    for (const element of list.children ?? []) {
-      if (element.type !== 'string') throw new Error(`not a valid conan.lock: an entry of '${section}' is not a string`);
-      const range = lines.range(element.offset, element.offset + element.length);
-      placed.push({ ...parseRef(element.value as string, false), key: `${section} ${range.startLine}`, location: range, highlight: range, direct: false, dev });
-    }
+    const list = root[section];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new Error(`not a valid conan.lock: '${section}' is not a list`);
+    if (list.length === 0) continue;
+    // The list's elements line up one for one with JSON.parse's array.
+    const spans = containerValues(content, locateValue(content, [section])!.start);
+    list.forEach((element: unknown, index) => {
+      if (typeof element !== 'string') throw new Error(`not a valid conan.lock: an entry of '${section}' is not a string`);
+      const range = lines.range(spans[index].start, spans[index].end);
+      const { name, version } = parseRef(element, false);
+      placed.push({ name, version, key: `${section} ${range.startLine}`, location: range, highlight: range, direct: false, dev });
+    });
   }
   return placed;
 }

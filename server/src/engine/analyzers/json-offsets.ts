@@ -105,6 +105,152 @@ export function locateMembers(text: string, path: string[], nestedKey?: string):
   return result;
 }
 
+/** Where one value of a container sits; for an object member, also where its key does. */
+export interface ValueSpan {
+  /** The member's key (decoded); undefined for an array element. */
+  key?: string;
+  /** Offset of the key's opening quote; for an array element, the value's start. */
+  keyStart: number;
+  /** Offset of the value's first character. */
+  start: number;
+  /** Just after the value. */
+  end: number;
+}
+
+/**
+ * The members (of an object) or elements (of an array) of the container whose value starts at
+ * `start`, each with its span, in source order; empty where the value is no container. Reads only
+ * that container: linear in its length. `text` must be valid JSON.
+ */
+export function containerValues(text: string, start: number): ValueSpan[] {
+  const open = text.charCodeAt(start);
+  if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return [];
+  const isObject = open === OPEN_BRACE;
+  const values: ValueSpan[] = [];
+  let at = skipWhitespace(text, start + 1);
+  while (at < text.length) {
+    const char = text.charCodeAt(at);
+    if (char === CLOSE_BRACE || char === CLOSE_BRACKET) break;
+    if (char === COMMA) {
+      at = skipWhitespace(text, at + 1);
+      continue;
+    }
+    let key: string | undefined;
+    const keyStart = at;
+    if (isObject) {
+      const keyEnd = stringEnd(text, at);
+      const raw = text.slice(at + 1, keyEnd - 1);
+      key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+      at = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
+    }
+    const end = valueEnd(text, at);
+    values.push({ key, keyStart, start: at, end });
+    at = skipWhitespace(text, end);
+  }
+  return values;
+}
+
+/**
+ * The span of the value reached from the root by `path` (object keys; the last of a repeated key,
+ * as JSON.parse keeps), or undefined where the path leads nowhere. `text` must be valid JSON.
+ */
+export function locateValue(text: string, path: readonly string[]): ValueSpan | undefined {
+  const start = skipWhitespace(text, 0);
+  let found: ValueSpan | undefined = { keyStart: start, start, end: valueEnd(text, start) };
+  for (const key of path) {
+    found = lastWithKey(containerValues(text, found.start), key);
+    if (!found) return undefined;
+  }
+  return found;
+}
+
+/** The last member named `key` in a list of members. */
+export function lastWithKey(values: readonly ValueSpan[], key: string): ValueSpan | undefined {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i].key === key) return values[i];
+  return undefined;
+}
+
+function skipWhitespace(text: string, at: number): number {
+  for (;;) {
+    const char = text.charCodeAt(at);
+    if (char !== 0x20 && char !== 0x0a && char !== 0x0d && char !== 0x09) return at;
+    at++;
+  }
+}
+
+/** Just after the value that starts at `start`: a string, a container (strings inside skipped) or a number or literal. */
+function valueEnd(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (first === QUOTE) return stringEnd(text, start);
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    let depth = 0;
+    for (let at = start; at < text.length; at++) {
+      const char = text.charCodeAt(at);
+      if (char === QUOTE) at = stringEnd(text, at) - 1;
+      else if (char === OPEN_BRACE || char === OPEN_BRACKET) depth++;
+      else if ((char === CLOSE_BRACE || char === CLOSE_BRACKET) && --depth === 0) return at + 1;
+    }
+    return text.length;
+  }
+  let at = start;
+  while (at < text.length) {
+    const char = text.charCodeAt(at);
+    if (char === COMMA || char === CLOSE_BRACE || char === CLOSE_BRACKET || char === 0x20 || char === 0x0a || char === 0x0d || char === 0x09) break;
+    at++;
+  }
+  return at;
+}
+
+/**
+ * The text with what JSON.parse refuses in JSON with comments and trailing commas (Bun's
+ * lockfile) blanked out: each comment and trailing comma becomes spaces (line breaks kept), so
+ * every offset stays where it was and the result parses as plain JSON.
+ */
+export function blankCommentsAndTrailingCommas(text: string): string {
+  let out = '';
+  let from = 0;
+  const blank = (start: number, end: number) => {
+    out += text.slice(from, start) + text.slice(start, end).replace(NOT_LINE_BREAK, ' ');
+    from = end;
+  };
+  for (let at = 0; at < text.length; at++) {
+    const char = text.charCodeAt(at);
+    if (char === QUOTE) {
+      at = stringEnd(text, at) - 1;
+    } else if (char === SLASH && text.charCodeAt(at + 1) === SLASH) {
+      const lineEnd = text.indexOf('\n', at);
+      const end = lineEnd === -1 ? text.length : lineEnd;
+      blank(at, end);
+      at = end - 1;
+    } else if (char === SLASH && text.charCodeAt(at + 1) === STAR) {
+      const close = text.indexOf('*/', at + 2);
+      const end = close === -1 ? text.length : close + 2;
+      blank(at, end);
+      at = end - 1;
+    } else if (char === COMMA) {
+      let next = at + 1;
+      for (;;) {
+        next = skipWhitespace(text, next);
+        // A comment between the comma and the bracket: looked past here, blanked when reached.
+        if (text.charCodeAt(next) === SLASH && text.charCodeAt(next + 1) === SLASH) {
+          const lineEnd = text.indexOf('\n', next);
+          next = lineEnd === -1 ? text.length : lineEnd;
+        } else if (text.charCodeAt(next) === SLASH && text.charCodeAt(next + 1) === STAR) {
+          const close = text.indexOf('*/', next + 2);
+          next = close === -1 ? text.length : close + 2;
+        } else break;
+      }
+      const after = text.charCodeAt(next);
+      if (after === CLOSE_BRACE || after === CLOSE_BRACKET) blank(at, at + 1);
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+const NOT_LINE_BREAK = /[^\r\n]/g;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
 const ROOT = 0;
 const ON_PATH = 1;
 const RECORDING = 2;

@@ -6,7 +6,7 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { member, parseJsonTree, stringMember } from './json-tree';
+import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject } from './json-offsets';
 
 export const sbtLockAnalyzer: Analyzer = {
   id: 'sbt-lock',
@@ -23,25 +23,33 @@ export const sbtLockAnalyzer: Analyzer = {
 const SHIPPED_CONFIGURATIONS = new Set(['compile', 'runtime']);
 
 export function parseSbtLock(content: string, file: string): Package[] {
-  const root = parseJsonTree(content, 'sbt lock file');
-  if (root.type !== 'object') throw new Error('not a valid sbt lock file: the top level is not an object');
-  const dependencies = member(root, 'dependencies');
-  if (!dependencies) return [];
-  if (dependencies.type !== 'array') throw new Error("not a valid sbt lock file: 'dependencies' is not an array");
+  let root: unknown;
+  try {
+    root = parseJson(content);
+  } catch (error) {
+    throw new Error(`not a valid sbt lock file: ${(error as Error).message}`);
+  }
+  if (!isObject(root)) throw new Error('not a valid sbt lock file: the top level is not an object');
+  const dependencies = root.dependencies;
+  if (dependencies === undefined) return [];
+  if (!Array.isArray(dependencies)) throw new Error("not a valid sbt lock file: 'dependencies' is not an array");
 
+  // JSON.parse gives the values; the spans of the array's elements line up with them one for one.
+  const spans = containerValues(content, locateValue(content, ['dependencies'])!.start);
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
-  for (const entry of dependencies.children ?? []) {
-    if (entry.type !== 'object') continue;
-    const org = stringMember(entry, 'org');
-    const artifact = stringMember(entry, 'name');
-    const version = stringMember(entry, 'version');
-    if (!org || !artifact || !version) continue;
-    const configurations = member(entry, 'configurations');
-    const shipped = (configurations?.children ?? []).some(node => node.type === 'string' && SHIPPED_CONFIGURATIONS.has(node.value as string));
-    const nameNode = member(entry, 'name')!.parent!;
-    const location = lines.range(entry.offset, entry.offset + entry.length);
-    const highlight = lines.range(nameNode.offset, nameNode.offset + nameNode.length);
+  dependencies.forEach((entry: unknown, index) => {
+    if (!isObject(entry)) return;
+    const org = nonEmptyString(entry.org);
+    const artifact = nonEmptyString(entry.name);
+    const version = nonEmptyString(entry.version);
+    if (!org || !artifact || !version) return;
+    const configurations = Array.isArray(entry.configurations) ? entry.configurations : [];
+    const shipped = configurations.some(value => typeof value === 'string' && SHIPPED_CONFIGURATIONS.has(value));
+    const span = spans[index];
+    const nameMember = lastWithKey(containerValues(content, span.start), 'name')!;
+    const location = lines.range(span.start, span.end);
+    const highlight = lines.range(nameMember.keyStart, nameMember.end);
     const name = `${org}:${artifact}`;
     const id = `${name}@${version}`;
     const copy: PackageCopy = { key: `line ${location.startLine}`, location, highlight, direct: false, dev: !shipped };
@@ -49,9 +57,17 @@ export function parseSbtLock(content: string, file: string): Package[] {
     if (known) {
       known.copies!.push(copy);
       known.dev &&= copy.dev;
-      continue;
+      return;
     }
     packages.set(id, { id, name, version, ecosystem: 'Maven', purl: buildPurl('Maven', name, version), direct: false, dev: copy.dev, location, copies: [copy] });
-  }
+  });
   return [...packages.values()];
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
