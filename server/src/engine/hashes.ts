@@ -23,3 +23,23 @@ export function sriHashes(integrity: unknown): PackageHash[] | undefined {
   }
   return hashes.length > 0 ? hashes : undefined;
 }
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** A hex digest (Cargo's `checksum`, Composer's `shasum`, pub's `sha256`), when it has the algorithm's length. */
+export function hexHashes(algorithm: PackageHash['algorithm'], digest: unknown): PackageHash[] | undefined {
+  if (typeof digest !== 'string' || digest.length !== 2 * DIGEST_BYTES[algorithm] || !HEX.test(digest)) return undefined;
+  return [{ algorithm, value: digest.toLowerCase() }];
+}
+
+/** A base64 digest (NuGet's `contentHash`, SHA-512), hex-encoded, when it has the algorithm's length. */
+export function base64Hashes(algorithm: PackageHash['algorithm'], digest: unknown): PackageHash[] | undefined {
+  if (typeof digest !== 'string' || digest.length > 4096 || !BASE64.test(digest)) return undefined;
+  const bytes = Buffer.from(digest, 'base64');
+  return bytes.length === DIGEST_BYTES[algorithm] ? [{ algorithm, value: bytes.toString('hex') }] : undefined;
+}
+
+/** `{ hashes }` to spread into a package, or nothing when none is known. */
+export function optionalHashes(hashes: PackageHash[] | undefined): { hashes?: PackageHash[] } {
+  return hashes ? { hashes } : {};
+}

@@ -58,7 +58,7 @@ export interface Package {
    * The detector drops findings whose ID or any alias is listed.
    */
   inlineIgnores?: InlineIgnore[];
-  /** Digests of the package's archive, where the format records them (an npm `integrity`). */
+  /** Digests of the package's archive, where the format records them (npm's `integrity`, Cargo's `checksum`, Composer's dist `shasum`, NuGet's `contentHash`, pub's `sha256`). */
   hashes?: PackageHash[];
   /** License names or SPDX expressions, where the format or the package's metadata gives them. */
   licenses?: string[];

@@ -16,6 +16,7 @@
 // `[dev-dependencies]` only; a crate reached only through those is dev. Without it nothing is dev.
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
+import { hexHashes, optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -41,6 +42,8 @@ interface Crate {
   version: string;
   local: boolean;
   dependencies: string[];
+  /** The SHA-256 of the crate's archive, as the lockfile gives it (checked where it is used). */
+  checksum: unknown;
   location: SourceRange;
   highlight: SourceRange;
 }
@@ -82,6 +85,7 @@ export function parseCargoLock(content: string, file: string, manifestText?: str
     packages.set(id, {
       id, name: crate.name, version: crate.version, ecosystem: 'crates.io', purl: buildPurl('crates.io', crate.name, crate.version),
       direct: false, dev: false, location: crate.location, copies: [copy], dependsOn: dependencies.map(idOf),
+      ...optionalHashes(hexHashes('SHA-256', crate.checksum)),
     });
   }
   for (const pkg of packages.values()) {
@@ -127,7 +131,7 @@ function toCrate(table: unknown, place: TablePlace): Crate {
   if (!Array.isArray(dependencies) || dependencies.some(entry => typeof entry !== 'string')) {
     throw new Error(`not a valid Cargo.lock: the dependencies of the package at line ${line} are not a list of strings`);
   }
-  return { name, version, local: table.source === undefined, dependencies, location: place.location, highlight: place.highlight };
+  return { name, version, local: table.source === undefined, dependencies, checksum: table.checksum, location: place.location, highlight: place.highlight };
 }
 
 function stringField(value: unknown, line: number, what: string): string {

@@ -5,6 +5,7 @@
 // (the platform's `php` and `ext-*` are not packages and find no entry). Direct = declared in the
 // `require` or `require-dev` of the composer.json beside the lockfile; without it nothing is
 // direct, as in Trivy.
+import { hexHashes, optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, SourceRange } from '../types';
@@ -80,6 +81,8 @@ export function parseComposerLock(content: string, file: string, manifestText?: 
     packages.set(id, {
       id, name, version, ecosystem: 'Packagist', purl: buildPurl('Packagist', name, version), direct, dev, location, copies: [copy],
       dependsOn: [...new Set(dependsOn)].sort(),
+      // Composer's dist `shasum` is the SHA-1 of the archive (often empty: then none is known).
+      ...optionalHashes(hexHashes('SHA-1', isObject(value.dist) ? value.dist.shasum : undefined)),
     });
   }
   return [...packages.values()];

@@ -42,6 +42,7 @@ import { pythonLicenseAnalyzer } from './license-python';
 import { gemspecLicenseAnalyzer } from './license-gemspec';
 import { composerLicenseAnalyzer } from './license-composer';
 import { cargoLicenseAnalyzer } from './license-cargo';
+import { nuspecLicenseAnalyzer } from './license-nuspec';
 import { licenseFileAnalyzer, licenseHeaderAnalyzer } from './license-file';
 
 export const ANALYZERS: readonly Analyzer[] = [
@@ -50,7 +51,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dotnetDepsAnalyzer, packagesPropsAnalyzer, csprojAnalyzer, pomAnalyzer, gradleLockAnalyzer, sbtLockAnalyzer,
   pubLockAnalyzer, mixLockAnalyzer, swiftResolvedAnalyzer, conanLockAnalyzer, podfileLockAnalyzer, juliaManifestAnalyzer,
   dockerfileAnalyzer, kubernetesAnalyzer, terraformAnalyzer, builtinSecretAnalyzer,
-  npmLicenseAnalyzer, pythonLicenseAnalyzer, gemspecLicenseAnalyzer, composerLicenseAnalyzer, cargoLicenseAnalyzer,
+  npmLicenseAnalyzer, pythonLicenseAnalyzer, gemspecLicenseAnalyzer, composerLicenseAnalyzer, cargoLicenseAnalyzer, nuspecLicenseAnalyzer,
   licenseFileAnalyzer, licenseHeaderAnalyzer,
 ];
 

@@ -7,6 +7,7 @@ import { pythonPackageLicenses } from './license-python';
 import { gemspecLicenses } from './license-gemspec';
 import { composerLockLicenses } from './license-composer';
 import { cargoLicenseAnalyzer } from './license-cargo';
+import { nuspecLicenses } from './license-nuspec';
 import { classifyLicenseFile } from './license-file';
 import { loadSpdxTexts } from '../licenses/spdx-texts';
 import { analyzePath, completeScan } from '../scan';
@@ -56,6 +57,30 @@ describe('license analyzers', () => {
     const vendored = cargoLicenseAnalyzer.analyze({ path: 'vendor/serde/Cargo.toml', content: toml, siblings: new Map([['.cargo-checksum.json', '{}']]) });
     assert.deepEqual(summary(vendored.findings!), [['serde', 'MIT OR Apache-2.0', 'notice', 'LOW', 4]]);
     assert.deepEqual(cargoLicenseAnalyzer.analyze({ path: 'Cargo.toml', content: toml, siblings: new Map() }).findings, []);
+  });
+
+  it('nuspec: the license expression, else the licenseUrl, of installed NuGet packages only', () => {
+    const nuspec = (license: string, id = 'Serilog', version = '3.1.1') => `<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>${id}</id>
+    <version>${version}</version>
+${license}
+  </metadata>
+</package>
+`;
+    const both = nuspec('    <license type="expression">Apache-2.0 OR MIT</license>\n    <licenseUrl>https://licenses.nuget.org/Apache-2.0%20OR%20MIT</licenseUrl>');
+    assert.deepEqual(summary(nuspecLicenses(both, '.nuget/packages/serilog/3.1.1/serilog.nuspec')), [['Serilog', 'Apache-2.0 OR MIT', 'notice', 'LOW', 6]]);
+    // packages.config's solution folder: <Id>.<Version>/<Id>.nuspec.
+    assert.equal(nuspecLicenses(both, 'packages/Serilog.3.1.1/Serilog.nuspec').length, 1);
+    const url = nuspec('    <license type="file">LICENSE.txt</license>\n    <licenseUrl>https://www.gnu.org/licenses/gpl-3.0.html</licenseUrl>');
+    assert.deepEqual(summary(nuspecLicenses(url, '.nuget/packages/serilog/3.1.1/serilog.nuspec')), [['Serilog', 'GPL-3.0-or-later', 'restricted', 'HIGH', 7]]);
+    assert.deepEqual(nuspecLicenses(nuspec(''), '.nuget/packages/serilog/3.1.1/serilog.nuspec'), []);
+    // A project's own manifest, or one whose folders name another package or version, is no dependency.
+    assert.deepEqual(nuspecLicenses(both, 'src/Serilog.nuspec'), []);
+    assert.deepEqual(nuspecLicenses(both, '.nuget/packages/serilog/3.1.0/serilog.nuspec'), []);
+    assert.throws(() => nuspecLicenses('<package><metadata>', 'x/1.0/x.nuspec'), /^Error: not a valid \.nuspec: malformed XML/);
+    assert.throws(() => nuspecLicenses('<!DOCTYPE p [<!ENTITY a "aaaa">]><package/>', 'x/1.0/x.nuspec'), /DOCTYPE/);
   });
 
   it('license files: a known text gets its ID and confidence, an unknown one is reported as unknown', function () {

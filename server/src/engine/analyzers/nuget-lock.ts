@@ -5,6 +5,7 @@
 // the same target). A package is one name@version; its entry under each target is a copy.
 // Projects are the user's own code: not reported, and what they require counts as direct, as
 // the npm analyzer does with workspaces. NuGet has no dev dependencies in this file.
+import { base64Hashes, optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -89,6 +90,8 @@ export function parseNugetLock(content: string, file: string): Package[] {
       packages.set(id, {
         id, name: entry.name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', entry.name, version),
         direct: copy.direct, dev: false, location, copies: [copy], dependsOn: [...dependsOn.get(entry)!],
+        // The SHA-512 of the .nupkg, base64.
+        ...optionalHashes(base64Hashes('SHA-512', entry.value.contentHash)),
       });
     }
   }

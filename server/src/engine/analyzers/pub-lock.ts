@@ -4,6 +4,7 @@
 // a transitive package, so those are never dev. `path` packages are the user's own code: left out.
 // SDK packages (`flutter_test`) are reported at the version pub writes, as Trivy does.
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
+import { hexHashes, optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package } from '../types';
@@ -61,7 +62,13 @@ export function parsePubspecLock(content: string, file: string): Package[] {
       known.dev &&= dev;
       continue;
     }
-    packages.set(id, { id, name, version, ecosystem: 'Pub', purl: buildPurl('Pub', name, version), direct, dev, location, copies: [copy] });
+    // A hosted package's description holds the SHA-256 of its archive.
+    const description = pair.value.get('description', true);
+    const sha256 = isMap(description) ? text(description.get('sha256', true)) : undefined;
+    packages.set(id, {
+      id, name, version, ecosystem: 'Pub', purl: buildPurl('Pub', name, version), direct, dev, location, copies: [copy],
+      ...optionalHashes(hexHashes('SHA-256', sha256)),
+    });
   }
   return [...packages.values()];
 }

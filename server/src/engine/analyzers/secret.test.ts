@@ -9,7 +9,8 @@ import { corpusOrSkip, REPO_ROOT } from '../../../../test/helpers/corpus';
 import { doublingRatio, LINEAR_RATIO } from '../../../../test/helpers/linear-time';
 import { indexRules, SECRET_RULES } from '../rules';
 import { SECRET_RULE_SPECS } from '../rules/secrets';
-import { isPlaceholder, maskSecret, SecretScanner } from '../secrets/scanner';
+import { isPlaceholder, maskSecret, SecretScanner, type SecretScan } from '../secrets/scanner';
+import { decodeText } from '../text';
 import type { Finding } from '../types';
 import { scanPath } from '../scan';
 import { ANALYZERS } from '.';
@@ -150,7 +151,7 @@ describe('secret analyzer', () => {
     const reported = scan.results.filter(r => r.secrets.length > 0);
     assert.deepEqual(reported.map(r => [r.target, r.class, r.secrets.map(s => s.rule.id)]), [['a.env', 'secret', ['github-pat']]]);
     assert.deepEqual(scan.errors, []);
-    assert.ok(ANALYZERS.some(a => a.scanner === 'secret' && a.fileNames.includes('*') && a.skipsBinary));
+    assert.ok(ANALYZERS.some(a => a.scanner === 'secret' && a.fileNames.includes('*') && a.reads === 'bytes'));
   });
 
   it('stays linear on adversarial input for every rule (time(2N)/time(N) < 3 at one of two doublings, lines up to 1 MiB)', function () {
@@ -206,5 +207,108 @@ describe('secret analyzer', () => {
     } finally {
       fs.rmSync(tree, { recursive: true, force: true });
     }
+  });
+
+  describe('reading bytes', () => {
+    /** What the scan of the decoded text gives, which scanBytes must give too. */
+    const ofText = (file: string, bytes: Uint8Array): SecretScan => scanner.scanFile(file, decodeText(bytes));
+    const key = 'ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos';
+
+    it('finds what the scan of the decoded text finds, with the same ranges, in every file of the secrets corpus', function () {
+      const dir = corpusOrSkip(this, 'secrets');
+      const files: string[] = [];
+      const walk = (at: string) => {
+        for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+          if (entry.isDirectory()) walk(path.join(at, entry.name));
+          else files.push(path.join(at, entry.name));
+        }
+      };
+      walk(dir);
+      let withFindings = 0;
+      for (const file of files) {
+        const bytes = fs.readFileSync(file);
+        if (bytes.includes(0)) continue;
+        // By base name, so that the test paths of the corpus are not passed over.
+        const name = path.basename(file);
+        const expected = ofText(name, bytes);
+        assert.deepEqual(scanner.scanBytes(name, bytes), expected, file);
+        if (expected.findings.length > 0) withFindings++;
+      }
+      assert.ok(withFindings >= 50, `${withFindings} files with findings`);
+    });
+
+    it('counts columns in UTF-16 units after non-ASCII text, and reads byte order marks, CRLF and invalid UTF-8 as decodeText does', () => {
+      const texts = [
+        `é ü ${key}\n`,
+        `😀😀 token = "${key}" ✓\r\nnext\r\n`,
+        `\ufeffGITHUB_TOKEN=${key}\n`,
+        `\ufeff${key}\n`,
+        `intro ö\n\n  -----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEAu/Nua0/1y08gkbnBfKd6VDHia8Na0ATgMQqZ4YEbi/t73g84\r\n-----END RSA PRIVATE KEY-----\r\n`,
+        `日本 aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9d8f3k2L"\n`,
+        `no newline at the end: ${key}`,
+      ];
+      const inputs = [
+        ...texts.map(text => Buffer.from(text, 'utf8')),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`x ${key}\n`, 'utf16le')]),
+        Buffer.concat([Buffer.from('a \xff\xfe b ', 'latin1'), Buffer.from(`${key}\n`)]),
+      ];
+      for (const bytes of inputs) {
+        const expected = ofText('app.env', bytes);
+        assert.equal(expected.findings.length, 1, bytes.toString('latin1'));
+        assert.deepEqual(scanner.scanBytes('app.env', bytes), expected, bytes.toString('latin1'));
+      }
+      // A rule for some paths only; a binary file (a NUL byte) is passed over; a test path is skipped.
+      const settings = Buffer.from('<settings>\n  <password>s3cr3tV4lue</password>\n</settings>\n');
+      assert.deepEqual(scanner.scanBytes('settings.xml', settings), ofText('settings.xml', settings));
+      assert.equal(scanner.scanBytes('settings.xml', settings).findings.length, 1);
+      assert.deepEqual(scanner.scanBytes('notes.xml', settings).findings, []);
+      assert.deepEqual(scanner.scanBytes('a.bin', Buffer.from(`\u0000${key}\n`)), { findings: [], notes: [] });
+      assert.deepEqual(scanner.scanBytes('src/test/a.env', Buffer.from(`${key}\n`)), { findings: [], notes: [] });
+    });
+
+    it('keeps every built-in pattern on its keyword\'s line, as the byte scan assumes', () => {
+      // The byte scan tries each pattern on its keyword's line alone (with the line breaks around
+      // it). A pattern that could consume a line break, or look further than one character past
+      // its match, could match in the whole text and not on the line.
+      const lookArounds = /\(\?<?[=!](?:\[[^\]]*\]|\\s\|\$)\)/g;
+      for (const spec of SECRET_RULE_SPECS) {
+        if (spec.pattern === undefined) continue;
+        const source = spec.pattern.replace(lookArounds, '');
+        const problems: string[] = [];
+        if (/\(\?<?[=!]/.test(source)) problems.push('a look-around of more than one character');
+        for (let i = 0; i < source.length; i++) {
+          if (source[i] === '\\') {
+            if ('sWDn'.includes(source[i + 1])) problems.push(`\\${source[i + 1]} outside a negated class`);
+            i++;
+          } else if (source[i] === '[') {
+            const end = source.indexOf(']', i + 2);
+            const body = source.slice(i + 1, end);
+            if (body.startsWith('^') && !/\\[sn]/.test(body)) problems.push(`[${body}] takes a line break`);
+            if (!body.startsWith('^') && /\\[sWDn]/.test(body)) problems.push(`[${body}] takes a line break`);
+            i = end;
+          } else if (source[i] === '^' || source[i] === '$') {
+            problems.push(`${source[i]} outside a look-ahead`);
+          }
+        }
+        assert.deepEqual(problems, [], spec.id);
+      }
+    });
+
+    it('stays linear on adversarial bytes: every keyword on long lines, non-ASCII runs between them', function () {
+      this.timeout(300_000);
+      const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+      const everything = SECRET_RULE_SPECS.map(spec => `${spec.keywords[0]}=${'aB3/+='.repeat(20)} é😀 `).join('');
+      const shapes: [string, (n: number) => Buffer][] = [
+        ['all rules on one line', n => Buffer.from(fill(everything, n))],
+        ['all rules, a line each', n => Buffer.from(fill(SECRET_RULE_SPECS.map(spec => `ö ${spec.keywords[0]} ü`).join('\n'), n))],
+        ['private-key headers', n => Buffer.from(fill('-----BEGIN RSA PRIVATE KEY-----é\nAAAA', n))],
+      ];
+      const slow: string[] = [];
+      for (const [name, shape] of shapes) {
+        const { ratio } = doublingRatio(shape, bytes => scanner.scanBytes('input.txt', bytes), 256 * 1024, 3);
+        if (ratio >= LINEAR_RATIO) slow.push(`${name}: ${ratio.toFixed(2)}`);
+      }
+      assert.deepEqual(slow, []);
+    });
   });
 });

@@ -1,6 +1,7 @@
-// The secret scanner as an analyzer: it claims every file, passes binary files over (the scan
-// does, for `skipsBinary`), and reports hard-coded secrets with Trivy's rules (see
-// ../secrets/scanner.ts). Files over SECRET_MAX_FILE_CHARS are passed over with a note.
+// The secret scanner as an analyzer: it claims every file, reads its bytes (a file without a
+// keyword that a rule matches on its line is never decoded), passes binary files over, and
+// reports hard-coded secrets with Trivy's rules (see ../secrets/scanner.ts). Files over
+// SECRET_MAX_FILE_CHARS are passed over with a note.
 import { SecretScanner } from '../secrets/scanner';
 import type { Analyzer } from '../types';
 
@@ -12,10 +13,10 @@ export function secretAnalyzer(scanner: SecretScanner): Analyzer {
     scanner: 'secret',
     fileNames: ['*'],
     inlineIgnores: true,
-    skipsBinary: true,
+    reads: 'bytes',
     fixes: 'none',
     analyze(input) {
-      const { findings, notes } = scanner.scanFile(input.path, input.content);
+      const { findings, notes } = scanner.scanBytes(input.path, input.bytes!);
       return { packages: [], findings, notes };
     },
   };

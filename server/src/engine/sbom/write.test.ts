@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb } from '../db';
 import { analyzePath, completeScan } from '../scan';
+import { MemorySource } from '../source';
 import type { ScanResult } from '../types';
 import { formatCycloneDx } from './cyclonedx';
 import { formatSpdxJson } from './spdx';
@@ -107,6 +108,41 @@ describe('SBOM writers', function () {
       const otherPackage = spdx.packages.find((p: any) => p.externalRefs?.[0]?.referenceLocator === other.purl);
       assert.match(otherPackage.licenseDeclared, /^\(Apache-2\.0 OR MIT\) AND LicenseRef-[0-9a-f]+$/);
       assert.equal(spdx.hasExtractedLicensingInfos[0].extractedText, 'Some Custom License');
+    });
+
+    it('carries the hashes other lockfiles record: Cargo, Composer, NuGet and pub', async () => {
+      const sha256 = '49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b';
+      const sha1 = '0f73288fd15629204f9d42b7055f72dacbe811fc';
+      const sha512 = Buffer.alloc(64, 7);
+      const files = {
+        'rust/Cargo.lock': `version = 3\n\n[[package]]\nname = "itoa"\nversion = "1.0.11"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "${sha256.toUpperCase()}"\n\n[[package]]\nname = "ryu"\nversion = "1.0.18"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "not-a-digest"\n`,
+        'php/composer.lock': JSON.stringify({
+          packages: [
+            { name: 'psr/log', version: '3.0.0', dist: { type: 'zip', url: 'https://example.test/log.zip', reference: 'fe5ea303b0887d5caefd3d431c3e61ad47037001', shasum: sha1 } },
+            { name: 'psr/container', version: '2.0.2', dist: { type: 'zip', url: 'https://example.test/container.zip', shasum: '' } },
+          ],
+          'packages-dev': [],
+        }, null, 4),
+        'dotnet/packages.lock.json': JSON.stringify({ version: 1, dependencies: { 'net8.0': { 'Newtonsoft.Json': { type: 'Direct', requested: '[13.0.3, )', resolved: '13.0.3', contentHash: sha512.toString('base64') } } } }, null, 2),
+        'dart/pubspec.lock': `packages:\n  path:\n    dependency: "direct main"\n    description:\n      name: path\n      sha256: "${sha256}"\n      url: "https://pub.dev"\n    source: hosted\n    version: "1.9.0"\nsdks:\n  dart: ">=3.0.0 <4.0.0"\n`,
+      };
+      const scan = await analyzePath({ source: new MemorySource(files) });
+      assert.deepEqual(scan.errors, []);
+      const bom = JSON.parse(formatCycloneDx(scan, FIXED));
+      assert.equal(schemaErrors(cycloneDx16Validator(), bom), '');
+      const hashesOf = (purl: string) => bom.components.find((c: any) => c.purl === purl)?.hashes;
+      assert.deepEqual(hashesOf('pkg:cargo/itoa@1.0.11'), [{ alg: 'SHA-256', content: sha256 }]);
+      assert.deepEqual(hashesOf('pkg:composer/psr/log@3.0.0'), [{ alg: 'SHA-1', content: sha1 }]);
+      assert.deepEqual(hashesOf('pkg:nuget/Newtonsoft.Json@13.0.3'), [{ alg: 'SHA-512', content: sha512.toString('hex') }]);
+      assert.deepEqual(hashesOf('pkg:pub/path@1.9.0'), [{ alg: 'SHA-256', content: sha256 }]);
+      // A digest of the wrong shape, or an empty one, is no hash.
+      assert.equal(hashesOf('pkg:cargo/ryu@1.0.18'), undefined);
+      assert.equal(hashesOf('pkg:composer/psr/container@2.0.2'), undefined);
+      const spdx = JSON.parse(formatSpdxJson(scan, FIXED));
+      assert.equal(schemaErrors(spdx23Validator(), spdx), '');
+      const checksums = (purl: string) => spdx.packages.find((p: any) => p.externalRefs?.[0]?.referenceLocator === purl)?.checksums;
+      assert.deepEqual(checksums('pkg:cargo/itoa@1.0.11'), [{ algorithm: 'SHA256', checksumValue: sha256 }]);
+      assert.deepEqual(checksums('pkg:nuget/Newtonsoft.Json@13.0.3'), [{ algorithm: 'SHA512', checksumValue: sha512.toString('hex') }]);
     });
   });
 

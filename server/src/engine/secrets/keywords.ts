@@ -1,90 +1,131 @@
-// Finds every occurrence of a set of keywords in one pass over a text (Aho-Corasick, compiled to
-// a full transition table), ASCII case-insensitive as Trivy compares keywords. Overlapping
-// occurrences are all reported (`accountkey` holds both `accountkey` and `key`).
+// Finds every occurrence of a set of keywords in one pass over a text or its UTF-8 bytes
+// (Aho-Corasick, compiled to a full transition table), ASCII case-insensitive as Trivy compares
+// keywords. Overlapping occurrences are all reported (`accountkey` holds both `accountkey` and
+// `key`).
+//
+// Keywords are ASCII, and in UTF-8 every byte of a non-ASCII character is above 127, so the
+// occurrences in a file's bytes are those in its decoded text, at byte offsets: a file can be
+// searched before, and often instead of, being decoded.
+//
+// The table is small and its inner loop does two lookups per character: each input unit maps to
+// a class (the keyword characters, case folded, and one class for every other character, which
+// leads back to the root), and states are numbered with the accepting ones last and stored
+// premultiplied by the row width, so a step is `state = next[state | class]` and the accepting
+// test a comparison.
 
-/** Code units above this are no keyword's; they send the automaton back to its root. */
+/** Input units at or above this are no keyword's. */
 const ALPHABET = 128;
-/** ASCII folded to lowercase. */
-const LOWER = Uint8Array.from({ length: ALPHABET }, (_, code) => (code >= 65 && code <= 90 ? code + 32 : code));
 
 /** Keyword occurrences as two parallel arrays (cheap to allocate for many hits). */
 export interface KeywordHits {
-  /** Offset of each occurrence's first character. */
+  /** Offset of each occurrence's first character (or byte). */
   starts: number[];
   /** Index of each occurrence's keyword in the list the matcher was built from. */
   keywords: number[];
 }
 
 export class KeywordMatcher {
-  /** next[state * ALPHABET + code] = the state after reading `code` (lowercase ASCII). */
+  /** The class of each byte value; 0 for a character in no keyword. */
+  private readonly classes = new Uint8Array(256);
+  /** next[state + class] = the state after reading a character of that class (states premultiplied). */
   private readonly next: Int32Array;
-  /** Keywords that end at each state (its own and its suffixes'), or undefined. */
-  private readonly outputs: (number[] | undefined)[];
+  /** States at or above this one end a keyword. */
+  private readonly firstAccepting: number;
+  /** log2 of the row width. */
+  private readonly shift: number;
+  /** Keywords that end at each accepting state (its own and its suffixes'), by state number (not premultiplied). */
+  private readonly outputs: number[][];
   private readonly lengths: number[];
-  /** 1 where some keyword ends at the state. */
-  private readonly final: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     this.lengths = keywords.map(k => k.length);
-    // The trie, one row per state.
-    const rows: Int32Array[] = [new Int32Array(ALPHABET).fill(-1)];
+    const folded = keywords.map(keyword => {
+      const lower = keyword.toLowerCase();
+      for (const char of lower) {
+        if (char.length !== 1 || char.charCodeAt(0) >= ALPHABET) throw new Error(`keyword ${JSON.stringify(keyword)} is not ASCII`);
+      }
+      return lower;
+    });
+    let classCount = 1;
+    for (const keyword of folded) {
+      for (let i = 0; i < keyword.length; i++) {
+        const code = keyword.charCodeAt(i);
+        if (this.classes[code] === 0) this.classes[code] = classCount++;
+      }
+    }
+    for (let code = 65; code <= 90; code++) this.classes[code] = this.classes[code + 32];
+    this.shift = Math.max(1, Math.ceil(Math.log2(classCount)));
+    const width = 1 << this.shift;
+    // The trie, one row per state, over classes.
+    const rows: Int32Array[] = [new Int32Array(width).fill(-1)];
     const outputs: (number[] | undefined)[] = [undefined];
-    keywords.forEach((keyword, index) => {
+    folded.forEach((keyword, index) => {
       let state = 0;
-      for (const char of keyword.toLowerCase()) {
-        const code = char.charCodeAt(0);
-        if (code >= ALPHABET || char.length !== 1) throw new Error(`keyword ${JSON.stringify(keyword)} is not ASCII`);
-        if (rows[state][code] === -1) {
-          rows[state][code] = rows.length;
-          rows.push(new Int32Array(ALPHABET).fill(-1));
+      for (let i = 0; i < keyword.length; i++) {
+        const cls = this.classes[keyword.charCodeAt(i)];
+        if (rows[state][cls] === -1) {
+          rows[state][cls] = rows.length;
+          rows.push(new Int32Array(width).fill(-1));
           outputs.push(undefined);
         }
-        state = rows[state][code];
+        state = rows[state][cls];
       }
       (outputs[state] ??= []).push(index);
     });
     // Breadth-first: fill the missing transitions from the failure links, and inherit outputs.
     const fail = new Int32Array(rows.length);
     const queue: number[] = [];
-    for (let code = 0; code < ALPHABET; code++) {
-      const child = rows[0][code];
-      if (child === -1) rows[0][code] = 0;
+    for (let cls = 0; cls < width; cls++) {
+      const child = rows[0][cls];
+      if (child === -1) rows[0][cls] = 0;
       else queue.push(child);
     }
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head];
       const inherited = outputs[fail[state]];
       if (inherited) outputs[state] = [...(outputs[state] ?? []), ...inherited];
-      for (let code = 0; code < ALPHABET; code++) {
-        const child = rows[state][code];
+      for (let cls = 0; cls < width; cls++) {
+        const child = rows[state][cls];
         if (child === -1) {
-          rows[state][code] = rows[fail[state]][code];
+          rows[state][cls] = rows[fail[state]][cls];
         } else {
-          fail[child] = rows[fail[state]][code];
+          fail[child] = rows[fail[state]][cls];
           queue.push(child);
         }
       }
     }
-    this.next = new Int32Array(rows.length * ALPHABET);
-    rows.forEach((row, state) => this.next.set(row, state * ALPHABET));
-    this.outputs = outputs;
-    this.final = Uint8Array.from(outputs, found => (found ? 1 : 0));
+    // Number the states: the root first, the accepting ones last.
+    const order = [0];
+    for (let state = 1; state < rows.length; state++) if (!outputs[state]) order.push(state);
+    this.firstAccepting = order.length << this.shift;
+    for (let state = 1; state < rows.length; state++) if (outputs[state]) order.push(state);
+    const numbered = new Int32Array(rows.length);
+    order.forEach((state, number) => { numbered[state] = number; });
+    this.next = new Int32Array(rows.length << this.shift);
+    order.forEach((state, number) => {
+      for (let cls = 0; cls < width; cls++) this.next[(number << this.shift) | cls] = numbered[rows[state][cls]] << this.shift;
+    });
+    this.outputs = order.map(state => outputs[state] ?? []);
   }
 
-  /** Every occurrence, in order of where it ends. */
+  /** Every occurrence in a text, in order of where it ends. */
   find(text: string): KeywordHits {
+    return this.hits(acceptedInText(this.next, this.classes, this.firstAccepting, text));
+  }
+
+  /** Every occurrence in UTF-8 bytes, at byte offsets, in order of where it ends. */
+  findInBytes(bytes: Uint8Array): KeywordHits {
+    return this.hits(acceptedInBytes(this.next, this.classes, this.firstAccepting, bytes));
+  }
+
+  /** The keywords that end at each accepting step. */
+  private hits(accepted: number[]): KeywordHits {
     const starts: number[] = [];
     const keywords: number[] = [];
-    const { next, outputs, lengths, final } = this;
-    let state = 0;
-    for (let i = 0, length = text.length; i < length; i++) {
-      const code = text.charCodeAt(i);
-      state = code < ALPHABET ? next[(state << 7) | LOWER[code]] : 0;
-      if (final[state] !== 0) {
-        for (const keyword of outputs[state]!) {
-          starts.push(i - lengths[keyword] + 1);
-          keywords.push(keyword);
-        }
+    for (let i = 0; i < accepted.length; i += 2) {
+      for (const keyword of this.outputs[accepted[i + 1] >>> this.shift]) {
+        starts.push(accepted[i] - this.lengths[keyword] + 1);
+        keywords.push(keyword);
       }
     }
     return { starts, keywords };
@@ -93,14 +134,14 @@ export class KeywordMatcher {
   /** Which keywords occur at all: one pass, and no list of occurrences (custom rules ask only that). */
   present(text: string): Uint8Array {
     const found = new Uint8Array(this.lengths.length);
-    const { next, outputs, final } = this;
+    const { next, classes, firstAccepting } = this;
     let state = 0;
     let missing = found.length;
     for (let i = 0, length = text.length; i < length && missing > 0; i++) {
       const code = text.charCodeAt(i);
-      state = code < ALPHABET ? next[(state << 7) | LOWER[code]] : 0;
-      if (final[state] !== 0) {
-        for (const keyword of outputs[state]!) {
+      state = next[state | (code < ALPHABET ? classes[code] : 0)];
+      if (state >= firstAccepting) {
+        for (const keyword of this.outputs[state >>> this.shift]) {
           if (found[keyword] === 0) missing--;
           found[keyword] = 1;
         }
@@ -108,4 +149,29 @@ export class KeywordMatcher {
     }
     return found;
   }
+}
+
+// The inner loops, as plain functions of the tables (V8 compiles these tighter than methods).
+
+/** Each step that reaches an accepting state, as pairs: the offset, the state. */
+function acceptedInText(next: Int32Array, classes: Uint8Array, firstAccepting: number, text: string): number[] {
+  const accepted: number[] = [];
+  let state = 0;
+  for (let i = 0, length = text.length; i < length; i++) {
+    const code = text.charCodeAt(i);
+    state = next[state | (code < ALPHABET ? classes[code] : 0)];
+    if (state >= firstAccepting) accepted.push(i, state);
+  }
+  return accepted;
+}
+
+function acceptedInBytes(next: Int32Array, classes: Uint8Array, firstAccepting: number, bytes: Uint8Array): number[] {
+  const accepted: number[] = [];
+  let state = 0;
+  for (let i = 0, length = bytes.length; i < length; i++) {
+    // Bytes above 127 have class 0, as characters above 127 do.
+    state = next[state | classes[bytes[i]]];
+    if (state >= firstAccepting) accepted.push(i, state);
+  }
+  return accepted;
 }

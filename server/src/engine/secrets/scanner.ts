@@ -3,16 +3,23 @@
 // one pass plus a bounded amount of work per occurrence. A file without any keyword costs the
 // one pass alone.
 //
+// A file read as bytes (scanBytes) is searched for keywords before it is decoded. Built-in
+// patterns never leave their keyword's line, so each occurrence is tried on its line alone,
+// decoded once for all the occurrences on it; only a file where some rule matches there is
+// decoded whole and scanned as text. Most files with a keyword (`key`, `sk`, `-----`) have no
+// match, and so are never decoded.
+//
 // Custom rules from a secret config (config.ts) run as Trivy runs them: their regex (RE2, linear
 // time) over the whole file, when one of their keywords occurs anywhere in it.
 //
 // What is reported never holds a secret: `message` and `match` keep a short prefix of it and
 // stars for the rest, and `match` masks every secret found on its line, not only its own.
+import { isAscii as isAsciiBytes, isUtf8 } from 'node:buffer';
 import { parseInlineIgnores } from '../inline-ignore';
 import { SECRET_RULE_SPECS, SECRET_RULE_TABLE, type SecretRuleSpec } from '../rules/secrets';
-import { LineIndex } from '../text';
+import { decodeText, LineIndex } from '../text';
 import type { Finding, InlineIgnore, Rule } from '../types';
-import { KeywordMatcher } from './keywords';
+import { KeywordMatcher, type KeywordHits } from './keywords';
 
 /** A pattern over a path or a match: one of our own RegExps, or a config's RE2 pattern. */
 export interface TextPattern {
@@ -26,6 +33,12 @@ export interface CompiledRule {
   path?: TextPattern;
   /** Finds the match that a keyword occurrence at `hit` belongs to, if any. */
   matchAt(text: string, hit: number): Span[];
+  /**
+   * For a rule whose match can run on past its keyword's line: whether one could start at `hit`,
+   * judged from that line alone (`line` holds it, with the line breaks on either side). Without
+   * it, matchAt on the line is the test: a pattern never leaves its keyword's line.
+   */
+  mayMatchOnLine?(line: string, hit: number): boolean;
   /** Rule-specific allow rules, tested on the match. */
   allow?: readonly AllowRule[];
 }
@@ -187,17 +200,23 @@ const VALIDATORS: Record<string, (secret: string) => boolean> = {
   'docker-registry-auth': isDockerAuth,
 };
 
-const HAND_MATCHERS: Record<string, CompiledRule['matchAt']> = {
-  'private-key': matchPrivateKey,
-  'jwt-token': matchJwt,
+/** A private key's body and footer are on later lines: on its keyword's line, the header must be there. */
+function mayStartPrivateKey(line: string, hit: number): boolean {
+  PRIVATE_KEY_HEADER.lastIndex = hit;
+  return PRIVATE_KEY_HEADER.test(line);
+}
+
+const HAND_MATCHERS: Record<string, Pick<CompiledRule, 'matchAt' | 'mayMatchOnLine'>> = {
+  'private-key': { matchAt: matchPrivateKey, mayMatchOnLine: mayStartPrivateKey },
+  'jwt-token': { matchAt: matchJwt },
 };
 
 /** The built-in rules, compiled. */
 export function compileBuiltinRules(): CompiledRule[] {
   return SECRET_RULE_SPECS.map((spec, index) => {
-    const matchAt = HAND_MATCHERS[spec.id] ?? (spec.pattern !== undefined ? compilePattern(spec) : undefined);
-    if (!matchAt) throw new Error(`secret rule ${spec.id} has no pattern`);
-    return { rule: SECRET_RULE_TABLE[index], keywords: spec.keywords, path: spec.path, matchAt };
+    const matcher = HAND_MATCHERS[spec.id] ?? (spec.pattern !== undefined ? { matchAt: compilePattern(spec) } : undefined);
+    if (!matcher) throw new Error(`secret rule ${spec.id} has no pattern`);
+    return { rule: SECRET_RULE_TABLE[index], keywords: spec.keywords, path: spec.path, ...matcher };
   });
 }
 
@@ -313,6 +332,66 @@ export class SecretScanner {
   /** The secret findings of one file. */
   scan(path: string, text: string): Finding[] {
     return this.scanFile(path, text).findings;
+  }
+
+  /**
+   * The secret findings of a file's bytes: as scanFile on its decoded text (a binary file, with a
+   * NUL byte, has none), but a file is decoded only if some rule matches on a line of a keyword.
+   */
+  scanBytes(path: string, bytes: Uint8Array): SecretScan {
+    const none = { findings: [], notes: [] };
+    if (this.allowsPath(path)) return none;
+    const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    if (!utf16 && bytes.includes(0)) return none;
+    // Custom rules run over the whole text; UTF-16 and invalid UTF-8 are read as decodeText reads
+    // them; a large file's size is told in characters.
+    if (utf16 || this.customRules.length > 0 || bytes.length > SECRET_MAX_FILE_CHARS) return this.scanFile(path, decodeText(bytes));
+    const hits = this.keywords.findInBytes(bytes);
+    if (hits.starts.length === 0) return none;
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const ascii = isAsciiBytes(buffer);
+    if (!ascii && !isUtf8(buffer)) return this.scanFile(path, decodeText(bytes));
+    if (!this.someRuleMatchesOnItsLine(path, buffer, ascii, hits)) return none;
+    return this.scanFile(path, decodeText(bytes));
+  }
+
+  /**
+   * Whether some rule matches at a keyword occurrence, each tried on its line alone (with the
+   * line breaks around it, so that look-arounds see what they see in the whole text).
+   */
+  private someRuleMatchesOnItsLine(path: string, bytes: Buffer, ascii: boolean, hits: KeywordHits): boolean {
+    const enabled = this.pathLimited ? this.rules.map(compiled => !compiled.path || compiled.path.test(path)) : undefined;
+    // A UTF-8 byte order mark is no character of the text.
+    const textStart = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    let windowStart = -1;
+    let windowEnd = -1;
+    let line = '';
+    // A byte offset in the window and its UTF-16 offset, moved from hit to hit.
+    let cursorByte = 0;
+    let cursorUnit = 0;
+    for (let h = 0; h < hits.starts.length; h++) {
+      const start = hits.starts[h];
+      if (start < windowStart || start >= windowEnd) {
+        windowStart = Math.max(textStart, bytes.lastIndexOf(10, start));
+        const lineEnd = bytes.indexOf(10, start);
+        windowEnd = lineEnd === -1 ? bytes.length : lineEnd + 1;
+        line = bytes.toString(ascii ? 'latin1' : 'utf8', windowStart, windowEnd);
+        cursorByte = windowStart;
+        cursorUnit = 0;
+      }
+      let hit = start - windowStart;
+      if (!ascii) {
+        cursorUnit += start >= cursorByte ? utf16Units(bytes, cursorByte, start) : -utf16Units(bytes, start, cursorByte);
+        cursorByte = start;
+        hit = cursorUnit;
+      }
+      for (const ruleIndex of this.rulesByKeyword[hits.keywords[h]]) {
+        if (enabled && !enabled[ruleIndex]) continue;
+        const compiled = this.rules[ruleIndex];
+        if (compiled.mayMatchOnLine ? compiled.mayMatchOnLine(line, hit) : compiled.matchAt(line, hit).length > 0) return true;
+      }
+    }
+    return false;
   }
 
   /** The secret findings of one file, and notes on what was not searched. */
@@ -485,6 +564,17 @@ class Blocks {
     }
     return low > 0 && this.reach[low - 1] >= span.secretEnd;
   }
+}
+
+/** How many UTF-16 code units the valid UTF-8 in bytes [from, to) decodes to. */
+function utf16Units(bytes: Uint8Array, from: number, to: number): number {
+  let units = 0;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i];
+    // Continuation bytes add nothing; a four-byte sequence is a surrogate pair.
+    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
+  }
+  return units;
 }
 
 /** The end of the line that starts at `lineStart`, before its `\r\n` or `\n`. */
