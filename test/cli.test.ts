@@ -62,7 +62,8 @@ describe('vigil CLI', function () {
     const qs = lock.Vulnerabilities.find((v: any) => v.VulnerabilityID === 'CVE-2022-24999');
     assert.equal(qs.PkgName, 'qs');
     assert.equal(qs.InstalledVersion, '6.5.1');
-    assert.equal(qs.FixedVersion, '6.5.3');
+    // As in Trivy: every fixed version the advisory names, one per release line, in its order.
+    assert.equal(qs.FixedVersion, '6.10.3, 6.9.7, 6.8.3, 6.7.3, 6.6.1, 6.5.3, 6.4.1, 6.3.3, 6.2.4');
     assert.equal(qs.Severity, 'HIGH');
     assert.ok(qs.VigilAliases.includes('GHSA-hrpp-h998-j3pp'));
     assert.ok(qs.VigilLocation.StartLine > 1);

@@ -17,6 +17,7 @@ const EXPECTED_PASSING = [
   'npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden', 'pnpm.json.golden',
   'composer.lock.json.golden', 'cargo.lock.json.golden', 'dotnet.json.golden', 'packagesprops.json.golden',
   'gomod.json.golden', 'gomod-skip.json.golden', 'pom.json.golden', 'pubspec.lock.json.golden', 'sbt.json.golden', 'gomod-vex.json.golden',
+  'swift.json.golden',
 ];
 
 /**
@@ -70,7 +71,7 @@ describe('conformance: Trivy integration goldens', function () {
       if (!got) { problems.push(`missing result ${want.Target}`); continue; }
       const gotKeys = findingKeys(got.vulnerabilities.map(v => ({
         VulnerabilityID: trivyId(v.vulnerabilityId, v.aliases), PkgName: v.pkgName, InstalledVersion: v.installedVersion,
-        FixedVersion: v.fixedVersions.join(', '), Severity: v.severity,
+        FixedVersion: v.advisoryFixedVersions.join(', '), Severity: v.severity,
       })));
       const wantKeys = findingKeys(want.Vulnerabilities ?? []);
       if (JSON.stringify(gotKeys) !== JSON.stringify(wantKeys)) {

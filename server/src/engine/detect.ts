@@ -7,7 +7,7 @@ import {
 import { suppressedByVex, VexGraph, type VexPolicy } from './vex';
 import { isInlineIgnored } from './inline-ignore';
 import type { OsvRecord } from './osv';
-import { matchAdvisory } from './match/affected';
+import { matchAdvisory, type AdvisoryMatch } from './match/affected';
 import { compareVersions } from './versions';
 import { compareStrings } from './text';
 
@@ -106,7 +106,7 @@ export function titleOf(osv: Pick<OsvRecord, 'summary' | 'details'>): string {
   return shorten(summary || firstSentence(osv.details ?? ''));
 }
 
-function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string[]): DetectedVulnerability {
+function toFinding(pkg: Package, advisory: StoredAdvisory, { fixedVersions, advisoryFixedVersions }: AdvisoryMatch): DetectedVulnerability {
   // A looked-up `osv` may hold only the match fields: the descriptive ones come from the whole record.
   const osv = advisory.full?.() ?? advisory.osv;
   const allIds = [osv.id, ...(osv.aliases ?? [])];
@@ -120,6 +120,7 @@ function toFinding(pkg: Package, advisory: StoredAdvisory, fixedVersions: string
     purl: pkg.purl,
     installedVersion: pkg.version,
     fixedVersions,
+    advisoryFixedVersions,
     status: fixedVersions.length ? 'fixed' : 'affected',
     severity: advisory.severity,
     severitySource: advisory.severitySource,
@@ -145,6 +146,7 @@ function merge(kept: DetectedVulnerability, other: DetectedVulnerability, ecosys
   }
   const fixed = new Set([...kept.fixedVersions, ...other.fixedVersions]);
   kept.fixedVersions = [...fixed].sort((a, b) => compareVersions(ecosystem, a, b));
+  kept.advisoryFixedVersions = [...new Set([...kept.advisoryFixedVersions, ...other.advisoryFixedVersions])];
   kept.status = kept.fixedVersions.length ? 'fixed' : 'affected';
   if (kept.severity === 'UNKNOWN' && other.severity !== 'UNKNOWN') {
     kept.severity = other.severity;
@@ -183,7 +185,7 @@ export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnera
   for (const advisory of db.lookup(pkg.ecosystem, pkg.name)) {
     const match = matchAdvisory(advisory.osv, pkg.ecosystem, pkg.name, pkg.version);
     if (!match) continue;
-    const finding = toFinding(pkg, advisory, match.fixedVersions);
+    const finding = toFinding(pkg, advisory, match);
     const existing = byId.get(finding.vulnerabilityId);
     if (existing) merge(existing, finding, pkg.ecosystem);
     else byId.set(finding.vulnerabilityId, finding);

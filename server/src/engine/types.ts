@@ -199,8 +199,10 @@ export interface DetectedVulnerability {
   pkgName: string;
   purl: string;
   installedVersion: string;
-  /** Fixed versions that apply to the installed version, lowest first. */
+  /** Fixed versions that apply to the installed version, lowest first: what a bump goes by. */
   fixedVersions: string[];
+  /** Every fixed version the advisory names for the package, in its order: Trivy's FixedVersion. */
+  advisoryFixedVersions: string[];
   status: 'fixed' | 'affected';
   severity: Severity;
   /** Where the severity came from: `cvss_v3`, `cvss_v4`, `ghsa`, or `none`. */

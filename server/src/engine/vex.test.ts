@@ -14,7 +14,7 @@ function pkg(name: string, version: string, direct: boolean, dependsOn: string[]
 
 function vuln(p: Package, id: string, aliases: string[] = []): DetectedVulnerability {
   return {
-    vulnerabilityId: id, aliases, pkgId: p.id, pkgName: p.name, purl: p.purl, installedVersion: p.version, fixedVersions: [], status: 'affected',
+    vulnerabilityId: id, aliases, pkgId: p.id, pkgName: p.name, purl: p.purl, installedVersion: p.version, fixedVersions: [], advisoryFixedVersions: [], status: 'affected',
     severity: 'HIGH', severitySource: 'ghsa', title: '', description: '', references: [], primaryUrl: '', cvss: {}, dataSourceId: id, direct: p.direct, dev: false,
   };
 }

@@ -23,7 +23,7 @@ describe('lsp: report locations', () => {
   };
   const vuln = {
     vulnerabilityId: 'CVE-2024-4068', aliases: [], pkgId: braces.id, pkgName: 'braces', purl: braces.purl, installedVersion: '2.3.2',
-    fixedVersions: ['3.0.3'], status: 'fixed', severity: 'HIGH', severitySource: 'ghsa', title: 'Uncontrolled resource consumption in braces',
+    fixedVersions: ['3.0.3'], advisoryFixedVersions: ['3.0.3'], status: 'fixed', severity: 'HIGH', severitySource: 'ghsa', title: 'Uncontrolled resource consumption in braces',
     description: '', references: [], primaryUrl: 'https://osv.dev/vulnerability/GHSA-grv7-fg5c-xmjg', cvss: {}, dataSourceId: 'GHSA-grv7-fg5c-xmjg',
     location: braces.location, direct: false, dev: true,
   } satisfies DetectedVulnerability;

@@ -54,6 +54,7 @@ export function scanFromGolden(golden: GoldenJson): ScanResult {
         purl: v.PkgIdentifier.PURL,
         installedVersion: v.InstalledVersion,
         fixedVersions: v.FixedVersion ? v.FixedVersion.split(', ') : [],
+        advisoryFixedVersions: v.FixedVersion ? v.FixedVersion.split(', ') : [],
         status: v.Status,
         severity: v.Severity as Severity,
         severitySource: v.SeveritySource ?? 'none',

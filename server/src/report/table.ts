@@ -153,7 +153,7 @@ function rowsFor(vulns: DetectedVulnerability[], maxTitle: number): Row[] {
         [v.severity],
         [v.status],
         [groupStart ? v.installedVersion : ''],
-        [v.fixedVersions.join(', ')],
+        [v.advisoryFixedVersions.join(', ')],
         title,
       ].map((cell) => cell.map(escapeControl)),
     };

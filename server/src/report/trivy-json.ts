@@ -212,7 +212,7 @@ function vulnerabilityJson(vuln: VulnerabilityExtras, result: FileResult): Json 
     PkgName: vuln.pkgName,
     PkgIdentifier: compact({ PURL: vuln.purl, UID: packageUid(result.target, vuln.pkgId, vuln.purl) }),
     InstalledVersion: vuln.installedVersion,
-    FixedVersion: vuln.fixedVersions.join(', '),
+    FixedVersion: vuln.advisoryFixedVersions.join(', '),
     Status: vuln.status,
     SeveritySource: vuln.severitySource === 'none' ? undefined : vuln.severityFrom ? dataSource(vuln.severityFrom, vuln.purl).ID : source.ID,
     PrimaryURL: vuln.primaryUrl,

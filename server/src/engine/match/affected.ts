@@ -18,6 +18,8 @@ import { compareStrings, type Ordering } from '../versions/util';
 export interface AdvisoryMatch {
   /** The `fixed` versions closing the intervals the installed version is in, lowest first. */
   fixedVersions: string[];
+  /** Every `fixed` version of the package's ranges in the record, in record order (Trivy's FixedVersion). */
+  advisoryFixedVersions: string[];
 }
 
 type Compare = (a: string, b: string) => Ordering;
@@ -53,6 +55,7 @@ export function matchAdvisory(
   const rangesUsable = isValidVersion(ecosystem, version);
   let affected = false;
   const fixed: string[] = [];
+  const advisoryFixed: string[] = [];
   for (const entry of osv.affected) {
     const pkg = packageOf(entry);
     if (!pkg || baseEcosystem(pkg.ecosystem) !== ecosystem) continue;
@@ -62,6 +65,7 @@ export function matchAdvisory(
     for (const range of entry.ranges) {
       const ready = prepareRange(range, pkg.ecosystem);
       if (!ready) continue;
+      for (const event of range.events) if (typeof event.fixed === 'string') advisoryFixed.push(event.fixed);
       const result = evaluateRange(ready, version);
       if (!result.affected) continue;
       affected = true;
@@ -71,7 +75,7 @@ export function matchAdvisory(
   if (!affected) return null;
   const compare = comparatorFor(ecosystem) ?? compareStrings;
   const unique = [...new Set(fixed)].sort(compare);
-  return { fixedVersions: unique };
+  return { fixedVersions: unique, advisoryFixedVersions: [...new Set(advisoryFixed)] };
 }
 
 /**
