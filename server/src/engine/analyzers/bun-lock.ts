@@ -11,8 +11,11 @@
 //
 // A dependency resolves as Node resolves it: the nearest copy in the enclosing folders, then the
 // top level. Direct: what a workspace (or local package) declares. Dev: reached only through
-// some workspace's devDependencies.
+// some workspace's devDependencies. Members: a package belongs to the workspaces (by their folder)
+// whose dependencies pull it in; a `file:` or `link:` package passes on what it depends on to the
+// workspace that declares it, another workspace keeps its own.
 import type { Node } from 'jsonc-parser';
+import { attributeToMembers, memberFolder } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -47,6 +50,8 @@ interface Entry {
   /** The version for a registry package; undefined for local code and sources without one. */
   version?: string;
   local: boolean;
+  /** A `workspace:` entry: a project of the repository, which owns what it depends on. */
+  workspace: boolean;
   info?: Node;
   node: Node;
   dependsOn: Entry[];
@@ -77,6 +82,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     const key = keyNode.value as string;
     entries.set(key, {
       key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
+      workspace: resolution.startsWith('workspace:'),
       info: value.children!.find(child => child.type === 'object'), node: property,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
@@ -103,14 +109,21 @@ export function parseBunLock(content: string, file: string): Package[] {
   // Roots: each workspace's dependencies, and those of local packages (`file:` folders).
   const production: Entry[] = [];
   const development: Entry[] = [];
+  /** Per workspace folder, the entries it declares itself. */
+  const declaredBy = new Map<string, Entry[]>();
   const workspaces = member(root, 'workspaces');
   for (const workspace of workspaces?.type === 'object' ? workspaces.children ?? [] : []) {
-    const project = workspace.children?.[1];
+    const [folderNode, project] = workspace.children ?? [];
     if (project?.type !== 'object') continue;
     const workspaceName = stringMember(project, 'name');
     const scope = workspaceName ? [workspaceName] : [];
-    for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name));
-    for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name));
+    const declared: Entry[] = [];
+    for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name), declared);
+    for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name), declared);
+    if (folderNode?.type === 'string') {
+      const folder = memberFolder(folderNode.value as string);
+      declaredBy.set(folder, [...declaredBy.get(folder) ?? [], ...declared]);
+    }
   }
   for (const entry of entries.values()) if (entry.local) production.push(...entry.dependsOn);
   for (const target of [...production, ...development]) target.direct = true;
@@ -142,11 +155,31 @@ export function parseBunLock(content: string, file: string): Package[] {
     });
   }
   for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
-  return [...packages.values()];
+  const list = [...packages.values()];
+  const idsOf = (roots: Entry[]) => throughLocalPackages(roots).flatMap(entry => (entry.version === undefined ? [] : [`${entry.name}@${entry.version}`]));
+  attributeToMembers(list, new Map([...declaredBy].map(([folder, roots]) => [folder, idsOf(roots)])));
+  return list;
 }
 
-function pushResolved(list: Entry[], entry: Entry | undefined): void {
-  if (entry) list.push(entry);
+function pushResolved(list: Entry[], entry: Entry | undefined, declared: Entry[]): void {
+  if (!entry) return;
+  list.push(entry);
+  declared.push(entry);
+}
+
+/** The roots, with `file:` and `link:` packages replaced by what they depend on; workspaces are left out. */
+function throughLocalPackages(roots: Entry[]): Entry[] {
+  const found: Entry[] = [];
+  const seen = new Set<Entry>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const entry = queue.pop()!;
+    if (seen.has(entry) || entry.workspace) continue;
+    seen.add(entry);
+    if (entry.local) queue.push(...entry.dependsOn);
+    else found.push(entry);
+  }
+  return found;
 }
 
 /** Marks everything reachable from `roots` (the roots included), once each. */
