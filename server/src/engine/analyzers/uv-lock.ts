@@ -37,6 +37,7 @@ interface UvPackage {
   entry: TomlEntry;
   name: string;
   version: string;
+  member: boolean;
   /** A workspace member's folder, as its `editable` or `virtual` source gives it; undefined for other packages. */
   folder?: string;
   /** Indexes of the packages its dependencies and extras require. */
