@@ -430,9 +430,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Package[] {
   const byDescriptor = new Map<string, LockEntry>();
-  for (const entry of entries) for (const descriptor of entry.descriptors) byDescriptor.set(descriptor, entry);
+  // Berry binds a local descriptor to the package that declares it (`x@file:./x::locator=...`),
+  // which a dependency's range may leave out: those are found without the binding, when only one entry has it.
+  const byUnboundDescriptor = new Map<string, LockEntry | undefined>();
+  for (const entry of entries) {
+    for (const descriptor of entry.descriptors) {
+      byDescriptor.set(descriptor, entry);
+      const binding = descriptor.indexOf('::');
+      if (binding === -1) continue;
+      const unbound = descriptor.slice(0, binding);
+      byUnboundDescriptor.set(unbound, byUnboundDescriptor.has(unbound) && byUnboundDescriptor.get(unbound) !== entry ? undefined : entry);
+    }
+  }
   const lookup = (name: string, range: string): LockEntry | undefined =>
-    byDescriptor.get(`${name}@${range}`) ?? (protocolOf(range) === undefined ? byDescriptor.get(`${name}@npm:${range}`) : undefined);
+    byDescriptor.get(`${name}@${range}`) ?? (protocolOf(range) === undefined ? byDescriptor.get(`${name}@npm:${range}`) : byUnboundDescriptor.get(`${name}@${range}`));
 
   // Entries come in file order, so the map keeps packages sorted by their first location.
   const packages = new Map<string, Package>();
