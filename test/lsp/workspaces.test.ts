@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { applyWorkspaceEdit } from '../helpers/lsp-edits';
 import { importAdvisories } from '../../server/src/engine';
 import { LspTestClient, REPO_ROOT } from './client';
@@ -95,6 +95,16 @@ describe('lsp: a Cargo workspace lockfile and its members\' Cargo.toml', functio
     assert.ok(diagnostics.every(d => lines[d.range.start.line].startsWith('smallvec = ')), diagnostics.map(messageOf).join('\n'));
     assert.match(messageOf(diagnostics[0]), /^smallvec@1\.6\.0: /);
     for (const manifest of otherManifests()) assert.deepEqual(client.diagnosticsOf(manifest), [], manifest);
+  });
+
+  it('names the member that pulls smallvec in, in the hover of its Cargo.lock entry', async () => {
+    const lockfile = dir.file('ws/Cargo.lock');
+    await client.waitFor('a diagnostic on Cargo.lock', () => client.diagnosticsOf(lockfile).length > 0);
+    const [smallvec] = client.diagnosticsOf(lockfile);
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: pathToFileURL(lockfile).href }, position: smallvec.range.start,
+    }) as Hover;
+    assert.match((hover.contents as MarkupContent).value, /^- Pulled in by: crates\/web$/m);
   });
 
   it('bumps smallvec in the member\'s Cargo.toml', async () => {
