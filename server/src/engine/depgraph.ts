@@ -98,3 +98,17 @@ export function attributeToMembers(packages: readonly Package[], directs: Readon
     }
   }
 }
+
+/**
+ * A workspace member's folder as a lockfile writes it (`.`, `./packages/a`, `packages\a/`), in the
+ * form `members` holds: relative to the lockfile's folder, forward slashes, `''` for the folder itself.
+ */
+export function memberFolder(written: string): string {
+  const parts: string[] = [];
+  for (const part of written.split(/[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}

@@ -63,8 +63,9 @@ export interface Package {
   /** License names or SPDX expressions, where the format or the package's metadata gives them. */
   licenses?: string[];
   /**
-   * In a lockfile of several projects (npm, pnpm workspaces): the folders of the projects whose
-   * dependencies pull the package in, relative to the lockfile's folder, `''` for the root.
+   * In a lockfile of several projects (npm, yarn Berry, pnpm, bun, uv and Cargo workspaces): the
+   * folders of the projects whose dependencies pull the package in, relative to the lockfile's
+   * folder, `''` for the root. (Each Go module has its own go.mod, and so needs none.)
    */
   members?: string[];
 }

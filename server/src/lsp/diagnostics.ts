@@ -79,6 +79,8 @@ export interface HoverEntry {
   vulnerabilities: DetectedVulnerability[];
   /** Dependency path per package id, direct dependency first. */
   paths: Record<string, string[]>;
+  /** In a workspace lockfile: per package id, the folders of the projects that pull it in (`''` the root). */
+  members?: Record<string, string[]>;
   /** Misconfigurations, secrets and licenses on the span. */
   findings?: Finding[];
 }
@@ -194,6 +196,7 @@ export function resultView(result: FileResult, severityMap: Record<Severity, Dia
       const entry = hoverByRange.get(key) ?? { range: entryRange, vulnerabilities: [], paths: {} };
       entry.vulnerabilities.push(vuln);
       entry.paths[vuln.pkgId] = path;
+      if (pkg?.members) (entry.members ??= {})[vuln.pkgId] = pkg.members;
       hoverByRange.set(key, entry);
     });
   }

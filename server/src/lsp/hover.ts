@@ -17,9 +17,10 @@ export function hoverAt(entries: readonly HoverEntry[], position: Position): Hov
   const vulnerabilities = matching.flatMap(e => e.vulnerabilities)
     .sort((a, b) => compareUrgency(a, b) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
   const paths = Object.assign({}, ...matching.map(e => e.paths)) as Record<string, string[]>;
+  const members = Object.assign({}, ...matching.map(e => e.members ?? {})) as Record<string, string[]>;
   const findings = matching.flatMap(e => e.findings ?? [])
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.rule.id.localeCompare(b.rule.id));
-  const sections = [...vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId])), ...findings.map(findingMarkdown)];
+  const sections = [...vulnerabilities.map(v => advisoryMarkdown(v, paths[v.pkgId], members[v.pkgId])), ...findings.map(findingMarkdown)];
   // Several advisories: one line each first, so the hover answers "what is here" without scrolling.
   if (sections.length > 1) sections.unshift([...vulnerabilities.map(advisoryLine), ...findings.map(findingLine)].join('\n'));
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: matching[0].range };
@@ -50,7 +51,8 @@ function severityText(vuln: DetectedVulnerability): string {
   return vuln.severityFrom ? `${vuln.severity} (from ${vuln.severityFrom})` : severityLabel(vuln.severity);
 }
 
-export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[]): string {
+/** `members`: the workspace projects (folders, `''` the root) that pull the package in, where the lockfile has several. */
+export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[], members?: string[]): string {
   const lines: string[] = [];
   const heading = vuln.primaryUrl ? `[${vuln.vulnerabilityId}](${vuln.primaryUrl})` : vuln.vulnerabilityId;
   lines.push(`**${heading}** · ${severityText(vuln)}${vuln.title ? ` · ${escapeMarkdown(vuln.title)}` : ''}`);
@@ -67,6 +69,7 @@ export function advisoryMarkdown(vuln: DetectedVulnerability, path?: string[]): 
     if (parts.length > 0) lines.push(`- CVSS (${source}): ${parts.join(' · ')}`);
   }
   if (path && path.length > 1) lines.push(`- Dependency path: ${path.map(p => `\`${p}\``).join(' → ')}`);
+  if (members && members.length > 0) lines.push(`- Pulled in by: ${members.map(m => (m === '' ? 'the root project' : escapeMarkdown(m))).join(', ')}`);
   if (vuln.aliases.length > 0) lines.push(`- Also known as: ${vuln.aliases.join(', ')}`);
   const dates = [vuln.publishedDate && `published ${vuln.publishedDate.slice(0, 10)}`, vuln.lastModifiedDate && `modified ${vuln.lastModifiedDate.slice(0, 10)}`].filter(Boolean);
   if (dates.length > 0) lines.push(`- ${dates.join(', ')}`);

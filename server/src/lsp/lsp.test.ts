@@ -152,6 +152,14 @@ describe('lsp: hover', () => {
     assert.equal(hoverAt(view.hovers, { line: 2, character: 0 }), null);
   });
 
+  it('names the workspace projects that pull a package in, where the lockfile has several', () => {
+    const hoverText = (packages: FileResult['packages']) =>
+      (hoverAt(resultView({ ...result, packages }, DEFAULT_SEVERITY_MAP).hovers, { line: 38, character: 8 })!.contents as { value: string }).value;
+    const withMembers = result.packages.map(p => (p.id === 'qs@6.5.1' ? { ...p, members: ['', 'packages/web_app'] } : p));
+    assert.ok(hoverText(withMembers).includes('- Pulled in by: the root project, packages/web\\_app'), hoverText(withMembers));
+    assert.ok(!hoverText(result.packages).includes('Pulled in by'));
+  });
+
   it('lists every advisory a manifest line pulls in', () => {
     const view = manifestView(manifestText, result, DEFAULT_SEVERITY_MAP);
     const hover = hoverAt(view.hovers, { line: 4, character: 8 })!;

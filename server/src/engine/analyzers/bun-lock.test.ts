@@ -1,7 +1,11 @@
 // What the goldens do not show: the underline, nested copies, malformed input, and linear time.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { doublingRatio } from '../../../../test/helpers/linear-time';
 import { parseBunLock } from './bun-lock';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'bun-lock');
 
 function lockfile(size: number): string {
   const lines = ['{', '  "lockfileVersion": 1,', '  "workspaces": {', '    "": {', '      "name": "app",', '      "dependencies": {'];
@@ -23,6 +27,16 @@ describe('bun-lock analyzer', () => {
     assert.deepEqual([first.direct, second.direct], [true, false]);
     assert.deepEqual(first.dependsOn, ['pkg-1@1.1.0']);
     assert.deepEqual(second.copies![0].requiredBy, ['pkg-0']);
+  });
+
+  it('attributes each package to the workspaces, by folder, whose dependencies pull it in', () => {
+    const members = (file: string) => Object.fromEntries(parseBunLock(fs.readFileSync(path.join(FIXTURES, file), 'utf8'), 'bun.lock').map(p => [p.id, p.members]));
+    assert.deepEqual(members('bun_multiple_ws.lock'), { 'chalk@5.0.1': ['my-lib'], 'lodash@4.17.21': ['my-app'] });
+    // The root pulls in ms 2.1.3 through its file: package; the api member has its own qs.
+    assert.deepEqual(members('nested-with-manifest/bun.lock'), {
+      'body-parser@1.18.2': [''], 'express@4.16.0': [''], 'mocha@10.2.0': [''], 'ms@2.1.3': [''], 'qs@6.5.1': [''],
+      'qs@6.11.0': ['packages/api'], 'ms@2.0.0': [''],
+    });
   });
 
   it('resolves a dependency to the nearest nested copy, as Node does', () => {

@@ -11,10 +11,13 @@
 //
 // A dependency resolves as Node resolves it: the nearest copy in the enclosing folders, then the
 // top level. Direct: what a workspace (or local package) declares. Dev: reached only through
-// some workspace's devDependencies.
+// some workspace's devDependencies. Members: a package belongs to the workspaces (by their folder)
+// whose dependencies pull it in; a `file:` or `link:` package passes on what it depends on to the
+// workspace that declares it, another workspace keeps its own.
 //
 // JSON.parse reads the values, once comments and trailing commas are blanked out (offsets kept);
 // the spans of the `packages` members come from one scan of that object alone.
+import { attributeToMembers, memberFolder } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -49,6 +52,8 @@ interface Entry {
   /** The version for a registry package; undefined for local code and sources without one. */
   version?: string;
   local: boolean;
+  /** A `workspace:` entry: a project of the repository, which owns what it depends on. */
+  workspace: boolean;
   info?: JsonObject;
   span: ValueSpan;
   dependsOn: Entry[];
@@ -83,7 +88,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
     entries.set(key, {
       key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
-      info: value.find(isObject), span,
+      workspace: resolution.startsWith('workspace:'), info: value.find(isObject), span,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
   }
@@ -109,12 +114,17 @@ export function parseBunLock(content: string, file: string): Package[] {
   // Roots: each workspace's dependencies, and those of local packages (`file:` folders).
   const production: Entry[] = [];
   const development: Entry[] = [];
-  const workspaces = isObject(root.workspaces) ? Object.values(root.workspaces) : [];
-  for (const project of workspaces) {
+  /** Per workspace folder, the entries it declares itself. */
+  const declaredBy = new Map<string, Entry[]>();
+  const workspaces = isObject(root.workspaces) ? Object.entries(root.workspaces) : [];
+  for (const [folderKey, project] of workspaces) {
     if (!isObject(project)) continue;
     const scope = typeof project.name === 'string' && project.name !== '' ? [project.name] : [];
-    for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name));
-    for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name));
+    const declared: Entry[] = [];
+    for (const name of dependencyNames(project, DEPENDENCY_SECTIONS)) pushResolved(production, resolve(scope, name), declared);
+    for (const name of dependencyNames(project, ['devDependencies'])) pushResolved(development, resolve(scope, name), declared);
+    const folder = memberFolder(folderKey);
+    declaredBy.set(folder, [...declaredBy.get(folder) ?? [], ...declared]);
   }
   for (const entry of entries.values()) if (entry.local) production.push(...entry.dependsOn);
   for (const target of [...production, ...development]) target.direct = true;
@@ -146,11 +156,31 @@ export function parseBunLock(content: string, file: string): Package[] {
     });
   }
   for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
-  return [...packages.values()];
+  const list = [...packages.values()];
+  const idsOf = (roots: Entry[]) => throughLocalPackages(roots).flatMap(entry => (entry.version === undefined ? [] : [`${entry.name}@${entry.version}`]));
+  attributeToMembers(list, new Map([...declaredBy].map(([folder, roots]) => [folder, idsOf(roots)])));
+  return list;
 }
 
-function pushResolved(list: Entry[], entry: Entry | undefined): void {
-  if (entry) list.push(entry);
+function pushResolved(list: Entry[], entry: Entry | undefined, declared: Entry[]): void {
+  if (!entry) return;
+  list.push(entry);
+  declared.push(entry);
+}
+
+/** The roots, with `file:` and `link:` packages replaced by what they depend on; workspaces are left out. */
+function throughLocalPackages(roots: Entry[]): Entry[] {
+  const found: Entry[] = [];
+  const seen = new Set<Entry>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const entry = queue.pop()!;
+    if (seen.has(entry) || entry.workspace) continue;
+    seen.add(entry);
+    if (entry.local) queue.push(...entry.dependsOn);
+    else found.push(entry);
+  }
+  return found;
 }
 
 /** Marks everything reachable from `roots` (the roots included), once each. */

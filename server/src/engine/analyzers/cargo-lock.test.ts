@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { parseCargoLock } from './cargo-lock';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cargoLockAnalyzer, parseCargoLock } from './cargo-lock';
+import { analyzePath } from '../scan';
 import { doublingRatio } from '../../../../test/helpers/linear-time';
 
 const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
@@ -78,5 +82,44 @@ describe('Cargo.lock parser', () => {
       crate(`crate-${i}`, `1.${i}.0`, REGISTRY, [`crate-${i + 1}`, `crate-${i + 2} 1.${i + 2}.0`])).join('');
     const { ratio } = doublingRatio(make, text => parseCargoLock(text, 'Cargo.lock'), 600);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
+  });
+
+  describe('workspace members', () => {
+    const WORKSPACE = path.join(__dirname, 'fixtures', 'cargo-lock', 'workspace');
+    const scan = async (dir: string) => {
+      const result = await analyzePath(dir, { analyzers: [cargoLockAnalyzer], includeDevDeps: true, scanners: ['vuln'] });
+      const lockfile = result.results.find(r => r.target === 'Cargo.lock')!;
+      return { members: Object.fromEntries(lockfile.packages.map(p => [p.id, p.members])), notes: result.notes ?? [] };
+    };
+
+    it('attributes each crate to the members whose dependencies pull it in, by the folders Cargo.toml lists, patterns included', async () => {
+      const { members, notes } = await scan(WORKSPACE);
+      // util is a member of its own (crates/*): web and the cli depend on it, and it keeps log.
+      assert.deepEqual(members, { 'log@0.4.22': ['crates/util'], 'memchr@2.7.4': ['tools/cli'], 'smallvec@1.6.0': ['crates/web'] });
+      assert.deepEqual(notes, []);
+    });
+
+    it('attributes nothing, and says so, when a pattern\'s member sits in a folder not named after its crate', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cargo-members-'));
+      try {
+        fs.cpSync(WORKSPACE, dir, { recursive: true });
+        fs.renameSync(path.join(dir, 'crates', 'web'), path.join(dir, 'crates', 'frontend'));
+        const { members, notes } = await scan(dir);
+        assert.deepEqual(members, { 'log@0.4.22': undefined, 'memchr@2.7.4': undefined, 'smallvec@1.6.0': undefined });
+        assert.equal(notes.length, 1);
+        assert.match(notes[0], /^Cargo\.lock: packages are not attributed to workspace members: the folder of a member crate is not among/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('gives no members without the members\' Cargo.toml files, and none outside a workspace', () => {
+      const lockfile = fs.readFileSync(path.join(WORKSPACE, 'Cargo.lock'), 'utf8');
+      const manifest = fs.readFileSync(path.join(WORKSPACE, 'Cargo.toml'), 'utf8');
+      const output = cargoLockAnalyzer.analyze({ path: 'Cargo.lock', content: lockfile, siblings: new Map([['Cargo.toml', manifest]]) });
+      assert.ok(output.packages.every(p => p.members === undefined));
+      assert.equal(output.notes?.length, 1);
+      assert.ok(parseCargoLock(content, 'Cargo.lock', '[package]\nname = "app"\n').every(p => p.members === undefined));
+    });
   });
 });

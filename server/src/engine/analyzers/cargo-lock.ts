@@ -14,12 +14,21 @@
 //
 // Dev: the Cargo.toml beside the lockfile says which of the root crate's dependencies are
 // `[dev-dependencies]` only; a crate reached only through those is dev. Without it nothing is dev.
+//
+// Members: Cargo.lock names the workspace's crates, not their folders. The `[workspace] members`
+// of the Cargo.toml beside it do: each folder's own Cargo.toml names its crate (read in `gather`).
+// A pattern (`crates/*`) cannot be listed through the scan's reader, so its `*` is tried with the
+// name of each local crate, which finds the usual layout; the crate's own Cargo.toml confirms it.
+// A package belongs to the members whose dependencies pull it in, through path crates that are no
+// member. When some crate's folder stays unknown, nothing is attributed, and a note says why.
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
+import { attributeToMembers, memberFolder } from '../depgraph';
 import { hexHashes, optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
+import { resolveRelative } from '../source';
 import { LineCursor } from '../text';
-import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy, RelatedReader, SourceRange } from '../types';
 
 const MANIFEST = 'Cargo.toml';
 
@@ -34,8 +43,153 @@ export const cargoLockAnalyzer: Analyzer = {
   inlineIgnores: false,
   trivyParser: 'rust/cargo',
   fixes: 'none',
-  analyze: input => ({ packages: parseCargoLock(input.content, input.path, input.siblings?.get(MANIFEST)) }),
+  gather: readMemberManifests,
+  analyze: analyzeCargoLock,
 };
+
+/** The crates of a workspace's members by name, and what could not be attributed. */
+export interface CargoWorkspace {
+  /** Each member crate's folder, relative to the lockfile's (`''` for the root crate). */
+  folderOf: ReadonlyMap<string, string>;
+  /** Where the notes about members that could not be attributed go. */
+  notes: string[];
+}
+
+function analyzeCargoLock(input: AnalyzerInput): AnalyzerOutput {
+  const manifestText = input.siblings?.get(MANIFEST);
+  const declared = declaredMembers(manifestText);
+  if (!declared) return { packages: parseCargoLock(input.content, input.path, manifestText) };
+  const folderOf = new Map<string, string>();
+  if (declared.rootName !== undefined) folderOf.set(declared.rootName, '');
+  for (const { folder } of candidateFolders(declared, localCrateNames(input.content))) {
+    const manifestPath = memberManifestPath(input.path, folder);
+    const name = manifestPath === undefined ? undefined : crateName(input.related?.get(manifestPath));
+    if (name !== undefined && !folderOf.has(name)) folderOf.set(name, folder);
+  }
+  const notes: string[] = [];
+  const packages = parseCargoLock(input.content, input.path, manifestText, { folderOf, notes });
+  return notes.length > 0 ? { packages, notes } : { packages };
+}
+
+/** Reads the Cargo.toml of each workspace member the root Cargo.toml lists, for `analyze` to name their crates. */
+async function readMemberManifests(input: AnalyzerInput, read: RelatedReader): Promise<void> {
+  const declared = declaredMembers(input.siblings?.get(MANIFEST));
+  if (!declared) return;
+  const found = new Set<string>(declared.rootName === undefined ? [] : [declared.rootName]);
+  for (const { folder, guessedFor } of candidateFolders(declared, declared.patterns.length > 0 ? localCrateNames(input.content) : [])) {
+    const manifestPath = memberManifestPath(input.path, folder);
+    // The reads are limited: a pattern's guess for a crate already found elsewhere is not made.
+    if (manifestPath === undefined || (guessedFor !== undefined && found.has(guessedFor))) continue;
+    const name = crateName(await read(manifestPath));
+    if (name !== undefined) found.add(name);
+  }
+}
+
+interface DeclaredMembers {
+  /** The root crate's name, when the root Cargo.toml is a package too. */
+  rootName?: string;
+  /** Member folders given as paths, normalised. */
+  folders: string[];
+  /** Member patterns with one `*` in their last segment (`crates/*`, `libs/foo-*`). */
+  patterns: string[];
+  excluded: Set<string>;
+}
+
+/** `[workspace] members` and `exclude` of the root Cargo.toml; undefined without one or without a workspace. */
+function declaredMembers(text: string | undefined): DeclaredMembers | undefined {
+  const manifest = parseTomlQuietly(text);
+  if (!manifest || !isTable(manifest.workspace)) return undefined;
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+  const folders: string[] = [];
+  const patterns: string[] = [];
+  for (const member of strings(manifest.workspace.members)) {
+    const normal = memberFolder(member);
+    if (!/[*?[\]]/.test(normal)) folders.push(normal);
+    else if (isSimplePattern(normal)) patterns.push(normal);
+  }
+  const rootName = isTable(manifest.package) && typeof manifest.package.name === 'string' ? manifest.package.name : undefined;
+  return { rootName, folders, patterns, excluded: new Set(strings(manifest.workspace.exclude).map(memberFolder)) };
+}
+
+/** One `*` in the last segment and no other glob character. */
+function isSimplePattern(pattern: string): boolean {
+  const last = pattern.slice(pattern.lastIndexOf('/') + 1);
+  return !/[?[\]]/.test(pattern) && pattern.indexOf('*') === pattern.lastIndexOf('*') && last.includes('*');
+}
+
+/**
+ * The member folders to look in: the listed ones, then each pattern with the name of each local
+ * crate in its last segment (`crates/*` and crate `web` give `crates/web`), which it was guessed for.
+ */
+function candidateFolders(declared: DeclaredMembers, crateNames: readonly string[]): { folder: string; guessedFor?: string }[] {
+  const candidates = new Map<string, string | undefined>(declared.folders.map(folder => [folder, undefined]));
+  for (const pattern of declared.patterns) {
+    const slash = pattern.lastIndexOf('/');
+    const parent = pattern.slice(0, slash + 1);
+    const [prefix, suffix] = pattern.slice(slash + 1).split('*');
+    for (const name of crateNames) {
+      const folder = `${parent}${name}`;
+      if (name.length >= prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix) && !candidates.has(folder)) {
+        candidates.set(folder, name);
+      }
+    }
+  }
+  for (const excluded of declared.excluded) candidates.delete(excluded);
+  candidates.delete('');
+  return [...candidates].map(([folder, guessedFor]) => ({ folder, guessedFor }));
+}
+
+/** The root-relative path of a member's Cargo.toml; undefined when it leaves the scan root. */
+function memberManifestPath(lockfilePath: string, folder: string): string | undefined {
+  return resolveRelative(lockfilePath, `${folder}/${MANIFEST}`);
+}
+
+/** `[package] name` of a Cargo.toml; undefined without one or when it does not parse. */
+function crateName(text: string | undefined): string | undefined {
+  const manifest = parseTomlQuietly(text);
+  return manifest && isTable(manifest.package) && typeof manifest.package.name === 'string' ? manifest.package.name : undefined;
+}
+
+function parseTomlQuietly(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch {
+    return undefined; // the lockfile still reads; the manifest's own analysis reports it
+  }
+}
+
+/**
+ * The names of the crates without a `source` (the workspace's own), by a scan of the lines as
+ * Cargo writes them: candidates only, each confirmed by its own Cargo.toml.
+ */
+function localCrateNames(content: string): string[] {
+  const names: string[] = [];
+  let name: string | undefined;
+  let sourced = false;
+  let inPackage = false;
+  const finish = () => {
+    if (inPackage && name !== undefined && !sourced) names.push(name);
+    name = undefined;
+    sourced = false;
+  };
+  for (let lineStart = 0; lineStart < content.length; ) {
+    let lineEnd = content.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = content.length;
+    const line = content.slice(lineStart, lineEnd).trim();
+    if (line.startsWith('[')) {
+      finish();
+      inPackage = line === PACKAGE_HEADER;
+    } else if (inPackage && line.startsWith('name = "') && line.endsWith('"')) {
+      name = line.slice(8, -1);
+    } else if (inPackage && line.startsWith('source = ')) {
+      sourced = true;
+    }
+    lineStart = lineEnd + 1;
+  }
+  finish();
+  return names;
+}
 
 interface Crate {
   name: string;
@@ -48,7 +202,7 @@ interface Crate {
   highlight: SourceRange;
 }
 
-export function parseCargoLock(content: string, file: string, manifestText?: string): Package[] {
+export function parseCargoLock(content: string, file: string, manifestText?: string, workspace?: CargoWorkspace): Package[] {
   const crates = readCrates(content, file);
   const byName = new Map<string, Crate[]>();
   for (const crate of crates) {
@@ -94,7 +248,48 @@ export function parseCargoLock(content: string, file: string, manifestText?: str
   }
   markDev(packages, crates, resolve, idOf, manifestText);
   for (const pkg of packages.values()) for (const copy of pkg.copies!) Object.assign(copy, { direct: pkg.direct, dev: pkg.dev });
-  return [...packages.values()];
+  const list = [...packages.values()];
+  if (workspace) attributeCrates(list, crates, resolve, idOf, workspace);
+  return list;
+}
+
+/**
+ * Sets `members` from each member crate's dependencies, through path crates of unknown folder.
+ * Gives up, with a note, when a local crate with dependencies is neither a known member nor reached from one.
+ */
+function attributeCrates(
+  packages: Package[], crates: Crate[], resolve: (entry: string) => Crate | undefined, idOf: (crate: Crate) => string, workspace: CargoWorkspace,
+): void {
+  const { folderOf, notes } = workspace;
+  const directs = new Map<string, string[]>();
+  const reached = new Set<Crate>();
+  for (const member of crates) {
+    const folder = member.local ? folderOf.get(member.name) : undefined;
+    if (folder === undefined) continue;
+    const ids = directs.get(folder) ?? [];
+    directs.set(folder, ids);
+    reached.add(member);
+    const queue = [member];
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      for (const entry of queue.pop()!.dependencies) {
+        const dependency = resolve(entry);
+        if (!dependency || seen.has(dependency)) continue;
+        seen.add(dependency);
+        if (!dependency.local) ids.push(idOf(dependency));
+        else if (!folderOf.has(dependency.name)) {
+          reached.add(dependency);
+          queue.push(dependency);
+        }
+      }
+    }
+  }
+  const lost = crates.filter(crate => crate.local && !reached.has(crate) && crate.dependencies.some(entry => resolve(entry)?.local === false));
+  if (lost.length > 0) {
+    notes.push(`packages are not attributed to workspace members: the folder of ${lost.length === 1 ? 'a member crate' : `${lost.length} member crates`} is not among the [workspace] members of Cargo.toml that could be read (a pattern's folder is found only where it is named after its crate)`);
+    return;
+  }
+  attributeToMembers(packages, directs);
 }
 
 function readCrates(content: string, file: string): Crate[] {
@@ -245,13 +440,8 @@ function markDev(
 
 /** The root crate's name and the crates it declares only as dev-dependencies; undefined without a readable Cargo.toml. */
 function devOnlyNames(text: string | undefined): { rootName?: string; names: Set<string> } | undefined {
-  if (text === undefined) return undefined;
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = parseToml(text) as Record<string, unknown>;
-  } catch {
-    return undefined; // the lockfile still reads
-  }
+  const manifest = parseTomlQuietly(text);
+  if (!manifest) return undefined;
   const crateNames = (table: unknown): string[] =>
     isTable(table) ? Object.entries(table).map(([key, spec]) => (isTable(spec) && typeof spec.package === 'string' ? spec.package : key)) : [];
   const sections = (kind: string): string[] => {

@@ -18,6 +18,19 @@ describe('uv.lock analyzer', () => {
     ]);
   });
 
+  it('attributes each package to the workspace members whose requirements pull it in, by their source folder', () => {
+    const packages = parse(fs.readFileSync(path.join(FIXTURES, 'workspace.lock'), 'utf8'));
+    // The root app requires lib (a member: it keeps its own six), numpy 2.1.0 and, in a group, pytest.
+    assert.deepEqual(Object.fromEntries(packages.map(p => [p.id, p.members])), {
+      'numpy@2.0.2': [''], 'numpy@2.1.0': [''], 'pytest@8.3.4': [''], 'six@1.16.0': ['', 'packages/lib'],
+    });
+  });
+
+  it('gives no members when every member sits in the lockfile\'s own folder', () => {
+    const packages = parse(fs.readFileSync(path.join(FIXTURES, 'uv_multiple_roots.lock'), 'utf8'));
+    assert.ok(packages.length > 0 && packages.every(p => p.members === undefined));
+  });
+
   it('tells versions of one name apart by the version a requirement gives', () => {
     const pytest = parse(fs.readFileSync(path.join(FIXTURES, 'workspace.lock'), 'utf8')).find(p => p.name === 'pytest')!;
     assert.deepEqual(pytest.dependsOn, ['numpy@2.0.2', 'six@1.16.0']);

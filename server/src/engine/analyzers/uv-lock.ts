@@ -7,10 +7,12 @@
 // they are left out (Trivy lists the project as its root package), and what they require is
 // direct. Dev: what the members' dependency groups reach and their dependencies and extras do not,
 // following dependencies and extras (as Trivy does). A lockfile without any member has nothing
-// direct and nothing dev.
+// direct and nothing dev. Each member's source names its folder: a package belongs to the members
+// whose own requirements pull it in (a member required by another keeps what it requires).
 //
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
+import { attributeToMembers, memberFolder } from '../depgraph';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
 import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
@@ -36,6 +38,8 @@ interface UvPackage {
   name: string;
   version: string;
   member: boolean;
+  /** A workspace member's folder, as its `editable` or `virtual` source gives it; undefined for other packages. */
+  folder?: string;
   /** Indexes of the packages its dependencies and extras require. */
   requires: number[];
   /** Indexes of the packages its dependency groups require. */
@@ -50,11 +54,16 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
     if (typeof name !== 'string' || name === '') {
       throw new Error(`not a valid uv.lock: a [[package]] has no name (line ${lineOf(input.content, entry.start)})`);
     }
-    const member = table(source).editable !== undefined || table(source).virtual !== undefined;
+    const { editable, virtual } = table(source);
+    const folder = typeof editable === 'string' ? editable : typeof virtual === 'string' ? virtual : undefined;
+    const member = editable !== undefined || virtual !== undefined;
     // Only a member may leave its version out (a dynamic version); members are not reported.
     const hasVersion = typeof version === 'string' && version !== '';
     if (!hasVersion && !member) throw new Error(`not a valid uv.lock: a [[package]] has no version (line ${lineOf(input.content, entry.start)})`);
-    packages.push({ entry, name, version: typeof version === 'string' ? version : '', member, requires: [], groupRequires: [] });
+    packages.push({
+      entry, name, version: typeof version === 'string' ? version : '', member,
+      folder: folder === undefined ? undefined : memberFolder(folder), requires: [], groupRequires: [],
+    });
   }
 
   const byName = indexesByName(packages);
@@ -98,5 +107,14 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
       dependsOn,
     });
   });
-  return { packages: buildPackages(lockEntries, input.content, input.path) };
+  const built = buildPackages(lockEntries, input.content, input.path);
+  const directs = new Map<string, string[]>();
+  for (const index of members) {
+    const { folder, requires, groupRequires } = packages[index];
+    if (folder === undefined) continue;
+    const ids = [...requires, ...groupRequires].filter(target => !packages[target].member).map(target => `${packages[target].name}@${packages[target].version}`);
+    directs.set(folder, [...directs.get(folder) ?? [], ...ids]);
+  }
+  attributeToMembers(built, directs);
+  return { packages: built };
 }

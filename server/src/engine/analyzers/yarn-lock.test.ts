@@ -143,6 +143,32 @@ describe('yarn.lock parser', () => {
     const content = '__metadata:\n  version: 6\n\n"a@npm:^1.10":\n  version: 1.10\n  resolution: "a@npm:1.10"\n';
     assert.equal(parseYarnLock(content, 'yarn.lock').packages[0].id, 'a@1.10');
   });
+
+  it('attributes each package to the Berry workspaces whose dependencies pull it in, and makes what members declare direct', () => {
+    const dir = path.join(FIXTURES, 'berry-workspaces');
+    const lockfile = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
+    const manifest = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+    const expected = {
+      'body-parser@1.18.2': [''], 'express@4.16.0': [''], 'left-pad@1.3.0': ['packages/shared'],
+      'ms@2.1.3': [''], 'qs@6.11.0': ['packages/api'], 'qs@6.5.1': [''],
+    };
+    const members = (packages: Package[]) => Object.fromEntries(packages.map(p => [p.id, p.members]));
+    const packages = parseYarnLock(lockfile, 'yarn.lock', manifest).packages;
+    // The root's file: package passes ms on to the root; api depends on shared, which keeps left-pad.
+    assert.deepEqual(members(packages), expected);
+    assert.deepEqual(ids(packages, p => p.direct), ['express@4.16.0', 'left-pad@1.3.0', 'qs@6.11.0']);
+    // Without the root's package.json nothing is direct, as in Trivy; members are still known.
+    const bare = parseYarnLock(lockfile, 'yarn.lock').packages;
+    assert.deepEqual(ids(bare, p => p.direct), []);
+    assert.deepEqual(members(bare), expected);
+    // YAML beyond the subset yarn writes goes to the full parser, which finds the same workspaces.
+    const reformatted = lockfile.replace('linkType: soft\n', 'linkType: soft # a comment\n');
+    assert.deepEqual(members(parseYarnLock(reformatted, 'yarn.lock', manifest).packages), expected);
+  });
+
+  it('gives no members for a classic lockfile, which records no workspaces, nor for a Berry lockfile of one project', () => {
+    for (const name of ['yarn_happy.lock', 'yarn_v2_happy.lock']) assert.ok(parseFixture(name).every(p => p.members === undefined), name);
+  });
 });
 
 describe('Berry: the fast reader and the YAML parser agree', () => {

@@ -12,8 +12,15 @@
 // entry has that name, that entry is taken. dev = reachable from devDependencies and not from
 // dependencies, optionalDependencies or peerDependencies. Without a package.json nothing is direct
 // or dev, as in Trivy.
+//
+// Workspaces: Berry records each project of the repository as an entry resolved to
+// `name@workspace:folder`, with every dependency its package.json declares. A package belongs to
+// the workspaces (by folder) whose dependencies pull it in, through local packages (`file:`,
+// `portal:`, ...) but not through another workspace, which owns its own. Beside the root's
+// package.json, what a member workspace declares is direct too (Trivy reads the members'
+// package.json files for it). Classic lockfiles record no workspaces: their packages get no members.
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
-import { sortUnique } from '../depgraph';
+import { attributeToMembers, memberFolder, sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -24,6 +31,8 @@ interface LockEntry {
   descriptors: string[];
   /** Real name, version and `name@version`; undefined for entries that are not registry packages. */
   resolved?: { name: string; version: string; id: string };
+  /** For a Berry workspace (`name@workspace:folder`), its folder relative to the lockfile. */
+  workspace?: string;
   /** `[name, range]` of each dependency the entry records. */
   dependencies: [string, string][];
   location: SourceRange;
@@ -150,7 +159,7 @@ function toLockEntry(entry: PendingEntry, content: string, lines: LineCursor): L
   const { descriptors, version, resolution, dependencies } = entry;
   const resolved = resolution !== undefined ? resolveFromLocator(resolution, version) : resolveFromDescriptor(descriptors[0], version);
   if (resolved && !version) throw malformed(entry.line, 'an entry has no version');
-  return { descriptors, resolved, dependencies, ...entryRanges(content, lines, entry.start, entry.end) };
+  return { descriptors, resolved, workspace: workspaceFolder(resolution), dependencies, ...entryRanges(content, lines, entry.start, entry.end) };
 }
 
 /** The whole entry's range, and its key line's without the closing `:`. */
@@ -319,7 +328,7 @@ function readBerryYaml(content: string, file: string): LockEntry[] {
     // The value's range runs to the next entry's line; the location ends with the last field.
     let end = pair.value.range![1];
     while (end > 0 && (isSpace(content.charCodeAt(end - 1)) || content.charCodeAt(end - 1) === LF)) end--;
-    entries.push({ descriptors, resolved, dependencies, ...entryRanges(content, lines, nodeStart(pair.key), end) });
+    entries.push({ descriptors, resolved, workspace: workspaceFolder(resolution), dependencies, ...entryRanges(content, lines, nodeStart(pair.key), end) });
   }
   return entries;
 }
@@ -337,6 +346,15 @@ function resolveFromLocator(locator: string, version: string | undefined): LockE
   const [name, reference] = splitDescriptor(locator);
   return reference.startsWith('npm:') ? registryPackage(name, version) : undefined;
 }
+
+/** The folder of a workspace locator `name@workspace:folder`; undefined for any other. */
+function workspaceFolder(resolution: string | undefined): string | undefined {
+  if (resolution === undefined) return undefined;
+  const [, reference] = splitDescriptor(resolution);
+  return reference.startsWith(WORKSPACE_PROTOCOL) ? memberFolder(reference.slice(WORKSPACE_PROTOCOL.length)) : undefined;
+}
+
+const WORKSPACE_PROTOCOL = 'workspace:';
 
 // ---- shared ----
 
@@ -412,9 +430,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Package[] {
   const byDescriptor = new Map<string, LockEntry>();
-  for (const entry of entries) for (const descriptor of entry.descriptors) byDescriptor.set(descriptor, entry);
+  // Berry binds a local descriptor to the package that declares it (`x@file:./x::locator=...`),
+  // which a dependency's range may leave out: those are found without the binding, when only one entry has it.
+  const byUnboundDescriptor = new Map<string, LockEntry | undefined>();
+  for (const entry of entries) {
+    for (const descriptor of entry.descriptors) {
+      byDescriptor.set(descriptor, entry);
+      const binding = descriptor.indexOf('::');
+      if (binding === -1) continue;
+      const unbound = descriptor.slice(0, binding);
+      byUnboundDescriptor.set(unbound, byUnboundDescriptor.has(unbound) && byUnboundDescriptor.get(unbound) !== entry ? undefined : entry);
+    }
+  }
   const lookup = (name: string, range: string): LockEntry | undefined =>
-    byDescriptor.get(`${name}@${range}`) ?? (protocolOf(range) === undefined ? byDescriptor.get(`${name}@npm:${range}`) : undefined);
+    byDescriptor.get(`${name}@${range}`) ?? (protocolOf(range) === undefined ? byDescriptor.get(`${name}@npm:${range}`) : byUnboundDescriptor.get(`${name}@${range}`));
 
   // Entries come in file order, so the map keeps packages sorted by their first location.
   const packages = new Map<string, Package>();
@@ -440,9 +469,36 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
   }
   for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
   if (manifest) markDirectAndDev(manifest, entries, lookup, packages);
+  const directs = workspaceDependencies(entries, lookup);
+  if (manifest && directs.size > 1) {
+    for (const [folder, ids] of directs) if (folder !== '') for (const id of ids) packages.get(id)!.direct = true;
+  }
+  attributeToMembers([...packages.values()], directs);
   // yarn merges every descriptor of a name@version into one entry, so each copy is the package.
   for (const pkg of packages.values()) for (const copy of pkg.copies!) Object.assign(copy, { direct: pkg.direct, dev: pkg.dev });
   return [...packages.values()];
+}
+
+/** Per Berry workspace folder, the ids of the registry packages its own dependencies resolve to, through local packages. */
+function workspaceDependencies(entries: LockEntry[], lookup: (name: string, range: string) => LockEntry | undefined): Map<string, string[]> {
+  const directs = new Map<string, string[]>();
+  for (const workspace of entries) {
+    if (workspace.workspace === undefined) continue;
+    const ids = directs.get(workspace.workspace) ?? [];
+    directs.set(workspace.workspace, ids);
+    const seen = new Set<LockEntry>([workspace]);
+    const queue = [workspace];
+    while (queue.length > 0) {
+      for (const [name, range] of queue.pop()!.dependencies) {
+        const target = lookup(name, range);
+        if (!target || seen.has(target) || target.workspace !== undefined) continue;
+        seen.add(target);
+        if (target.resolved) ids.push(target.resolved.id);
+        else queue.push(target);
+      }
+    }
+  }
+  return directs;
 }
 
 function markDirectAndDev(
