@@ -1,17 +1,20 @@
-// Terraform (.tf): Trivy's `terraform` config type, checked by the cloud checks of trivy-checks
-// (AWS-, AZU-, GCP-xxxx) written as TypeScript in ../terraform/checks, with no Rego. A .tf file is
-// evaluated with the other .tf files of its folder (one module) and the .tfvars files Terraform
-// loads by itself, but reports only what is wrong in its own text: each finding points at the
+// Terraform (.tf, and .tf.json in Terraform's JSON syntax): Trivy's `terraform` config type, checked
+// by the cloud checks of trivy-checks (AWS-, AZU-, GCP-xxxx) written as TypeScript in
+// ../terraform/checks, with no Rego. A file is evaluated with the other .tf and .tf.json files of
+// its folder (one module) and the .tfvars(.json) files Terraform loads by itself, but reports only
+// what is wrong in its own text: each finding points at the
 // attribute at fault, or at the block's header where an attribute is missing, and carries Trivy's
 // CauseMetadata (provider, service, resource address). `#trivy:ignore:AVD-AWS-0086` or
 // `# vigil:ignore:aws-s3-block-public-acls` (any of a check's names, `//` comments too) on the
 // line(s) above the attribute or above its resource block, or at the end of the line, ignores it.
+// JSON has no comments, so a .tf.json file has no inline ignores (the ignore files still apply),
+// and no fixes, which are written as HCL.
 import { parseInlineIgnores } from '../inline-ignore';
 import { misconfigurationFinding } from '../misconfiguration';
 import { baseName, siblingPath } from '../source';
 import { LineIndex } from '../text';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Finding, InlineIgnore } from '../types';
-import { parseCached, TerraformModule, type ModuleFile } from '../terraform/evaluate';
+import { parseCached, syntaxOf, TerraformModule, type ModuleFile } from '../terraform/evaluate';
 import type { HclFile } from '../terraform/parse';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
 import type { CheckContext, CheckFailure, TerraformCheck } from '../terraform/checks/common';
@@ -21,9 +24,9 @@ export const terraformAnalyzer: Analyzer = {
   id: 'terraform',
   type: 'terraform',
   scanner: 'misconfig',
-  fileNames: ['*.tf'],
-  // The module: the folder's other .tf files and its variable files.
-  siblings: ['*.tf', '*.tfvars'],
+  fileNames: ['*.tf', '*.tf.json'],
+  // The module: the folder's other .tf and .tf.json files and its variable files.
+  siblings: ['*.tf', '*.tf.json', '*.tfvars', '*.tfvars.json'],
   inlineIgnores: true,
   fixes: 'none',
   analyze(input) {
@@ -54,37 +57,47 @@ function builtinTerraformChecks(): CustomTerraformCheck[] {
   return builtinChecks;
 }
 
-/** The .tfvars files Terraform loads without -var-file, in its order: terraform.tfvars, then *.auto.tfvars by name. */
+/**
+ * The variable files Terraform loads without -var-file, in its order: terraform.tfvars,
+ * terraform.tfvars.json, then *.auto.tfvars and *.auto.tfvars.json together by name.
+ */
 function autoLoadedVariableFiles(siblings: ReadonlyMap<string, string>): string[] {
   const names = [...siblings.keys()];
-  const auto = names.filter(name => name.endsWith('.auto.tfvars')).sort();
-  return [...(siblings.has('terraform.tfvars') ? ['terraform.tfvars'] : []), ...auto];
+  const auto = names.filter(name => name.endsWith('.auto.tfvars') || name.endsWith('.auto.tfvars.json')).sort();
+  return [...['terraform.tfvars', 'terraform.tfvars.json'].filter(name => siblings.has(name)), ...auto];
+}
+
+/** Whether a file name is one of the module's configuration files. */
+function isModuleFile(name: string): boolean {
+  return name.endsWith('.tf') || name.endsWith('.tf.json');
 }
 
 /** Parses a sibling; one that does not parse is left out here (its own analysis reports the error). */
-function parseSibling(text: string): HclFile | undefined {
+function parseSibling(name: string, text: string): HclFile | undefined {
   try {
-    return parseCached(text);
+    return parseCached(text, syntaxOf(name));
   } catch {
     return undefined;
   }
 }
 
 export function analyzeTerraform(input: AnalyzerInput, options: TerraformOptions = {}): AnalyzerOutput {
-  const own = parseCached(input.content);
-  const siblings = input.siblings ?? new Map<string, string>();
   const ownName = baseName(input.path);
+  const own = parseCached(input.content, syntaxOf(ownName));
+  const siblings = input.siblings ?? new Map<string, string>();
   const files: ModuleFile[] = [{ path: input.path, hcl: own }];
-  const texts = new Map<string, string>([[input.path, input.content]]);
+  // The texts fixes are written in: HCL files only, as a fix is HCL text.
+  const texts = new Map<string, string>();
+  if (syntaxOf(ownName) === 'hcl') texts.set(input.path, input.content);
   for (const [name, text] of siblings) {
-    if (name === ownName || !name.endsWith('.tf')) continue;
-    const hcl = parseSibling(text);
+    if (name === ownName || !isModuleFile(name)) continue;
+    const hcl = parseSibling(name, text);
     if (!hcl) continue;
     const path = siblingPath(input.path, name);
     files.push({ path, hcl });
-    texts.set(path, text);
+    if (syntaxOf(name) === 'hcl') texts.set(path, text);
   }
-  const tfvars = autoLoadedVariableFiles(siblings).map(name => parseSibling(siblings.get(name)!)).filter((hcl): hcl is HclFile => !!hcl);
+  const tfvars = autoLoadedVariableFiles(siblings).map(name => parseSibling(name, siblings.get(name)!)).filter((hcl): hcl is HclFile => !!hcl);
   const module = new TerraformModule(files, tfvars);
   const lines = new LineIndex(input.content, input.path);
   const comments = commentsByLine(own, lines);
