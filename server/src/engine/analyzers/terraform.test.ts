@@ -18,6 +18,8 @@ import type { Finding } from '../types';
 import { corpusOrSkip } from '../../../../test/helpers/corpus';
 
 const EXAMPLES = path.join(__dirname, '../terraform/testdata/trivy-checks');
+/** The same examples, some of them written by hand in Terraform's JSON syntax. */
+const JSON_EXAMPLES = path.join(__dirname, '../terraform/testdata/json');
 
 function check(content: string, siblings: Record<string, string> = {}) {
   return analyzeTerraform({ path: 'main.tf', content, siblings: new Map(Object.entries(siblings)) }, { includeDeprecated: true });
@@ -40,13 +42,89 @@ function findingOf(findings: readonly Finding[] | undefined, id: string): Findin
 const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
 describe('terraform analyzer', () => {
-  it('claims .tf files and reads the other .tf and .tfvars files of the folder', () => {
+  it('claims .tf and .tf.json files and reads the other .tf, .tf.json, .tfvars and .tfvars.json files of the folder', () => {
     assert.ok(analyzersFor('infra/main.tf').includes(terraformAnalyzer));
+    assert.ok(analyzersFor('infra/main.tf.json').includes(terraformAnalyzer));
     assert.ok(!analyzersFor('infra/terraform.tfvars').includes(terraformAnalyzer));
-    assert.ok(!analyzersFor('infra/main.tf.json').includes(terraformAnalyzer));
-    const known = ['infra/main.tf', 'infra/vars.tf', 'other/main.tf', 'infra/sub/x.tf', 'infra/package-lock.json'];
-    assert.deepEqual(filesReading('infra/vars.tf', undefined, known).sort(), ['infra/main.tf']);
-    assert.deepEqual(filesReading('infra/prod.auto.tfvars', undefined, known).sort(), ['infra/main.tf', 'infra/vars.tf']);
+    assert.ok(!analyzersFor('infra/terraform.tfvars.json').includes(terraformAnalyzer));
+    assert.ok(!analyzersFor('infra/package.json').includes(terraformAnalyzer));
+    const known = ['infra/main.tf', 'infra/vars.tf', 'infra/gen.tf.json', 'other/main.tf', 'infra/sub/x.tf', 'infra/package-lock.json'];
+    assert.deepEqual(filesReading('infra/vars.tf', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf']);
+    assert.deepEqual(filesReading('infra/prod.auto.tfvars', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf', 'infra/vars.tf']);
+    assert.deepEqual(filesReading('infra/prod.auto.tfvars.json', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf', 'infra/vars.tf']);
+  });
+
+  it('finds in the JSON syntax what it finds in the same trivy-checks examples written in HCL', () => {
+    let inputs = 0;
+    for (const name of fs.readdirSync(JSON_EXAMPLES).sort()) {
+      const [, id, kind, n] = /^([A-Z]{3}-\d{4})-(bad|good)-(\d)\.tf\.json$/.exec(name)!;
+      inputs++;
+      const fromJson = analyzeTerraform({ path: 'main.tf.json', content: fs.readFileSync(path.join(JSON_EXAMPLES, name), 'utf8') }, { includeDeprecated: true });
+      const fromHcl = check(fs.readFileSync(path.join(EXAMPLES, id, `${kind}-${n}.tf`), 'utf8'));
+      assert.deepEqual(ids(fromJson.findings).sort(), ids(fromHcl.findings).sort(), name);
+      assert.deepEqual(fromJson.misconfSummary, fromHcl.misconfSummary, name);
+      assert.equal(ids(fromJson.findings).includes(id), kind === 'bad', name);
+    }
+    assert.equal(inputs, 10);
+  });
+
+  it('points at the JSON key of the attribute or block at fault, with CauseMetadata, and offers no HCL fix or comment ignore in JSON', () => {
+    const text = [
+      '{',
+      '  "resource": {',
+      '    "aws_ebs_volume": {',
+      '      "data": {',
+      '        "size": 10,',
+      '        "encrypted": false',
+      '      }',
+      '    },',
+      '    "aws_kms_key": { "k": {} }',
+      '  }',
+      '}',
+    ].join('\n');
+    const output = analyzeTerraform({ path: 'main.tf.json', content: text });
+    const encrypted = findingOf(output.findings, 'AWS-0026');
+    assert.deepEqual(encrypted.location, { file: 'main.tf.json', startLine: 6, startColumn: 9, endLine: 6, endColumn: 27 });
+    assert.deepEqual(encrypted.cause, { provider: 'AWS', service: 'ec2', resource: 'aws_ebs_volume.data' });
+    const rotation = findingOf(output.findings, 'AWS-0065');
+    assert.deepEqual(rotation.location, { file: 'main.tf.json', startLine: 9, startColumn: 22, endLine: 9, endColumn: 25 });
+    assert.ok(output.findings!.every(finding => !finding.fix && !finding.inlineIgnores), 'fixes are HCL text and JSON has no comments');
+    // The same in HCL has a fix.
+    assert.ok(findingOf(check('resource "aws_kms_key" "k" {}\n').findings, 'AWS-0065').fix);
+  });
+
+  it('reads .tf and .tf.json files of one folder as one module, with variables from .tfvars.json', async () => {
+    const files: Record<string, string> = {
+      'infra/main.tf': 'resource "aws_s3_bucket" "logs" {\n  bucket = var.name\n}\n',
+      'infra/access.tf.json': JSON.stringify({
+        resource: { aws_s3_bucket_public_access_block: { logs: { bucket: '${aws_s3_bucket.logs.id}', block_public_acls: '${var.block}' } } },
+      }, null, 2),
+      'infra/variables.tf.json': JSON.stringify({ variable: { name: { default: 'acme-logs' }, block: {} } }),
+      'infra/terraform.tfvars.json': JSON.stringify({ block: false }),
+    };
+    const source = new MemorySource(files);
+    const main = await scanFile(source, 'infra/main.tf', { scanners: ['misconfig'] });
+    const mainIds = ids(main!.results[0].misconfigurations);
+    assert.ok(!mainIds.includes('AWS-0094'), 'the public access block in access.tf.json belongs to the bucket');
+    const access = await scanFile(source, 'infra/access.tf.json', { scanners: ['misconfig'] });
+    const blockAcls = findingOf(access!.results[0].misconfigurations, 'AWS-0086');
+    assert.deepEqual(blockAcls.location, { file: 'infra/access.tf.json', startLine: 6, startColumn: 9, endLine: 6, endColumn: 44 });
+    // Without the .tfvars.json value, var.block is unknown and nothing is reported on it.
+    const siblings = new Map([['main.tf', files['infra/main.tf']], ['variables.tf.json', files['infra/variables.tf.json']]]);
+    const unknown = analyzeTerraform({ path: 'infra/access.tf.json', content: files['infra/access.tf.json'], siblings });
+    assert.ok(!ids(unknown.findings).includes('AWS-0086'));
+  });
+
+  it('reports a malformed .tf.json file as an error of that file alone, quoting nothing', async () => {
+    const source = new MemorySource({
+      'main.tf.json': '{\n  "resource": {\n    "aws_kms_key": { "k": { "description": "hunter2" } }\n  },\n}\n',
+      'other.tf': 'resource "aws_kms_key" "j" {}\n',
+    });
+    const broken = await scanFile(source, 'main.tf.json', { scanners: ['misconfig'] });
+    assert.deepEqual(broken!.errors, [{ file: 'main.tf.json', message: 'line 5, column 1: invalid JSON (PropertyNameExpected)' }]);
+    const other = await scanFile(source, 'other.tf', { scanners: ['misconfig'] });
+    assert.deepEqual(other!.errors, []);
+    assert.deepEqual(ids(other!.results[0].misconfigurations), ['AWS-0065']);
   });
 
   it('has every check in the rule table with trivy-checks IDs, aliases and links, and at least 120 of them', () => {
