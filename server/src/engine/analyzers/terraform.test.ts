@@ -4,6 +4,7 @@
 // fixes applied and re-checked, and the real-world Terraform of the corpus.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { analyzeTerraform, terraformAnalyzer } from './terraform';
 import { analyzersFor, filesReading } from '.';
@@ -13,8 +14,8 @@ import { MISCONFIGURATION_RULES } from '../rules';
 import { TERRAFORM_RULES } from '../rules/terraform';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
 import { analyzePath, scanFile, SIBLING_PATTERN_LIMITS } from '../scan';
-import { MemorySource } from '../source';
-import type { Finding } from '../types';
+import { DiskSource, MemorySource } from '../source';
+import type { Finding, RelatedReader } from '../types';
 import { corpusOrSkip } from '../../../../test/helpers/corpus';
 
 const EXAMPLES = path.join(__dirname, '../terraform/testdata/trivy-checks');
@@ -254,6 +255,61 @@ resource "aws_ebs_volume" "a" {
     const other = await scanFile(source, 'other.tf', { scanners: ['misconfig'] });
     assert.deepEqual(other!.errors, []);
     assert.deepEqual(ids(other!.results[0].misconfigurations), ['AWS-0065']);
+  });
+
+  it('evaluates a module in a folder below with the values its caller passes, and reports in the module\'s file', async () => {
+    const child = 'variable "encrypted" {}\nvariable "size" { default = 10 }\n\nresource "aws_ebs_volume" "data" {\n  size      = var.size\n  encrypted = var.encrypted\n}\n';
+    const scan = async (files: Record<string, string>) => {
+      const result = await scanFile(new MemorySource(files), 'infra/modules/disk/main.tf', { scanners: ['misconfig'] });
+      return result!;
+    };
+    // Alone, var.encrypted is unknown: nothing is reported.
+    assert.ok(!ids((await scan({ 'infra/modules/disk/main.tf': child })).results[0]?.misconfigurations ?? []).includes('AWS-0026'));
+    // Called with a literal, and with what the caller's variables know (terraform.tfvars of the caller).
+    for (const caller of <Record<string, string>[]>[
+      { 'infra/main.tf': 'module "disk" {\n  source    = "./modules/disk"\n  encrypted = false\n}\n' },
+      { 'infra/main.tf.json': JSON.stringify({ module: { disk: { source: './modules/disk', encrypted: '${var.encrypt}' } }, variable: { encrypt: {} } }), 'infra/terraform.tfvars': 'encrypt = false\n' },
+      { 'main.tf': 'module "disk" {\n  source    = "./infra/modules/../modules/disk"\n  encrypted = false\n}\n' },
+    ]) {
+      const result = await scan({ 'infra/modules/disk/main.tf': child, ...caller });
+      const finding = findingOf(result.results[0].misconfigurations, 'AWS-0026');
+      assert.deepEqual(finding.location, { file: 'infra/modules/disk/main.tf', startLine: 6, startColumn: 3, endLine: 6, endColumn: 28 });
+      assert.equal(result.results[0].target, 'infra/modules/disk/main.tf');
+      assert.ok(result.reads?.some(read => Object.keys(caller).includes(read)), 'the caller is recorded as read');
+    }
+    // A caller that passes what it cannot know, or passes true, reports nothing.
+    for (const value of ['data.aws_kms_key.k.enabled', 'true']) {
+      const result = await scan({ 'infra/modules/disk/main.tf': child, 'infra/main.tf': `module "disk" {\n  source    = "./modules/disk"\n  encrypted = ${value}\n}\n` });
+      assert.ok(!ids(result.results[0].misconfigurations).includes('AWS-0026'), value);
+    }
+    // Two calls, one of them wrong: one finding.
+    const two = await scan({ 'infra/modules/disk/main.tf': child, 'infra/main.tf': 'module "a" {\n  source = "./modules/disk"\n  encrypted = true\n}\nmodule "b" {\n  source = "./modules/disk"\n  encrypted = false\n}\n' });
+    assert.equal(ids(two.results[0].misconfigurations).filter(id => id === 'AWS-0026').length, 1);
+    // A caller beside the module's folders, not above it, is not searched for.
+    const beside = await scan({ 'infra/modules/disk/main.tf': child, 'infra/envs/prod/main.tf': 'module "disk" {\n  source    = "../../modules/disk"\n  encrypted = false\n}\n' });
+    assert.ok(!ids(beside.results[0]?.misconfigurations ?? []).includes('AWS-0026'));
+  });
+
+  it('lists no folder outside the scan root for a module search, even through a link', async function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tf-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tf-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'main.tf'), 'module "disk" {\n  source = "./linked/modules/disk"\n  encrypted = false\n}\n');
+      fs.mkdirSync(path.join(root, 'linked/modules/disk'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'linked/modules/disk/main.tf'), 'variable "encrypted" {}\nresource "aws_ebs_volume" "d" {\n  encrypted = var.encrypted\n}\n');
+      const source = new DiskSource(root);
+      const listed: (string[] | undefined)[] = [];
+      const spy = { ...terraformAnalyzer, async gather(input: Parameters<typeof terraformAnalyzer.analyze>[0], read: RelatedReader) {
+        listed.push(await read.listFiles!('..'), await read.listFiles!('linked'));
+        fs.symlinkSync(outside, path.join(root, 'out'));
+        listed.push(await read.listFiles!('out'));
+      } };
+      await scanFile(source, 'linked/modules/disk/main.tf', { scanners: ['misconfig'], analyzers: [spy] });
+      assert.deepEqual(listed, [undefined, [], undefined]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('reads at most SIBLING_PATTERN_LIMITS files of a folder beside a .tf file', async () => {

@@ -287,6 +287,8 @@ export class TerraformModule {
     readonly files: readonly ModuleFile[],
     /** The .tfvars files Terraform loads by itself, in the order it loads them. */
     tfvarsFiles: readonly HclFile[] = [],
+    /** For a module called by another: the value the call passes for a variable, undefined where it passes none. */
+    private readonly inputs?: (name: string) => Value | undefined,
   ) {
     for (const file of files) {
       for (const block of file.hcl.body.blocks) this.declare(file.path, block);
@@ -387,6 +389,15 @@ export class TerraformModule {
     return value;
   }
 
+  /**
+   * What a `module` block of this module passes its child for a variable: the argument evaluated
+   * here (unknown where this module cannot know it), or undefined where the block does not set it.
+   */
+  moduleInput(call: Block, name: string): Value | undefined {
+    const node = call.body.attributes.find(attribute => attribute.name === name);
+    return node && this.evaluate(node.value, ROOT_SCOPE);
+  }
+
   /** The resource instances an expression refers to (`aws_s3_bucket.b.id`, through locals too). */
   referencedResources(value: Value | undefined): ResourceInstance[] {
     if (value instanceof Unknown) return value.resource ? [value.resource] : [];
@@ -398,7 +409,9 @@ export class TerraformModule {
     if (this.variableValues.has(name)) return this.variableValues.get(name)!;
     let value: Value = UNKNOWN;
     const set = this.tfvars.get(name);
-    if (set) value = this.evaluate(set.value, ROOT_SCOPE);
+    const passed = this.inputs?.(name);
+    if (passed !== undefined) value = passed;
+    else if (set) value = this.evaluate(set.value, ROOT_SCOPE);
     else if (this.variableDefaults.has(name)) {
       const fallback = this.variableDefaults.get(name);
       if (fallback) value = this.evaluate(fallback.value, ROOT_SCOPE);
