@@ -216,6 +216,9 @@ class JsonConverter {
    */
   private template(node: Node): Expression {
     const text = node.value as string;
+    const span = this.span(node);
+    // Most strings hold no template sequence: they are their own text.
+    if (!text.includes('${') && !text.includes('%{')) return { kind: 'template', parts: text ? [text] : [], heredoc: false, ...span };
     let template: Expression;
     try {
       template = parseTemplateText(text);
@@ -223,7 +226,6 @@ class JsonConverter {
       const reason = (error as Error).message.replace(/^line \d{1,9}, column \d{1,9}: /, '');
       return this.fail(node.offset, `in a template string: ${reason}`);
     }
-    const span = this.span(node);
     moveSpans(template, span.start + 1, span.end);
     template.start = span.start;
     template.end = span.end;
