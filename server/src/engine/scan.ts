@@ -132,11 +132,12 @@ export const MAX_RELATED_READS = 64;
 /**
  * The reader an analyzer's `gather` reads other files of the source with: root-relative paths,
  * held to the root (a path that climbs out of it is refused before the source is asked), each
- * read once and size-checked, and no more than MAX_RELATED_READS of them.
+ * read once and size-checked, and no more than MAX_RELATED_READS of them; a folder listing counts
+ * as a read.
  */
 function relatedReader(source: FileSource, maxBytes: number, read: Map<string, string>, missing: Set<string>): RelatedReader {
   let reads = 0;
-  return async (file: string) => {
+  const reader: RelatedReader = async (file: string) => {
     const normal = resolveRelative('', file);
     if (normal === undefined || normal !== file) return undefined;
     if (read.has(normal)) return read.get(normal);
@@ -147,6 +148,16 @@ function relatedReader(source: FileSource, maxBytes: number, read: Map<string, s
     else read.set(normal, text);
     return text;
   };
+  reader.listFiles = async (dir: string) => {
+    if (dir !== '' && resolveRelative('', dir) !== dir) return undefined;
+    if (reads >= MAX_RELATED_READS) return undefined;
+    reads++;
+    // stat resolves links and refuses a folder whose real place is outside the root.
+    if (dir !== '' && (await source.stat(dir).catch(() => undefined))?.kind !== 'directory') return undefined;
+    const entries = await source.list(dir).catch(() => undefined);
+    return entries?.filter(entry => entry.kind === 'file').map(entry => entry.name).sort(compareStrings);
+  };
+  return reader;
 }
 
 /**

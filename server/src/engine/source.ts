@@ -218,7 +218,10 @@ export class MemorySource implements FileSource {
 
   async stat(file: string): Promise<{ kind: EntryKind; size: number } | undefined> {
     const text = this.files.get(file);
-    return text === undefined ? undefined : { kind: 'file', size: Buffer.byteLength(text) };
+    if (text !== undefined) return { kind: 'file', size: Buffer.byteLength(text) };
+    // A folder is there when a file is in it, as on disk.
+    const prefix = `${file}/`;
+    return [...this.files.keys()].some(path => path.startsWith(prefix)) ? { kind: 'directory', size: 0 } : undefined;
   }
 
   async readBytes(file: string, maxBytes?: number): Promise<Uint8Array> {

@@ -123,7 +123,14 @@ export interface AnalyzerInput {
  * gives its text, or undefined when it is not there, cannot be read, lies outside the scan root
  * or is one read too many for one analysis.
  */
-export type RelatedReader = (path: string) => Promise<string | undefined>;
+export interface RelatedReader {
+  (path: string): Promise<string | undefined>;
+  /**
+   * The names of the files in a root-relative folder (`''` for the root), sorted, or undefined when
+   * it is not a folder of the scan (a link out of the root included). Counts as one read.
+   */
+  listFiles?(dir: string): Promise<string[] | undefined>;
+}
 
 export interface AnalyzerOutput {
   packages: Package[];

@@ -319,6 +319,8 @@ function inlineIgnorable(data: VigilDiagnosticData | undefined): { id: string; f
 export function inlineIgnoreFix(input: Pick<CodeActionInput, 'document'>, diagnostic: Diagnostic, data: VigilDiagnosticData | undefined): PlannedFix | undefined {
   const ignorable = inlineIgnorable(data);
   if (!ignorable || !analyzerOfType(ignorable.fileType)?.inlineIgnores || ignorable.target !== input.document.relPath) return undefined;
+  // A type's analyzer can read a JSON syntax too (Terraform's .tf.json), which has no comments.
+  if (input.document.relPath.endsWith('.json')) return undefined;
   const { id } = ignorable;
   const { text } = input.document;
   const lines = new LineIndex(text);

@@ -4,6 +4,7 @@
 // fixes applied and re-checked, and the real-world Terraform of the corpus.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { analyzeTerraform, terraformAnalyzer } from './terraform';
 import { analyzersFor, filesReading } from '.';
@@ -13,11 +14,13 @@ import { MISCONFIGURATION_RULES } from '../rules';
 import { TERRAFORM_RULES } from '../rules/terraform';
 import { TERRAFORM_CHECKS } from '../terraform/checks';
 import { analyzePath, scanFile, SIBLING_PATTERN_LIMITS } from '../scan';
-import { MemorySource } from '../source';
-import type { Finding } from '../types';
+import { DiskSource, MemorySource } from '../source';
+import type { Finding, RelatedReader } from '../types';
 import { corpusOrSkip } from '../../../../test/helpers/corpus';
 
 const EXAMPLES = path.join(__dirname, '../terraform/testdata/trivy-checks');
+/** The same examples, some of them written by hand in Terraform's JSON syntax. */
+const JSON_EXAMPLES = path.join(__dirname, '../terraform/testdata/json');
 
 function check(content: string, siblings: Record<string, string> = {}) {
   return analyzeTerraform({ path: 'main.tf', content, siblings: new Map(Object.entries(siblings)) }, { includeDeprecated: true });
@@ -40,13 +43,89 @@ function findingOf(findings: readonly Finding[] | undefined, id: string): Findin
 const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
 describe('terraform analyzer', () => {
-  it('claims .tf files and reads the other .tf and .tfvars files of the folder', () => {
+  it('claims .tf and .tf.json files and reads the other .tf, .tf.json, .tfvars and .tfvars.json files of the folder', () => {
     assert.ok(analyzersFor('infra/main.tf').includes(terraformAnalyzer));
+    assert.ok(analyzersFor('infra/main.tf.json').includes(terraformAnalyzer));
     assert.ok(!analyzersFor('infra/terraform.tfvars').includes(terraformAnalyzer));
-    assert.ok(!analyzersFor('infra/main.tf.json').includes(terraformAnalyzer));
-    const known = ['infra/main.tf', 'infra/vars.tf', 'other/main.tf', 'infra/sub/x.tf', 'infra/package-lock.json'];
-    assert.deepEqual(filesReading('infra/vars.tf', undefined, known).sort(), ['infra/main.tf']);
-    assert.deepEqual(filesReading('infra/prod.auto.tfvars', undefined, known).sort(), ['infra/main.tf', 'infra/vars.tf']);
+    assert.ok(!analyzersFor('infra/terraform.tfvars.json').includes(terraformAnalyzer));
+    assert.ok(!analyzersFor('infra/package.json').includes(terraformAnalyzer));
+    const known = ['infra/main.tf', 'infra/vars.tf', 'infra/gen.tf.json', 'other/main.tf', 'infra/sub/x.tf', 'infra/package-lock.json'];
+    assert.deepEqual(filesReading('infra/vars.tf', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf']);
+    assert.deepEqual(filesReading('infra/prod.auto.tfvars', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf', 'infra/vars.tf']);
+    assert.deepEqual(filesReading('infra/prod.auto.tfvars.json', undefined, known).sort(), ['infra/gen.tf.json', 'infra/main.tf', 'infra/vars.tf']);
+  });
+
+  it('finds in the JSON syntax what it finds in the same trivy-checks examples written in HCL', () => {
+    let inputs = 0;
+    for (const name of fs.readdirSync(JSON_EXAMPLES).sort()) {
+      const [, id, kind, n] = /^([A-Z]{3}-\d{4})-(bad|good)-(\d)\.tf\.json$/.exec(name)!;
+      inputs++;
+      const fromJson = analyzeTerraform({ path: 'main.tf.json', content: fs.readFileSync(path.join(JSON_EXAMPLES, name), 'utf8') }, { includeDeprecated: true });
+      const fromHcl = check(fs.readFileSync(path.join(EXAMPLES, id, `${kind}-${n}.tf`), 'utf8'));
+      assert.deepEqual(ids(fromJson.findings).sort(), ids(fromHcl.findings).sort(), name);
+      assert.deepEqual(fromJson.misconfSummary, fromHcl.misconfSummary, name);
+      assert.equal(ids(fromJson.findings).includes(id), kind === 'bad', name);
+    }
+    assert.equal(inputs, 10);
+  });
+
+  it('points at the JSON key of the attribute or block at fault, with CauseMetadata, and offers no HCL fix or comment ignore in JSON', () => {
+    const text = [
+      '{',
+      '  "resource": {',
+      '    "aws_ebs_volume": {',
+      '      "data": {',
+      '        "size": 10,',
+      '        "encrypted": false',
+      '      }',
+      '    },',
+      '    "aws_kms_key": { "k": {} }',
+      '  }',
+      '}',
+    ].join('\n');
+    const output = analyzeTerraform({ path: 'main.tf.json', content: text });
+    const encrypted = findingOf(output.findings, 'AWS-0026');
+    assert.deepEqual(encrypted.location, { file: 'main.tf.json', startLine: 6, startColumn: 9, endLine: 6, endColumn: 27 });
+    assert.deepEqual(encrypted.cause, { provider: 'AWS', service: 'ec2', resource: 'aws_ebs_volume.data' });
+    const rotation = findingOf(output.findings, 'AWS-0065');
+    assert.deepEqual(rotation.location, { file: 'main.tf.json', startLine: 9, startColumn: 22, endLine: 9, endColumn: 25 });
+    assert.ok(output.findings!.every(finding => !finding.fix && !finding.inlineIgnores), 'fixes are HCL text and JSON has no comments');
+    // The same in HCL has a fix.
+    assert.ok(findingOf(check('resource "aws_kms_key" "k" {}\n').findings, 'AWS-0065').fix);
+  });
+
+  it('reads .tf and .tf.json files of one folder as one module, with variables from .tfvars.json', async () => {
+    const files: Record<string, string> = {
+      'infra/main.tf': 'resource "aws_s3_bucket" "logs" {\n  bucket = var.name\n}\n',
+      'infra/access.tf.json': JSON.stringify({
+        resource: { aws_s3_bucket_public_access_block: { logs: { bucket: '${aws_s3_bucket.logs.id}', block_public_acls: '${var.block}' } } },
+      }, null, 2),
+      'infra/variables.tf.json': JSON.stringify({ variable: { name: { default: 'acme-logs' }, block: {} } }),
+      'infra/terraform.tfvars.json': JSON.stringify({ block: false }),
+    };
+    const source = new MemorySource(files);
+    const main = await scanFile(source, 'infra/main.tf', { scanners: ['misconfig'] });
+    const mainIds = ids(main!.results[0].misconfigurations);
+    assert.ok(!mainIds.includes('AWS-0094'), 'the public access block in access.tf.json belongs to the bucket');
+    const access = await scanFile(source, 'infra/access.tf.json', { scanners: ['misconfig'] });
+    const blockAcls = findingOf(access!.results[0].misconfigurations, 'AWS-0086');
+    assert.deepEqual(blockAcls.location, { file: 'infra/access.tf.json', startLine: 6, startColumn: 9, endLine: 6, endColumn: 44 });
+    // Without the .tfvars.json value, var.block is unknown and nothing is reported on it.
+    const siblings = new Map([['main.tf', files['infra/main.tf']], ['variables.tf.json', files['infra/variables.tf.json']]]);
+    const unknown = analyzeTerraform({ path: 'infra/access.tf.json', content: files['infra/access.tf.json'], siblings });
+    assert.ok(!ids(unknown.findings).includes('AWS-0086'));
+  });
+
+  it('reports a malformed .tf.json file as an error of that file alone, quoting nothing', async () => {
+    const source = new MemorySource({
+      'main.tf.json': '{\n  "resource": {\n    "aws_kms_key": { "k": { "description": "hunter2" } }\n  },\n}\n',
+      'other.tf': 'resource "aws_kms_key" "j" {}\n',
+    });
+    const broken = await scanFile(source, 'main.tf.json', { scanners: ['misconfig'] });
+    assert.deepEqual(broken!.errors, [{ file: 'main.tf.json', message: 'line 5, column 1: invalid JSON (PropertyNameExpected)' }]);
+    const other = await scanFile(source, 'other.tf', { scanners: ['misconfig'] });
+    assert.deepEqual(other!.errors, []);
+    assert.deepEqual(ids(other!.results[0].misconfigurations), ['AWS-0065']);
   });
 
   it('has every check in the rule table with trivy-checks IDs, aliases and links, and at least 120 of them', () => {
@@ -176,6 +255,61 @@ resource "aws_ebs_volume" "a" {
     const other = await scanFile(source, 'other.tf', { scanners: ['misconfig'] });
     assert.deepEqual(other!.errors, []);
     assert.deepEqual(ids(other!.results[0].misconfigurations), ['AWS-0065']);
+  });
+
+  it('evaluates a module in a folder below with the values its caller passes, and reports in the module\'s file', async () => {
+    const child = 'variable "encrypted" {}\nvariable "size" { default = 10 }\n\nresource "aws_ebs_volume" "data" {\n  size      = var.size\n  encrypted = var.encrypted\n}\n';
+    const scan = async (files: Record<string, string>) => {
+      const result = await scanFile(new MemorySource(files), 'infra/modules/disk/main.tf', { scanners: ['misconfig'] });
+      return result!;
+    };
+    // Alone, var.encrypted is unknown: nothing is reported.
+    assert.ok(!ids((await scan({ 'infra/modules/disk/main.tf': child })).results[0]?.misconfigurations ?? []).includes('AWS-0026'));
+    // Called with a literal, and with what the caller's variables know (terraform.tfvars of the caller).
+    for (const caller of <Record<string, string>[]>[
+      { 'infra/main.tf': 'module "disk" {\n  source    = "./modules/disk"\n  encrypted = false\n}\n' },
+      { 'infra/main.tf.json': JSON.stringify({ module: { disk: { source: './modules/disk', encrypted: '${var.encrypt}' } }, variable: { encrypt: {} } }), 'infra/terraform.tfvars': 'encrypt = false\n' },
+      { 'main.tf': 'module "disk" {\n  source    = "./infra/modules/../modules/disk"\n  encrypted = false\n}\n' },
+    ]) {
+      const result = await scan({ 'infra/modules/disk/main.tf': child, ...caller });
+      const finding = findingOf(result.results[0].misconfigurations, 'AWS-0026');
+      assert.deepEqual(finding.location, { file: 'infra/modules/disk/main.tf', startLine: 6, startColumn: 3, endLine: 6, endColumn: 28 });
+      assert.equal(result.results[0].target, 'infra/modules/disk/main.tf');
+      assert.ok(result.reads?.some(read => Object.keys(caller).includes(read)), 'the caller is recorded as read');
+    }
+    // A caller that passes what it cannot know, or passes true, reports nothing.
+    for (const value of ['data.aws_kms_key.k.enabled', 'true']) {
+      const result = await scan({ 'infra/modules/disk/main.tf': child, 'infra/main.tf': `module "disk" {\n  source    = "./modules/disk"\n  encrypted = ${value}\n}\n` });
+      assert.ok(!ids(result.results[0].misconfigurations).includes('AWS-0026'), value);
+    }
+    // Two calls, one of them wrong: one finding.
+    const two = await scan({ 'infra/modules/disk/main.tf': child, 'infra/main.tf': 'module "a" {\n  source = "./modules/disk"\n  encrypted = true\n}\nmodule "b" {\n  source = "./modules/disk"\n  encrypted = false\n}\n' });
+    assert.equal(ids(two.results[0].misconfigurations).filter(id => id === 'AWS-0026').length, 1);
+    // A caller beside the module's folders, not above it, is not searched for.
+    const beside = await scan({ 'infra/modules/disk/main.tf': child, 'infra/envs/prod/main.tf': 'module "disk" {\n  source    = "../../modules/disk"\n  encrypted = false\n}\n' });
+    assert.ok(!ids(beside.results[0]?.misconfigurations ?? []).includes('AWS-0026'));
+  });
+
+  it('lists no folder outside the scan root for a module search, even through a link', async function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tf-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tf-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'main.tf'), 'module "disk" {\n  source = "./linked/modules/disk"\n  encrypted = false\n}\n');
+      fs.mkdirSync(path.join(root, 'linked/modules/disk'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'linked/modules/disk/main.tf'), 'variable "encrypted" {}\nresource "aws_ebs_volume" "d" {\n  encrypted = var.encrypted\n}\n');
+      const source = new DiskSource(root);
+      const listed: (string[] | undefined)[] = [];
+      const spy = { ...terraformAnalyzer, async gather(input: Parameters<typeof terraformAnalyzer.analyze>[0], read: RelatedReader) {
+        listed.push(await read.listFiles!('..'), await read.listFiles!('linked'));
+        fs.symlinkSync(outside, path.join(root, 'out'));
+        listed.push(await read.listFiles!('out'));
+      } };
+      await scanFile(source, 'linked/modules/disk/main.tf', { scanners: ['misconfig'], analyzers: [spy] });
+      assert.deepEqual(listed, [undefined, [], undefined]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('reads at most SIBLING_PATTERN_LIMITS files of a folder beside a .tf file', async () => {

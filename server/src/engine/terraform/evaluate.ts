@@ -4,6 +4,7 @@
 // `for_each` and `dynamic` blocks. What cannot be known before `terraform apply` (computed IDs,
 // other modules, data sources, files, unset variables) is UNKNOWN: checks never report on it.
 // Evaluation is lazy: an attribute is evaluated when a check asks for it, once.
+import { parseTerraformJson, parseTfvarsJson } from './json';
 import { parseHcl, type Attribute, type Block, type Expression, type HclFile, type TemplateExpr } from './parse';
 
 /** A value known only after apply. It remembers the resource it was read from, when it was. */
@@ -245,16 +246,27 @@ function forEachEntries(value: Value): [string, Value][] | undefined {
 
 const NO_INSTANCES: ResourceInstance[] = [];
 
-const parsedCache = new Map<string, HclFile>();
+/** The syntaxes of Terraform's files: native HCL (.tf, .tfvars), JSON (.tf.json) and JSON variables (.tfvars.json). */
+export type TerraformSyntax = 'hcl' | 'json' | 'tfvars-json';
+
+const PARSERS: Record<TerraformSyntax, (text: string) => HclFile> = { hcl: parseHcl, json: parseTerraformJson, 'tfvars-json': parseTfvarsJson };
+const parsedCaches: Record<TerraformSyntax, Map<string, HclFile>> = { hcl: new Map(), json: new Map(), 'tfvars-json': new Map() };
 const PARSED_CACHE_SIZE = 256;
 
+/** The syntax of a Terraform file by its name. */
+export function syntaxOf(name: string): TerraformSyntax {
+  if (name.endsWith('.tfvars.json')) return 'tfvars-json';
+  return name.endsWith('.json') ? 'json' : 'hcl';
+}
+
 /** Parses a file, keeping the last few parses: every .tf file of a folder reads the others. */
-export function parseCached(text: string): HclFile {
-  const cached = parsedCache.get(text);
+export function parseCached(text: string, syntax: TerraformSyntax = 'hcl'): HclFile {
+  const cache = parsedCaches[syntax];
+  const cached = cache.get(text);
   if (cached) return cached;
-  const parsed = parseHcl(text);
-  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
-  parsedCache.set(text, parsed);
+  const parsed = PARSERS[syntax](text);
+  if (cache.size >= PARSED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(text, parsed);
   return parsed;
 }
 
@@ -275,6 +287,8 @@ export class TerraformModule {
     readonly files: readonly ModuleFile[],
     /** The .tfvars files Terraform loads by itself, in the order it loads them. */
     tfvarsFiles: readonly HclFile[] = [],
+    /** For a module called by another: the value the call passes for a variable, undefined where it passes none. */
+    private readonly inputs?: (name: string) => Value | undefined,
   ) {
     for (const file of files) {
       for (const block of file.hcl.body.blocks) this.declare(file.path, block);
@@ -375,6 +389,15 @@ export class TerraformModule {
     return value;
   }
 
+  /**
+   * What a `module` block of this module passes its child for a variable: the argument evaluated
+   * here (unknown where this module cannot know it), or undefined where the block does not set it.
+   */
+  moduleInput(call: Block, name: string): Value | undefined {
+    const node = call.body.attributes.find(attribute => attribute.name === name);
+    return node && this.evaluate(node.value, ROOT_SCOPE);
+  }
+
   /** The resource instances an expression refers to (`aws_s3_bucket.b.id`, through locals too). */
   referencedResources(value: Value | undefined): ResourceInstance[] {
     if (value instanceof Unknown) return value.resource ? [value.resource] : [];
@@ -386,7 +409,9 @@ export class TerraformModule {
     if (this.variableValues.has(name)) return this.variableValues.get(name)!;
     let value: Value = UNKNOWN;
     const set = this.tfvars.get(name);
-    if (set) value = this.evaluate(set.value, ROOT_SCOPE);
+    const passed = this.inputs?.(name);
+    if (passed !== undefined) value = passed;
+    else if (set) value = this.evaluate(set.value, ROOT_SCOPE);
     else if (this.variableDefaults.has(name)) {
       const fallback = this.variableDefaults.get(name);
       if (fallback) value = this.evaluate(fallback.value, ROOT_SCOPE);

@@ -137,6 +137,15 @@ export function parseHcl(text: string): HclFile {
   return new Parser(text).parseFile();
 }
 
+/**
+ * Parses a whole text as a template, `${...}` interpolations and `%{...}` directives in literal
+ * text (no quotes, no escapes: Terraform's JSON syntax gives string values already unescaped).
+ * Spans are offsets into `text`; errors name the line and column in it.
+ */
+export function parseTemplateText(text: string): TemplateExpr {
+  return new Parser(text).parseWholeTemplate();
+}
+
 class Parser {
   private pos = 0;
   private depth = 0;
@@ -151,6 +160,11 @@ class Parser {
     if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
     const body = this.parseBody(false);
     return { body, comments: [...this.comments.values()].sort((a, b) => a.start - b.start) };
+  }
+
+  parseWholeTemplate(): TemplateExpr {
+    const parts = this.parseTemplateParts(this.text.length, false, 0);
+    return { kind: 'template', parts, heredoc: false, start: 0, end: this.text.length };
   }
 
   // ---- errors ----------------------------------------------------------------------------------
