@@ -105,6 +105,95 @@ export function locateMembers(text: string, path: string[], nestedKey?: string):
   return result;
 }
 
+/** The members of one object, in source order, each with its JSON.parse value and where it sits. */
+export interface LocatedMembers {
+  /** One per distinct key: a repeated key keeps its first place and its last span, as JSON.parse keeps the last value. */
+  keys: string[];
+  values: unknown[];
+  /** Offset of each key's opening quote. */
+  starts: number[];
+  /** Just after each value. */
+  ends: number[];
+}
+
+/**
+ * The members of the object reached from the root by `path`, as `object` (what JSON.parse gave
+ * for it) holds them, with their spans; empty where the path leads to no object. Parallel arrays
+ * rather than a Map of spans: in the common case the keys and values are JSON.parse's own
+ * (Object.keys, Object.values), whose hashes are cached, and no key is hashed again. `text` must
+ * be valid JSON.
+ */
+export function locateObjectMembers(text: string, path: readonly string[], object: JsonObject): LocatedMembers {
+  const found = listMembers(text, path);
+  const keys = Object.keys(object);
+  let same = keys.length === found.keys.length;
+  for (let i = 0; same && i < keys.length; i++) same = keys[i] === found.keys[i];
+  if (same) return { keys, values: Object.values(object), starts: found.starts, ends: found.ends };
+  // A repeated key, or a key that looks like an array index (which Object.keys puts first).
+  const placeOf = new Map<string, number>();
+  const located: LocatedMembers = { keys: [], values: [], starts: [], ends: [] };
+  found.keys.forEach((key, i) => {
+    const place = placeOf.get(key);
+    if (place === undefined) {
+      placeOf.set(key, located.keys.length);
+      located.keys.push(key);
+      located.values.push(object[key]);
+      located.starts.push(found.starts[i]);
+      located.ends.push(found.ends[i]);
+    } else {
+      located.starts[place] = found.starts[i];
+      located.ends[place] = found.ends[i];
+    }
+  });
+  return located;
+}
+
+/**
+ * Every member of the object reached from the root by `path` (the last of a repeated key, as
+ * JSON.parse keeps), repeats included, in source order: its key, its key's opening quote and the
+ * end of its value. Reads keys only along the path and in that object; everything else is
+ * skipped by bracket counting. `text` must be valid JSON.
+ */
+function listMembers(text: string, path: readonly string[]): { keys: string[]; starts: number[]; ends: number[] } {
+  let found = { keys: [] as string[], starts: [] as number[], ends: [] as number[] };
+  const visit = (open: number, depth: number): number => {
+    if (text.charCodeAt(open) !== OPEN_BRACE) return valueEnd(text, open);
+    const recording = depth === path.length;
+    if (recording) found = { keys: [], starts: [], ends: [] };
+    const list = found;
+    let at = skipWhitespace(text, open + 1);
+    while (at < text.length) {
+      const char = text.charCodeAt(at);
+      if (char === CLOSE_BRACE) return at + 1;
+      if (char === COMMA) {
+        at = skipWhitespace(text, at + 1);
+        continue;
+      }
+      const keyEnd = stringEnd(text, at);
+      const raw = text.slice(at + 1, keyEnd - 1);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+      const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
+      let end: number;
+      if (recording) {
+        end = valueEnd(text, valueStart);
+        list.keys.push(key);
+        list.starts.push(at);
+        list.ends.push(end);
+      } else if (key === path[depth]) {
+        found = { keys: [], starts: [], ends: [] }; // this copy of the key replaces any before it
+        end = visit(valueStart, depth + 1);
+      } else {
+        end = valueEnd(text, valueStart);
+      }
+      at = skipWhitespace(text, end);
+    }
+    return text.length;
+  };
+  const start = skipWhitespace(text, 0);
+  if (path.length === 0 || text.charCodeAt(start) === OPEN_BRACE) visit(start, 0);
+  return found;
+}
+
 /** Where one value of a container sits; for an object member, also where its key does. */
 export interface ValueSpan {
   /** The member's key (decoded); undefined for an array element. */
