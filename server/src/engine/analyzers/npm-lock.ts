@@ -77,7 +77,6 @@ type NodeModules = Map<string, FolderEntry>;
 
 const NODE_MODULES = 'node_modules/';
 const NESTED_NODE_MODULES = '/node_modules/';
-const DEPENDENCY_SECTIONS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
 const PROJECT_DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** Reads the entries into `collector`; gives, per project folder, the ids of what it depends on itself. */
@@ -166,9 +165,10 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
     dependsOnOf.push(dependsOn);
     if (!folder.id) continue;
     let search: NodeModules[] | undefined;
-    for (const section of DEPENDENCY_SECTIONS) {
-      const names = folder.value[section];
-      if (!isObject(names)) continue;
+    // Named loads: a keyed load of each section name was a tenth of this loop.
+    const { dependencies, optionalDependencies, peerDependencies } = folder.value;
+    for (const names of [dependencies, optionalDependencies, peerDependencies]) {
+      if (names === undefined || !isObject(names)) continue;
       search ??= searchFrom(folder.path);
       for (const name in names) {
         const target = resolve(search, name);
