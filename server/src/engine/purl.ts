@@ -108,8 +108,11 @@ const NOTHING_TO_ENCODE = /^[A-Za-z0-9._~:-]*$/;
 
 /** Each `/`-separated segment encoded, the slashes kept. */
 function encodeSegments(path: string): string {
-  return NOTHING_TO_ENCODE.test(path) ? path : path.split('/').map(encodeSegment).join('/');
+  return NOTHING_TO_ENCODE_IN_PATH.test(path) ? path : path.split('/').map(encodeSegment).join('/');
 }
+
+/** Paths whose segments encodeSegment leaves as they are: `github.com/gin-gonic`. */
+const NOTHING_TO_ENCODE_IN_PATH = /^[A-Za-z0-9._~:/-]*$/;
 
 /** Percent-encodes everything but unreserved characters and `:` (the spec allows a bare colon). */
 function encodeSegment(text: string): string {
