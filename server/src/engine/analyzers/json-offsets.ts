@@ -212,14 +212,19 @@ export interface ValueSpan {
  * that container: linear in its length. `text` must be valid JSON.
  */
 export function containerValues(text: string, start: number): ValueSpan[] {
+  return readContainer(text, start).values;
+}
+
+/** containerValues, and just after the container (`start` itself where the value is no container). */
+function readContainer(text: string, start: number, stopAtKey?: string): { values: ValueSpan[]; end: number } {
   const open = text.charCodeAt(start);
-  if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return [];
+  if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return { values: [], end: start };
   const isObject = open === OPEN_BRACE;
   const values: ValueSpan[] = [];
   let at = skipWhitespace(text, start + 1);
   while (at < text.length) {
     const char = text.charCodeAt(at);
-    if (char === CLOSE_BRACE || char === CLOSE_BRACKET) break;
+    if (char === CLOSE_BRACE || char === CLOSE_BRACKET) return { values, end: at + 1 };
     if (char === COMMA) {
       at = skipWhitespace(text, at + 1);
       continue;
@@ -234,9 +239,55 @@ export function containerValues(text: string, start: number): ValueSpan[] {
     }
     const end = valueEnd(text, at);
     values.push({ key, keyStart, start: at, end });
+    if (key !== undefined && key === stopAtKey) return { values, end: -1 };
     at = skipWhitespace(text, end);
   }
-  return values;
+  return { values, end: text.length };
+}
+
+/**
+ * The first member named `key` of the object whose value starts at `start`; reads its members
+ * only up to that one. `text` must be valid JSON.
+ */
+export function firstMember(text: string, start: number, key: string): ValueSpan | undefined {
+  const { values } = readContainer(text, start, key);
+  const last = values[values.length - 1];
+  return last?.key === key ? last : undefined;
+}
+
+/**
+ * For each of `keys` that names a root member holding an array (the last such member, as
+ * JSON.parse keeps), the spans of its elements. One pass over the text, which reads keys only at
+ * the root. `text` must be valid JSON.
+ */
+export function locateRootArrays(text: string, keys: readonly string[]): Map<string, ValueSpan[]> {
+  const found = new Map<string, ValueSpan[]>();
+  let at = skipWhitespace(text, 0);
+  if (text.charCodeAt(at) !== OPEN_BRACE) return found;
+  at = skipWhitespace(text, at + 1);
+  while (at < text.length) {
+    const char = text.charCodeAt(at);
+    if (char === CLOSE_BRACE) break;
+    if (char === COMMA) {
+      at = skipWhitespace(text, at + 1);
+      continue;
+    }
+    const keyEnd = stringEnd(text, at);
+    const raw = text.slice(at + 1, keyEnd - 1);
+    const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+    const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
+    let end: number;
+    if (keys.includes(key)) {
+      found.delete(key); // a later copy replaces it, whatever it holds
+      if (text.charCodeAt(valueStart) === OPEN_BRACKET) {
+        const array = readContainer(text, valueStart);
+        found.set(key, array.values);
+        end = array.end;
+      } else end = valueEnd(text, valueStart);
+    } else end = valueEnd(text, valueStart);
+    at = skipWhitespace(text, end);
+  }
+  return found;
 }
 
 /**
