@@ -53,17 +53,20 @@ export function buildPurl(ecosystem: Ecosystem, name: string, version: string, o
   if (options.namespace !== undefined) namespace = options.namespace;
 
   let purl = `pkg:${type}/`;
-  if (namespace) purl += namespace.split('/').map(encodeSegment).join('/') + '/';
+  if (namespace) purl += encodeSegments(namespace) + '/';
   purl += encodeSegment(shortName);
   if (version) purl += '@' + encodeSegment(version);
 
-  const qualifiers = Object.entries(options.qualifiers ?? {})
-    .filter((entry): entry is [string, string] => !!entry[1])
-    .sort(([a], [b]) => compareStrings(a, b));
-  if (qualifiers.length > 0) {
-    purl += '?' + qualifiers.map(([key, value]) => `${key.toLowerCase()}=${encodeSegment(value)}`).join('&');
+  // Lockfile packages have no qualifiers: the entries, filter and sort only run for those that do.
+  if (options.qualifiers) {
+    const qualifiers = Object.entries(options.qualifiers)
+      .filter((entry): entry is [string, string] => !!entry[1])
+      .sort(([a], [b]) => compareStrings(a, b));
+    if (qualifiers.length > 0) {
+      purl += '?' + qualifiers.map(([key, value]) => `${key.toLowerCase()}=${encodeSegment(value)}`).join('&');
+    }
   }
-  if (subpath) purl += '#' + subpath.split('/').map(encodeSegment).join('/');
+  if (subpath) purl += '#' + encodeSegments(subpath);
   return purl;
 }
 
@@ -102,6 +105,14 @@ function splitAtLastSlash(name: string): [string, string] {
 
 /** Characters that encodeSegment leaves as they are. */
 const NOTHING_TO_ENCODE = /^[A-Za-z0-9._~:-]*$/;
+
+/** Each `/`-separated segment encoded, the slashes kept. */
+function encodeSegments(path: string): string {
+  return NOTHING_TO_ENCODE_IN_PATH.test(path) ? path : path.split('/').map(encodeSegment).join('/');
+}
+
+/** Paths whose segments encodeSegment leaves as they are: `github.com/gin-gonic`. */
+const NOTHING_TO_ENCODE_IN_PATH = /^[A-Za-z0-9._~:/-]*$/;
 
 /** Percent-encodes everything but unreserved characters and `:` (the spec allows a bare colon). */
 function encodeSegment(text: string): string {

@@ -5,11 +5,11 @@
 // (the platform's `php` and `ext-*` are not packages and find no entry). Direct = declared in the
 // `require` or `require-dev` of the composer.json beside the lockfile; without it nothing is
 // direct, as in Trivy.
-import { hexHashes, optionalHashes } from '../hashes';
+import { hexHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, SourceRange } from '../types';
-import { parseJson, stringEnd, type JsonObject } from './json-offsets';
+import { firstMember, locateRootArrays, parseJson, type JsonObject } from './json-offsets';
 
 const MANIFEST = 'composer.json';
 const SECTIONS = ['packages', 'packages-dev'] as const;
@@ -78,12 +78,15 @@ export function parseComposerLock(content: string, file: string, manifestText?: 
       known.dev &&= dev;
       continue;
     }
-    packages.set(id, {
+    const pkg: Package = {
       id, name, version, ecosystem: 'Packagist', purl: buildPurl('Packagist', name, version), direct, dev, location, copies: [copy],
       dependsOn: [...new Set(dependsOn)].sort(),
-      // Composer's dist `shasum` is the SHA-1 of the archive (often empty: then none is known).
-      ...optionalHashes(hexHashes('SHA-1', isObject(value.dist) ? value.dist.shasum : undefined)),
-    });
+    };
+    // Composer's dist `shasum` is the SHA-1 of the archive (often empty: then none is known). Set
+    // afterwards: spreading an optional member into the literal takes V8's slow object-clone path.
+    const hashes = hexHashes('SHA-1', isObject(value.dist) ? value.dist.shasum : undefined);
+    if (hashes) pkg.hashes = hashes;
+    packages.set(id, pkg);
   }
   return [...packages.values()];
 }
@@ -117,71 +120,22 @@ interface EntrySpan {
 }
 
 /**
- * The spans of the objects in the top-level `packages` and `packages-dev` arrays, in one pass
- * that only tracks strings and nesting. `text` must be valid JSON.
+ * The spans of the objects in the top-level `packages` and `packages-dev` arrays, with each one's
+ * first `name` member. One pass that reads keys only at the root; within an entry only up to its
+ * name (near its start), the rest skipped by bracket counting. `text` must be valid JSON.
  */
 function locateEntries(text: string): Record<typeof SECTIONS[number], EntrySpan[]> {
-  const found: Record<typeof SECTIONS[number], EntrySpan[]> = { packages: [], 'packages-dev': [] };
-  let depth = 0;
-  let rootKey = '';
-  let section: EntrySpan[] | undefined;
-  let entry: EntrySpan | undefined;
-  /** In an entry: the last member key read, where it started, and whether its value comes next. */
-  let memberKey = '';
-  let memberStart = -1;
-  let lastString = '';
-  let lastStringStart = -1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === QUOTE) {
-      const end = stringEnd(text, i);
-      // Only keys of the root object and of an entry matter; other strings are skipped unread.
-      if (depth === 1 || (entry && depth === 3)) {
-        const raw = text.slice(i + 1, end - 1);
-        lastString = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
-        lastStringStart = i;
-      }
-      if (entry && depth === 3 && memberKey === 'name' && memberStart >= 0 && entry.nameStart < 0) {
-        entry.nameStart = memberStart;
-        entry.nameEnd = end;
-      }
-      i = end - 1;
-    } else if (char === COLON) {
-      if (depth === 1) rootKey = lastString;
-      else if (entry && depth === 3) {
-        memberKey = lastString;
-        memberStart = lastStringStart;
-      }
-    } else if (char === COMMA) {
-      memberKey = '';
-    } else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
-      depth++;
-      if (depth === 2 && char === OPEN_BRACKET && (rootKey === 'packages' || rootKey === 'packages-dev')) {
-        section = found[rootKey] = []; // a repeated key: JSON.parse keeps the last
-      }
-      else if (depth === 3 && section && char === OPEN_BRACE) {
-        entry = { index: section.length, start: i, end: i, nameStart: -1, nameEnd: -1 };
-        memberKey = '';
-      }
-    } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) {
-      if (depth === 3 && entry) {
-        entry.end = i + 1;
-        section!.push(entry);
-        entry = undefined;
-      } else if (depth === 2) section = undefined;
-      depth--;
-    }
-  }
-  return found;
+  const arrays = locateRootArrays(text, SECTIONS);
+  const spansOf = (section: typeof SECTIONS[number]): EntrySpan[] => (arrays.get(section) ?? [])
+    .filter(element => text.charCodeAt(element.start) === OPEN_BRACE)
+    .map((element, index) => {
+      const name = firstMember(text, element.start, 'name');
+      return { index, start: element.start, end: element.end, nameStart: name?.keyStart ?? -1, nameEnd: name?.end ?? -1 };
+    });
+  return { packages: spansOf('packages'), 'packages-dev': spansOf('packages-dev') };
 }
 
-const QUOTE = 0x22;
-const COLON = 0x3a;
-const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateValue } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateObjectMembers, locateValue } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -24,6 +24,26 @@ describe('json-offsets', () => {
     assert.equal(locateValue('[]', ['a']), undefined);
   });
 
+  it('locates the members JSON.parse gives: values in its order, a repeated key at its first place with its last span', () => {
+    const spans = (text: string, path: string[]) => {
+      let object: any = JSON.parse(text);
+      for (const key of path) object = object[key];
+      const found = locateObjectMembers(text, path, object);
+      return found.keys.map((key, i) => [key, found.values[i], text.slice(found.starts[i], found.ends[i])]);
+    };
+    assert.deepEqual(spans('{"x": {"a": {"v": 1}}, "p": { "b": [1, "}"], "a\\"": {"v": 2} }}', ['p']), [
+      ['b', [1, '}'], '"b": [1, "}"]'], ['a"', { v: 2 }, '"a\\"": {"v": 2}'],
+    ]);
+    assert.deepEqual(spans('{"p": {"a": 1, "10": 2, "b": 3, "a": 4}}', ['p']), [
+      ['a', 4, '"a": 4'], ['10', 2, '"10": 2'], ['b', 3, '"b": 3'],
+    ]);
+    // The last copy of a key on the path is the one JSON.parse keeps, even where it lacks the rest of the path.
+    assert.deepEqual(spans('{"p": {"q": {"a": 1}}, "p": {"q": {"b": 2}}}', ['p', 'q']), [['b', 2, '"b": 2']]);
+    const text = '{"p": {"q": {"a": 1}}, "p": {"r": 1}}';
+    assert.deepEqual(locateObjectMembers(text, ['p', 'q'], {}), { keys: [], values: [], starts: [], ends: [] });
+    assert.deepEqual(spans('[1]', []), []);
+  });
+
   it('blanks comments and trailing commas, keeping every offset and line break', () => {
     const text = '{\n  "a": [1, 2, ], // note, "quoted"\n  "b": "x,}", /* a\n block */\n}';
     const blanked = blankCommentsAndTrailingCommas(text);
@@ -41,5 +61,7 @@ describe('json-offsets', () => {
       const json = blankCommentsAndTrailingCommas(text);
       for (const element of containerValues(json, locateValue(json, ['list'])!.start)) containerValues(json, element.start);
     }, 5_000);
+    const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
+    assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);
   });
 });

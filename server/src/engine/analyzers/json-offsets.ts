@@ -37,6 +37,15 @@ export function parseJson(text: string): unknown {
  * key in its value, and so on down (npm v1's nested `dependencies`). `text` must be valid JSON.
  */
 export function locateMembers(text: string, path: string[], nestedKey?: string): MemberSpans {
+  if (nestedKey === undefined) {
+    // Without nested spans to record, members' values are skipped by the faster bracket count.
+    const found = listMembers(text, path);
+    const spans: MemberSpans = new Map();
+    for (let i = 0; i < found.keys.length; i++) {
+      if (text.charCodeAt(found.ends[i] - 1) === CLOSE_BRACE) spans.set(found.keys[i], { start: found.starts[i], end: found.ends[i] });
+    }
+    return spans;
+  }
   let result: MemberSpans = new Map();
   // One entry per open container, innermost last.
   const roles: number[] = [];
@@ -105,6 +114,95 @@ export function locateMembers(text: string, path: string[], nestedKey?: string):
   return result;
 }
 
+/** The members of one object, in source order, each with its JSON.parse value and where it sits. */
+export interface LocatedMembers {
+  /** One per distinct key: a repeated key keeps its first place and its last span, as JSON.parse keeps the last value. */
+  keys: string[];
+  values: unknown[];
+  /** Offset of each key's opening quote. */
+  starts: number[];
+  /** Just after each value. */
+  ends: number[];
+}
+
+/**
+ * The members of the object reached from the root by `path`, as `object` (what JSON.parse gave
+ * for it) holds them, with their spans; empty where the path leads to no object. Parallel arrays
+ * rather than a Map of spans: in the common case the keys and values are JSON.parse's own
+ * (Object.keys, Object.values), whose hashes are cached, and no key is hashed again. `text` must
+ * be valid JSON.
+ */
+export function locateObjectMembers(text: string, path: readonly string[], object: JsonObject): LocatedMembers {
+  const found = listMembers(text, path);
+  const keys = Object.keys(object);
+  let same = keys.length === found.keys.length;
+  for (let i = 0; same && i < keys.length; i++) same = keys[i] === found.keys[i];
+  if (same) return { keys, values: Object.values(object), starts: found.starts, ends: found.ends };
+  // A repeated key, or a key that looks like an array index (which Object.keys puts first).
+  const placeOf = new Map<string, number>();
+  const located: LocatedMembers = { keys: [], values: [], starts: [], ends: [] };
+  found.keys.forEach((key, i) => {
+    const place = placeOf.get(key);
+    if (place === undefined) {
+      placeOf.set(key, located.keys.length);
+      located.keys.push(key);
+      located.values.push(object[key]);
+      located.starts.push(found.starts[i]);
+      located.ends.push(found.ends[i]);
+    } else {
+      located.starts[place] = found.starts[i];
+      located.ends[place] = found.ends[i];
+    }
+  });
+  return located;
+}
+
+/**
+ * Every member of the object reached from the root by `path` (the last of a repeated key, as
+ * JSON.parse keeps), repeats included, in source order: its key, its key's opening quote and the
+ * end of its value. Reads keys only along the path and in that object; everything else is
+ * skipped by bracket counting. `text` must be valid JSON.
+ */
+function listMembers(text: string, path: readonly string[]): { keys: string[]; starts: number[]; ends: number[] } {
+  let found = { keys: [] as string[], starts: [] as number[], ends: [] as number[] };
+  const visit = (open: number, depth: number): number => {
+    if (text.charCodeAt(open) !== OPEN_BRACE) return valueEnd(text, open);
+    const recording = depth === path.length;
+    if (recording) found = { keys: [], starts: [], ends: [] };
+    const list = found;
+    let at = skipWhitespace(text, open + 1);
+    while (at < text.length) {
+      const char = text.charCodeAt(at);
+      if (char === CLOSE_BRACE) return at + 1;
+      if (char === COMMA) {
+        at = skipWhitespace(text, at + 1);
+        continue;
+      }
+      const keyEnd = stringEnd(text, at);
+      const raw = text.slice(at + 1, keyEnd - 1);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+      const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
+      let end: number;
+      if (recording) {
+        end = valueEnd(text, valueStart);
+        list.keys.push(key);
+        list.starts.push(at);
+        list.ends.push(end);
+      } else if (key === path[depth]) {
+        found = { keys: [], starts: [], ends: [] }; // this copy of the key replaces any before it
+        end = visit(valueStart, depth + 1);
+      } else {
+        end = valueEnd(text, valueStart);
+      }
+      at = skipWhitespace(text, end);
+    }
+    return text.length;
+  };
+  const start = skipWhitespace(text, 0);
+  if (path.length === 0 || text.charCodeAt(start) === OPEN_BRACE) visit(start, 0);
+  return found;
+}
+
 /** Where one value of a container sits; for an object member, also where its key does. */
 export interface ValueSpan {
   /** The member's key (decoded); undefined for an array element. */
@@ -123,14 +221,19 @@ export interface ValueSpan {
  * that container: linear in its length. `text` must be valid JSON.
  */
 export function containerValues(text: string, start: number): ValueSpan[] {
+  return readContainer(text, start).values;
+}
+
+/** containerValues, and just after the container (`start` itself where the value is no container). */
+function readContainer(text: string, start: number, stopAtKey?: string): { values: ValueSpan[]; end: number } {
   const open = text.charCodeAt(start);
-  if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return [];
+  if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return { values: [], end: start };
   const isObject = open === OPEN_BRACE;
   const values: ValueSpan[] = [];
   let at = skipWhitespace(text, start + 1);
   while (at < text.length) {
     const char = text.charCodeAt(at);
-    if (char === CLOSE_BRACE || char === CLOSE_BRACKET) break;
+    if (char === CLOSE_BRACE || char === CLOSE_BRACKET) return { values, end: at + 1 };
     if (char === COMMA) {
       at = skipWhitespace(text, at + 1);
       continue;
@@ -145,9 +248,55 @@ export function containerValues(text: string, start: number): ValueSpan[] {
     }
     const end = valueEnd(text, at);
     values.push({ key, keyStart, start: at, end });
+    if (key !== undefined && key === stopAtKey) return { values, end: -1 };
     at = skipWhitespace(text, end);
   }
-  return values;
+  return { values, end: text.length };
+}
+
+/**
+ * The first member named `key` of the object whose value starts at `start`; reads its members
+ * only up to that one. `text` must be valid JSON.
+ */
+export function firstMember(text: string, start: number, key: string): ValueSpan | undefined {
+  const { values } = readContainer(text, start, key);
+  const last = values[values.length - 1];
+  return last?.key === key ? last : undefined;
+}
+
+/**
+ * For each of `keys` that names a root member holding an array (the last such member, as
+ * JSON.parse keeps), the spans of its elements. One pass over the text, which reads keys only at
+ * the root. `text` must be valid JSON.
+ */
+export function locateRootArrays(text: string, keys: readonly string[]): Map<string, ValueSpan[]> {
+  const found = new Map<string, ValueSpan[]>();
+  let at = skipWhitespace(text, 0);
+  if (text.charCodeAt(at) !== OPEN_BRACE) return found;
+  at = skipWhitespace(text, at + 1);
+  while (at < text.length) {
+    const char = text.charCodeAt(at);
+    if (char === CLOSE_BRACE) break;
+    if (char === COMMA) {
+      at = skipWhitespace(text, at + 1);
+      continue;
+    }
+    const keyEnd = stringEnd(text, at);
+    const raw = text.slice(at + 1, keyEnd - 1);
+    const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+    const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
+    let end: number;
+    if (keys.includes(key)) {
+      found.delete(key); // a later copy replaces it, whatever it holds
+      if (text.charCodeAt(valueStart) === OPEN_BRACKET) {
+        const array = readContainer(text, valueStart);
+        found.set(key, array.values);
+        end = array.end;
+      } else end = valueEnd(text, valueStart);
+    } else end = valueEnd(text, valueStart);
+    at = skipWhitespace(text, end);
+  }
+  return found;
 }
 
 /**
@@ -183,14 +332,19 @@ function valueEnd(text: string, start: number): number {
   const first = text.charCodeAt(start);
   if (first === QUOTE) return stringEnd(text, start);
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    // The hot loop of every JSON analyzer that locates its entries: whitespace, the commonest
+    // character outside strings, is passed with one comparison, and `{` `[` (and `}` `]`) differ
+    // only in bit 5, so one comparison each finds an opening (closing) bracket.
     let depth = 0;
-    for (let at = start; at < text.length; at++) {
+    const length = text.length;
+    for (let at = start; at < length; at++) {
       const char = text.charCodeAt(at);
+      if (char <= 0x20) continue;
       if (char === QUOTE) at = stringEnd(text, at) - 1;
-      else if (char === OPEN_BRACE || char === OPEN_BRACKET) depth++;
-      else if ((char === CLOSE_BRACE || char === CLOSE_BRACKET) && --depth === 0) return at + 1;
+      else if ((char | 0x20) === OPEN_BRACE) depth++;
+      else if ((char | 0x20) === CLOSE_BRACE && --depth === 0) return at + 1;
     }
-    return text.length;
+    return length;
   }
   let at = start;
   while (at < text.length) {
@@ -266,12 +420,12 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 
 /** The offset just after the string that opens at `open`: the first quote not escaped by an odd run of backslashes. */
-/** The offset just past the string token that opens at `open` (a quote). */
 export function stringEnd(text: string, open: number): number {
   let close = text.indexOf('"', open + 1);
   for (;;) {
     if (close === -1) return text.length; // unterminated: only in text JSON.parse would refuse
-    let backslashes = 0;
+    if (text.charCodeAt(close - 1) !== BACKSLASH) return close + 1; // the common case: no run to count
+    let backslashes = 1;
     while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return close + 1;
     close = text.indexOf('"', close + 1);

@@ -15,7 +15,7 @@ import { attributeToMembers, sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { sriHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
-import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan, type MemberSpans } from './json-offsets';
+import { locateMembers, locateObjectMembers, parseJson, stringEnd, type JsonObject, type LocatedMembers, type MemberSpan, type MemberSpans } from './json-offsets';
 import { LineCursor } from '../text';
 
 const MANIFEST = 'package.json';
@@ -44,8 +44,7 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
 
   const collector = new PackageCollector(new LineCursor(input.content, input.path), input.content);
   if (isObject(root.packages) && root.lockfileVersion !== 1) {
-    const spans = locateMembers(input.content, ['packages']);
-    const directs = readPackagesSection(root.packages, spans, collector);
+    const directs = readPackagesSection(locateObjectMembers(input.content, ['packages'], root.packages), collector);
     const packages = collector.packages();
     attributeToMembers(packages, directs);
     return { packages };
@@ -61,8 +60,9 @@ export function parsePackageLock(input: AnalyzerInput): AnalyzerOutput {
 
 interface FolderEntry {
   path: string;
-  /** Key and value, for the location. */
-  span: MemberSpan;
+  /** Where the entry's key starts and its value ends, for the location. */
+  start: number;
+  end: number;
   value: JsonObject;
   /** name@version for an installed registry package; undefined for links, projects and entries without a version. */
   id: string | undefined;
@@ -77,34 +77,32 @@ type NodeModules = Map<string, FolderEntry>;
 
 const NODE_MODULES = 'node_modules/';
 const NESTED_NODE_MODULES = '/node_modules/';
+const PROJECT_DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** Reads the entries into `collector`; gives, per project folder, the ids of what it depends on itself. */
-function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector: PackageCollector): Map<string, string[]> {
+function readPackagesSection(packages: LocatedMembers, collector: PackageCollector): Map<string, string[]> {
   const folders = new Map<string, FolderEntry>();
   // Each node_modules, keyed by the folder that holds it ('' for the top level): resolving a
   // name is then one lookup per enclosing node_modules, however many folders provide it.
   const nodeModulesOf = new Map<string, NodeModules>();
   const projects: FolderEntry[] = [];
-  // JSON.parse's own key strings have their hashes cached, the source slices in `spans` do not,
-  // and hashing 3,000 fresh paths is a visible part of the time. The two lists agree in order
-  // unless a key repeats or looks like an array index; where they differ, the slice serves.
-  const parsedKeys = Object.keys(packages);
-  let keyIndex = 0;
-  for (const [sourceKey, span] of spans) {
-    const parsedKey = parsedKeys[keyIndex++];
-    const path = parsedKey === sourceKey ? parsedKey : sourceKey;
-    const value = packages[path];
+  const installed: FolderEntry[] = [];
+  for (let i = 0; i < packages.keys.length; i++) {
+    const path = packages.keys[i];
+    const value = packages.values[i];
     if (!isObject(value)) continue;
-    const folder: FolderEntry = { path, span, value, id: undefined, direct: false, requiredBy: [] };
+    const folder: FolderEntry = {
+      path, start: packages.starts[i], end: packages.ends[i], value, id: undefined, direct: false, requiredBy: [],
+    };
     folders.set(path, folder);
 
     const split = path.lastIndexOf(NESTED_NODE_MODULES);
-    const topLevel = path.startsWith(NODE_MODULES);
-    if (split === -1 && !topLevel) {
+    if (split === -1 && !path.startsWith(NODE_MODULES)) {
       projects.push(folder); // not under any node_modules: the user's own project
       continue;
     }
     folder.id = folderId(path, value);
+    installed.push(folder);
     if (split === 0) continue; // `/node_modules/x`: installed, yet in no folder's node_modules
     const parent = split > 0 ? path.slice(0, split) : '';
     const name = path.slice(split > 0 ? split + NESTED_NODE_MODULES.length : NODE_MODULES.length);
@@ -120,19 +118,21 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     return typeof target === 'string' && target !== '' ? folders.get(target) : undefined;
   };
 
-  /** The node_modules that Node searches from `path`, nearest first: its own, then each folder above it, then the top level. */
-  const searchPath = (path: string): NodeModules[] => {
-    const found: NodeModules[] = [];
-    // Every prefix of `path` that ends before a `/` is a folder above it.
-    for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
-      const nodeModules = nodeModulesOf.get(path.slice(0, end));
-      if (nodeModules) found.push(nodeModules);
-    }
-    const top = nodeModulesOf.get('');
-    if (top) found.push(top);
+  // The node_modules that Node searches from a folder, nearest first: its own, then each folder
+  // above it, then the top level. Each folder's list is the one of the folder above it, with its
+  // own node_modules in front if it has one: built once per folder, shared where nothing is added.
+  const searchFromFolder = new Map<string, NodeModules[]>();
+  /** From `path` and every prefix of it that ends before a `/`, then the top level. */
+  const searchFrom = (path: string): NodeModules[] => {
+    let found = searchFromFolder.get(path);
+    if (found) return found;
+    const slash = path.lastIndexOf('/');
+    const above = path === '' ? [] : searchFrom(slash > 0 ? path.slice(0, slash) : '');
+    const own = nodeModulesOf.get(path);
+    found = own ? [own, ...above] : above;
+    searchFromFolder.set(path, found);
     return found;
   };
-
   /** Node's module resolution: the `name` in the nearest node_modules. */
   const resolve = (search: NodeModules[], name: string): FolderEntry | undefined => {
     for (const nodeModules of search) {
@@ -144,13 +144,13 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
 
   const directs = new Map<string, string[]>();
   for (const project of projects) {
-    const search = searchPath(project.path);
+    const search = searchFrom(project.path);
     const own: string[] = [];
     directs.set(project.path, own);
-    const { dependencies, devDependencies, optionalDependencies, peerDependencies } = project.value;
-    for (const names of [dependencies, devDependencies, optionalDependencies, peerDependencies]) {
+    for (const section of PROJECT_DEPENDENCY_SECTIONS) {
+      const names = project.value[section];
       if (!isObject(names)) continue;
-      for (const name of Object.keys(names)) {
+      for (const name in names) {
         const target = resolve(search, name);
         if (!target) continue;
         target.direct = true;
@@ -159,35 +159,38 @@ function readPackagesSection(packages: JsonObject, spans: MemberSpans, collector
     }
   }
 
-  const dependsOnOf = new Map<FolderEntry, string[]>();
-  for (const folder of folders.values()) {
-    if (!folder.id) continue;
+  const dependsOnOf: string[][] = [];
+  for (const folder of installed) {
     const dependsOn: string[] = [];
+    dependsOnOf.push(dependsOn);
+    if (!folder.id) continue;
+    let search: NodeModules[] | undefined;
+    // Named loads: a keyed load of each section name was a tenth of this loop.
     const { dependencies, optionalDependencies, peerDependencies } = folder.value;
-    if (isObject(dependencies) || isObject(optionalDependencies) || isObject(peerDependencies)) {
-      const search = searchPath(folder.path);
-      for (const names of [dependencies, optionalDependencies, peerDependencies]) {
-        if (!isObject(names)) continue;
-        for (const name of Object.keys(names)) {
-          const target = resolve(search, name);
-          if (!target?.id) continue;
-          dependsOn.push(target.id);
-          target.requiredBy.push(folder.path);
-        }
+    for (const names of [dependencies, optionalDependencies, peerDependencies]) {
+      if (names === undefined || !isObject(names)) continue;
+      search ??= searchFrom(folder.path);
+      for (const name in names) {
+        const target = resolve(search, name);
+        if (!target?.id) continue;
+        dependsOn.push(target.id);
+        target.requiredBy.push(folder.path);
       }
     }
-    dependsOnOf.set(folder, dependsOn);
   }
-  for (const [folder, dependsOn] of dependsOnOf) {
+  for (let i = 0; i < installed.length; i++) {
+    const folder = installed[i];
+    if (!folder.id) continue;
     collector.add({
       key: folder.path,
-      id: folder.id!,
+      id: folder.id,
       name: packageName(folder.path, folder.value),
       version: folder.value.version as string,
       direct: folder.direct,
       dev: folder.value.dev === true,
-      span: folder.span,
-      dependsOn,
+      start: folder.start,
+      end: folder.end,
+      dependsOn: dependsOnOf[i],
       requiredBy: folder.requiredBy,
       integrity: folder.value.integrity,
     });
@@ -284,7 +287,8 @@ function readDependenciesSection(
         version: entry.version,
         direct: declared.has(entry.key),
         dev: entry.value.dev === true,
-        span: entry.span,
+        start: entry.span.start,
+        end: entry.span.end,
         dependsOn,
         integrity: entry.value.integrity,
       });
@@ -321,7 +325,9 @@ interface Occurrence {
   version: string;
   direct: boolean;
   dev: boolean;
-  span: MemberSpan;
+  /** Where the entry's key starts and its value ends. */
+  start: number;
+  end: number;
   dependsOn: string[];
   /** The entry's `integrity`, for the package's hashes. */
   integrity?: unknown;
@@ -334,8 +340,7 @@ class PackageCollector {
   constructor(private readonly lines: LineCursor, private readonly text: string) {}
 
   add(occurrence: Occurrence): void {
-    const id = occurrence.id;
-    const { start, end } = occurrence.span;
+    const { id, start, end } = occurrence;
     // In source order: the key's range first, then the whole entry's.
     const highlight = this.lines.range(start, stringEnd(this.text, start));
     const location = this.lines.range(start, end);

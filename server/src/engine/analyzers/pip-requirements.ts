@@ -137,10 +137,12 @@ class Reading {
       for (const ignore of ignores) list.push(ignore);
       return;
     }
-    this.packages.set(id, {
+    const pkg: Package = {
       id, name, version, ecosystem: 'PyPI', purl: buildPurl('PyPI', name, version), direct: true, dev: false, location, copies: [copy],
-      ...(ignores.length > 0 ? { inlineIgnores: ignores } : {}),
-    });
+    };
+    // Set afterwards: spreading an optional member into the literal takes V8's slow object-clone path.
+    if (ignores.length > 0) pkg.inlineIgnores = ignores;
+    this.packages.set(id, pkg);
   }
 }
 
@@ -157,7 +159,9 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
   if (reading.editable > 0) skipped.push(`${reading.editable} editable (-e) requirement${reading.editable === 1 ? '' : 's'}`);
   if (reading.byLocation > 0) skipped.push(`${reading.byLocation} requirement${reading.byLocation === 1 ? '' : 's'} given by URL or path`);
   if (skipped.length > 0) reading.notes.push(`${skipped.join(' and ')} skipped: they name no version to check`);
-  return { packages: [...reading.packages.values()], ...(reading.notes.length > 0 ? { notes: reading.notes } : {}) };
+  const output: AnalyzerOutput = { packages: [...reading.packages.values()] };
+  if (reading.notes.length > 0) output.notes = reading.notes;
+  return output;
 }
 
 /** Reads one file of the include tree; `stack` holds the files being read, this one last. */
@@ -173,7 +177,7 @@ function readFile(reading: Reading, file: string, raw: string, kind: FileKind, s
     const trimmed = requirement.trimStart();
     if (trimmed.startsWith('-')) {
       // -r, -c, -e, --index-url, ...
-      const lineNumber = lines.position(line.offsets[0] ?? 0).line + 1;
+      const lineNumber = lines.position(offsetAt(line, 0)).line + 1;
       const include = includeOf(requirement, lineNumber);
       if (include) follow(reading, file, include, kind, stack);
       else if (trimmed.startsWith('-e') || trimmed.startsWith('--editable')) reading.editable++;
@@ -193,8 +197,8 @@ function readFile(reading: Reading, file: string, raw: string, kind: FileKind, s
       reading.constraints.set(normalizePackageName('PyPI', name), version);
       continue;
     }
-    const start = line.offsets[pin.nameStart];
-    const end = line.offsets[pin.versionEnd - 1] + 1;
+    const start = offsetAt(line, pin.nameStart);
+    const end = offsetAt(line, pin.versionEnd - 1) + 1;
     reading.addPackage(name, version, lines.range(start, end), nameHighlight(content, lines, line, pin.nameStart, name.length), inlineIgnoresOf(line, above));
   }
 }
@@ -243,15 +247,15 @@ function noteUnpinned(reading: Reading, text: string, line: LogicalLine, above: 
   while (nameEnd < text.length && isNameChar(text[nameEnd])) nameEnd++;
   if (nameEnd === nameStart || !isAlphanumeric(text[nameStart]) || !isAlphanumeric(text[nameEnd - 1])) return;
   const name = text.slice(nameStart, nameEnd);
-  const start = line.offsets[nameStart];
-  const end = line.offsets[nameEnd - 1] + 1;
+  const start = offsetAt(line, nameStart);
+  const end = offsetAt(line, nameEnd - 1) + 1;
   reading.unpinned.push({ name, location: lines.range(start, end), highlight: nameHighlight(content, lines, line, nameStart, name.length), ignores: inlineIgnoresOf(line, above) });
 }
 
 /** The name, on its line (a backslash can continue a requirement, even a name, on the next). */
 function nameHighlight(content: string, lines: LineIndex, line: LogicalLine, nameStart: number, nameLength: number): SourceRange {
-  const start = line.offsets[nameStart];
-  const nameEnd = line.offsets[nameStart + nameLength - 1] + 1;
+  const start = offsetAt(line, nameStart);
+  const nameEnd = offsetAt(line, nameStart + nameLength - 1) + 1;
   const lineEnd = content.indexOf('\n', start);
   return lines.range(start, lineEnd === -1 ? nameEnd : Math.min(nameEnd, lineEnd));
 }
@@ -270,14 +274,19 @@ function commentOf(text: string): string {
 
 interface LogicalLine {
   text: string;
-  /** Offset in the file of each character of `text`. */
-  offsets: number[];
+  /** Where `text` starts in the file. */
+  start: number;
+  /** Offset in the file of each character of `text`, for a line joined from several; else each is `start` plus its index. */
+  offsets?: number[];
+}
+
+function offsetAt(line: LogicalLine, index: number): number {
+  return line.offsets ? line.offsets[index] : line.start + index;
 }
 
 /** Joins physical lines ending in a backslash, keeping each character's file offset. */
 function* logicalLines(content: string): Generator<LogicalLine> {
-  let text = '';
-  let offsets: number[] = [];
+  let joined: LogicalLine | undefined;
   let lineStart = 0;
   while (lineStart <= content.length) {
     let lineEnd = content.indexOf('\n', lineStart);
@@ -288,12 +297,16 @@ function* logicalLines(content: string): Generator<LogicalLine> {
     // pip: a comment line never continues, and continued lines lose their backslashes.
     const continues = physical.endsWith('\\') && !/^\s*#/.test(physical);
     const kept = continues ? physical.slice(0, trailingBackslashesStart(physical)) : physical;
-    for (let i = 0; i < kept.length; i++) offsets.push(lineStart + i);
-    text += kept;
-    if (!continues || lineEnd === content.length) {
-      yield { text, offsets };
-      text = '';
-      offsets = [];
+    if (!continues && !joined) {
+      yield { text: kept, start: lineStart }; // most lines: no list of offsets to build
+    } else {
+      joined ??= { text: '', start: lineStart, offsets: [] };
+      for (let i = 0; i < kept.length; i++) joined.offsets!.push(lineStart + i);
+      joined.text += kept;
+      if (!continues || lineEnd === content.length) {
+        yield joined;
+        joined = undefined;
+      }
     }
     lineStart = lineEnd + 1;
   }
