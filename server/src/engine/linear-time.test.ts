@@ -3,6 +3,7 @@
 // character class its patterns accept, times it at N and 4N characters (fastest of several runs,
 // N grown until one run is measurable) and checks the ratio. A linear reader gives about 4, a
 // quadratic one about 16, a backtracking one far more. Only ratios are asserted, never times.
+import { analyzerInput } from '../../../test/helpers/analyzer-input';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -82,7 +83,7 @@ function assertLinear(label: string, taskOfSize: (n: number) => () => void, star
 function analyze(analyzer: typeof pipRequirementsAnalyzer, path: string, content: string) {
   return () => {
     try {
-      analyzer.analyze({ path, content });
+      analyzer.analyze(analyzerInput(analyzer, path, content));
     } catch {
       // A clear error is an answer too.
     }

@@ -2,6 +2,7 @@
 // Dockerfile and secret analyzers, on their own fixtures, mutated: characters deleted, inserted, repeated or swapped for the format's own punctuation.
 // Each analysis returns packages or throws a plain Error with a message (no TypeError or
 // RangeError, never a hang), and a package always has a name, a version and places in the file.
+import { analyzerInput } from '../../../../test/helpers/analyzer-input';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,7 +45,7 @@ describe('dependency-file analyzers on mutated fixtures (property-based)', funct
         const content = mutations.reduce(mutate, fixture);
         let output;
         try {
-          output = analyzer.analyze({ path: analyzer.fileNames.find(name => !name.includes('*')) ?? 'file.txt', content });
+          output = analyzer.analyze(analyzerInput(analyzer, analyzer.fileNames.find(name => !name.includes('*')) ?? 'file.txt', content));
         } catch (error) {
           assert.ok(error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError), String(error));
           assert.ok(error.message.length > 10, `the message says what is wrong: ${error.message}`);
