@@ -15,6 +15,7 @@
 //
 // JSON.parse reads the values, once comments and trailing commas are blanked out (offsets kept);
 // the spans of the `packages` members come from one scan of that object alone.
+import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -50,6 +51,8 @@ interface Entry {
   version?: string;
   local: boolean;
   info?: JsonObject;
+  /** A registry package's last element: its tarball's SRI `integrity`. */
+  integrity: unknown;
   span: ValueSpan;
   dependsOn: Entry[];
   requiredBy: string[];
@@ -83,7 +86,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
     entries.set(key, {
       key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
-      info: value.find(isObject), span,
+      info: value.find(isObject), integrity: value[value.length - 1], span,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
   }
@@ -142,7 +145,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     }
     packages.set(id, {
       id, name: entry.name, version: entry.version, ecosystem: 'npm', purl: buildPurl('npm', entry.name, entry.version),
-      direct: copy.direct, dev, location, copies: [copy], dependsOn,
+      direct: copy.direct, dev, location, copies: [copy], dependsOn, ...optionalHashes(sriHashes(entry.integrity)),
     });
   }
   for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();

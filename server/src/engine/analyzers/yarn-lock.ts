@@ -14,6 +14,7 @@
 // or dev, as in Trivy.
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
 import { sortUnique } from '../depgraph';
+import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -26,6 +27,8 @@ interface LockEntry {
   resolved?: { name: string; version: string; id: string };
   /** `[name, range]` of each dependency the entry records. */
   dependencies: [string, string][];
+  /** yarn classic's `integrity`: the tarball's SRI digests (Berry's `checksum` is of its own zip, not the tarball). */
+  integrity?: string;
   location: SourceRange;
   /** The entry's key line, which the editor underlines. */
   highlight: SourceRange;
@@ -85,6 +88,7 @@ interface PendingEntry {
   line: number;
   version?: string;
   resolution?: string;
+  integrity?: string;
   dependencies: [string, string][];
 }
 
@@ -134,6 +138,7 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
         section = field.value === undefined ? field.key : undefined;
         if (field.key === 'version') entry!.version = field.value;
         else if (field.key === 'resolution') entry!.resolution = field.value;
+        else if (field.key === 'integrity' && !berry) entry!.integrity = field.value;
       } else if (level === 2 && field.value !== undefined && (section === 'dependencies' || section === 'optionalDependencies')) {
         entry!.dependencies.push([field.key, field.value]);
       }
@@ -147,10 +152,10 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
 }
 
 function toLockEntry(entry: PendingEntry, content: string, lines: LineCursor): LockEntry {
-  const { descriptors, version, resolution, dependencies } = entry;
+  const { descriptors, version, resolution, dependencies, integrity } = entry;
   const resolved = resolution !== undefined ? resolveFromLocator(resolution, version) : resolveFromDescriptor(descriptors[0], version);
   if (resolved && !version) throw malformed(entry.line, 'an entry has no version');
-  return { descriptors, resolved, dependencies, ...entryRanges(content, lines, entry.start, entry.end) };
+  return { descriptors, resolved, dependencies, integrity, ...entryRanges(content, lines, entry.start, entry.end) };
 }
 
 /** The whole entry's range, and its key line's without the closing `:`. */
@@ -435,7 +440,7 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
     }
     packages.set(id, {
       id, name, version, ecosystem: 'npm', purl: buildPurl('npm', name, version),
-      direct: false, dev: false, location: entry.location, copies: [copy], dependsOn,
+      direct: false, dev: false, location: entry.location, copies: [copy], dependsOn, ...optionalHashes(sriHashes(entry.integrity)),
     });
   }
   for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
