@@ -144,6 +144,7 @@ describe('SBOM writers', function () {
       assert.deepEqual(checksums('pkg:cargo/itoa@1.0.11'), [{ algorithm: 'SHA256', checksumValue: sha256 }]);
       assert.deepEqual(checksums('pkg:nuget/Newtonsoft.Json@13.0.3'), [{ algorithm: 'SHA512', checksumValue: sha512.toString('hex') }]);
     });
+
     it('carries the JavaScript lockfiles\' integrity and one hash per Python release', async () => {
       const sha512 = Buffer.alloc(64, 5);
       const integrity = `sha512-${sha512.toString('base64')}`;
