@@ -102,3 +102,36 @@ export function base64Hashes(algorithm: PackageHash['algorithm'], digest: unknow
 export function optionalHashes(hashes: PackageHash[] | undefined): { hashes?: PackageHash[] } {
   return hashes ? { hashes } : {};
 }
+
+const NAMED_ALGORITHMS: Record<string, PackageHash['algorithm']> = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/** A hex digest written `ALGORITHM:HEX`, pip's `--hash` form (Poetry, uv and Pipenv write it). */
+export function prefixedHexHashes(value: unknown): PackageHash[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const colon = value.indexOf(':');
+  const algorithm = NAMED_ALGORITHMS[value.slice(0, colon).toLowerCase()];
+  return algorithm ? hexHashes(algorithm, value.slice(colon + 1)) : undefined;
+}
+
+/** A table of hex digests by algorithm name (pylock.toml's `hashes = {sha256 = "..."}`), one per algorithm. */
+export function namedHexHashes(table: unknown): PackageHash[] | undefined {
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) return undefined;
+  const hashes: PackageHash[] = [];
+  for (const [name, digest] of Object.entries(table)) {
+    const algorithm = NAMED_ALGORITHMS[name.toLowerCase()];
+    const hash = algorithm ? hexHashes(algorithm, digest) : undefined;
+    if (hash && !hashes.some(known => known.algorithm === algorithm)) hashes.push(...hash);
+  }
+  return hashes.length > 0 ? hashes : undefined;
+}
+
+/**
+ * The hashes of a Python release, of the files its lockfile lists for it (one sdist, wheels per
+ * platform): CycloneDX keeps one hash per algorithm for a component, so one file stands for the
+ * release. The sdist's where it is listed: a release has at most one, whatever platform installs
+ * it. Else the first wheel's that has a known digest, in the lockfile's order, so that the choice
+ * is the lockfile's and never the scanning machine's.
+ */
+export function releaseHashes(sdist: PackageHash[] | undefined, wheels: readonly (PackageHash[] | undefined)[]): PackageHash[] | undefined {
+  return sdist ?? wheels.find(hashes => hashes !== undefined);
+}

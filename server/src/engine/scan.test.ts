@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { importAdvisories, openDb, type VulnDb } from './db';
 import { createIgnorePolicy, parseIgnoreFile } from './ignore';
-import { analyzePath, claimsFile, ecosystemsOf, scanFile, scanPath, type ScanOptions } from './scan';
-import { MemorySource } from './source';
+import { analyzeFile, analyzePath, claimsFile, ecosystemsOf, scanFile, scanPath, type ScanOptions } from './scan';
+import { DiskSource, MemorySource, type FileSource } from './source';
 import { REPO_ROOT } from '../../../test/helpers/corpus';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
@@ -82,5 +82,30 @@ describe('scan pipeline', function () {
     const big = (await scanText('package-lock.json', LOCKFILE, { db, maxFileSize: 1024 }))!;
     assert.match(big.errors[0].message, /limit for one file/);
     assert.equal(await scanText('README.md', '# hi', { db }), undefined);
+  });
+
+  it('reads a file once from disk for the analyzers of its text and of its bytes alike', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-read-once-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), '# deploy token ghp_28UZ5ErtPpwZub4Q60SSKdi1edl0y6WU1jos\nflask==0.12\n');
+      const disk = new DiskSource(dir);
+      const reads: string[] = [];
+      // The disk source, counting what it is asked to read.
+      const counted: FileSource = {
+        root: disk.root,
+        list: dir => disk.list(dir),
+        stat: file => disk.stat(file),
+        readBytes: (file, max) => (reads.push(`bytes ${file}`), disk.readBytes(file, max)),
+        readText: (file, max) => (reads.push(`text ${file}`), disk.readText(file, max)),
+        readFile: (file, max) => (reads.push(`file ${file}`), disk.readFile(file, max)),
+      };
+      const scan = await analyzeFile(counted, 'requirements.txt', { scanners: ['vuln', 'secret'] });
+      assert.deepEqual(scan.errors, []);
+      assert.deepEqual(scan.results.flatMap(result => result.packages.map(p => p.name)), ['flask'], 'the text analyzer ran');
+      assert.deepEqual(scan.results.flatMap(result => result.secrets.map(f => f.rule.id)), ['github-pat'], 'the bytes analyzer ran');
+      assert.deepEqual(reads.filter(read => read.endsWith(' requirements.txt')), ['file requirements.txt']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

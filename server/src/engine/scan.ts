@@ -10,7 +10,7 @@ import { detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
 import type { VexPolicy } from './vex';
-import { baseName, resolveRelative, siblingPath, type FileSource } from './source';
+import { baseName, resolveRelative, siblingPath, type FileContent, type FileSource } from './source';
 import type {
   Analyzer, AdvisoryLookup, RelatedReader, Ecosystem, FileError, FileResult, Finding, ResultClass, Scanner, ScanResult, Severity,
 } from './types';
@@ -169,17 +169,24 @@ export async function analyzeFile(source: FileSource, path: string, options: Sca
   const scan: FileScan = { results: [], errors: [], notes: [] };
   if (analyzers.length === 0) return scan;
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  // Read once, as text or bytes, whichever the first analyzer that needs it asks for; the source
-  // refuses a file over the limit before reading it.
-  let text: Promise<string> | undefined;
-  let bytes: Promise<Uint8Array> | undefined;
+  // Read once, for the analyzers of its text and of its bytes alike; the source refuses a file
+  // over the limit before reading it, and decodes its text (or makes its bytes) on first use.
+  let file: Promise<FileContent> | undefined;
   let readError: unknown;
   const failed = (error: unknown): never => {
     readError = error;
     throw error;
   };
-  const readText = () => (text ??= source.readText(path, limit).catch(failed));
-  const readBytes = () => (bytes ??= source.readBytes(path, limit).catch(failed));
+  const readFile = () => (file ??= source.readFile(path, limit).catch(failed));
+  const readText = async () => {
+    const content = await readFile();
+    try {
+      return content.text();
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  const readBytes = async () => (await readFile()).bytes();
   const byClass = new Map<string, FileResult>();
   for (const analyzer of analyzers) {
     try {

@@ -33,6 +33,30 @@ export interface FileSource {
   readBytes(file: string, maxBytes?: number): Promise<Uint8Array>;
   /** The decoded text (see decodeText). Throws on binary content, and as readBytes does on size. */
   readText(file: string, maxBytes?: number): Promise<string>;
+  /**
+   * The file read once for analyzers of its bytes and of its text alike: each is what readBytes
+   * and readText give, made from the other on first use. Throws as readBytes does.
+   */
+  readFile(file: string, maxBytes?: number): Promise<FileContent>;
+}
+
+/** One read of a file, as bytes and as text. */
+export interface FileContent {
+  bytes(): Uint8Array;
+  /** Throws a BinaryContentError on binary content, as readText does. */
+  text(): string;
+}
+
+/** Bytes read from disk; their text decoded once, when first asked for. */
+function contentOfBytes(bytes: Uint8Array): FileContent {
+  let text: string | undefined;
+  return { bytes: () => bytes, text: () => (text ??= decodeText(bytes)) };
+}
+
+/** Text held in memory; its UTF-8 bytes made once, when first asked for. */
+function contentOfText(text: string): FileContent {
+  let bytes: Uint8Array | undefined;
+  return { bytes: () => (bytes ??= Buffer.from(text, 'utf8')), text: () => text };
 }
 
 /** A file over the size a reader would take: not read. */
@@ -150,8 +174,12 @@ export class DiskSource implements FileSource {
     }
   }
 
-  async readText(file: string): Promise<string> {
-    return decodeText(await this.readBytes(file));
+  async readText(file: string, maxBytes?: number): Promise<string> {
+    return decodeText(await this.readBytes(file, maxBytes));
+  }
+
+  async readFile(file: string, maxBytes?: number): Promise<FileContent> {
+    return contentOfBytes(await this.readBytes(file, maxBytes));
   }
 
   /** The real path of a file, refusing one whose real location is outside the root. */
@@ -191,6 +219,11 @@ export class OverlaySource implements FileSource {
   async readText(file: string, maxBytes?: number): Promise<string> {
     const text = this.overlay(file);
     return text === undefined ? this.base.readText(file, maxBytes) : checkSize(text, maxBytes);
+  }
+
+  async readFile(file: string, maxBytes?: number): Promise<FileContent> {
+    const text = this.overlay(file);
+    return text === undefined ? this.base.readFile(file, maxBytes) : contentOfText(checkSize(text, maxBytes));
   }
 }
 
@@ -232,5 +265,9 @@ export class MemorySource implements FileSource {
     const text = this.files.get(file);
     if (text === undefined) throw new Error(`no file ${file}`);
     return checkSize(text, maxBytes);
+  }
+
+  async readFile(file: string, maxBytes?: number): Promise<FileContent> {
+    return contentOfText(await this.readText(file, maxBytes));
   }
 }

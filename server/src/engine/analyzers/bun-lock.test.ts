@@ -77,4 +77,12 @@ describe('bun-lock analyzer', () => {
     const { ratio, smallMs, largeMs } = doublingRatio(lockfile, text => parseBunLock(text, 'bun.lock'), 2000);
     assert.ok(ratio < 3, `${largeMs.toFixed(1)} ms / ${smallMs.toFixed(1)} ms`);
   });
+
+  it("records a registry package's integrity (its last element) as its hashes", () => {
+    const SHA512 = Buffer.alloc(64, 9);
+    const integrity = `sha512-${SHA512.toString('base64')}`;
+    const content = `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "ms": "^2.1.3", "gitdep": "github:a/b" } } },\n  "packages": {\n    "ms": ["ms@2.1.3", "", {}, "${integrity}"],\n    "gitdep": ["gitdep@github:a/b#abc1234", {}, "a-b-abc1234"],\n  }\n}\n`;
+    const [ms] = parseBunLock(content, 'bun.lock');
+    assert.deepEqual(ms.hashes, [{ algorithm: 'SHA-512', value: SHA512.toString('hex') }]);
+  });
 });

@@ -18,6 +18,7 @@
 // JSON.parse reads the values, once comments and trailing commas are blanked out (offsets kept);
 // the spans of the `packages` members come from one scan of that object alone.
 import { attributeToMembers, memberFolder } from '../depgraph';
+import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -55,6 +56,8 @@ interface Entry {
   /** A `workspace:` entry: a project of the repository, which owns what it depends on. */
   workspace: boolean;
   info?: JsonObject;
+  /** A registry package's last element: its tarball's SRI `integrity`. */
+  integrity: unknown;
   span: ValueSpan;
   dependsOn: Entry[];
   requiredBy: string[];
@@ -88,7 +91,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
     entries.set(key, {
       key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
-      workspace: resolution.startsWith('workspace:'), info: value.find(isObject), span,
+      workspace: resolution.startsWith('workspace:'), info: value.find(isObject), integrity: value[value.length - 1], span,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
   }
@@ -152,7 +155,7 @@ export function parseBunLock(content: string, file: string): Package[] {
     }
     packages.set(id, {
       id, name: entry.name, version: entry.version, ecosystem: 'npm', purl: buildPurl('npm', entry.name, entry.version),
-      direct: copy.direct, dev, location, copies: [copy], dependsOn,
+      direct: copy.direct, dev, location, copies: [copy], dependsOn, ...optionalHashes(sriHashes(entry.integrity)),
     });
   }
   for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();

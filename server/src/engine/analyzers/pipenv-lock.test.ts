@@ -49,4 +49,11 @@ describe('Pipfile.lock analyzer', () => {
     console.log(`      Pipfile.lock: 2,000 entries ${smallMs.toFixed(1)} ms, 4,000 entries ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
+
+  it("records the first of a release's listed hashes as the package's (Pipenv does not say which file each is of)", () => {
+    const lock = JSON.stringify({ _meta: {}, default: { six: { hashes: ['md5:nope', 'sha256:e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b', 'sha256:714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a'], version: '==1.16.0' }, bare: { version: '==1.0' } }, develop: {} }, null, 4);
+    const packages = parsePipfileLock({ path: 'Pipfile.lock', content: lock }).packages;
+    assert.deepEqual(packages.find(p => p.name === 'six')!.hashes, [{ algorithm: 'SHA-256', value: 'e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b' }]);
+    assert.equal(packages.find(p => p.name === 'bare')!.hashes, undefined);
+  });
 });

@@ -6,6 +6,7 @@
 //
 // The lockfile records no graph and no direct dependencies: a package is direct when the Pipfile
 // beside it names it in `[packages]` or `[dev-packages]`. Without a Pipfile nothing is direct.
+import { prefixedHexHashes, releaseHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
 import { locateMembers, parseJson, stringEnd } from './json-offsets';
 import { buildPackages, pypiKey, readPipfile, table, type LockEntry } from './python-common';
@@ -42,7 +43,7 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
     if (Object.keys(packages).length === 0) continue; // spares a pass over the text
     const dev = category !== 'default';
     for (const [name, span] of locateMembers(input.content, [category])) {
-      const version = table((packages as Record<string, unknown>)[name]).version;
+      const { version, hashes } = table((packages as Record<string, unknown>)[name]);
       if (typeof version !== 'string') continue;
       const bare = version.replace(/^=+/, '');
       if (bare === '') continue;
@@ -51,6 +52,8 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
         name, version: bare, key: `${category}.${name}`, start: span.start, end: span.end,
         nameStart: span.start, nameEnd: stringEnd(input.content, span.start),
         direct: !!key && (declared!.production.has(key) || declared!.development.has(key)), dev, dependsOn: [],
+        // Pipenv lists a release's hashes without their file names: the first stands for it (see releaseHashes).
+        hashes: releaseHashes(undefined, Array.isArray(hashes) ? hashes.map(prefixedHexHashes) : []),
       });
     }
   }

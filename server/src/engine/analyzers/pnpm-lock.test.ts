@@ -164,4 +164,15 @@ describe('pnpm-lock analyzer', () => {
     const ratio = doublingRatio(v9Lockfile, text => parsePnpmLock(text, 'pnpm-lock.yaml'), 400, 15).ratio;
     assert.ok(ratio < LINEAR_RATIO, `time(2N)/time(N) = ${ratio.toFixed(2)}`);
   });
+
+  it("records a package's resolution integrity as its hashes (v6 and v9)", () => {
+    const SHA512 = Buffer.alloc(64, 9);
+    const integrity = `sha512-${SHA512.toString('base64')}`;
+    const v6 = `lockfileVersion: '6.0'\n\npackages:\n\n  /ms@2.1.3:\n    resolution: {integrity: ${integrity}}\n    dev: false\n`;
+    const v9 = `lockfileVersion: '9.0'\n\npackages:\n\n  ms@2.1.3:\n    resolution: {integrity: ${integrity}}\n\n  local@file:pkg:\n    resolution: {directory: pkg, type: directory}\n\nsnapshots:\n\n  ms@2.1.3: {}\n`;
+    for (const content of [v6, v9]) {
+      const [ms] = parsePnpmLock(content, 'pnpm-lock.yaml');
+      assert.deepEqual(ms.hashes, [{ algorithm: 'SHA-512', value: SHA512.toString('hex') }]);
+    }
+  });
 });

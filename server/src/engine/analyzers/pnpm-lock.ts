@@ -18,6 +18,7 @@ import { attributeToMembers } from '../depgraph';
 import * as semver from 'semver';
 import { isMap, isScalar, parseAllDocuments, type Document, type Pair, type YAMLMap } from 'yaml';
 import { readMachineYaml } from './machine-yaml';
+import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -46,6 +47,8 @@ interface LockEntry {
   resolved?: { name: string; version: string };
   local: boolean;
   dev: boolean;
+  /** `resolution.integrity`: the registry tarball's SRI digests. */
+  integrity?: string;
   /** `[name, reference]` of each dependency and optional dependency. */
   dependencies: [string, string][];
   location: SourceRange;
@@ -153,6 +156,7 @@ function readDocument(root: YAMLMap, content: string, lines: LineCursor): Docume
       const entry = toEntry(pair, fields, content, lines);
       entry.local = isLocal(key);
       entry.resolved = entry.local ? undefined : resolveV5(key, fields.map, dialect);
+      entry.integrity = integrityOf(fields.map);
       entry.dev = scalarText(fields.map?.get('dev', true)) === 'true';
       entries.set(key, entry);
     }
@@ -178,11 +182,18 @@ function readDocument(root: YAMLMap, content: string, lines: LineCursor): Docume
     const entry = toEntry(pair, fields, content, lines);
     entry.local = isLocal(referenceOf(packageKey));
     entry.resolved = entry.local ? undefined : resolveV9(packageKey, metadata.get(packageKey)?.fields.map);
+    entry.integrity = integrityOf(metadata.get(packageKey)?.fields.map);
     entries.set(fields.key, entry);
   };
   for (const [packageKey, { pair, fields }] of metadata) if (!snapshotted.has(packageKey)) add(pair, fields, packageKey);
   for (const { pair, fields, packageKey } of snapshots) add(pair, fields, packageKey);
   return { entries, production, development, projects, dialect };
+}
+
+/** An entry's `resolution: {integrity: ...}` (registry tarballs; git and local ones have none). */
+function integrityOf(map: YAMLMap | undefined): string | undefined {
+  const resolution = map?.get('resolution', true);
+  return isMap(resolution) ? scalarText(resolution.get('integrity', true)) : undefined;
 }
 
 interface EntryFields {
@@ -349,6 +360,7 @@ function addPackages(document: DocumentEntries, packages: Map<string, Package>):
     packages.set(id, {
       id, name, version, ecosystem: 'npm', purl: buildPurl('npm', name, version),
       direct: copy.direct, dev: copy.dev, location: copy.location, copies: [copy], dependsOn: sortedUnique(ids),
+      ...optionalHashes(sriHashes(entry.integrity)),
     });
   }
   const idOf = (entry: LockEntry) => (entry.resolved ? [`${entry.resolved.name}@${entry.resolved.version}`] : []);

@@ -96,4 +96,12 @@ describe('poetry.lock analyzer', () => {
     console.log(`      poetry.lock: 1,000 packages ${smallMs.toFixed(1)} ms, 2,000 packages ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
+
+  it("records the sdist's SHA-256 as the package's hash, else the first wheel's", () => {
+    const lock = `[[package]]\nname = "six"\nversion = "1.16.0"\nfiles = [\n  {file = "six-1.16.0-py2.py3-none-any.whl", hash = "sha256:e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b"},\n  {file = "six-1.16.0.tar.gz", hash = "sha256:714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a"},\n]\n\n[[package]]\nname = "wheelonly"\nversion = "1.0"\nfiles = [\n  {file = "wheelonly-1.0-cp312-none-any.whl", hash = "sha256:73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95"},\n  {file = "wheelonly-1.0-cp311-none-any.whl", hash = "sha256:e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b"},\n]\n\n[[package]]\nname = "none"\nversion = "1.0"\nfiles = []\n`;
+    const [six, wheelOnly, none] = parsePoetryLock({ path: 'poetry.lock', content: lock }).packages;
+    assert.deepEqual(six.hashes, [{ algorithm: 'SHA-256', value: '714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a' }]);
+    assert.deepEqual(wheelOnly.hashes, [{ algorithm: 'SHA-256', value: '73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95' }]);
+    assert.equal(none.hashes, undefined);
+  });
 });

@@ -8,7 +8,8 @@
 // when the pyproject.toml beside the lockfile reaches it only from development dependencies.
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
+import { prefixedHexHashes, releaseHashes } from '../hashes';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, PackageHash } from '../types';
 import { buildPackages, indexesByName, lineOf, pypiKey, reachableFrom, readPyproject, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
@@ -70,8 +71,17 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
     direct: isDeclared(pkg, declared?.production) || isDeclared(pkg, declared?.development),
     dev: pkg.dev ?? devByGraph?.(index) ?? false,
     dependsOn: edges[index],
+    hashes: poetryReleaseHashes(pkg.entry.value.files),
   }));
   return { packages: buildPackages(lockEntries, input.content, input.path) };
+}
+
+/** `files = [{file, hash}]`: the sdist is the file that is not a built distribution (wheel or egg). */
+function poetryReleaseHashes(files: unknown): PackageHash[] | undefined {
+  const listed = (Array.isArray(files) ? files : []).map(file => table(file));
+  const isBuilt = (file: Record<string, unknown>) => typeof file.file === 'string' && /\.(?:whl|egg)$/.test(file.file);
+  const sdist = listed.find(file => typeof file.file === 'string' && !isBuilt(file));
+  return releaseHashes(sdist && prefixedHexHashes(sdist.hash), listed.filter(isBuilt).map(file => prefixedHexHashes(file.hash)));
 }
 
 function devFromLock(value: Record<string, unknown>): boolean | undefined {

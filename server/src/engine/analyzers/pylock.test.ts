@@ -56,4 +56,11 @@ describe('pylock.toml analyzer', () => {
     console.log(`      pylock.toml: 1,000 packages ${smallMs.toFixed(1)} ms, 2,000 packages ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
+
+  it("records the sdist's hashes as the package's, else the first wheel's", () => {
+    const lock = `lock-version = "1.0"\ncreated-by = "test"\n\n[[packages]]\nname = "six"\nversion = "1.16.0"\nsdist = { url = "https://x.test/six.tar.gz", hashes = { sha256 = "714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a" } }\nwheels = [{ url = "https://x.test/six.whl", hashes = { sha256 = "e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b" } }]\n\n[[packages]]\nname = "wheelonly"\nversion = "1.0"\nwheels = [\n  { url = "https://x.test/a.whl", hashes = { md4 = "00", sha256 = "73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95" } },\n  { url = "https://x.test/b.whl", hashes = { sha256 = "e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b" } },\n]\n`;
+    const [six, wheelOnly] = parsePylock({ path: 'pylock.toml', content: lock }).packages;
+    assert.deepEqual(six.hashes, [{ algorithm: 'SHA-256', value: '714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a' }]);
+    assert.deepEqual(wheelOnly.hashes, [{ algorithm: 'SHA-256', value: '73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95' }]);
+  });
 });

@@ -2,9 +2,10 @@
 // declares, dev status from the dependency graph, and turning lockfile entries into Packages.
 import { parse as parseToml } from 'smol-toml';
 import { normalizePackageName } from '../ecosystems';
+import { optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
-import type { Package, PackageCopy } from '../types';
+import type { Package, PackageCopy, PackageHash } from '../types';
 import type { TomlEntry } from './toml-entries';
 
 /** PEP 503 normalised names of the dependencies a manifest declares. */
@@ -146,6 +147,8 @@ export interface LockEntry {
   dev: boolean;
   /** Indexes (in the entry list) of the entries this one depends on. */
   dependsOn: number[];
+  /** The release's hashes (see releaseHashes). */
+  hashes?: PackageHash[];
 }
 
 /** Where a TOML `[[table]]` entry is, as a LockEntry names it: its key among the copies and its offsets. */
@@ -175,6 +178,7 @@ export function buildPackages(entries: readonly LockEntry[], content: string, fi
     if (!known) {
       byId.set(id, {
         id, name: entry.name, version: entry.version, ecosystem: 'PyPI', purl: buildPurl('PyPI', entry.name, entry.version),
+        ...optionalHashes(entry.hashes),
         direct: entry.direct, dev: entry.dev, location, copies: [copy], dependsOn,
       });
       return;

@@ -76,4 +76,11 @@ describe('uv.lock analyzer', () => {
     console.log(`      uv.lock: 1,000 packages ${smallMs.toFixed(1)} ms, 2,000 packages ${largeMs.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
+
+  it("records the sdist's SHA-256 as the package's hash, else the first wheel's", () => {
+    const lock = `version = 1\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\nsdist = { url = "https://x.test/six.tar.gz", hash = "sha256:714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a", size = 1 }\nwheels = [{ url = "https://x.test/six.whl", hash = "sha256:e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b", size = 1 }]\n\n[[package]]\nname = "wheelonly"\nversion = "1.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [\n  { url = "https://x.test/a.whl", hash = "sha256:73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95", size = 1 },\n  { url = "https://x.test/b.whl", hash = "sha256:e5ea22387c670954c886b5a11a8fdcc9fb6894075864fea5d4b337f8e6cd261b", size = 1 },\n]\n`;
+    const [six, wheelOnly] = parseUvLock({ path: 'uv.lock', content: lock }).packages;
+    assert.deepEqual(six.hashes, [{ algorithm: 'SHA-256', value: '714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a' }]);
+    assert.deepEqual(wheelOnly.hashes, [{ algorithm: 'SHA-256', value: '73b1d9037f2ac2d2a70edc1aa2abbe6bc663c3bf75e4cd4d432f67bc53331a95' }]);
+  });
 });

@@ -13,6 +13,7 @@
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
 import { attributeToMembers, memberFolder } from '../depgraph';
+import { prefixedHexHashes, releaseHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
 import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlEntryPlace, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
@@ -105,6 +106,7 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn,
+      hashes: releaseHashes(prefixedHexHashes(table(pkg.entry.value.sdist).hash), list(pkg.entry.value.wheels).map(wheel => prefixedHexHashes(table(wheel).hash))),
     });
   });
   const built = buildPackages(lockEntries, input.content, input.path);

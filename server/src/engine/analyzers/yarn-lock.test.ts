@@ -309,4 +309,13 @@ describe('yarn.lock parser speed', function () {
       assertLinearGrowth(make, text => parseYarnLock(text, 'yarn.lock'), size);
     });
   }
+
+  it("records yarn classic's integrity as the package's SHA-512, and no hash for Berry's checksum", () => {
+    const SHA512 = Buffer.alloc(64, 9);
+    const integrity = `sha512-${SHA512.toString('base64')}`;
+    const classic = `lodash@^4.17.21:\n  version "4.17.21"\n  resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz"\n  integrity ${integrity}\n`;
+    assert.deepEqual(parseYarnLock(classic, 'yarn.lock').packages[0].hashes, [{ algorithm: 'SHA-512', value: SHA512.toString('hex') }]);
+    const berry = `__metadata:\n  version: 8\n\n"lodash@npm:^4.17.21":\n  version: 4.17.21\n  resolution: "lodash@npm:4.17.21"\n  checksum: 10c0/${SHA512.toString('hex')}\n  languageName: node\n  linkType: hard\n`;
+    assert.equal(parseYarnLock(berry, 'yarn.lock').packages[0].hashes, undefined);
+  });
 });

@@ -21,6 +21,7 @@
 // package.json files for it). Classic lockfiles record no workspaces: their packages get no members.
 import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
 import { attributeToMembers, memberFolder, sortUnique } from '../depgraph';
+import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
@@ -35,6 +36,8 @@ interface LockEntry {
   workspace?: string;
   /** `[name, range]` of each dependency the entry records. */
   dependencies: [string, string][];
+  /** yarn classic's `integrity`: the tarball's SRI digests (Berry's `checksum` is of its own zip, not the tarball). */
+  integrity?: string;
   location: SourceRange;
   /** The entry's key line, which the editor underlines. */
   highlight: SourceRange;
@@ -94,6 +97,7 @@ interface PendingEntry {
   line: number;
   version?: string;
   resolution?: string;
+  integrity?: string;
   dependencies: [string, string][];
 }
 
@@ -143,6 +147,7 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
         section = field.value === undefined ? field.key : undefined;
         if (field.key === 'version') entry!.version = field.value;
         else if (field.key === 'resolution') entry!.resolution = field.value;
+        else if (field.key === 'integrity' && !berry) entry!.integrity = field.value;
       } else if (level === 2 && field.value !== undefined && (section === 'dependencies' || section === 'optionalDependencies')) {
         entry!.dependencies.push([field.key, field.value]);
       }
@@ -156,10 +161,10 @@ function readIndentedEntries(content: string, file: string, berry: boolean): Loc
 }
 
 function toLockEntry(entry: PendingEntry, content: string, lines: LineCursor): LockEntry {
-  const { descriptors, version, resolution, dependencies } = entry;
+  const { descriptors, version, resolution, dependencies, integrity } = entry;
   const resolved = resolution !== undefined ? resolveFromLocator(resolution, version) : resolveFromDescriptor(descriptors[0], version);
   if (resolved && !version) throw malformed(entry.line, 'an entry has no version');
-  return { descriptors, resolved, workspace: workspaceFolder(resolution), dependencies, ...entryRanges(content, lines, entry.start, entry.end) };
+  return { descriptors, resolved, workspace: workspaceFolder(resolution), dependencies, integrity, ...entryRanges(content, lines, entry.start, entry.end) };
 }
 
 /** The whole entry's range, and its key line's without the closing `:`. */
@@ -464,7 +469,7 @@ function buildPackages(entries: LockEntry[], manifest: Manifest | undefined): Pa
     }
     packages.set(id, {
       id, name, version, ecosystem: 'npm', purl: buildPurl('npm', name, version),
-      direct: false, dev: false, location: entry.location, copies: [copy], dependsOn,
+      direct: false, dev: false, location: entry.location, copies: [copy], dependsOn, ...optionalHashes(sriHashes(entry.integrity)),
     });
   }
   for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);

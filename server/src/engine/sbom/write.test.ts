@@ -144,6 +144,33 @@ describe('SBOM writers', function () {
       assert.deepEqual(checksums('pkg:cargo/itoa@1.0.11'), [{ algorithm: 'SHA256', checksumValue: sha256 }]);
       assert.deepEqual(checksums('pkg:nuget/Newtonsoft.Json@13.0.3'), [{ algorithm: 'SHA512', checksumValue: sha512.toString('hex') }]);
     });
+
+    it('carries the JavaScript lockfiles\' integrity and one hash per Python release', async () => {
+      const sha512 = Buffer.alloc(64, 5);
+      const integrity = `sha512-${sha512.toString('base64')}`;
+      const files = {
+        'yarn/yarn.lock': `ms@^2.1.3:\n  version "2.1.3"\n  resolved "https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz"\n  integrity ${integrity}\n`,
+        'pnpm/pnpm-lock.yaml': `lockfileVersion: '9.0'\n\npackages:\n\n  debug@4.3.4:\n    resolution: {integrity: ${integrity}}\n\nsnapshots:\n\n  debug@4.3.4: {}\n`,
+        'bun/bun.lock': `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "once": "^1.4.0" } } },\n  "packages": {\n    "once": ["once@1.4.0", "", {}, "${integrity}"],\n  }\n}\n`,
+        'uv/uv.lock': `version = 1\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\nsdist = { url = "https://x.test/six.tar.gz", hash = "sha256:714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a", size = 1 }\nwheels = [{ url = "https://x.test/six.whl", hash = "sha256:ba59926159d2aa256eb8739b8da7e2b574b960e1202c6d624cbe981cef996c91", size = 1 }]\n`,
+        'poetry/poetry.lock': `[[package]]\nname = "idna"\nversion = "3.7"\nfiles = [\n  {file = "idna-3.7-py3-none-any.whl", hash = "sha256:ba59926159d2aa256eb8739b8da7e2b574b960e1202c6d624cbe981cef996c91"},\n]\n`,
+      };
+      const scan = await analyzePath({ source: new MemorySource(files) });
+      assert.deepEqual(scan.errors, []);
+      const bom = JSON.parse(formatCycloneDx(scan, FIXED));
+      assert.equal(schemaErrors(cycloneDx16Validator(), bom), '');
+      const hashesOf = (purl: string) => bom.components.find((c: any) => c.purl === purl)?.hashes;
+      for (const purl of ['pkg:npm/ms@2.1.3', 'pkg:npm/debug@4.3.4', 'pkg:npm/once@1.4.0']) {
+        assert.deepEqual(hashesOf(purl), [{ alg: 'SHA-512', content: sha512.toString('hex') }], purl);
+      }
+      assert.deepEqual(hashesOf('pkg:pypi/six@1.16.0'), [{ alg: 'SHA-256', content: '714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a' }], 'the sdist stands for the release');
+      assert.deepEqual(hashesOf('pkg:pypi/idna@3.7'), [{ alg: 'SHA-256', content: 'ba59926159d2aa256eb8739b8da7e2b574b960e1202c6d624cbe981cef996c91' }], 'without an sdist, the first wheel');
+      const spdx = JSON.parse(formatSpdxJson(scan, FIXED));
+      assert.equal(schemaErrors(spdx23Validator(), spdx), '');
+      const checksums = (purl: string) => spdx.packages.find((p: any) => p.externalRefs?.[0]?.referenceLocator === purl)?.checksums;
+      assert.deepEqual(checksums('pkg:pypi/six@1.16.0'), [{ algorithm: 'SHA256', checksumValue: '714772a9f82b2aeb4fa5f7092d00fe4ac4c9cdeb6800840b6ed39ea64c4d785a' }]);
+      assert.deepEqual(checksums('pkg:npm/ms@2.1.3'), [{ algorithm: 'SHA512', checksumValue: sha512.toString('hex') }]);
+    });
   });
 
   describe('SPDX 2.3', () => {

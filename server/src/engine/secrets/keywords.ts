@@ -12,6 +12,13 @@
 // leads back to the root), and states are numbered with the accepting ones last and stored
 // premultiplied by the row width, so a step is `state = next[state | class]` and the accepting
 // test a comparison.
+//
+// Each step waits for the load of the step before it, so one pass over bytes is bound by the
+// load latency, not by the work: the byte search runs four passes side by side, one per quarter
+// of the input, which the processor overlaps (some 1.5 to 2 times faster than one pass). A state
+// stands for at most the last `maxLength` characters read (the longest keyword), so a quarter's
+// pass that starts `maxLength` bytes before its quarter is in the one-pass state when it gets
+// there; it reports only from there on.
 
 /** Input units at or above this are no keyword's. */
 const ALPHABET = 128;
@@ -36,9 +43,12 @@ export class KeywordMatcher {
   /** Keywords that end at each accepting state (its own and its suffixes'), by state number (not premultiplied). */
   private readonly outputs: number[][];
   private readonly lengths: number[];
+  /** The longest keyword's length. */
+  private readonly maxLength: number;
 
   constructor(keywords: readonly string[]) {
     this.lengths = keywords.map(k => k.length);
+    this.maxLength = Math.max(1, ...this.lengths);
     const folded = keywords.map(keyword => {
       const lower = keyword.toLowerCase();
       for (const char of lower) {
@@ -115,7 +125,7 @@ export class KeywordMatcher {
 
   /** Every occurrence in UTF-8 bytes, at byte offsets, in order of where it ends. */
   findInBytes(bytes: Uint8Array): KeywordHits {
-    return this.hits(acceptedInBytes(this.next, this.classes, this.firstAccepting, bytes));
+    return this.hits(acceptedInBytes(this.next, this.classes, this.firstAccepting, this.maxLength, bytes));
   }
 
   /** The keywords that end at each accepting step. */
@@ -165,11 +175,52 @@ function acceptedInText(next: Int32Array, classes: Uint8Array, firstAccepting: n
   return accepted;
 }
 
-function acceptedInBytes(next: Int32Array, classes: Uint8Array, firstAccepting: number, bytes: Uint8Array): number[] {
+function acceptedInBytes(next: Int32Array, classes: Uint8Array, firstAccepting: number, maxLength: number, bytes: Uint8Array): number[] {
+  const length = bytes.length;
+  // Short inputs: one pass (the lead-ins would cost more than they save).
+  if (length < 16 * maxLength) return acceptedInOnePass(next, classes, firstAccepting, bytes);
+  const quarter = length >>> 2;
+  const second = quarter;
+  const third = 2 * quarter;
+  const fourth = 3 * quarter;
+  const first: number[] = [];
+  const seconds: number[] = [];
+  const thirds: number[] = [];
+  const fourths: number[] = [];
+  // Bytes above 127 have class 0, as characters above 127 do.
+  let state1 = 0;
+  let state2 = leadIn(next, classes, bytes, second - maxLength, second);
+  let state3 = leadIn(next, classes, bytes, third - maxLength, third);
+  let state4 = leadIn(next, classes, bytes, fourth - maxLength, fourth);
+  for (let i = 0; i < quarter; i++) {
+    state1 = next[state1 | classes[bytes[i]]];
+    state2 = next[state2 | classes[bytes[second + i]]];
+    state3 = next[state3 | classes[bytes[third + i]]];
+    state4 = next[state4 | classes[bytes[fourth + i]]];
+    if (state1 >= firstAccepting) first.push(i, state1);
+    if (state2 >= firstAccepting) seconds.push(second + i, state2);
+    if (state3 >= firstAccepting) thirds.push(third + i, state3);
+    if (state4 >= firstAccepting) fourths.push(fourth + i, state4);
+  }
+  // The last quarter's pass reads the bytes the division left over.
+  for (let i = fourth + quarter; i < length; i++) {
+    state4 = next[state4 | classes[bytes[i]]];
+    if (state4 >= firstAccepting) fourths.push(i, state4);
+  }
+  return first.concat(seconds, thirds, fourths);
+}
+
+/** The state after reading bytes [from, to) from the root. */
+function leadIn(next: Int32Array, classes: Uint8Array, bytes: Uint8Array, from: number, to: number): number {
+  let state = 0;
+  for (let i = from; i < to; i++) state = next[state | classes[bytes[i]]];
+  return state;
+}
+
+function acceptedInOnePass(next: Int32Array, classes: Uint8Array, firstAccepting: number, bytes: Uint8Array): number[] {
   const accepted: number[] = [];
   let state = 0;
   for (let i = 0, length = bytes.length; i < length; i++) {
-    // Bytes above 127 have class 0, as characters above 127 do.
     state = next[state | classes[bytes[i]]];
     if (state >= firstAccepting) accepted.push(i, state);
   }

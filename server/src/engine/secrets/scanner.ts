@@ -366,6 +366,9 @@ export class SecretScanner {
     let windowStart = -1;
     let windowEnd = -1;
     let line = '';
+    // Whether the window is ASCII: its offsets are those of the bytes (a file with some non-ASCII
+    // text has mostly ASCII lines, which decode faster as latin1).
+    let lineAscii = ascii;
     // A byte offset in the window and its UTF-16 offset, moved from hit to hit.
     let cursorByte = 0;
     let cursorUnit = 0;
@@ -375,12 +378,13 @@ export class SecretScanner {
         windowStart = Math.max(textStart, bytes.lastIndexOf(10, start));
         const lineEnd = bytes.indexOf(10, start);
         windowEnd = lineEnd === -1 ? bytes.length : lineEnd + 1;
-        line = bytes.toString(ascii ? 'latin1' : 'utf8', windowStart, windowEnd);
+        lineAscii = ascii || isAsciiBytes(bytes.subarray(windowStart, windowEnd));
+        line = bytes.toString(lineAscii ? 'latin1' : 'utf8', windowStart, windowEnd);
         cursorByte = windowStart;
         cursorUnit = 0;
       }
       let hit = start - windowStart;
-      if (!ascii) {
+      if (!lineAscii) {
         cursorUnit += start >= cursorByte ? utf16Units(bytes, cursorByte, start) : -utf16Units(bytes, start, cursorByte);
         cursorByte = start;
         hit = cursorUnit;
