@@ -170,33 +170,18 @@ function listMembers(text: string, path: readonly string[]): { keys: string[]; s
     const recording = depth === path.length;
     if (recording) found = { keys: [], starts: [], ends: [] };
     const list = found;
-    let at = skipWhitespace(text, open + 1);
-    while (at < text.length) {
-      const char = text.charCodeAt(at);
-      if (char === CLOSE_BRACE) return at + 1;
-      if (char === COMMA) {
-        at = skipWhitespace(text, at + 1);
-        continue;
-      }
-      const keyEnd = stringEnd(text, at);
-      const raw = text.slice(at + 1, keyEnd - 1);
-      const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
-      const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
-      let end: number;
+    return scanMembers(text, open, (key, keyStart, valueStart) => {
       if (recording) {
-        end = valueEnd(text, valueStart);
+        const end = valueEnd(text, valueStart);
         list.keys.push(key);
-        list.starts.push(at);
+        list.starts.push(keyStart);
         list.ends.push(end);
-      } else if (key === path[depth]) {
-        found = { keys: [], starts: [], ends: [] }; // this copy of the key replaces any before it
-        end = visit(valueStart, depth + 1);
-      } else {
-        end = valueEnd(text, valueStart);
+        return end;
       }
-      at = skipWhitespace(text, end);
-    }
-    return text.length;
+      if (key !== path[depth]) return valueEnd(text, valueStart);
+      found = { keys: [], starts: [], ends: [] }; // this copy of the key replaces any before it
+      return visit(valueStart, depth + 1);
+    });
   };
   const start = skipWhitespace(text, 0);
   if (path.length === 0 || text.charCodeAt(start) === OPEN_BRACE) visit(start, 0);
@@ -271,12 +256,28 @@ export function firstMember(text: string, start: number, key: string): ValueSpan
  */
 export function locateRootArrays(text: string, keys: readonly string[]): Map<string, ValueSpan[]> {
   const found = new Map<string, ValueSpan[]>();
-  let at = skipWhitespace(text, 0);
-  if (text.charCodeAt(at) !== OPEN_BRACE) return found;
-  at = skipWhitespace(text, at + 1);
+  const start = skipWhitespace(text, 0);
+  if (text.charCodeAt(start) !== OPEN_BRACE) return found;
+  scanMembers(text, start, (key, _keyStart, valueStart) => {
+    if (!keys.includes(key)) return valueEnd(text, valueStart);
+    found.delete(key); // a later copy replaces it, whatever it holds
+    if (text.charCodeAt(valueStart) !== OPEN_BRACKET) return valueEnd(text, valueStart);
+    const array = readContainer(text, valueStart);
+    found.set(key, array.values);
+    return array.end;
+  });
+  return found;
+}
+
+/**
+ * Walks the members of the object opening at `open`: `member` gets each key (decoded), its opening
+ * quote and its value's start, and returns where the value ends. Returns just after the object.
+ */
+function scanMembers(text: string, open: number, member: (key: string, keyStart: number, valueStart: number) => number): number {
+  let at = skipWhitespace(text, open + 1);
   while (at < text.length) {
     const char = text.charCodeAt(at);
-    if (char === CLOSE_BRACE) break;
+    if (char === CLOSE_BRACE) return at + 1;
     if (char === COMMA) {
       at = skipWhitespace(text, at + 1);
       continue;
@@ -285,18 +286,9 @@ export function locateRootArrays(text: string, keys: readonly string[]): Map<str
     const raw = text.slice(at + 1, keyEnd - 1);
     const key = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
     const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
-    let end: number;
-    if (keys.includes(key)) {
-      found.delete(key); // a later copy replaces it, whatever it holds
-      if (text.charCodeAt(valueStart) === OPEN_BRACKET) {
-        const array = readContainer(text, valueStart);
-        found.set(key, array.values);
-        end = array.end;
-      } else end = valueEnd(text, valueStart);
-    } else end = valueEnd(text, valueStart);
-    at = skipWhitespace(text, end);
+    at = skipWhitespace(text, member(key, at, valueStart));
   }
-  return found;
+  return text.length;
 }
 
 /**
