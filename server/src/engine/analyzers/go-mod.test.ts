@@ -1,3 +1,4 @@
+import { goModWithModules } from '../../../../test/helpers/generated-go-mod';
 import assert from 'node:assert/strict';
 import { parseGoMod } from './go-mod';
 import { doublingRatio } from '../../../../test/helpers/linear-time';
@@ -75,14 +76,7 @@ describe('go.mod parser', () => {
   it('time grows linearly (twice the modules, well under three times the time)', function () {
     this.timeout(60_000);
     this.retries(2); // a busy shared machine can slow one size more than the other; a quadratic parser fails every try
-    const make = (n: number) => {
-      let text = 'module example.com/app\n\ngo 1.22\n\nrequire (\n';
-      for (let i = 0; i < n; i++) text += `\tgithub.com/org${i}/mod${i} v1.${i}.0${i % 2 ? ' // indirect' : ''}\n`;
-      text += ')\n\n';
-      for (let i = 0; i < n; i += 20) text += `replace github.com/org${i}/mod${i} => github.com/fork/mod${i} v1.${i}.1\n`;
-      return text;
-    };
-    const { ratio } = doublingRatio(make, text => parseGoMod(text, 'go.mod'), 600);
+    const { ratio } = doublingRatio(goModWithModules, text => parseGoMod(text, 'go.mod'), 600);
     assert.ok(ratio < 3, `ratio ${ratio.toFixed(2)}`);
   });
 });
