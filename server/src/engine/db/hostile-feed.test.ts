@@ -152,7 +152,7 @@ describe('db: hostile feeds', () => {
     }) as unknown as OsvRecord;
     assert.strictEqual(matchAdvisory(pypi, 'PyPI', 'victim', '1.0'), null);
     // Still matched: a range that parses, and versions listed explicitly.
-    assert.deepStrictEqual(matchAdvisory(ranges([{ introduced: '0' }, { fixed: '2.0.0' }]), 'npm', 'victim', '1.0.0'), { fixedVersions: ['2.0.0'] });
+    assert.deepStrictEqual(matchAdvisory(ranges([{ introduced: '0' }, { fixed: '2.0.0' }]), 'npm', 'victim', '1.0.0'), { fixedVersions: ['2.0.0'], advisoryFixedVersions: ['2.0.0'] });
   });
 
   it('cuts a record to the record limits and says what was cut', async () => {

@@ -65,7 +65,7 @@ export function matchAdvisory(
     for (const range of entry.ranges) {
       const ready = prepareRange(range, pkg.ecosystem);
       if (!ready) continue;
-      for (const event of range.events) if (typeof event.fixed === 'string') advisoryFixed.push(event.fixed);
+      for (const event of range.events as unknown[]) if (isObject(event) && typeof event.fixed === 'string') advisoryFixed.push(event.fixed);
       const result = evaluateRange(ready, version);
       if (!result.affected) continue;
       affected = true;
