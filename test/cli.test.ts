@@ -193,6 +193,9 @@ describe('vigil CLI', function () {
     const sub = vigil(['db', 'update', '--ecosystem', 'npm']);
     assert.equal(sub.code, 2);
     assert.equal(sub.stderr, "vigil: unknown option '--ecosystem'\nUsage: vigil db update [options]\nRun `vigil db update --help` for the options.\n");
+    const sources = vigil(['fs', 'examples', '--vuln-severity-source', 'ubuntu,,nvd;x']);
+    assert.equal(sources.code, 2);
+    assert.match(sources.stderr, /^vigil: --vuln-severity-source takes source names separated by commas/);
     const noValue = vigil(['fs', 'examples', '--format']);
     assert.equal(noValue.code, 2);
     assert.match(noValue.stderr, /^vigil: --format needs a value\nUsage: vigil fs /);

@@ -17,7 +17,7 @@ const EXPECTED_PASSING = [
   'npm.json.golden', 'npm-with-dev.json.golden', 'pip.json.golden', 'pipenv.json.golden', 'pylock.json.golden', 'pnpm.json.golden',
   'composer.lock.json.golden', 'cargo.lock.json.golden', 'dotnet.json.golden', 'packagesprops.json.golden',
   'gomod.json.golden', 'gomod-skip.json.golden', 'pom.json.golden', 'pubspec.lock.json.golden', 'sbt.json.golden', 'gomod-vex.json.golden',
-  'swift.json.golden',
+  'swift.json.golden', 'npm-ubuntu-severity.json.golden',
 ];
 
 /**
@@ -61,7 +61,7 @@ describe('conformance: Trivy integration goldens', function () {
     const vex = testCase.args.vex ? loadVexPolicy([path.join(integration, String(testCase.args.vex))]) : undefined;
     const db = openDb(cacheDir);
     try {
-      completeScan(scan, { db, vex });
+      completeScan(scan, { db, vex, severitySources: testCase.args.vulnSeveritySources as string[] | undefined });
     } finally {
       db.close();
     }

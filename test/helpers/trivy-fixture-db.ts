@@ -122,7 +122,26 @@ export function convertTrivyFixtureDb(dbDir: string): OsvRecord[] {
       }
     }
   }
-  return records;
+  return [...records, ...ubuntuRatings(records, details)];
+}
+
+const UBUNTU_WORDS = ['negligible', 'low', 'medium', 'high', 'critical'];
+
+/**
+ * Ubuntu's rating of each CVE the records name, where Trivy's fixture has one (`VendorSeverity.ubuntu`),
+ * as the UBUNTU-CVE-... record that osv.dev publishes for it: the CVE in `upstream`, the word in `severity`.
+ */
+function ubuntuRatings(records: readonly OsvRecord[], details: ReadonlyMap<string, any>): OsvRecord[] {
+  const cves = new Set(records.flatMap(record => record.aliases ?? []).filter(id => id.startsWith('CVE-')));
+  return [...cves].flatMap(cve => {
+    const level = details.get(cve)?.VendorSeverity?.ubuntu;
+    if (typeof level !== 'number' || !UBUNTU_WORDS[level]) return [];
+    return [{
+      id: `UBUNTU-${cve}`, upstream: [cve], modified: details.get(cve).LastModifiedDate ?? '2020-01-01T00:00:00Z',
+      severity: [{ type: 'Ubuntu', score: UBUNTU_WORDS[level] }],
+      affected: [{ package: { ecosystem: 'Ubuntu:20.04:LTS', name: cve.toLowerCase() } }],
+    }];
+  });
 }
 
 /** Writes the converted records as a folder of OSV JSON files, ready for `vigil db import`. */

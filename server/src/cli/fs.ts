@@ -44,6 +44,10 @@ Options:
   --vex FILE             OpenVEX or CycloneDX VEX document: leave out the vulnerabilities it marks
                          not_affected or fixed (repeatable)
   --show-suppressed      list what VEX documents and ignore files left out, and why (table, json)
+  --vuln-severity-source LIST
+                         whose rating a vulnerability's severity is, first that rates it wins:
+                         ubuntu, nvd, ghsa, ... (the rating record's ID prefix) or auto, Vigil's
+                         own choice, which is also kept where no listed source rates it
   --exit-code N          exit with N when anything is reported    (default: 0)
   --fix                  preview: print the mechanical fixes of the reported findings (misconfig-
                          urations) as a unified diff per file, in place of the report; nothing is
@@ -132,6 +136,7 @@ export const REPORT_OPTIONS = {
   'skip-errors': { type: 'boolean' },
   ignorefile: { type: 'string' },
   vex: { type: 'string', multiple: true },
+  'vuln-severity-source': { type: 'string' },
   'show-suppressed': { type: 'boolean' },
   ...CACHE_DIR_OPTION,
   'db-mirror': { type: 'string' },
@@ -184,6 +189,7 @@ export async function detectAndReport(scan: ScanResult, values: ReportValues, op
   const vex = values.vex?.length ? loadVexPolicy(values.vex) : undefined;
   const filters = {
     scanners: options.scanners, severities, ignoreUnfixed: values['ignore-unfixed'] === true, ignore, vex, licensePolicy: options.licensePolicy,
+    severitySources: parseSeveritySources(values['vuln-severity-source']),
     disabledRules: parseRuleNames(values['disable-rule'], options.extraRules),
     ruleSeverities: parseRuleSeverityOptions(values['rule-severity'], options.extraRules),
   };
@@ -317,4 +323,14 @@ export function parseLicensePolicy(forbidden?: string[], allowed?: string[], ove
   };
   const empty = !policy.forbidden!.length && !policy.allowed!.length && !Object.keys(policy.overrides!).length;
   return empty ? undefined : policy;
+}
+
+/** `--vuln-severity-source ubuntu,nvd`: lower-cased source names, as Trivy spells them. */
+function parseSeveritySources(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const sources = value.split(',').map(source => source.trim().toLowerCase()).filter(Boolean);
+  if (sources.length === 0 || sources.some(source => !/^[a-z0-9-]+$/.test(source))) {
+    throw new UsageError('--vuln-severity-source takes source names separated by commas, e.g. ubuntu,nvd or auto');
+  }
+  return sources;
 }

@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { importAdvisories, openDb, type VulnDb } from './db';
-import { detectPackages, firstSentence, MAX_TITLE_LENGTH, titleOf } from './detect';
+import { applySeveritySources, detectPackages, firstSentence, MAX_TITLE_LENGTH, titleOf } from './detect';
 import { toTrivyJson } from '../report';
 import { emptyResult } from './scan';
-import type { Package } from './types';
+import type { CveSeverity, DetectedVulnerability, Package } from './types';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/osv/severity-by-cve');
 
@@ -95,5 +95,35 @@ describe('detect: advisories without a severity', () => {
     assert.strictEqual(firstSentence('Fixed in 1.2. Upgrade.'), 'Fixed in 1.2.');
     assert.strictEqual(firstSentence('No period at all'), 'No period at all');
     assert.strictEqual(firstSentence(''), '');
+  });
+});
+
+describe('detect: --vuln-severity-source', () => {
+  const ratings: Record<string, CveSeverity[]> = {
+    'CVE-2019-11358': [
+      { id: 'CVE-2019-11358', severity: 'HIGH', severitySource: 'cvss_v3', cvss: {} },
+      { id: 'UBUNTU-CVE-2019-11358', severity: 'LOW', severitySource: 'ubuntu', cvss: {} },
+    ],
+  };
+  const finding = (): DetectedVulnerability => ({
+    vulnerabilityId: 'CVE-2019-11358', aliases: ['GHSA-6c3j-c64m-qhgq'], pkgId: 'jquery@3.3.9', pkgName: 'jquery', purl: 'pkg:npm/jquery@3.3.9',
+    installedVersion: '3.3.9', fixedVersions: ['3.4.0'], advisoryFixedVersions: ['3.4.0'], status: 'fixed', severity: 'MEDIUM', severitySource: 'ghsa',
+    title: '', description: '', references: [], primaryUrl: '', cvss: {}, dataSourceId: 'GHSA-6c3j-c64m-qhgq', direct: true, dev: false,
+  });
+  const rated = (sources: string[]) => {
+    const vuln = finding();
+    applySeveritySources([vuln], sources, cve => ratings[cve] ?? []);
+    return [vuln.severity, vuln.severitySource, vuln.severityFrom];
+  };
+
+  it('takes the first listed source that rates the vulnerability, by its record\'s ID prefix', () => {
+    assert.deepStrictEqual(rated(['alpine', 'ubuntu']), ['LOW', 'ubuntu', 'UBUNTU-CVE-2019-11358']);
+    assert.deepStrictEqual(rated(['nvd', 'ubuntu']), ['HIGH', 'nvd', 'CVE-2019-11358']);
+    assert.deepStrictEqual(rated(['ghsa']), ['MEDIUM', 'ghsa', undefined], 'its own record');
+  });
+
+  it('keeps its own choice for auto, and where no listed source rates it', () => {
+    assert.deepStrictEqual(rated(['auto', 'ubuntu']), ['MEDIUM', 'ghsa', undefined]);
+    assert.deepStrictEqual(rated(['alpine', 'debian']), ['MEDIUM', 'ghsa', undefined]);
   });
 });

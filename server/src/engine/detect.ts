@@ -1,4 +1,5 @@
 // The vulnerability detector: matches analyzed packages against the advisory DB.
+import { cvssSourceKey } from './db/severity';
 import type { IgnorableFinding } from './ignore';
 import {
   severityRank, type AdvisoryLookup, type CveSeverity, type DetectedVulnerability, type FileResult, type Finding, type Package, type Severity, type StoredAdvisory,
@@ -298,6 +299,31 @@ export function sortFindings<T extends DetectedVulnerability>(findings: readonly
     || compareStrings(a.pkgName, b.pkgName) || compareStrings(a.installedVersion, b.installedVersion)
     || severityRank(b.severity) - severityRank(a.severity)
     || compareStrings(a.vulnerabilityId, b.vulnerabilityId));
+}
+
+/**
+ * `--vuln-severity-source`: each finding takes the rating of the first listed vendor that rates it
+ * (`ubuntu`, `nvd`, `ghsa`, ... as the rating record's ID prefix names it: UBUNTU-CVE-..., CVE-...,
+ * GHSA-...), found among its own record and the records of its CVEs; `auto` stands for Vigil's
+ * own choice. Where no listed vendor rates it, the finding keeps Vigil's choice. Mutates `findings`.
+ */
+export function applySeveritySources(findings: DetectedVulnerability[], sources: readonly string[], severitiesOfCve: (cve: string) => CveSeverity[]): void {
+  for (const finding of findings) {
+    const own: CveSeverity[] = finding.severitySource !== 'none' && !finding.severityFrom
+      ? [{ id: finding.dataSourceId, severity: finding.severity, severitySource: finding.severitySource, cvss: finding.cvss }]
+      : [];
+    const cves = new Set([finding.vulnerabilityId, finding.dataSourceId, ...finding.aliases].filter(id => id.startsWith('CVE-')));
+    const ratings = [...own, ...[...cves].flatMap(cve => severitiesOfCve(cve))];
+    for (const source of sources) {
+      if (source === 'auto') break;
+      const rating = ratings.find(candidate => cvssSourceKey(candidate.id) === source);
+      if (!rating) continue;
+      finding.severity = rating.severity;
+      finding.severitySource = source;
+      finding.severityFrom = rating.id === finding.dataSourceId ? undefined : rating.id;
+      break;
+    }
+  }
 }
 
 /** Every vulnerability of a file's packages, in Trivy's report order. Filters come after (filterResult). */

@@ -6,7 +6,7 @@
 import { analyzersFor, ANALYZERS, availableScanners, nameMatches, plannedFormatOf } from './analyzers';
 import { hasAdvisorySource } from './ecosystems';
 import { BinaryContentError, compareStrings } from './text';
-import { detectPackages, filterResult, type FindingFilter } from './detect';
+import { applySeveritySources, detectPackages, filterResult, type FindingFilter } from './detect';
 import { planResult } from './fixes/plan';
 import type { IgnorePolicy } from './ignore';
 import type { VexPolicy } from './vex';
@@ -25,6 +25,8 @@ export interface ScanOptions {
   db?: AdvisoryLookup;
   /** VEX documents (`--vex`): the vulnerabilities they mark not_affected or fixed are dropped. */
   vex?: VexPolicy;
+  /** `--vuln-severity-source`: whose rating a vulnerability's severity is, in order of preference (see applySeveritySources). */
+  severitySources?: string[];
   severities?: Severity[];
   ignoreUnfixed?: boolean;
   /** Rules switched off, by ID or alias. */
@@ -326,6 +328,7 @@ export function completeScan<T extends ScanResult | FileScan>(scan: T, options: 
   for (const result of scan.results) {
     if (detect) {
       result.vulnerabilities = detectPackages(result.packages, detect);
+      if (options.severitySources && detect.severitiesOfCve) applySeveritySources(result.vulnerabilities, options.severitySources, detect.severitiesOfCve.bind(detect));
       result.suppressed = undefined;
     }
     if (options.licensePolicy) applyLicensePolicy(result, options.licensePolicy);

@@ -101,7 +101,10 @@ function prepareRecord(payload: RecordPayload, stored?: { stored: Uint8Array; de
     }
   }
   const hasSeverity = !withdrawn && payload.severity !== 'UNKNOWN';
-  const cves = hasSeverity ? [...new Set([osv.id, ...(osv.aliases ?? [])].filter((id) => id.startsWith('CVE-')))] : [];
+  // A vendor's record of a CVE (UBUNTU-CVE-...) names it in `upstream` rather than in `aliases`.
+  const upstream: unknown[] = Array.isArray(osv.upstream) ? osv.upstream : [];
+  const named = [osv.id, ...(osv.aliases ?? []), ...upstream.filter((id): id is string => typeof id === 'string')];
+  const cves = hasSeverity ? [...new Set(named.filter((id) => id.startsWith('CVE-')))] : [];
   const aliasEntry: AliasEntry = [osv.id, payload.severity, payload.severitySource, payload.cvss];
   return { withdrawn, matchParts, cves, ...(cves.length ? { aliasEntry: JSON.stringify(aliasEntry) } : {}), ...(stored ?? encodeStored(payload)) };
 }

@@ -1,13 +1,14 @@
 // Severity of an OSV record, worked out once at import and stored with it.
 // Order, as Trivy does for OSV-based sources: a CVSS v3 vector, else a CVSS v4 vector,
-// else GHSA's `database_specific.severity`, else UNKNOWN.
+// else GHSA's `database_specific.severity`, else UNKNOWN. A vendor's own rating (Ubuntu's
+// `Ubuntu` severity word) comes first: it is what `--vuln-severity-source ubuntu` asks for.
 import { Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
 import type { OsvRecord, OsvSeverity } from '../osv';
 import type { CvssScore, Severity } from '../types';
 
 export interface SeverityInfo {
   severity: Severity;
-  /** `cvss_v3`, `cvss_v4`, `ghsa` or `none`. */
+  /** `cvss_v3`, `cvss_v4`, `ghsa`, `ubuntu` or `none`. */
   severitySource: string;
   cvss: Record<string, CvssScore>;
 }
@@ -52,6 +53,15 @@ const GHSA_SEVERITY: Record<string, Severity> = {
   CRITICAL: 'CRITICAL',
 };
 
+/** Ubuntu's priority words, mapped to Trivy's severities (Trivy maps `negligible` to LOW too). */
+const UBUNTU_SEVERITY: Record<string, Severity> = {
+  negligible: 'LOW',
+  low: 'LOW',
+  medium: 'MEDIUM',
+  high: 'HIGH',
+  critical: 'CRITICAL',
+};
+
 /**
  * Where the CVSS data came from, as Trivy keys `CVSS`: `ghsa` for GitHub advisories, `nvd` for
  * CVE records, otherwise the lower-cased ID prefix (`go`, `pysec`, `rustsec`, ...).
@@ -85,6 +95,10 @@ export function computeSeverity(record: OsvRecord): SeverityInfo {
   }
   const cvss: Record<string, CvssScore> = Object.keys(score).length ? { [cvssSourceKey(record.id)]: score } : {};
 
+  const ubuntu = firstVector(record, 'Ubuntu')?.toLowerCase();
+  if (ubuntu !== undefined && Object.hasOwn(UBUNTU_SEVERITY, ubuntu)) {
+    return { severity: UBUNTU_SEVERITY[ubuntu], severitySource: 'ubuntu', cvss };
+  }
   if (v3Score !== undefined && v3Score > 0) {
     return { severity: severityFromScore(v3Score), severitySource: 'cvss_v3', cvss };
   }
