@@ -16,7 +16,7 @@
 // that object (or those lists).
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
-import type { Analyzer, Package, PackageCopy, SourceRange } from '../types';
+import type { Analyzer, Package, PackageCopy } from '../types';
 import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject, type ValueSpan } from './json-offsets';
 
 export const conanLockAnalyzer: Analyzer = {
@@ -31,15 +31,10 @@ export const conanLockAnalyzer: Analyzer = {
   analyze: input => ({ packages: parseConanLock(input.content, input.path) }),
 };
 
-interface Placed {
+/** An entry of the lockfile: its package and the copy it is. */
+interface Placed extends PackageCopy {
   name: string;
   version: string;
-  key: string;
-  location: SourceRange;
-  highlight: SourceRange;
-  direct: boolean;
-  dev: boolean;
-  requiredBy?: string[];
   dependsOn?: string[];
 }
 
