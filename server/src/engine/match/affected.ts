@@ -55,7 +55,8 @@ export function matchAdvisory(
   const rangesUsable = isValidVersion(ecosystem, version);
   let affected = false;
   const fixed: string[] = [];
-  const advisoryFixed: string[] = [];
+  // The package's ranges: their fixed events are read only once the version is found affected.
+  const ranges: OsvRange[] = [];
   for (const entry of osv.affected) {
     const pkg = packageOf(entry);
     if (!pkg || baseEcosystem(pkg.ecosystem) !== ecosystem) continue;
@@ -65,7 +66,7 @@ export function matchAdvisory(
     for (const range of entry.ranges) {
       const ready = prepareRange(range, pkg.ecosystem);
       if (!ready) continue;
-      for (const event of range.events as unknown[]) if (isObject(event) && typeof event.fixed === 'string') advisoryFixed.push(event.fixed);
+      ranges.push(range);
       const result = evaluateRange(ready, version);
       if (!result.affected) continue;
       affected = true;
@@ -75,6 +76,7 @@ export function matchAdvisory(
   if (!affected) return null;
   const compare = comparatorFor(ecosystem) ?? compareStrings;
   const unique = [...new Set(fixed)].sort(compare);
+  const advisoryFixed = ranges.flatMap(range => (range.events as unknown[]).flatMap(event => (isObject(event) && typeof event.fixed === 'string' ? [event.fixed] : [])));
   return { fixedVersions: unique, advisoryFixedVersions: [...new Set(advisoryFixed)] };
 }
 
