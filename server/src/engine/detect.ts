@@ -198,6 +198,11 @@ export function detectPackage(pkg: Package, db: AdvisoryLookup): DetectedVulnera
   return [...byId.values()];
 }
 
+/** The CVE IDs a finding goes by: its ID, its record's and its aliases. */
+function cvesOf(finding: DetectedVulnerability): Set<string> {
+  return new Set([finding.vulnerabilityId, finding.dataSourceId, ...finding.aliases].filter(id => id.startsWith('CVE-')));
+}
+
 /** Which source of another record's severity to believe first: a scored vector, then GHSA's word. */
 const SOURCE_PREFERENCE = ['cvss_v3', 'cvss_v4', 'ghsa'];
 
@@ -207,7 +212,7 @@ const SOURCE_PREFERENCE = ['cvss_v3', 'cvss_v4', 'ghsa'];
  * between records of the same kind, the worst severity (then the first ID). Mutates `finding`.
  */
 function takeSeverityOfCve(finding: DetectedVulnerability, severitiesOfCve: (cve: string) => CveSeverity[]): void {
-  const cves = new Set([finding.vulnerabilityId, finding.dataSourceId, ...finding.aliases].filter(id => id.startsWith('CVE-')));
+  const cves = cvesOf(finding);
   const preference = (source: string) => {
     const index = SOURCE_PREFERENCE.indexOf(source);
     return index < 0 ? SOURCE_PREFERENCE.length : index;
@@ -312,7 +317,7 @@ export function applySeveritySources(findings: DetectedVulnerability[], sources:
     const own: CveSeverity[] = finding.severitySource !== 'none' && !finding.severityFrom
       ? [{ id: finding.dataSourceId, severity: finding.severity, severitySource: finding.severitySource, cvss: finding.cvss }]
       : [];
-    const cves = new Set([finding.vulnerabilityId, finding.dataSourceId, ...finding.aliases].filter(id => id.startsWith('CVE-')));
+    const cves = cvesOf(finding);
     const ratings = [...own, ...[...cves].flatMap(cve => severitiesOfCve(cve))];
     for (const source of sources) {
       if (source === 'auto') break;
