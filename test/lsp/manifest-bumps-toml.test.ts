@@ -92,4 +92,29 @@ describe('lsp: a bump quick-fix per manifest format, written to disk', function 
       assert.equal(fs.readFileSync(file, 'utf8'), text.replace(bump.before, bump.after));
     });
   }
+
+  it("a Cargo workspace member's `workspace = true` dependency is bumped in the root's [workspace.dependencies]", async () => {
+    const member = path.join(workspace, 'rust-workspace/crates/app/Cargo.toml');
+    const root = path.join(workspace, 'rust-workspace/Cargo.toml');
+    const lines = fs.readFileSync(member, 'utf8').split('\n');
+    const onLine = (d: Diagnostic) => lines[d.range.start.line].startsWith('smallvec');
+    await client.waitFor('a diagnostic on the member manifest', () => client.diagnosticsOf(member).some(onLine));
+    const diagnostic = client.diagnosticsOf(member).find(onLine)!;
+    assert.match(message(diagnostic), /smallvec@1\.4\.0: CVE-2021-25900/);
+
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: pathToFileURL(member).href }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    }) as CodeAction[];
+    const action = actions.find(a => a.title.startsWith('Update smallvec'));
+    assert.ok(action, actions.map(a => a.title).join('\n'));
+    assert.equal(action.title, "Update smallvec to 1.6.1 in the workspace's rust-workspace/Cargo.toml (fixes 1)");
+    assert.equal(action.isPreferred, true);
+
+    const rootUri = pathToFileURL(root).href;
+    const rootText = fs.readFileSync(root, 'utf8');
+    const texts = new Map([[rootUri, rootText]]);
+    applyWorkspaceEdit(action.edit!, texts);
+    assert.deepEqual([...texts.keys()], [rootUri], 'only the root manifest is edited');
+    assert.equal(texts.get(rootUri), rootText.replace('smallvec = "1.4"', 'smallvec = "1.6.1"'));
+  });
 });

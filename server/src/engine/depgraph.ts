@@ -84,10 +84,11 @@ export function sortUnique(items: string[]): void {
 /**
  * Sets `members` on the packages of a lockfile of several projects: `directs` gives, per project
  * folder (`''` for the root), the ids of the packages it depends on itself; each project then owns
- * everything those pull in. A lockfile of one project gets no members.
+ * everything those pull in. A lockfile of the root project alone gets no members; one of a
+ * single project in a subfolder (a Cargo workspace of one member) does, for that project's manifest.
  */
 export function attributeToMembers(packages: readonly Package[], directs: ReadonlyMap<string, readonly string[]>): void {
-  if (directs.size < 2) return;
+  if (directs.size === 0 || (directs.size === 1 && directs.has(''))) return;
   const byId = new Map(packages.map(pkg => [pkg.id, pkg]));
   for (const [member, ids] of directs) {
     const queue = [...new Set(ids)].filter(id => byId.has(id));

@@ -232,7 +232,11 @@ function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedF
   if (!format) return fixes;
   const ecosystem = analyzerOfType(data.fileType)?.ecosystem ?? format.ecosystem;
   if (data.bump && data.installedVersion) {
-    const bumpFix = manifestBump(format, manifest, data.dependency, data.bump, withinMajor(ecosystem, data.installedVersion, data.bump.version));
+    // A workspace member's manifest can take a version from the root's, beside the lockfile.
+    const rootPath = manifestFor(data.lockfile);
+    const rootDocument = rootPath && rootPath !== manifest.relPath ? input.resolve(rootPath) : undefined;
+    const root = rootDocument && { document: rootDocument, relPath: rootPath! };
+    const bumpFix = manifestBump(format, manifest, data.dependency, data.bump, withinMajor(ecosystem, data.installedVersion, data.bump.version), root);
     if (bumpFix) fixes.push({ ...bumpFix, title: `${bumpFix.title}${fixesSuffix(data.bump)}` });
   }
   for (const t of data.transitive) {
@@ -246,11 +250,18 @@ function dependencyFixes(input: CodeActionInput, data: DependencyData): PlannedF
 
 /**
  * The bump of a declared dependency, titled without its suffixes; a disabled one that says why
- * where the manifest declares it but does not hold its version.
+ * where the manifest declares it but does not hold its version. A declaration that inherits its
+ * version from the workspace root's manifest (`root`, when there is one) is bumped there.
  */
-function manifestBump(format: ManifestFormat, manifest: DocumentSnapshot, name: string, bump: BumpPlan, safe: boolean): PlannedFix | undefined {
+function manifestBump(format: ManifestFormat, manifest: DocumentSnapshot, name: string, bump: BumpPlan, safe: boolean, root?: { document: DocumentSnapshot; relPath: string }): PlannedFix | undefined {
   const declared = declaredDependency(format, manifest.text, name);
   const declaredName = declared?.name ?? name;
+  if (declared && format.inheritsVersion?.(manifest.text, declaredName)) {
+    const planned = root && format.bump(root.document.text, declaredName, bump.version);
+    if (planned) return { title: `Update ${declaredName} to ${planned.spec} in the workspace's ${root.relPath}`, safe, preferred: true, changes: [{ document: root.document, edits: planned.edits }] };
+    const why = `its version is inherited from the workspace root's manifest, ${root ? 'which does not name one to raise' : 'which could not be read'}`;
+    return { title: `Update ${declaredName} to ${bump.version}`, safe: false, preferred: false, changes: [], disabled: why };
+  }
   const planned = format.bump(manifest.text, declaredName, bump.version);
   if (planned) return { title: `Update ${declaredName} to ${planned.spec}`, safe, preferred: true, changes: [{ document: manifest, edits: planned.edits }] };
   const why = declared && format.whyNoBump?.(manifest.text, declaredName);

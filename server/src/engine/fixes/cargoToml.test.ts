@@ -89,6 +89,16 @@ describe('fixes: Cargo.toml', () => {
     assert.equal(cargoTomlManifest.bump('[dependencies]\nx = "1.*"\n', 'x', '1.2.0'), undefined);
   });
 
+  it('says which declarations take their version from the workspace root', () => {
+    const member = '[dependencies]\nserde = { workspace = true, features = ["derive"] }\nsmallvec.workspace = true\nregex = { workspace = false, version = "1" }\nlocal = { path = "../local" }\n';
+    assert.equal(cargoTomlManifest.inheritsVersion!(member, 'serde'), true);
+    assert.equal(cargoTomlManifest.inheritsVersion!(member, 'smallvec'), true, 'the dotted-key form');
+    assert.equal(cargoTomlManifest.inheritsVersion!(member, 'regex'), false);
+    assert.equal(cargoTomlManifest.inheritsVersion!(member, 'local'), false);
+    assert.equal(cargoTomlManifest.bump(member, 'serde', '1.0.200'), undefined, 'the member holds no version to raise');
+    assert.equal(cargoTomlManifest.inheritsVersion!('not [toml', 'serde'), false);
+  });
+
   it('moves only the declaration of the same release line when a crate is declared at two majors', () => {
     const text = '[dependencies]\nsv1 = { package = "smallvec", version = "1.4" }\nsv06 = { package = "smallvec", version = "0.6.10" }\n';
     assert.equal(bumped(text, 'smallvec', '0.6.14')!.text, text.replace('0.6.10', '0.6.14'));

@@ -48,7 +48,14 @@ export const cargoTomlManifest: ManifestFormat = {
     }
     return spec ? { edits, spec } : undefined;
   },
+  inheritsVersion: (text, name) => declarations(text).some(dependency => crateName(dependency) === name && inherits(dependency)),
 };
+
+/** `serde = { workspace = true }` or `serde.workspace = true`: the version is the root's `[workspace.dependencies]` one. */
+function inherits(dependency: TableDependency): boolean {
+  const workspace = dependency.fields.get('workspace');
+  return workspace?.type === 'TOMLValue' && workspace.kind === 'boolean' && workspace.value === true;
+}
 
 /** Whether a requirement's first version and `version` are of one Cargo release line (`1.x`, `0.6.x`). */
 function compatible(requirement: string, version: string): boolean {

@@ -61,6 +61,11 @@ export interface ManifestFormat {
    */
   whyNoBump?(text: string, name: string): string | undefined;
   /**
+   * Whether declared dependency `name` takes its version from the workspace root's manifest
+   * (Cargo's `serde = { workspace = true }`): its bump edits that manifest instead.
+   */
+  inheritsVersion?(text: string, name: string): boolean;
+  /**
    * Edits that force indirect dependency `name` from `installed` to `version` with the ecosystem's
    * override mechanism; `style` is the lockfile analyzer's (npm, yarn and pnpm differ). Formats
    * without one leave this out.
