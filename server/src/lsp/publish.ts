@@ -139,12 +139,20 @@ export class Publisher {
   }
 }
 
-/** The workspace members a lockfile's packages are attributed to, the root left out. */
-function membersOf(state: FileState | undefined): Set<string> {
-  const members = new Set<string>();
-  for (const result of state?.results ?? []) for (const pkg of result.packages) for (const member of pkg.members ?? []) if (member !== '') members.add(member);
+/** The workspace members a lockfile's packages are attributed to, the root left out; worked out once per analysis. */
+function membersOf(state: FileState | undefined): ReadonlySet<string> {
+  if (!state) return new Set();
+  let members = membersByAnalysis.get(state);
+  if (!members) {
+    members = new Set();
+    for (const result of state.results) for (const pkg of result.packages) for (const member of pkg.members ?? []) if (member !== '') members.add(member);
+    membersByAnalysis.set(state, members);
+  }
   return members;
 }
+
+/** Each analysis is a new FileState: the entry goes with the analysis it was worked out from. */
+const membersByAnalysis = new WeakMap<FileState, Set<string>>();
 
 /** A lockfile result as one project of its workspace sees it: only the findings of packages that project pulls in. */
 function ofMember(result: FileResult, member: string): FileResult {

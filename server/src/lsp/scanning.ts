@@ -31,8 +31,52 @@ export interface FileState {
   reads?: string[];
 }
 
-/** Every analyzed file by path; shared with the publisher, which reads it. */
-export type Analyses = Map<string, FileState>;
+/**
+ * Every analyzed file by path; shared with the publisher, which reads it. Also indexes which
+ * analyses read each file beyond their own, so that a change to that file finds them at once.
+ */
+export class Analyses extends Map<string, FileState> {
+  private readonly readers = new Map<string, Set<string>>();
+
+  override set(fsPath: string, state: FileState): this {
+    this.unindex(fsPath);
+    super.set(fsPath, state);
+    for (const read of state.reads ?? []) {
+      const readPath = path.join(state.folder.fsPath, ...read.split('/'));
+      let readers = this.readers.get(readPath);
+      if (!readers) this.readers.set(readPath, (readers = new Set()));
+      readers.add(fsPath);
+    }
+    return this;
+  }
+
+  override delete(fsPath: string): boolean {
+    this.unindex(fsPath);
+    return super.delete(fsPath);
+  }
+
+  override clear(): void {
+    this.readers.clear();
+    super.clear();
+  }
+
+  /** The analyzed files whose analysis read `fsPath` (a parent POM, an included requirements file). */
+  readersOf(fsPath: string): ReadonlySet<string> {
+    return this.readers.get(fsPath) ?? NONE;
+  }
+
+  private unindex(fsPath: string): void {
+    const state = this.get(fsPath);
+    for (const read of state?.reads ?? []) {
+      const readPath = path.join(state!.folder.fsPath, ...read.split('/'));
+      const readers = this.readers.get(readPath);
+      readers?.delete(fsPath);
+      if (readers?.size === 0) this.readers.delete(readPath);
+    }
+  }
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 export interface ScannerDeps {
   connection: Connection;
@@ -78,7 +122,7 @@ export class Scanner {
     if (parts.includes('node_modules') || parts.includes('.git')) return false;
     const name = path.basename(fsPath);
     return isIgnoreFile(fsPath) || this.deps.analyses.has(fsPath) || watchedFileNames().some(pattern => nameMatches(pattern, name))
-      || [...this.deps.analyses.values()].some(state => state.reads?.includes(relPathOf(state.folder, fsPath)));
+      || this.deps.analyses.readersOf(fsPath).size > 0;
   }
 
   /** Every workspace folder in full, then the files open outside them. */
@@ -170,7 +214,7 @@ export class Scanner {
     // A manifest beside a lockfile changed, or a parent POM or an included requirements file: the
     // analyses that read it are redone too.
     const known = withDependents ? this.knownIn(folder) : [];
-    const readers = known.filter(other => analyses.get(other)?.reads?.includes(relPath));
+    const readers = withDependents ? analyses.readersOf(fsPath) : [];
     const siblingReaders = filesReading(relPath, undefined, known.map(other => relPathOf(folder, other)))
       .map(dependent => path.join(folder.fsPath, ...dependent.split('/')));
     for (const dependentPath of new Set([...siblingReaders, ...readers])) {

@@ -30,7 +30,7 @@ import {
 import { Publisher } from './publish';
 import { generateSbom } from './sbom';
 import { buildReport } from './report';
-import { Scanner, type Analyses } from './scanning';
+import { Analyses, Scanner } from './scanning';
 import type { VigilSettings } from './settings';
 import { isTrusted, toFsPath, Workspace, type ClientInfo, type Folder } from './workspace';
 
@@ -49,7 +49,7 @@ export function startServer(connection: Connection, { workerEntry }: ServerOptio
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(documents);
   const settings = new FolderSettings(connection, client);
-  const analyses: Analyses = new Map();
+  const analyses = new Analyses();
   const publisher = new Publisher(connection, workspace, settings, analyses);
   const dbs: Databases = new Databases(connection, {
     log,
