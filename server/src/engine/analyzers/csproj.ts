@@ -70,7 +70,7 @@ export function parseProjectFile(input: AnalyzerInput): AnalyzerOutput {
       notes.push(unresolvedNote(name, NO_SINGLE_VERSION));
       continue;
     }
-    list.add({ ...item, name }, version, item.privateAll);
+    list.add(item.element, name, version, item.privateAll);
   }
   return { packages: list.list(), notes };
 }

@@ -29,7 +29,11 @@ export const goModAnalyzer: Analyzer = {
   inlineIgnores: false,
   trivyParser: 'golang/mod',
   fixes: 'none',
-  analyze: input => ({ packages: parseGoMod(input.content, input.path, input.siblings?.get(GO_SUM)), project: goModuleOf(input.content) }),
+  analyze: input => {
+    // Read once for both: the module line used to be found by a second read of the whole file.
+    const directives = readDirectives(input.content);
+    return { packages: packagesOf(directives, input.content, input.path, input.siblings?.get(GO_SUM)), project: moduleOf(directives) };
+  },
 };
 
 export interface Token {
@@ -58,13 +62,16 @@ interface Requirement {
 }
 
 /** The module go.mod declares (its `module` line): the project, as Trivy's root package, without a version. */
-export function goModuleOf(content: string): ProjectInfo | undefined {
-  const name = readDirectives(content).find(directive => directive.verb === 'module')?.args[0]?.text;
+function moduleOf(directives: Directive[]): ProjectInfo | undefined {
+  const name = directives.find(directive => directive.verb === 'module')?.args[0]?.text;
   return name ? { name, purl: buildPurl('Go', name, '') } : undefined;
 }
 
 export function parseGoMod(content: string, file: string, goSum?: string): Package[] {
-  const directives = readDirectives(content);
+  return packagesOf(readDirectives(content), content, file, goSum);
+}
+
+function packagesOf(directives: Directive[], content: string, file: string, goSum: string | undefined): Package[] {
   const lines = new LineCursor(content, file);
   // Object literals here name every member: spreading one object into another took V8's slow
   // object-clone path, about a microsecond each, most of the analysis of a small go.mod.
@@ -93,16 +100,18 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
     }
   }
 
-  // Replacements apply to the module paths go.mod requires, not to other replacements.
-  const byName = new Map<string, number[]>();
-  required.forEach((requirement, index) => {
-    const indexes = byName.get(requirement.name);
-    if (indexes) indexes.push(index);
-    else byName.set(requirement.name, [index]);
-  });
+  // Replacements apply to the module paths go.mod requires, not to other replacements: each
+  // requirement goes through the replaces of its own path, in file order. Indexed by the replaced
+  // path, as there are few replaces and many requirements.
+  const replacesOf = new Map<string, Replace[]>();
+  for (const replace of replaces) {
+    const known = replacesOf.get(replace.old.text);
+    if (known) known.push(replace);
+    else replacesOf.set(replace.old.text, [replace]);
+  }
   const removed = new Set<number>();
-  for (const { old, oldVersion, replacement, version, directive } of replaces) {
-    for (const index of byName.get(old.text) ?? []) {
+  for (let index = 0; replacesOf.size > 0 && index < required.length; index++) {
+    for (const { oldVersion, replacement, version, directive } of replacesOf.get(required[index].name) ?? []) {
       const requirement = required[index];
       if (oldVersion && oldVersion.text !== requirement.version) continue;
       if (!version) removed.add(index); // a local directory

@@ -6,7 +6,7 @@
 // path dependencies have no version in the lockfile and are left out, as in Trivy. The lockfile
 // does not say which dependencies are direct (mix.exs does, as Elixir code).
 import { buildPurl } from '../purl';
-import { LineCursor } from '../text';
+import { compareStrings, LineCursor } from '../text';
 import type { Analyzer, Package } from '../types';
 
 export const mixLockAnalyzer: Analyzer = {
@@ -30,6 +30,33 @@ type Term =
 /** Nesting deeper than any real lockfile: refused rather than risking the stack. */
 const MAX_DEPTH = 64;
 
+/**
+ * Which parts of a term to build: all (`true`), none (`false`: read and checked, not built), or
+ * per item of a tuple or list (`items` by index, `each` for every item; missing ones are not
+ * built). Building only what is used saves most of the objects: the hashes and each dependency's
+ * keyword list made a scavenge every few hundred entries, a third of the analysis.
+ */
+type Shape = boolean | { items?: readonly Shape[]; each?: Shape };
+
+/** The value of an entry: `{:hex, :package, "version", _, _, [{:app, _, _}, ...], ...}`. */
+const ENTRY: Shape = { items: [true, true, true, false, false, { each: { items: [true] } }] };
+
+/** What a term that is not built reads as: only its kind is kept (a pair's key kind decides a pair). */
+const UNBUILT: { readonly [kind in Term['kind']]: Term } = {
+  map: { kind: 'map', items: [], start: -1, end: -1 },
+  tuple: { kind: 'tuple', items: [], start: -1, end: -1 },
+  list: { kind: 'list', items: [], start: -1, end: -1 },
+  pair: { kind: 'pair', key: { kind: 'word', text: '', start: -1, end: -1 }, value: { kind: 'word', text: '', start: -1, end: -1 }, start: -1, end: -1 },
+  string: { kind: 'string', text: '', start: -1, end: -1 },
+  atom: { kind: 'atom', text: '', start: -1, end: -1 },
+  word: { kind: 'word', text: '', start: -1, end: -1 },
+};
+
+function itemShape(shape: Shape, index: number): Shape {
+  if (typeof shape === 'boolean') return shape;
+  return shape.each ?? shape.items?.[index] ?? false;
+}
+
 export function parseMixLock(content: string, file: string): Package[] {
   const reader = new TermReader(content);
   reader.skipBlank();
@@ -42,11 +69,13 @@ export function parseMixLock(content: string, file: string): Package[] {
     if (item.kind !== 'pair' || item.key.kind !== 'string' || item.value.kind !== 'tuple') return;
     const [source, name, version, , , dependencies] = item.value.items;
     if (!isAtom(source, 'hex') || name?.kind !== 'atom' || version?.kind !== 'string' || version.text === '') return;
-    const required = dependencies?.kind === 'list' ? dependencies.items : [];
+    // `{:app, "~> 1.0", [hex: :package, ...]}`: the dependency's key in this lockfile is its app name.
+    const apps: string[] = [];
+    for (const dependency of dependencies?.kind === 'list' ? dependencies.items : []) {
+      if (dependency.kind === 'tuple' && dependency.items[0]?.kind === 'atom') apps.push(dependency.items[0].text);
+    }
     entries.set(item.key.text, {
-      key: item.key.text, name: name.text, version: version.text, start: item.start, keyEnd: item.key.end, end: item.end,
-      // `{:app, "~> 1.0", [hex: :package, ...]}`: the dependency's key in this lockfile is its app name.
-      dependencies: required.flatMap(dependency => (dependency.kind === 'tuple' && dependency.items[0]?.kind === 'atom' ? [dependency.items[0].text] : [])),
+      key: item.key.text, name: name.text, version: version.text, start: item.start, keyEnd: item.key.end, end: item.end, dependencies: apps,
     });
   });
 
@@ -65,23 +94,34 @@ export function parseMixLock(content: string, file: string): Package[] {
     const id = `${entry.name}@${entry.version}`;
     const highlight = lines.range(entry.start, entry.keyEnd);
     const location = lines.range(entry.start, entry.end);
-    const dependsOn = entry.dependencies.flatMap(dependency => {
+    const dependsOn: string[] = [];
+    for (const dependency of entry.dependencies) {
       const target = entries.get(dependency);
-      return target ? [`${target.name}@${target.version}`] : [];
-    });
+      if (target) dependsOn.push(`${target.name}@${target.version}`);
+    }
     const copy = { key: entry.key, location, highlight, direct: false, dev: false, requiredBy: requiredBy.get(entry.key) ?? [] };
     const known = packages.get(id);
     if (known) {
       known.copies!.push(copy);
-      known.dependsOn = [...new Set([...known.dependsOn!, ...dependsOn])].sort();
+      known.dependsOn = sortedUnique(known.dependsOn!.concat(dependsOn));
       continue;
     }
     packages.set(id, {
       id, name: entry.name, version: entry.version, ecosystem: 'Hex', purl: buildPurl('Hex', entry.name, entry.version),
-      direct: false, dev: false, location, copies: [copy], dependsOn: [...new Set(dependsOn)].sort(),
+      direct: false, dev: false, location, copies: [copy], dependsOn: sortedUnique(dependsOn),
     });
   }
   return [...packages.values()];
+}
+
+/** Sorted, each once: sorting first and dropping neighbours saves a Set and a copy per package. */
+function sortedUnique(ids: string[]): string[] {
+  if (ids.length < 2) return ids;
+  ids.sort(compareStrings);
+  let kept = 0;
+  for (const id of ids) if (kept === 0 || ids[kept - 1] !== id) ids[kept++] = id;
+  ids.length = kept;
+  return ids;
 }
 
 function isAtom(term: Term | undefined, text: string): boolean {
@@ -118,62 +158,68 @@ class TermReader {
     }
   }
 
-  /** The top-level `%{...}`, handing each entry to `onItem` as it is read; nothing may follow it. */
+  /** The top-level `%{...}`, handing each entry to `onItem` as it is read (its value built as ENTRY says); nothing may follow it. */
   readRootMap(onItem: (item: Term) => void): void {
     const start = this.at;
     if (!this.text.startsWith('%{', start)) this.fail('the file is not an Elixir map');
     this.at += 2;
-    this.readItems('map', 0x7d, start, 0, onItem);
+    this.readItems('map', 0x7d, start, 0, ENTRY, onItem);
     this.skipBlank();
     if (!this.atEnd()) this.fail('unexpected text after the map');
   }
 
-  read(depth: number): Term {
+  /** A term, built as `shape` says (a term not built is checked all the same, and reads as its kind's UNBUILT). */
+  read(depth: number, shape: Shape): Term {
     if (depth > MAX_DEPTH) this.fail('terms nested too deeply');
     const text = this.text;
     const start = this.at;
     const code = text.charCodeAt(start);
     if (code === 0x25 && text.charCodeAt(start + 1) === 0x7b) { // %{
       this.at += 2;
-      return this.readItems('map', 0x7d, start, depth);
+      return this.readItems('map', 0x7d, start, depth, shape);
     }
     if (code === 0x7b) { // {
       this.at++;
-      return this.readItems('tuple', 0x7d, start, depth);
+      return this.readItems('tuple', 0x7d, start, depth, shape);
     }
     if (code === 0x5b) { // [
       this.at++;
-      return this.readItems('list', 0x5d, start, depth);
+      return this.readItems('list', 0x5d, start, depth, shape);
     }
-    if (code === 0x22) return { kind: 'string', text: this.readString(), start, end: this.at };
+    if (code === 0x22) {
+      const string = this.readString(shape !== false);
+      return shape === false ? UNBUILT.string : { kind: 'string', text: string, start, end: this.at };
+    }
     if (code === 0x3a) { // :atom or :"atom"
       this.at++;
-      if (text.charCodeAt(this.at) === 0x22) return { kind: 'atom', text: this.readString(), start, end: this.at };
-      const word = this.readWord();
-      if (word === '') this.fail("a ':' that starts no atom");
-      return { kind: 'atom', text: word, start, end: this.at };
+      if (text.charCodeAt(this.at) === 0x22) {
+        const string = this.readString(shape !== false);
+        return shape === false ? UNBUILT.atom : { kind: 'atom', text: string, start, end: this.at };
+      }
+      if (this.skipWord() === start + 1) this.fail("a ':' that starts no atom");
+      return shape === false ? UNBUILT.atom : { kind: 'atom', text: text.slice(start + 1, this.at), start, end: this.at };
     }
-    const word = this.readWord();
-    if (word === '') this.fail('a character that starts no term');
-    return { kind: 'word', text: word, start, end: this.at };
+    if (this.skipWord() === start) this.fail('a character that starts no term');
+    return shape === false ? UNBUILT.word : { kind: 'word', text: text.slice(start, this.at), start, end: this.at };
   }
 
   /**
    * Items up to `close`, separated by commas (a trailing one allowed); map and keyword entries
    * become pairs. With `onItem`, each goes there instead of into the returned term.
    */
-  private readItems(kind: 'map' | 'tuple' | 'list', close: number, start: number, depth: number, onItem?: (item: Term) => void): Term {
+  private readItems(kind: 'map' | 'tuple' | 'list', close: number, start: number, depth: number, shape: Shape, onItem?: (item: Term) => void): Term {
     const items: Term[] = [];
-    for (;;) {
+    for (let index = 0; ; index++) {
       this.skipBlank();
       if (this.atEnd()) this.fail(`the file ends inside a ${kind}`, start);
       if (this.text.charCodeAt(this.at) === close) {
         this.at++;
-        return { kind, items, start, end: this.at };
+        return shape === false ? UNBUILT[kind] : { kind, items, start, end: this.at };
       }
-      const item = this.readItem(depth + 1);
+      // The root map's entries are each built with the shape of an entry's value.
+      const item = this.readItem(depth + 1, onItem ? shape : itemShape(shape, index));
       if (onItem) onItem(item);
-      else items.push(item);
+      else if (shape !== false) items.push(item);
       this.skipBlank();
       if (this.atEnd()) this.fail(`the file ends inside a ${kind}`, start);
       const next = this.text.charCodeAt(this.at);
@@ -182,29 +228,32 @@ class TermReader {
     }
   }
 
-  /** A term, or a `key: value` / `key => value` pair. */
-  private readItem(depth: number): Term {
-    const key = this.read(depth);
+  /** A term, or a `key: value` / `key => value` pair: `shape` is the value's, the key is built whole unless nothing is. */
+  private readItem(depth: number, shape: Shape): Term {
+    const key = this.read(depth, shape !== false);
     const text = this.text;
     // `"key": value` and `key: value`: the colon follows the key directly, then white space.
     if ((key.kind === 'string' || key.kind === 'word') && text.charCodeAt(this.at) === 0x3a && isSpace(text.charCodeAt(this.at + 1))) {
       this.at++;
       this.skipBlank();
-      const value = this.read(depth);
-      return { kind: 'pair', key, value, start: key.start, end: value.end };
+      const value = this.read(depth, shape);
+      return shape === false ? UNBUILT.pair : { kind: 'pair', key, value, start: key.start, end: this.at };
     }
     this.skipBlank();
     if (text.startsWith('=>', this.at)) {
       this.at += 2;
       this.skipBlank();
-      const value = this.read(depth);
-      return { kind: 'pair', key, value, start: key.start, end: value.end };
+      const value = this.read(depth, shape);
+      return shape === false ? UNBUILT.pair : { kind: 'pair', key, value, start: key.start, end: this.at };
     }
     return key;
   }
 
-  /** A double-quoted string with backslash escapes; returns its text (escapes resolved for `\"` and `\\`). */
-  private readString(): string {
+  /**
+   * A double-quoted string with backslash escapes; returns its text (escapes resolved for `\"` and
+   * `\\`), or '' when not `building` it.
+   */
+  private readString(building: boolean): string {
     const text = this.text;
     const open = this.at;
     let value = '';
@@ -213,22 +262,21 @@ class TermReader {
       if (at >= text.length) this.fail('a string is not closed', open);
       const code = text.charCodeAt(at);
       if (code === 0x22) {
-        value += text.slice(from, at);
+        if (building) value += text.slice(from, at);
         this.at = at + 1;
         return value;
       }
       if (code === 0x5c) {
-        value += text.slice(from, at) + text[at + 1];
+        if (building) value += text.slice(from, at) + text[at + 1];
         at++;
         from = at + 1;
       }
     }
   }
 
-  /** Letters, digits and `_ . ? ! @ -` (atoms, identifiers, numbers, `true`, `nil`). */
-  private readWord(): string {
+  /** Moves past letters, digits and `_ . ? ! @ -` (atoms, identifiers, numbers, `true`, `nil`); returns where it stopped. */
+  private skipWord(): number {
     const text = this.text;
-    const start = this.at;
     while (this.at < text.length) {
       const code = text.charCodeAt(this.at);
       const wordChar = (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
@@ -236,7 +284,7 @@ class TermReader {
       if (!wordChar) break;
       this.at++;
     }
-    return text.slice(start, this.at);
+    return this.at;
   }
 }
 

@@ -48,12 +48,12 @@ export function readMsbuildProject(content: string, what: string, itemKinds: rea
           if (!itemKinds.includes(item.name)) continue;
           const name = (item.attributes.Include ?? item.attributes.Update ?? '').trim();
           if (name === '') continue;
-          const privateAssets = item.attributes.PrivateAssets ?? childText(item, 'PrivateAssets') ?? '';
+          const privateAssets = item.attributes.PrivateAssets ?? childText(item, 'PrivateAssets');
           items.push({
             element: item, name,
             version: (item.attributes.Version ?? childText(item, 'Version'))?.trim(),
             versionOverride: (item.attributes.VersionOverride ?? childText(item, 'VersionOverride'))?.trim(),
-            privateAll: privateAssets.split(';').some(asset => asset.trim().toLowerCase() === 'all'),
+            privateAll: privateAssets !== undefined && privateAssets.split(';').some(asset => asset.trim().toLowerCase() === 'all'),
           });
         }
       } else if (['Choose', 'When', 'Otherwise'].includes(child.name)) {
@@ -114,13 +114,16 @@ export class NugetPackageList {
     this.lines = new LineCursor(content, file);
   }
 
-  add(item: PackageItem, version: string, dev: boolean): void {
-    const { element } = item;
-    const id = `${item.name}@${version}`;
+  /** Adds the package an item names (its name and version worked out by the caller). */
+  add(element: XmlElement, name: string, version: string, dev: boolean): void {
+    const id = `${name}@${version}`;
     // The start tag where it fits on one line, else the package's name: what the editor underlines.
-    const named = attributeSpan(this.content, element, 'Include') ?? attributeSpan(this.content, element, 'Update');
-    const underlined = this.content.slice(element.start, element.openEnd).includes('\n') && named ? named : { start: element.start, end: element.openEnd };
-    const lineEnd = this.content.indexOf('\n', underlined.start);
+    // The attribute is only looked for in a start tag that spans lines.
+    const tagLineEnd = this.content.indexOf('\n', element.start);
+    const multiline = tagLineEnd !== -1 && tagLineEnd < element.openEnd;
+    const named = multiline ? attributeSpan(this.content, element, 'Include') ?? attributeSpan(this.content, element, 'Update') : undefined;
+    const underlined = named ?? { start: element.start, end: element.openEnd };
+    const lineEnd = named ? this.content.indexOf('\n', named.start) : tagLineEnd;
     const highlight = this.lines.range(underlined.start, lineEnd === -1 ? underlined.end : Math.min(underlined.end, lineEnd));
     const location = this.lines.range(element.start, element.end);
     const known = this.packages.get(id);
@@ -131,7 +134,7 @@ export class NugetPackageList {
       return;
     }
     this.packages.set(id, {
-      id, name: item.name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', item.name, version),
+      id, name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', name, version),
       direct: true, dev, location, copies: [copy],
     });
   }

@@ -35,7 +35,7 @@ export function parsePackagesProps(content: string, file: string) {
       notes.push(unresolvedNote(name ?? item.name, written === undefined || name === undefined ? UNDEFINED_PROPERTY : NO_SINGLE_VERSION));
       continue;
     }
-    list.add({ ...item, name }, version, item.privateAll);
+    list.add(item.element, name, version, item.privateAll);
   }
   return { packages: list.list(), notes };
 }

@@ -28,7 +28,7 @@ import { parseInlineIgnores } from '../inline-ignore';
 import { buildPurl } from '../purl';
 import { resolveRelative } from '../source';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, InlineIgnore, Package, PackageCopy, RelatedReader, SourceRange } from '../types';
-import { LineIndex } from '../text';
+import { LineCursor } from '../text';
 
 export const pipRequirementsAnalyzer: Analyzer = {
   id: 'pip-requirements',
@@ -149,7 +149,8 @@ class Reading {
 export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
   const reading = new Reading(input);
   readFile(reading, input.path, input.content, 'requirements', [input.path]);
-  const pinned = new Set([...reading.packages.values()].map(pkg => normalizePackageName('PyPI', pkg.name)));
+  // Built only when a requirement is unpinned: a normalised name per package is a visible cost.
+  const pinned = reading.unpinned.length > 0 ? new Set([...reading.packages.values()].map(pkg => normalizePackageName('PyPI', pkg.name))) : new Set<string>();
   for (const requirement of reading.unpinned) {
     const version = reading.constraints.get(normalizePackageName('PyPI', requirement.name));
     if (version === undefined || pinned.has(normalizePackageName('PyPI', requirement.name))) continue;
@@ -168,7 +169,7 @@ export function parseRequirements(input: AnalyzerInput): AnalyzerOutput {
 function readFile(reading: Reading, file: string, raw: string, kind: FileKind, stack: string[]): void {
   reading.read.add(file);
   const content = repairEncoding(raw);
-  const lines = new LineIndex(content, file);
+  const lines = new LineCursor(content, file);
   let lineAbove: LogicalLine | undefined;
   for (const line of logicalLines(content)) {
     const above = lineAbove;
@@ -177,14 +178,14 @@ function readFile(reading: Reading, file: string, raw: string, kind: FileKind, s
     const trimmed = requirement.trimStart();
     if (trimmed.startsWith('-')) {
       // -r, -c, -e, --index-url, ...
-      const lineNumber = lines.position(offsetAt(line, 0)).line + 1;
+      const lineNumber = lines.range(offsetAt(line, 0), offsetAt(line, 0)).startLine;
       const include = includeOf(requirement, lineNumber);
       if (include) follow(reading, file, include, kind, stack);
       else if (trimmed.startsWith('-e') || trimmed.startsWith('--editable')) reading.editable++;
       continue;
     }
-    const withoutMarker = requirement.split(';')[0];
-    const withoutOptions = withoutMarker.split(/\s--?[A-Za-z]/)[0];
+    const semicolon = requirement.indexOf(';');
+    const withoutOptions = beforeOptions(semicolon === -1 ? requirement : requirement.slice(0, semicolon));
     const pin = parsePinned(withoutOptions);
     if (!pin) {
       noteUnpinned(reading, withoutOptions, line, above, content, lines, kind);
@@ -234,7 +235,7 @@ function follow(reading: Reading, file: string, include: Include, kind: FileKind
 }
 
 /** An unpinned requirement: kept for a constraint to pin, or counted as skipped when it is an editable, URL or path one. */
-function noteUnpinned(reading: Reading, text: string, line: LogicalLine, above: LogicalLine | undefined, content: string, lines: LineIndex, kind: FileKind): void {
+function noteUnpinned(reading: Reading, text: string, line: LogicalLine, above: LogicalLine | undefined, content: string, lines: LineCursor, kind: FileKind): void {
   const trimmed = text.trim();
   if (trimmed === '') return;
   if (trimmed.includes('://') || trimmed.includes(' @ ') || trimmed.startsWith('.') || trimmed.startsWith('/') || trimmed.startsWith('~')) {
@@ -244,8 +245,8 @@ function noteUnpinned(reading: Reading, text: string, line: LogicalLine, above: 
   if (kind !== 'requirements') return;
   const nameStart = text.length - text.trimStart().length;
   let nameEnd = nameStart;
-  while (nameEnd < text.length && isNameChar(text[nameEnd])) nameEnd++;
-  if (nameEnd === nameStart || !isAlphanumeric(text[nameStart]) || !isAlphanumeric(text[nameEnd - 1])) return;
+  while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+  if (nameEnd === nameStart || !isAlphanumeric(text.charCodeAt(nameStart)) || !isAlphanumeric(text.charCodeAt(nameEnd - 1))) return;
   const name = text.slice(nameStart, nameEnd);
   const start = offsetAt(line, nameStart);
   const end = offsetAt(line, nameEnd - 1) + 1;
@@ -253,7 +254,7 @@ function noteUnpinned(reading: Reading, text: string, line: LogicalLine, above: 
 }
 
 /** The name, on its line (a backslash can continue a requirement, even a name, on the next). */
-function nameHighlight(content: string, lines: LineIndex, line: LogicalLine, nameStart: number, nameLength: number): SourceRange {
+function nameHighlight(content: string, lines: LineCursor, line: LogicalLine, nameStart: number, nameLength: number): SourceRange {
   const start = offsetAt(line, nameStart);
   const nameEnd = offsetAt(line, nameStart + nameLength - 1) + 1;
   const lineEnd = content.indexOf('\n', start);
@@ -262,9 +263,10 @@ function nameHighlight(content: string, lines: LineIndex, line: LogicalLine, nam
 
 /** Ignore comments of a requirement: its own trailing comment, and a comment-only line just above. */
 function inlineIgnoresOf(line: LogicalLine, above: LogicalLine | undefined): InlineIgnore[] {
-  const own = commentOf(line.text);
-  const previous = above && /^\s*#/.test(above.text) ? above.text : '';
-  return [...parseInlineIgnores(previous), ...parseInlineIgnores(own)];
+  const own = parseInlineIgnores(commentOf(line.text));
+  // The line above is only tested for being a comment when it names an ignore at all.
+  if (!above || !above.text.includes(':ignore:') || !/^\s*#/.test(above.text)) return own;
+  return [...parseInlineIgnores(above.text), ...own];
 }
 
 function commentOf(text: string): string {
@@ -276,16 +278,33 @@ interface LogicalLine {
   text: string;
   /** Where `text` starts in the file. */
   start: number;
-  /** Offset in the file of each character of `text`, for a line joined from several; else each is `start` plus its index. */
-  offsets?: number[];
+  /**
+   * For a line joined from several, the physical pieces in order: where each starts in `text` and
+   * in the file (one entry per piece, not per character: a `--hash` continuation is ~80 of them).
+   */
+  pieces?: { at: number; start: number }[];
 }
 
 function offsetAt(line: LogicalLine, index: number): number {
-  return line.offsets ? line.offsets[index] : line.start + index;
+  const pieces = line.pieces;
+  if (!pieces) return line.start + index;
+  // The last piece starting at or before `index`; binary search, as a joined line may have many pieces.
+  let low = 0;
+  let high = pieces.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (pieces[mid].at <= index) low = mid;
+    else high = mid - 1;
+  }
+  return pieces[low].start + index - pieces[low].at;
 }
 
-/** Joins physical lines ending in a backslash, keeping each character's file offset. */
-function* logicalLines(content: string): Generator<LogicalLine> {
+/**
+ * Joins physical lines ending in a backslash, keeping each piece's file offset. A list rather
+ * than a generator: resuming a generator per line cost more than the list.
+ */
+function logicalLines(content: string): LogicalLine[] {
+  const logical: LogicalLine[] = [];
   let joined: LogicalLine | undefined;
   let lineStart = 0;
   while (lineStart <= content.length) {
@@ -298,18 +317,19 @@ function* logicalLines(content: string): Generator<LogicalLine> {
     const continues = physical.endsWith('\\') && !/^\s*#/.test(physical);
     const kept = continues ? physical.slice(0, trailingBackslashesStart(physical)) : physical;
     if (!continues && !joined) {
-      yield { text: kept, start: lineStart }; // most lines: no list of offsets to build
+      logical.push({ text: kept, start: lineStart }); // most lines: no list of offsets to build
     } else {
-      joined ??= { text: '', start: lineStart, offsets: [] };
-      for (let i = 0; i < kept.length; i++) joined.offsets!.push(lineStart + i);
+      joined ??= { text: '', start: lineStart, pieces: [] };
+      if (kept.length > 0) joined.pieces!.push({ at: joined.text.length, start: lineStart });
       joined.text += kept;
       if (!continues || lineEnd === content.length) {
-        yield joined;
+        logical.push(joined);
         joined = undefined;
       }
     }
     lineStart = lineEnd + 1;
   }
+  return logical;
 }
 
 /** Where the run of backslashes that ends `text` starts. */
@@ -337,8 +357,8 @@ interface Pin {
 export function parsePinned(text: string): Pin | undefined {
   let at = skipSpaces(text, 0);
   const nameStart = at;
-  while (at < text.length && isNameChar(text[at])) at++;
-  if (at === nameStart || !isAlphanumeric(text[nameStart]) || !isAlphanumeric(text[at - 1])) return undefined;
+  while (at < text.length && isNameChar(text.charCodeAt(at))) at++;
+  if (at === nameStart || !isAlphanumeric(text.charCodeAt(nameStart)) || !isAlphanumeric(text.charCodeAt(at - 1))) return undefined;
   const name = text.slice(nameStart, at);
   at = skipSpaces(text, at);
   if (text[at] === '[') {
@@ -350,7 +370,7 @@ export function parsePinned(text: string): Pin | undefined {
   const operator = text.startsWith('===', at) ? '===' : '==';
   at = skipSpaces(text, at + operator.length);
   const versionStart = at;
-  while (at < text.length && !isSpace(text[at]) && text[at] !== ',' && text[at] !== ';') at++;
+  while (at < text.length && !isSpaceCode(text.charCodeAt(at)) && text[at] !== ',' && text[at] !== ';') at++;
   if (at === versionStart) return undefined;
   const versionEnd = at;
   at = skipSpaces(text, at);
@@ -359,21 +379,39 @@ export function parsePinned(text: string): Pin | undefined {
 }
 
 function skipSpaces(text: string, at: number): number {
-  while (at < text.length && isSpace(text[at])) at++;
+  while (at < text.length && isSpaceCode(text.charCodeAt(at))) at++;
   return at;
 }
 
-/** JavaScript's `\s`, one character at a time. */
-function isSpace(c: string): boolean {
-  return /\s/.test(c);
+/** JavaScript's `\s`, by character code (a regular expression per character cost a tenth of the analysis). */
+function isSpaceCode(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029
+    || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
-function isAlphanumeric(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+/** The text before the first per-requirement option: a space then `-x` or `--x` (x a letter). */
+function beforeOptions(text: string): string {
+  for (let at = text.indexOf('-'); at !== -1; at = text.indexOf('-', at + 1)) {
+    if (at === 0 || !isSpaceCode(text.charCodeAt(at - 1))) continue;
+    const next = text.charCodeAt(at + 1) === 0x2d ? at + 2 : at + 1;
+    if (isAsciiLetter(text.charCodeAt(next))) return text.slice(0, at - 1);
+  }
+  return text;
 }
 
-function isNameChar(c: string): boolean {
-  return isAlphanumeric(c) || c === '.' || c === '_' || c === '-';
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+/** The scanners work on character codes: comparing one-character strings cost a tenth of the analysis. */
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+}
+
+/** A letter, a digit, `.`, `_` or `-`. */
+function isNameChar(code: number): boolean {
+  return isAlphanumeric(code) || code === 0x2e || code === 0x5f || code === 0x2d;
 }
 
 /** Cuts at the first `#`. pip wants whitespace before it; Trivy does not, and neither do we. */
