@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateObjectMembers, locateValue } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, locateRootObjectsMembers, locateValue } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -44,6 +44,15 @@ describe('json-offsets', () => {
     assert.deepEqual(spans('[1]', []), []);
   });
 
+  it('locates the object-valued members of every root object in one pass, as locateMembers does for each', () => {
+    const text = '{"_meta": {"h": {"s": "}"}}, "a": {"x": {"v": 1}, "y": 2, "x": {"v": 3}}, "b": [], "c": {"z": {}}, "c": {"w": {"u": "{"}}}';
+    const found = locateRootObjectsMembers(text);
+    assert.deepEqual([...found.keys()], ['_meta', 'a', 'c']);
+    for (const key of found.keys()) assert.deepEqual(found.get(key), locateMembers(text, [key]), key);
+    assert.deepEqual([...found.get('a')!].map(([key, span]) => [key, text.slice(span.start, span.end)]), [['x', '"x": {"v": 3}']]);
+    assert.deepEqual(locateRootObjectsMembers('[{"a": {}}]'), new Map());
+  });
+
   it('blanks comments and trailing commas, keeping every offset and line break', () => {
     const text = '{\n  "a": [1, 2, ], // note, "quoted"\n  "b": "x,}", /* a\n block */\n}';
     const blanked = blankCommentsAndTrailingCommas(text);
@@ -63,5 +72,6 @@ describe('json-offsets', () => {
     }, 5_000);
     const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
     assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);
+    assertLinearGrowth(makeObject, text => locateRootObjectsMembers(text), 5_000);
   });
 });

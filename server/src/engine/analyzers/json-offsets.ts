@@ -270,6 +270,30 @@ export function locateRootArrays(text: string, keys: readonly string[]): Map<str
 }
 
 /**
+ * For each root member whose value is an object (the last copy of a repeated key, as JSON.parse
+ * keeps), what `locateMembers(text, [key])` gives for it: the spans of its object-valued members.
+ * One pass over the text for all of them, where locateMembers makes one per key. `text` must be
+ * valid JSON.
+ */
+export function locateRootObjectsMembers(text: string): Map<string, MemberSpans> {
+  const found = new Map<string, MemberSpans>();
+  const start = skipWhitespace(text, 0);
+  if (text.charCodeAt(start) !== OPEN_BRACE) return found;
+  scanMembers(text, start, (key, _keyStart, valueStart) => {
+    found.delete(key); // a later copy replaces it, whatever it holds
+    if (text.charCodeAt(valueStart) !== OPEN_BRACE) return valueEnd(text, valueStart);
+    const spans: MemberSpans = new Map();
+    found.set(key, spans);
+    return scanMembers(text, valueStart, (member, memberStart, memberValueStart) => {
+      const end = valueEnd(text, memberValueStart);
+      if (text.charCodeAt(memberValueStart) === OPEN_BRACE) spans.set(member, { start: memberStart, end });
+      return end;
+    });
+  });
+  return found;
+}
+
+/**
  * Walks the members of the object opening at `open`: `member` gets each key (decoded), its opening
  * quote and its value's start, and returns where the value ends. Returns just after the object.
  */
