@@ -18,7 +18,8 @@ export function sriHashes(integrity: unknown): PackageHash[] | undefined {
     while (at < integrity.length && isSpace(integrity.charCodeAt(at))) at++;
     if (at === integrity.length) return hashes;
     const dash = integrity.indexOf('-', at);
-    const algorithm = dash === -1 ? undefined : SRI_ALGORITHMS[integrity.slice(at, dash).toLowerCase()];
+    // npm writes sha512 only: named without cutting and lowercasing a copy of the name.
+    const algorithm = integrity.startsWith('sha512-', at) ? 'SHA-512' : dash === -1 ? undefined : SRI_ALGORITHMS[integrity.slice(at, dash).toLowerCase()];
     if (algorithm) {
       const digest = readBase64(integrity, dash + 1);
       const next = integrity.charCodeAt(digest.end);
