@@ -22,7 +22,7 @@ import { optionalHashes, sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { blankCommentsAndTrailingCommas, containerValues, locateValue, parseJson, stringEnd, type JsonObject, type ValueSpan } from './json-offsets';
+import { blankCommentsAndTrailingCommas, parseJson, stringEnd, valuesAt, type JsonObject, type ValueSpan } from './json-offsets';
 
 const MANIFEST = 'package.json';
 
@@ -81,7 +81,7 @@ export function parseBunLock(content: string, file: string): Package[] {
   if (!isObject(packagesValue)) throw new Error("not a valid bun.lock: 'packages' is not an object");
 
   const entries = new Map<string, Entry>();
-  for (const span of containerValues(json, locateValue(json, ['packages'])!.start)) {
+  for (const span of valuesAt(json, ['packages'])!) {
     const key = span.key!;
     const value = packagesValue[key];
     // A repeated key: JSON.parse kept the last value, so the last span is the one to read.

@@ -17,7 +17,7 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject, type ValueSpan } from './json-offsets';
+import { containerValues, lastWithKey, locateRootArrays, parseJson, valuesAt, type JsonObject, type ValueSpan } from './json-offsets';
 
 export const conanLockAnalyzer: Analyzer = {
   id: 'conan-lock',
@@ -91,7 +91,7 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
   const nodesValue = isObject(graphLock) ? graphLock.nodes : undefined;
   if (!isObject(nodesValue)) throw new Error("not a valid conan.lock: 'graph_lock.nodes' is not an object");
   const nodes = new Map<string, GraphNode>();
-  for (const span of containerValues(content, locateValue(content, ['graph_lock', 'nodes'])!.start)) {
+  for (const span of valuesAt(content, ['graph_lock', 'nodes'])!) {
     const id = span.key!;
     // A repeated key: JSON.parse kept the last value, which the last span reads.
     const value = nodesValue[id];
@@ -187,15 +187,19 @@ function isObject(value: unknown): value is JsonObject {
 
 // ---- Conan 2: requires lists ----
 
+const REQUIRE_LISTS = [['requires', false], ['build_requires', true], ['python_requires', true]] as const;
+
 function readRequireLists(root: JsonObject, content: string, lines: LineCursor): Placed[] {
   const placed: Placed[] = [];
-  for (const [section, dev] of [['requires', false], ['build_requires', true], ['python_requires', true]] as const) {
+  let arrays: Map<string, ValueSpan[]> | undefined;
+  for (const [section, dev] of REQUIRE_LISTS) {
     const list = root[section];
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new Error(`not a valid conan.lock: '${section}' is not a list`);
     if (list.length === 0) continue;
     // The list's elements line up one for one with JSON.parse's array.
-    const spans = containerValues(content, locateValue(content, [section])!.start);
+    arrays ??= locateRootArrays(content, REQUIRE_LISTS.map(([name]) => name)); // one pass for the three
+    const spans = arrays.get(section)!;
     list.forEach((element: unknown, index) => {
       if (typeof element !== 'string') throw new Error(`not a valid conan.lock: an entry of '${section}' is not a string`);
       const range = lines.range(spans[index].start, spans[index].end);

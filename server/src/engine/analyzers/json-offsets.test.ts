@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, locateRootObjectsMembers, locateValue } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, locateRootObjectsMembers, locateValue, valuesAt } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -22,6 +22,13 @@ describe('json-offsets', () => {
     assert.equal(text.slice(found.start, found.end), '[2, 3]');
     assert.equal(locateValue(text, ['a', 'missing']), undefined);
     assert.equal(locateValue('[]', ['a']), undefined);
+    for (const [json, path] of [
+      [text, ['a', 'b']], [text, ['a']], [text, []], ['{"a": {"b": [1]}, "a": 2}', ['a', 'b']], ['{"a": {"b": [1]}, "a": {"c": 2}}', ['a', 'b']],
+      ['{"a": {"b": {"x": "]"}}, "c": 1}', ['a', 'b']], ['{"a": {"b": "s"}}', ['a', 'b']], ['[1, 2]', []], ['[{"a": 1}]', ['a']],
+    ] as [string, string[]][]) {
+      const span = locateValue(json, path);
+      assert.deepEqual(valuesAt(json, path), span && containerValues(json, span.start), `${json} ${path}`);
+    }
   });
 
   it('locates the members JSON.parse gives: values in its order, a repeated key at its first place with its last span', () => {
@@ -73,5 +80,6 @@ describe('json-offsets', () => {
     const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
     assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);
     assertLinearGrowth(makeObject, text => locateRootObjectsMembers(text), 5_000);
+    assertLinearGrowth(makeObject, text => valuesAt(text, ['p']), 5_000);
   });
 });

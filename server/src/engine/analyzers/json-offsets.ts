@@ -335,6 +335,30 @@ export function locateValue(text: string, path: readonly string[]): ValueSpan | 
   return found;
 }
 
+/**
+ * What `containerValues(text, locateValue(text, path).start)` gives, in one pass that reads the
+ * container once where those two read it twice (and everything before it, once more); undefined
+ * where the path leads nowhere. `text` must be valid JSON.
+ */
+export function valuesAt(text: string, path: readonly string[]): ValueSpan[] | undefined {
+  let found: ValueSpan[] | undefined;
+  const visit = (start: number, depth: number): number => {
+    if (depth === path.length) {
+      const container = readContainer(text, start);
+      found = container.values;
+      return container.end === start ? valueEnd(text, start) : container.end;
+    }
+    if (text.charCodeAt(start) !== OPEN_BRACE) return valueEnd(text, start);
+    return scanMembers(text, start, (key, _keyStart, valueStart) => {
+      if (key !== path[depth]) return valueEnd(text, valueStart);
+      found = undefined; // the last copy of a key is the one JSON.parse keeps, even where it leads nowhere
+      return visit(valueStart, depth + 1);
+    });
+  };
+  visit(skipWhitespace(text, 0), 0);
+  return found;
+}
+
 /** The last member named `key` in a list of members. */
 export function lastWithKey(values: readonly ValueSpan[], key: string): ValueSpan | undefined {
   for (let i = values.length - 1; i >= 0; i--) if (values[i].key === key) return values[i];

@@ -6,7 +6,7 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject } from './json-offsets';
+import { containerValues, lastWithKey, parseJson, valuesAt, type JsonObject } from './json-offsets';
 
 export const sbtLockAnalyzer: Analyzer = {
   id: 'sbt-lock',
@@ -35,7 +35,7 @@ export function parseSbtLock(content: string, file: string): Package[] {
   if (!Array.isArray(dependencies)) throw new Error("not a valid sbt lock file: 'dependencies' is not an array");
 
   // JSON.parse gives the values; the spans of the array's elements line up with them one for one.
-  const spans = containerValues(content, locateValue(content, ['dependencies'])!.start);
+  const spans = valuesAt(content, ['dependencies'])!;
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
   dependencies.forEach((entry: unknown, index) => {
