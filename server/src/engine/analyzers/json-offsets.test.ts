@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, locateRootObjectsMembers, locateValue, valuesAt } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, lastMember, lastWithKey, locateRootObjectsMembers, locateValue, valuesAt } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -28,6 +28,9 @@ describe('json-offsets', () => {
     ] as [string, string[]][]) {
       const span = locateValue(json, path);
       assert.deepEqual(valuesAt(json, path), span && containerValues(json, span.start), `${json} ${path}`);
+    }
+    for (const [json, key] of [['{"a": 1, "b": {"a": 2}, "a": [3]}', 'a'], ['{"b": 1}', 'a'], ['[{"a": 1}]', 'a'], ['{"a\\u0062": 1}', 'ab']]) {
+      assert.deepEqual(lastMember(json, 0, key), lastWithKey(containerValues(json, 0), key), `${json} ${key}`);
     }
   });
 

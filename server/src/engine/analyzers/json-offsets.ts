@@ -359,6 +359,22 @@ export function valuesAt(text: string, path: readonly string[]): ValueSpan[] | u
   return found;
 }
 
+/**
+ * The last member named `key` of the object whose value starts at `start` (the one JSON.parse
+ * keeps), as lastWithKey(containerValues(...)) gives it without a span for every member. `text`
+ * must be valid JSON.
+ */
+export function lastMember(text: string, start: number, key: string): ValueSpan | undefined {
+  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
+  let found: ValueSpan | undefined;
+  scanMembers(text, start, (member, keyStart, valueStart) => {
+    const end = valueEnd(text, valueStart);
+    if (member === key) found = { key, keyStart, start: valueStart, end };
+    return end;
+  });
+  return found;
+}
+
 /** The last member named `key` in a list of members. */
 export function lastWithKey(values: readonly ValueSpan[], key: string): ValueSpan | undefined {
   for (let i = values.length - 1; i >= 0; i--) if (values[i].key === key) return values[i];

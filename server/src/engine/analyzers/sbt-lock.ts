@@ -6,7 +6,7 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { containerValues, lastWithKey, parseJson, valuesAt, type JsonObject } from './json-offsets';
+import { lastMember, parseJson, valuesAt, type JsonObject } from './json-offsets';
 
 export const sbtLockAnalyzer: Analyzer = {
   id: 'sbt-lock',
@@ -47,7 +47,7 @@ export function parseSbtLock(content: string, file: string): Package[] {
     const configurations = Array.isArray(entry.configurations) ? entry.configurations : [];
     const shipped = configurations.some(value => typeof value === 'string' && SHIPPED_CONFIGURATIONS.has(value));
     const span = spans[index];
-    const nameMember = lastWithKey(containerValues(content, span.start), 'name')!;
+    const nameMember = lastMember(content, span.start, 'name')!;
     const location = lines.range(span.start, span.end);
     const highlight = lines.range(nameMember.keyStart, nameMember.end);
     const name = `${org}:${artifact}`;
