@@ -14,6 +14,7 @@
 //
 // JSON.parse reads the values; the spans of the nodes (or list entries) come from a scan of just
 // that object (or those lists).
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
@@ -145,14 +146,15 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
 
 /** The name@version of each package a node requires, sorted, once each. */
 function dependsOn(node: GraphNode, nodes: Map<string, GraphNode>): string[] {
-  const ids = new Set<string>();
+  const ids: string[] = [];
   for (const list of [node.requires, node.buildRequires]) {
     for (const id of list) {
       const ref = nodes.get(id)?.ref;
-      if (ref) ids.add(`${ref.name}@${ref.version}`);
+      if (ref) ids.push(`${ref.name}@${ref.version}`);
     }
   }
-  return [...ids].sort();
+  sortUnique(ids); // in place: a Set and a copy per node were a visible part of the analysis
+  return ids;
 }
 
 function pushNode(node: GraphNode | undefined, list: GraphNode[], direct: Set<GraphNode>): void {
