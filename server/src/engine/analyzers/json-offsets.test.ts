@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, lastMember, lastWithKey, locateRootObjectsMembers, locateValue, valuesAt } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, lastMember, lastWithKey, locateMembersOfMembers, locateValue, valuesAt } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -54,13 +54,20 @@ describe('json-offsets', () => {
     assert.deepEqual(spans('[1]', []), []);
   });
 
-  it('locates the object-valued members of every root object in one pass, as locateMembers does for each', () => {
-    const text = '{"_meta": {"h": {"s": "}"}}, "a": {"x": {"v": 1}, "y": 2, "x": {"v": 3}}, "b": [], "c": {"z": {}}, "c": {"w": {"u": "{"}}}';
-    const found = locateRootObjectsMembers(text);
+  it('locates the object-valued members of every object in an object in one pass, as locateMembers does for each', () => {
+    const members = '{"_meta": {"h": {"s": "}"}}, "a": {"x": {"v": 1}, "y": 2, "x": {"v": 3}}, "b": [], "c": {"z": {}}, "c": {"w": {"u": "{"}}}';
+    for (const [text, path] of [[members, []], [`{"p": {"q": ${members}}}`, ['p', 'q']], [`{"p": ${members}, "p": {"a": {"n": {}}}}`, ['p']]] as [string, string[]][]) {
+      const found = locateMembersOfMembers(text, path);
+      for (const key of new Set([...found.keys(), '_meta', 'a', 'b', 'c'])) {
+        const spans = locateMembers(text, [...path, key]);
+        assert.deepEqual(found.get(key) ?? new Map(), spans, `${path} ${key}`);
+      }
+    }
+    const found = locateMembersOfMembers(members, []);
     assert.deepEqual([...found.keys()], ['_meta', 'a', 'c']);
-    for (const key of found.keys()) assert.deepEqual(found.get(key), locateMembers(text, [key]), key);
-    assert.deepEqual([...found.get('a')!].map(([key, span]) => [key, text.slice(span.start, span.end)]), [['x', '"x": {"v": 3}']]);
-    assert.deepEqual(locateRootObjectsMembers('[{"a": {}}]'), new Map());
+    assert.deepEqual([...found.get('a')!].map(([key, span]) => [key, members.slice(span.start, span.end)]), [['x', '"x": {"v": 3}']]);
+    assert.deepEqual(locateMembersOfMembers('[{"a": {}}]', []), new Map());
+    assert.deepEqual(locateMembersOfMembers('{"p": {"a": {"b": {}}}, "p": 1}', ['p']), new Map());
   });
 
   it('blanks comments and trailing commas, keeping every offset and line break', () => {
@@ -82,7 +89,7 @@ describe('json-offsets', () => {
     }, 5_000);
     const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
     assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);
-    assertLinearGrowth(makeObject, text => locateRootObjectsMembers(text), 5_000);
+    assertLinearGrowth(makeObject, text => locateMembersOfMembers(text, []), 5_000);
     assertLinearGrowth(makeObject, text => valuesAt(text, ['p']), 5_000);
   });
 });

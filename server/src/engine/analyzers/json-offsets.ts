@@ -276,17 +276,15 @@ export function locateRootArrays(text: string, keys: readonly string[]): Map<str
 }
 
 /**
- * For each root member whose value is an object (the last copy of a repeated key, as JSON.parse
- * keeps), what `locateMembers(text, [key])` gives for it: the spans of its object-valued members.
+ * For each object-valued member of the object reached from the root by `path`, what
+ * `locateMembers(text, [...path, key])` gives for it: the spans of its object-valued members. A
+ * repeated key keeps its first place and its last object's spans, as locateMembers keeps them.
  * One pass over the text for all of them, where locateMembers makes one per key. `text` must be
  * valid JSON.
  */
-export function locateRootObjectsMembers(text: string): Map<string, MemberSpans> {
-  const found = new Map<string, MemberSpans>();
-  const start = skipWhitespace(text, 0);
-  if (text.charCodeAt(start) !== OPEN_BRACE) return found;
-  scanMembers(text, start, (key, _keyStart, valueStart) => {
-    found.delete(key); // a later copy replaces it, whatever it holds
+export function locateMembersOfMembers(text: string, path: readonly string[]): Map<string, MemberSpans> {
+  let found = new Map<string, MemberSpans>();
+  const record = (open: number): number => scanMembers(text, open, (key, _keyStart, valueStart) => {
     if (text.charCodeAt(valueStart) !== OPEN_BRACE) return valueEnd(text, valueStart);
     const spans: MemberSpans = new Map();
     found.set(key, spans);
@@ -296,6 +294,16 @@ export function locateRootObjectsMembers(text: string): Map<string, MemberSpans>
       return end;
     });
   });
+  const visit = (open: number, depth: number): number => {
+    if (text.charCodeAt(open) !== OPEN_BRACE) return valueEnd(text, open);
+    if (depth === path.length) return record(open);
+    return scanMembers(text, open, (key, _keyStart, valueStart) => {
+      if (key !== path[depth]) return valueEnd(text, valueStart);
+      found = new Map(); // this copy of the key replaces any before it
+      return visit(valueStart, depth + 1);
+    });
+  };
+  visit(skipWhitespace(text, 0), 0);
   return found;
 }
 

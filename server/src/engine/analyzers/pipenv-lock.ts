@@ -8,7 +8,7 @@
 // beside it names it in `[packages]` or `[dev-packages]`. Without a Pipfile nothing is direct.
 import { prefixedHexHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, PackageHash } from '../types';
-import { locateRootObjectsMembers, parseJson, stringEnd, type MemberSpans } from './json-offsets';
+import { locateMembersOfMembers, parseJson, stringEnd, type MemberSpans } from './json-offsets';
 import { buildPackages, pypiKey, readPipfile, table, type LockEntry } from './python-common';
 
 const MANIFEST = 'Pipfile';
@@ -43,7 +43,7 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
     if (category === '_meta' || typeof packages !== 'object' || packages === null || Array.isArray(packages)) continue;
     if (Object.keys(packages).length === 0) continue; // spares a pass over the text
     const dev = category !== 'default';
-    spansOf ??= locateRootObjectsMembers(input.content); // one pass for every category
+    spansOf ??= locateMembersOfMembers(input.content, []); // one pass for every category
     for (const [name, span] of spansOf.get(category) ?? []) {
       const { version, hashes } = table((packages as Record<string, unknown>)[name]);
       if (typeof version !== 'string') continue;
