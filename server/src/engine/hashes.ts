@@ -18,7 +18,8 @@ export function sriHashes(integrity: unknown): PackageHash[] | undefined {
     while (at < integrity.length && isSpace(integrity.charCodeAt(at))) at++;
     if (at === integrity.length) return hashes;
     const dash = integrity.indexOf('-', at);
-    const algorithm = dash === -1 ? undefined : SRI_ALGORITHMS[integrity.slice(at, dash).toLowerCase()];
+    // npm writes sha512 only: named without cutting and lowercasing a copy of the name.
+    const algorithm = integrity.startsWith('sha512-', at) ? 'SHA-512' : dash === -1 ? undefined : SRI_ALGORITHMS[integrity.slice(at, dash).toLowerCase()];
     if (algorithm) {
       const digest = readBase64(integrity, dash + 1);
       const next = integrity.charCodeAt(digest.end);
@@ -62,9 +63,24 @@ const DECODED = Buffer.alloc(65);
  */
 function readBase64(text: string, start: number): { bytes: number; end: number } {
   let bytes = 0;
+  let at = start;
+  // Whole groups of four digits first, three bytes each: a third of the steps of the loop below,
+  // which was most of reading an npm lockfile's integrity strings. It stops short of DECODED's end.
+  for (; at + 4 <= text.length && bytes + 3 < DECODED.length; at += 4) {
+    const a = text.charCodeAt(at);
+    const b = text.charCodeAt(at + 1);
+    const c = text.charCodeAt(at + 2);
+    const d = text.charCodeAt(at + 3);
+    if ((a | b | c | d) >= 128) break;
+    const group = (BASE64_VALUES[a] << 18) | (BASE64_VALUES[b] << 12) | (BASE64_VALUES[c] << 6) | BASE64_VALUES[d];
+    if (group < 0) break; // a -1 (not a digit) sets the sign bit
+    DECODED[bytes] = group >> 16;
+    DECODED[bytes + 1] = group >> 8;
+    DECODED[bytes + 2] = group;
+    bytes += 3;
+  }
   let bits = 0;
   let pending = 0;
-  let at = start;
   for (; at < text.length; at++) {
     const char = text.charCodeAt(at);
     const value = char < 128 ? BASE64_VALUES[char] : -1;

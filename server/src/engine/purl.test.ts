@@ -5,6 +5,10 @@ describe('buildPurl', () => {
   it('encodes the npm scope as the namespace and lowercases the name', () => {
     assert.equal(buildPurl('npm', '@babel/helper-string-parser', '7.19.4'), 'pkg:npm/%40babel/helper-string-parser@7.19.4');
     assert.equal(buildPurl('npm', 'JSONStream', '1.3.5'), 'pkg:npm/jsonstream@1.3.5');
+    // Each segment's `@` encoded, whichever segment it starts.
+    assert.equal(buildPurl('Go', '@a/b/c', '1'), 'pkg:golang/%40a/b/c@1');
+    assert.equal(buildPurl('Go', '@a/@b/c', '1'), 'pkg:golang/%40a/%40b/c@1');
+    assert.equal(buildPurl('npm', '@a b/c', '1'), 'pkg:npm/%40a%20b/c@1');
   });
 
   it('normalises PyPI names as PEP 503 does', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeText, escapeControl } from './text';
+import { decodeText, escapeControl, LineCursor, LineIndex } from './text';
 
 describe('text', () => {
   it('treats a NUL byte anywhere as binary, not only in the first 8 KiB', () => {
@@ -13,5 +13,15 @@ describe('text', () => {
     assert.equal(escapeControl('a\x1b]0;title\x07b\r\n\tc\x7f\x9b\u2028\u202e'), 'a\\x1b]0;title\\x07b\\r\\n\\tc\\x7f\\x9b\\u2028\\u202e');
     const plain = 'requirements.txt: naïve – 日本語 🎉 C:\\path';
     assert.equal(escapeControl(plain), plain);
+  });
+
+  it('LineCursor gives the ranges LineIndex gives, whatever order they are asked in', () => {
+    const text = 'a\nbc\n\r\ndef\n\n  g\nhi';
+    const index = new LineIndex(text, 'f');
+    const cursor = new LineCursor(text, 'f');
+    // Forwards, an entry then its name (back to the entry's start), far back, and offsets on line breaks.
+    const asked: [number, number][] = [[0, 1], [2, 9], [2, 4], [5, 13], [1, 2], [12, text.length], [6, 7], [0, text.length], [3, 3]];
+    for (let start = 0; start <= text.length; start += 3) for (let end = start; end <= text.length; end += 2) asked.push([start, end], [0, start]);
+    for (const [start, end] of asked) assert.deepEqual(cursor.range(start, end), index.range(start, end), `${start}-${end}`);
   });
 });

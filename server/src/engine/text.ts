@@ -92,6 +92,9 @@ export class LineCursor {
   /** 0-based line of the cursor, and the offset at which that line starts. */
   private line = 0;
   private lineStart = 0;
+  /** The line of the last range's start: asking for an entry, then for its name, goes back only to here. */
+  private startLine = 0;
+  private startLineStart = 0;
 
   constructor(
     private readonly text: string,
@@ -100,7 +103,13 @@ export class LineCursor {
 
   /** The 1-based range from `start` (inclusive) to `end` (exclusive). */
   range(start: number, end: number): SourceRange {
+    if (start < this.lineStart && start >= this.startLineStart) {
+      this.line = this.startLine;
+      this.lineStart = this.startLineStart;
+    }
     this.moveTo(start);
+    this.startLine = this.line;
+    this.startLineStart = this.lineStart;
     const startLine = this.line + 1;
     const startColumn = start - this.lineStart + 1;
     this.moveTo(end);

@@ -51,6 +51,20 @@ describe('bun-lock analyzer', () => {
     assert.deepEqual(byId.get('@s/b@1.0.0')!.dependsOn, ['c@1.0.0']);
     assert.deepEqual(byId.get('c@1.0.0')!.copies![0].requiredBy, ['@s/b']);
     assert.equal(byId.get('@s/b@1.0.0')!.purl, 'pkg:npm/%40s/b@1.0.0');
+
+    // Two levels up, past a level with no copy; and a key whose segments are not package names.
+    const deeper = `{ "lockfileVersion": 1, "workspaces": { "": { "dependencies": { "p": "1", "x": "1" } } }, "packages": {
+      "p": ["p@1.0.0", "", { "dependencies": { "q": "1" } }, ""],
+      "p/q": ["q@1.0.0", "", { "dependencies": { "r": "2" } }, ""],
+      "p/r": ["r@2.0.0", "", {}, ""],
+      "r": ["r@1.0.0", "", {}, ""],
+      "x": ["x@1.0.0", "", {}, ""],
+      "x/@y": ["@y@1.0.0", "", { "dependencies": { "z": "1" } }, ""],
+      "x/@y/z": ["z@1.0.0", "", {}, ""],
+    } }`;
+    const deeperById = new Map(parseBunLock(deeper, 'bun.lock').map(p => [p.id, p]));
+    assert.deepEqual(deeperById.get('q@1.0.0')!.dependsOn, ['r@2.0.0']);
+    assert.deepEqual(deeperById.get('@y@1.0.0')!.dependsOn, ['z@1.0.0']);
   });
 
   it('refuses broken input with a message that says where, never what', () => {

@@ -17,12 +17,12 @@
 //
 // JSON.parse reads the values, once comments and trailing commas are blanked out (offsets kept);
 // the spans of the `packages` members come from one scan of that object alone.
-import { attributeToMembers, memberFolder } from '../depgraph';
-import { optionalHashes, sriHashes } from '../hashes';
+import { attributeToMembers, memberFolder, sortUnique } from '../depgraph';
+import { sriHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { blankCommentsAndTrailingCommas, containerValues, locateValue, parseJson, stringEnd, type JsonObject, type ValueSpan } from './json-offsets';
+import { blankCommentsAndTrailingCommas, parseJson, stringEnd, valuesAt, type JsonObject, type ValueSpan } from './json-offsets';
 
 const MANIFEST = 'package.json';
 
@@ -47,8 +47,11 @@ const LOCAL_PROTOCOLS = ['workspace:', 'link:', 'file:', 'root:'];
 /** One member of `packages`. */
 interface Entry {
   key: string;
-  /** The key split into package names: `@types/bun/bun-types` -> [`@types/bun`, `bun-types`]. */
-  segments: string[];
+  /**
+   * The keys a dependency is looked up under, nearest first: the entry's own, then each enclosing
+   * package's (`a/b/c` -> `a/b/c`, `a/b`, `a`; `@types/bun/bun-types` -> itself, `@types/bun`).
+   */
+  enclosing: string[];
   name: string;
   /** The version for a registry package; undefined for local code and sources without one. */
   version?: string;
@@ -81,7 +84,7 @@ export function parseBunLock(content: string, file: string): Package[] {
   if (!isObject(packagesValue)) throw new Error("not a valid bun.lock: 'packages' is not an object");
 
   const entries = new Map<string, Entry>();
-  for (const span of containerValues(json, locateValue(json, ['packages'])!.start)) {
+  for (const span of valuesAt(json, ['packages'])!) {
     const key = span.key!;
     const value = packagesValue[key];
     // A repeated key: JSON.parse kept the last value, so the last span is the one to read.
@@ -90,24 +93,31 @@ export function parseBunLock(content: string, file: string): Package[] {
     if (!name) continue;
     const local = LOCAL_PROTOCOLS.some(protocol => resolution.startsWith(protocol));
     entries.set(key, {
-      key, segments: splitKey(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
+      key, enclosing: enclosingKeys(key), name, version: local || !isVersion(resolution) ? undefined : resolution, local,
       workspace: resolution.startsWith('workspace:'), info: value.find(isObject), integrity: value[value.length - 1], span,
       dependsOn: [], requiredBy: [], direct: false, reachedFromProduction: false, reachedFromDevelopment: false,
     });
   }
 
-  /** The entry a dependency `name` of the package at `segments` resolves to: the nearest enclosing copy, then the top level. */
-  const resolve = (segments: readonly string[], name: string): Entry | undefined => {
-    for (let depth = segments.length; depth >= 0; depth--) {
-      const found = entries.get(depth === 0 ? name : `${segments.slice(0, depth).join('/')}/${name}`);
+  // Every key's text before each of its slashes: only there can `${prefix}/${name}` name an entry,
+  // so the other lookups (most, in a flat install) build no key.
+  const parents = new Set<string>();
+  for (const key of entries.keys()) {
+    for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) parents.add(key.slice(0, slash));
+  }
+  /** The entry a dependency `name` looked up under `enclosing` resolves to: the nearest enclosing copy, then the top level. */
+  const resolve = (enclosing: readonly string[], name: string): Entry | undefined => {
+    for (const prefix of enclosing) {
+      if (!parents.has(prefix)) continue;
+      const found = entries.get(`${prefix}/${name}`);
       if (found) return found;
     }
-    return undefined;
+    return entries.get(name);
   };
 
   for (const entry of entries.values()) {
     for (const name of dependencyNames(entry.info, DEPENDENCY_SECTIONS)) {
-      const target = resolve(entry.segments, name);
+      const target = resolve(entry.enclosing, name);
       if (!target || target === entry) continue;
       entry.dependsOn.push(target);
       if (!entry.local) target.requiredBy.push(entry.key);
@@ -144,7 +154,8 @@ export function parseBunLock(content: string, file: string): Package[] {
     const dev = entry.reachedFromDevelopment && !entry.reachedFromProduction;
     const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev, requiredBy: entry.requiredBy };
     const id = `${entry.name}@${entry.version}`;
-    const dependsOn = entry.dependsOn.filter(target => !target.local && target.version !== undefined).map(target => `${target.name}@${target.version}`);
+    const dependsOn: string[] = [];
+    for (const target of entry.dependsOn) if (!target.local && target.version !== undefined) dependsOn.push(`${target.name}@${target.version}`);
     const known = packages.get(id);
     if (known) {
       known.copies!.push(copy);
@@ -153,12 +164,16 @@ export function parseBunLock(content: string, file: string): Package[] {
       known.dependsOn!.push(...dependsOn);
       continue;
     }
-    packages.set(id, {
+    const pkg: Package = {
       id, name: entry.name, version: entry.version, ecosystem: 'npm', purl: buildPurl('npm', entry.name, entry.version),
-      direct: copy.direct, dev, location, copies: [copy], dependsOn, ...optionalHashes(sriHashes(entry.integrity)),
-    });
+      direct: copy.direct, dev, location, copies: [copy], dependsOn,
+    };
+    // Set afterwards: spreading an optional member into the literal is V8's slow object-clone path.
+    const hashes = sriHashes(entry.integrity);
+    if (hashes) pkg.hashes = hashes;
+    packages.set(id, pkg);
   }
-  for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+  for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
   const list = [...packages.values()];
   const idsOf = (roots: Entry[]) => throughLocalPackages(roots).flatMap(entry => (entry.version === undefined ? [] : [`${entry.name}@${entry.version}`]));
   attributeToMembers(list, new Map([...declaredBy].map(([folder, roots]) => [folder, idsOf(roots)])));
@@ -212,7 +227,16 @@ function isVersion(resolution: string): boolean {
   return first >= 0x30 && first <= 0x39 && !resolution.includes(':') && !resolution.includes('/');
 }
 
-/** The package names that make up a `packages` key. */
+/** See Entry.enclosing. */
+function enclosingKeys(key: string): string[] {
+  if (!key.includes('/')) return [key];
+  const segments = splitKey(key);
+  const keys = [key];
+  for (let depth = segments.length - 1; depth >= 1; depth--) keys.push(segments.slice(0, depth).join('/'));
+  return keys;
+}
+
+/** The package names that make up a `packages` key: `@types/bun/bun-types` -> [`@types/bun`, `bun-types`]. */
 function splitKey(key: string): string[] {
   const parts = key.split('/');
   const segments: string[] = [];

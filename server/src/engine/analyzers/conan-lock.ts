@@ -14,10 +14,11 @@
 //
 // JSON.parse reads the values; the spans of the nodes (or list entries) come from a scan of just
 // that object (or those lists).
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject, type ValueSpan } from './json-offsets';
+import { lastMember, locateRootArrays, parseJson, valuesAt, type JsonObject, type ValueSpan } from './json-offsets';
 
 export const conanLockAnalyzer: Analyzer = {
   id: 'conan-lock',
@@ -91,7 +92,7 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
   const nodesValue = isObject(graphLock) ? graphLock.nodes : undefined;
   if (!isObject(nodesValue)) throw new Error("not a valid conan.lock: 'graph_lock.nodes' is not an object");
   const nodes = new Map<string, GraphNode>();
-  for (const span of containerValues(content, locateValue(content, ['graph_lock', 'nodes'])!.start)) {
+  for (const span of valuesAt(content, ['graph_lock', 'nodes'])!) {
     const id = span.key!;
     // A repeated key: JSON.parse kept the last value, which the last span reads.
     const value = nodesValue[id];
@@ -99,15 +100,14 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
     const refKey = value.ref !== undefined ? 'ref' : value.pref !== undefined ? 'pref' : undefined;
     const refText = refKey && typeof value[refKey] === 'string' ? (value[refKey] as string) : undefined;
     nodes.set(id, {
-      id, span, refSpan: refText ? lastWithKey(containerValues(content, span.start), refKey!) : undefined,
+      id, span, refSpan: refText ? lastMember(content, span.start, refKey!) : undefined,
       ref: refText ? parseRef(refText, true) : undefined,
       requires: nodeIds(value.requires), buildRequires: nodeIds(value.build_requires),
       reachedFromHost: false, reachedFromBuild: false, requiredBy: [],
     });
   }
   // The root is node `0`; lockfiles before 0.4 key nodes by UUID, and there it is the node that no other requires.
-  const required = new Set([...nodes.values()].flatMap(node => [...node.requires, ...node.buildRequires]));
-  const roots = nodes.has('0') ? [nodes.get('0')!] : [...nodes.values()].filter(node => !required.has(node.id));
+  const roots = nodes.has('0') ? [nodes.get('0')!] : notRequired(nodes);
   const isRoot = (node: GraphNode) => roots.includes(node);
   const direct = new Set<GraphNode>();
   const host: GraphNode[] = [];
@@ -118,14 +118,15 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
   }
   for (const node of nodes.values()) {
     if (isRoot(node)) continue;
-    for (const id of [...node.requires, ...node.buildRequires]) nodes.get(id)?.requiredBy.push(node.id);
+    for (const id of node.requires) nodes.get(id)?.requiredBy.push(node.id);
+    for (const id of node.buildRequires) nodes.get(id)?.requiredBy.push(node.id);
   }
   // Host packages pull in what they require at run time; anything a build tool needs, and every
   // package's build requirements, stay build-only.
-  walk(host, nodes, 'reachedFromHost', node => node.requires);
-  walk(build, nodes, 'reachedFromBuild', node => [...node.requires, ...node.buildRequires]);
+  walk(host, nodes, 'reachedFromHost', false);
+  walk(build, nodes, 'reachedFromBuild', true);
   walk([...nodes.values()].filter(node => node.reachedFromHost).flatMap(node => node.buildRequires.map(id => nodes.get(id)!).filter(Boolean)),
-    nodes, 'reachedFromBuild', node => [...node.requires, ...node.buildRequires]);
+    nodes, 'reachedFromBuild', true);
 
   const placed: Placed[] = [];
   for (const node of nodes.values()) {
@@ -145,14 +146,15 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
 
 /** The name@version of each package a node requires, sorted, once each. */
 function dependsOn(node: GraphNode, nodes: Map<string, GraphNode>): string[] {
-  const ids = new Set<string>();
+  const ids: string[] = [];
   for (const list of [node.requires, node.buildRequires]) {
     for (const id of list) {
       const ref = nodes.get(id)?.ref;
-      if (ref) ids.add(`${ref.name}@${ref.version}`);
+      if (ref) ids.push(`${ref.name}@${ref.version}`);
     }
   }
-  return [...ids].sort();
+  sortUnique(ids); // in place: a Set and a copy per node were a visible part of the analysis
+  return ids;
 }
 
 function pushNode(node: GraphNode | undefined, list: GraphNode[], direct: Set<GraphNode>): void {
@@ -161,17 +163,31 @@ function pushNode(node: GraphNode | undefined, list: GraphNode[], direct: Set<Gr
   direct.add(node);
 }
 
-function walk(start: GraphNode[], nodes: Map<string, GraphNode>, flag: 'reachedFromHost' | 'reachedFromBuild', next: (node: GraphNode) => string[]): void {
+/** Sets `flag` on everything reachable from `start` along `requires`, and along `build_requires` too with `withBuildRequires`. */
+function walk(start: GraphNode[], nodes: Map<string, GraphNode>, flag: 'reachedFromHost' | 'reachedFromBuild', withBuildRequires: boolean): void {
   const queue = start.filter(node => !node[flag]);
   for (const node of queue) node[flag] = true;
+  const visit = (id: string) => {
+    const target = nodes.get(id);
+    if (!target || target[flag]) return;
+    target[flag] = true;
+    queue.push(target);
+  };
   while (queue.length > 0) {
-    for (const id of next(queue.pop()!)) {
-      const target = nodes.get(id);
-      if (!target || target[flag]) continue;
-      target[flag] = true;
-      queue.push(target);
-    }
+    const node = queue.pop()!;
+    for (const id of node.requires) visit(id);
+    if (withBuildRequires) for (const id of node.buildRequires) visit(id);
   }
+}
+
+/** The nodes no other node requires. */
+function notRequired(nodes: Map<string, GraphNode>): GraphNode[] {
+  const required = new Set<string>();
+  for (const node of nodes.values()) {
+    for (const id of node.requires) required.add(id);
+    for (const id of node.buildRequires) required.add(id);
+  }
+  return [...nodes.values()].filter(node => !required.has(node.id));
 }
 
 /** Node ids from a `requires` list, or from the values of the ref-to-id object of old lockfiles. */
@@ -187,15 +203,19 @@ function isObject(value: unknown): value is JsonObject {
 
 // ---- Conan 2: requires lists ----
 
+const REQUIRE_LISTS = [['requires', false], ['build_requires', true], ['python_requires', true]] as const;
+
 function readRequireLists(root: JsonObject, content: string, lines: LineCursor): Placed[] {
   const placed: Placed[] = [];
-  for (const [section, dev] of [['requires', false], ['build_requires', true], ['python_requires', true]] as const) {
+  let arrays: Map<string, ValueSpan[]> | undefined;
+  for (const [section, dev] of REQUIRE_LISTS) {
     const list = root[section];
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new Error(`not a valid conan.lock: '${section}' is not a list`);
     if (list.length === 0) continue;
     // The list's elements line up one for one with JSON.parse's array.
-    const spans = containerValues(content, locateValue(content, [section])!.start);
+    arrays ??= locateRootArrays(content, REQUIRE_LISTS.map(([name]) => name)); // one pass for the three
+    const spans = arrays.get(section)!;
     list.forEach((element: unknown, index) => {
       if (typeof element !== 'string') throw new Error(`not a valid conan.lock: an entry of '${section}' is not a string`);
       const range = lines.range(spans[index].start, spans[index].end);

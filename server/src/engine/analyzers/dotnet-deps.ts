@@ -6,6 +6,7 @@
 // each library to what it depends on and the assets it brings; a library whose entry there has no
 // runtime, native or runtime-target assets is a compile-time reference that never ships and is
 // left out, as Trivy does. What a project depends on is direct. NuGet has no dev dependencies here.
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package } from '../types';
@@ -42,18 +43,26 @@ export function parseDepsJson(content: string, file: string): Package[] {
 
   /** The target's entries by prefix-free `Name/Version`. */
   const entries = new Map<string, JsonObject>();
-  for (const [key, value] of Object.entries(target ?? {})) {
+  // for-in loops rather than Object.entries and flatMap: no array per member, in the loops that run per package.
+  for (const key in target) {
+    const value = target[key];
     const slash = key.indexOf('/');
     if (slash > 0 && isObject(value)) entries.set(libraryKey(key.slice(0, slash), key.slice(slash + 1)), value);
   }
   const dependenciesOf = (entry: JsonObject | undefined): string[] => {
     const dependencies = entry?.dependencies;
-    if (!isObject(dependencies)) return [];
-    return Object.entries(dependencies).flatMap(([name, version]) => (typeof version === 'string' ? [libraryKey(name, version)] : []));
+    const keys: string[] = [];
+    if (!isObject(dependencies)) return keys;
+    for (const name in dependencies) {
+      const version = dependencies[name];
+      if (typeof version === 'string') keys.push(libraryKey(name, version));
+    }
+    return keys;
   };
 
   const direct = new Set<string>();
-  for (const [key, library] of Object.entries(libraries)) {
+  for (const key in libraries) {
+    const library = libraries[key];
     const slash = key.indexOf('/');
     if (slash > 0 && isObject(library) && isType(library, 'project')) {
       for (const dependency of dependenciesOf(entries.get(libraryKey(key.slice(0, slash), key.slice(slash + 1))))) direct.add(dependency);
@@ -81,9 +90,10 @@ export function parseDepsJson(content: string, file: string): Package[] {
     packages.push({
       id: `${name}@${version}`, name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', name, version),
       direct: isDirect, dev: false, location, copies: [{ key, location, highlight, direct: isDirect, dev: false }],
-      dependsOn: [...new Set(dependenciesOf(entry).map(dependency => dependency.replace('/', '@')))].sort(),
+      dependsOn: dependenciesOf(entry).map(dependency => dependency.replace('/', '@')),
     });
   }
+  for (const pkg of packages) sortUnique(pkg.dependsOn!);
   // What a package depends on is reported only where that is a package of the file too.
   const ids = new Set(packages.map(p => p.id));
   for (const pkg of packages) pkg.dependsOn = pkg.dependsOn!.filter(id => ids.has(id));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateObjectMembers, locateValue } from './json-offsets';
+import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, lastMember, lastWithKey, locateMembersOfMembers, locateValue, valuesAt } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
@@ -22,6 +22,16 @@ describe('json-offsets', () => {
     assert.equal(text.slice(found.start, found.end), '[2, 3]');
     assert.equal(locateValue(text, ['a', 'missing']), undefined);
     assert.equal(locateValue('[]', ['a']), undefined);
+    for (const [json, path] of [
+      [text, ['a', 'b']], [text, ['a']], [text, []], ['{"a": {"b": [1]}, "a": 2}', ['a', 'b']], ['{"a": {"b": [1]}, "a": {"c": 2}}', ['a', 'b']],
+      ['{"a": {"b": {"x": "]"}}, "c": 1}', ['a', 'b']], ['{"a": {"b": "s"}}', ['a', 'b']], ['[1, 2]', []], ['[{"a": 1}]', ['a']],
+    ] as [string, string[]][]) {
+      const span = locateValue(json, path);
+      assert.deepEqual(valuesAt(json, path), span && containerValues(json, span.start), `${json} ${path}`);
+    }
+    for (const [json, key] of [['{"a": 1, "b": {"a": 2}, "a": [3]}', 'a'], ['{"b": 1}', 'a'], ['[{"a": 1}]', 'a'], ['{"a\\u0062": 1}', 'ab']]) {
+      assert.deepEqual(lastMember(json, 0, key), lastWithKey(containerValues(json, 0), key), `${json} ${key}`);
+    }
   });
 
   it('locates the members JSON.parse gives: values in its order, a repeated key at its first place with its last span', () => {
@@ -44,6 +54,22 @@ describe('json-offsets', () => {
     assert.deepEqual(spans('[1]', []), []);
   });
 
+  it('locates the object-valued members of every object in an object in one pass, as locateMembers does for each', () => {
+    const members = '{"_meta": {"h": {"s": "}"}}, "a": {"x": {"v": 1}, "y": 2, "x": {"v": 3}}, "b": [], "c": {"z": {}}, "c": {"w": {"u": "{"}}}';
+    for (const [text, path] of [[members, []], [`{"p": {"q": ${members}}}`, ['p', 'q']], [`{"p": ${members}, "p": {"a": {"n": {}}}}`, ['p']]] as [string, string[]][]) {
+      const found = locateMembersOfMembers(text, path);
+      for (const key of new Set([...found.keys(), '_meta', 'a', 'b', 'c'])) {
+        const spans = locateMembers(text, [...path, key]);
+        assert.deepEqual(found.get(key) ?? new Map(), spans, `${path} ${key}`);
+      }
+    }
+    const found = locateMembersOfMembers(members, []);
+    assert.deepEqual([...found.keys()], ['_meta', 'a', 'c']);
+    assert.deepEqual([...found.get('a')!].map(([key, span]) => [key, members.slice(span.start, span.end)]), [['x', '"x": {"v": 3}']]);
+    assert.deepEqual(locateMembersOfMembers('[{"a": {}}]', []), new Map());
+    assert.deepEqual(locateMembersOfMembers('{"p": {"a": {"b": {}}}, "p": 1}', ['p']), new Map());
+  });
+
   it('blanks comments and trailing commas, keeping every offset and line break', () => {
     const text = '{\n  "a": [1, 2, ], // note, "quoted"\n  "b": "x,}", /* a\n block */\n}';
     const blanked = blankCommentsAndTrailingCommas(text);
@@ -63,5 +89,7 @@ describe('json-offsets', () => {
     }, 5_000);
     const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
     assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);
+    assertLinearGrowth(makeObject, text => locateMembersOfMembers(text, []), 5_000);
+    assertLinearGrowth(makeObject, text => valuesAt(text, ['p']), 5_000);
   });
 });

@@ -128,16 +128,22 @@ export interface LocatedMembers {
 /**
  * The members of the object reached from the root by `path`, as `object` (what JSON.parse gave
  * for it) holds them, with their spans; empty where the path leads to no object. Parallel arrays
- * rather than a Map of spans: in the common case the keys and values are JSON.parse's own
- * (Object.keys, Object.values), whose hashes are cached, and no key is hashed again. `text` must
- * be valid JSON.
+ * rather than a Map of spans: in the common case the keys are JSON.parse's own, whose hashes are
+ * cached, and no key is hashed again. `text` must be valid JSON.
  */
 export function locateObjectMembers(text: string, path: readonly string[], object: JsonObject): LocatedMembers {
   const found = listMembers(text, path);
-  const keys = Object.keys(object);
-  let same = keys.length === found.keys.length;
-  for (let i = 0; same && i < keys.length; i++) same = keys[i] === found.keys[i];
-  if (same) return { keys, values: Object.values(object), starts: found.starts, ends: found.ends };
+  // for-in rather than Object.keys and Object.values: on a large object, Object.values alone took
+  // several times as long as this loop.
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  let same = true;
+  for (const key in object) {
+    same &&= key === found.keys[keys.length];
+    keys.push(key);
+    values.push(object[key]);
+  }
+  if (same && keys.length === found.keys.length) return { keys, values, starts: found.starts, ends: found.ends };
   // A repeated key, or a key that looks like an array index (which Object.keys puts first).
   const placeOf = new Map<string, number>();
   const located: LocatedMembers = { keys: [], values: [], starts: [], ends: [] };
@@ -270,6 +276,38 @@ export function locateRootArrays(text: string, keys: readonly string[]): Map<str
 }
 
 /**
+ * For each object-valued member of the object reached from the root by `path`, what
+ * `locateMembers(text, [...path, key])` gives for it: the spans of its object-valued members. A
+ * repeated key keeps its first place and its last object's spans, as locateMembers keeps them.
+ * One pass over the text for all of them, where locateMembers makes one per key. `text` must be
+ * valid JSON.
+ */
+export function locateMembersOfMembers(text: string, path: readonly string[]): Map<string, MemberSpans> {
+  let found = new Map<string, MemberSpans>();
+  const record = (open: number): number => scanMembers(text, open, (key, _keyStart, valueStart) => {
+    if (text.charCodeAt(valueStart) !== OPEN_BRACE) return valueEnd(text, valueStart);
+    const spans: MemberSpans = new Map();
+    found.set(key, spans);
+    return scanMembers(text, valueStart, (member, memberStart, memberValueStart) => {
+      const end = valueEnd(text, memberValueStart);
+      if (text.charCodeAt(memberValueStart) === OPEN_BRACE) spans.set(member, { start: memberStart, end });
+      return end;
+    });
+  });
+  const visit = (open: number, depth: number): number => {
+    if (text.charCodeAt(open) !== OPEN_BRACE) return valueEnd(text, open);
+    if (depth === path.length) return record(open);
+    return scanMembers(text, open, (key, _keyStart, valueStart) => {
+      if (key !== path[depth]) return valueEnd(text, valueStart);
+      found = new Map(); // this copy of the key replaces any before it
+      return visit(valueStart, depth + 1);
+    });
+  };
+  visit(skipWhitespace(text, 0), 0);
+  return found;
+}
+
+/**
  * Walks the members of the object opening at `open`: `member` gets each key (decoded), its opening
  * quote and its value's start, and returns where the value ends. Returns just after the object.
  */
@@ -302,6 +340,46 @@ export function locateValue(text: string, path: readonly string[]): ValueSpan | 
     found = lastWithKey(containerValues(text, found.start), key);
     if (!found) return undefined;
   }
+  return found;
+}
+
+/**
+ * What `containerValues(text, locateValue(text, path).start)` gives, in one pass that reads the
+ * container once where those two read it twice (and everything before it, once more); undefined
+ * where the path leads nowhere. `text` must be valid JSON.
+ */
+export function valuesAt(text: string, path: readonly string[]): ValueSpan[] | undefined {
+  let found: ValueSpan[] | undefined;
+  const visit = (start: number, depth: number): number => {
+    if (depth === path.length) {
+      const container = readContainer(text, start);
+      found = container.values;
+      return container.end === start ? valueEnd(text, start) : container.end;
+    }
+    if (text.charCodeAt(start) !== OPEN_BRACE) return valueEnd(text, start);
+    return scanMembers(text, start, (key, _keyStart, valueStart) => {
+      if (key !== path[depth]) return valueEnd(text, valueStart);
+      found = undefined; // the last copy of a key is the one JSON.parse keeps, even where it leads nowhere
+      return visit(valueStart, depth + 1);
+    });
+  };
+  visit(skipWhitespace(text, 0), 0);
+  return found;
+}
+
+/**
+ * The last member named `key` of the object whose value starts at `start` (the one JSON.parse
+ * keeps), as lastWithKey(containerValues(...)) gives it without a span for every member. `text`
+ * must be valid JSON.
+ */
+export function lastMember(text: string, start: number, key: string): ValueSpan | undefined {
+  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
+  let found: ValueSpan | undefined;
+  scanMembers(text, start, (member, keyStart, valueStart) => {
+    const end = valueEnd(text, valueStart);
+    if (member === key) found = { key, keyStart, start: valueStart, end };
+    return end;
+  });
   return found;
 }
 

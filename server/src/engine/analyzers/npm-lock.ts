@@ -64,6 +64,8 @@ interface FolderEntry {
   start: number;
   end: number;
   value: JsonObject;
+  /** The package's name (packageName), for an installed folder. */
+  name: string;
   /** name@version for an installed registry package; undefined for links, projects and entries without a version. */
   id: string | undefined;
   /** Set when a project folder (the root, a workspace) depends on this folder. */
@@ -81,7 +83,7 @@ const PROJECT_DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optiona
 
 /** Reads the entries into `collector`; gives, per project folder, the ids of what it depends on itself. */
 function readPackagesSection(packages: LocatedMembers, collector: PackageCollector): Map<string, string[]> {
-  const folders = new Map<string, FolderEntry>();
+  const all: FolderEntry[] = [];
   // Each node_modules, keyed by the folder that holds it ('' for the top level): resolving a
   // name is then one lookup per enclosing node_modules, however many folders provide it.
   const nodeModulesOf = new Map<string, NodeModules>();
@@ -92,16 +94,17 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
     const value = packages.values[i];
     if (!isObject(value)) continue;
     const folder: FolderEntry = {
-      path, start: packages.starts[i], end: packages.ends[i], value, id: undefined, direct: false, requiredBy: [],
+      path, start: packages.starts[i], end: packages.ends[i], value, name: '', id: undefined, direct: false, requiredBy: [],
     };
-    folders.set(path, folder);
+    all.push(folder);
 
     const split = path.lastIndexOf(NESTED_NODE_MODULES);
     if (split === -1 && !path.startsWith(NODE_MODULES)) {
       projects.push(folder); // not under any node_modules: the user's own project
       continue;
     }
-    folder.id = folderId(path, value);
+    folder.name = packageName(path, value);
+    folder.id = folderId(folder.name, value);
     installed.push(folder);
     if (split === 0) continue; // `/node_modules/x`: installed, yet in no folder's node_modules
     const parent = split > 0 ? path.slice(0, split) : '';
@@ -111,10 +114,13 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
     nodeModules.set(name, folder);
   }
 
+  /** Folders by path, made when the first link is followed: most lockfiles have none. */
+  let folders: Map<string, FolderEntry> | undefined;
   /** Follows `link: true` entries to their target folder. */
   const followLink = (folder: FolderEntry): FolderEntry | undefined => {
     if (folder.value.link !== true) return folder;
     const target = folder.value.resolved;
+    folders ??= new Map(all.map(entry => [entry.path, entry]));
     return typeof target === 'string' && target !== '' ? folders.get(target) : undefined;
   };
 
@@ -184,7 +190,7 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
     collector.add({
       key: folder.path,
       id: folder.id,
-      name: packageName(folder.path, folder.value),
+      name: folder.name,
       version: folder.value.version as string,
       direct: folder.direct,
       dev: folder.value.dev === true,
@@ -198,10 +204,10 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
   return directs;
 }
 
-function folderId(path: string, value: JsonObject): string | undefined {
+function folderId(name: string, value: JsonObject): string | undefined {
   const version = value.version;
   if (value.link === true || typeof version !== 'string' || version === '') return undefined;
-  return `${packageName(path, value)}@${version}`;
+  return `${name}@${version}`;
 }
 
 /** The `name` field when the folder is an alias (`"x": "npm:real@1"`), else the folder name. */

@@ -5,11 +5,12 @@
 // the same target). A package is one name@version; its entry under each target is a copy.
 // Projects are the user's own code: not reported, and what they require counts as direct, as
 // the npm analyzer does with workspaces. NuGet has no dev dependencies in this file.
-import { base64Hashes, optionalHashes } from '../hashes';
+import { sortUnique } from '../depgraph';
+import { base64Hashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { locateMembers, parseJson, stringEnd, type JsonObject, type MemberSpan } from './json-offsets';
+import { locateMembersOfMembers, parseJson, stringEnd, type JsonObject, type MemberSpan } from './json-offsets';
 
 export const nugetLockAnalyzer: Analyzer = {
   id: 'nuget-lock',
@@ -30,6 +31,8 @@ interface TargetEntry {
   span: MemberSpan;
   direct: boolean;
   requiredBy: string[];
+  /** name@version of each package the entry requires. */
+  dependsOn: string[];
 }
 
 export function parseNugetLock(content: string, file: string): Package[] {
@@ -41,24 +44,21 @@ export function parseNugetLock(content: string, file: string): Package[] {
 
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
-  for (const [target, targetSpan] of locateMembers(content, ['dependencies'])) {
+  // One pass over the text locates every target's entries.
+  for (const [target, spans] of locateMembersOfMembers(content, ['dependencies'])) {
     const entries = targets[target];
     if (!isObject(entries)) continue;
-    // Each target is located on its own slice of the text, so the whole file is read once.
-    const open = content.indexOf('{', stringEnd(content, targetSpan.start));
     const byName = new Map<string, TargetEntry>();
-    for (const [name, span] of locateMembers(content.slice(open, targetSpan.end), [])) {
+    for (const [name, span] of spans) {
       const value = entries[name];
       if (!isObject(value)) continue;
       byName.set(name, {
-        key: `${target}/${name}`, name, value, span: { start: span.start + open, end: span.end + open },
-        direct: value.type === 'Direct', requiredBy: [],
+        key: `${target}/${name}`, name, value, span, direct: value.type === 'Direct', requiredBy: [], dependsOn: [],
       });
     }
 
-    const dependsOn = new Map<TargetEntry, string[]>();
     for (const entry of byName.values()) {
-      const ids: string[] = [];
+      const ids = entry.dependsOn;
       for (const dependency of isObject(entry.value.dependencies) ? Object.keys(entry.value.dependencies) : []) {
         const required = byName.get(dependency);
         if (!required) continue;
@@ -70,7 +70,6 @@ export function parseNugetLock(content: string, file: string): Package[] {
           if (typeof version === 'string' && version !== '') ids.push(`${dependency}@${version}`);
         }
       }
-      dependsOn.set(entry, ids);
     }
 
     for (const entry of byName.values()) {
@@ -84,18 +83,20 @@ export function parseNugetLock(content: string, file: string): Package[] {
       if (known) {
         known.direct ||= copy.direct;
         known.copies!.push(copy);
-        known.dependsOn!.push(...dependsOn.get(entry)!);
+        known.dependsOn!.push(...entry.dependsOn);
         continue;
       }
-      packages.set(id, {
+      const pkg: Package = {
         id, name: entry.name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', entry.name, version),
-        direct: copy.direct, dev: false, location, copies: [copy], dependsOn: [...dependsOn.get(entry)!],
-        // The SHA-512 of the .nupkg, base64.
-        ...optionalHashes(base64Hashes('SHA-512', entry.value.contentHash)),
-      });
+        direct: copy.direct, dev: false, location, copies: [copy], dependsOn: entry.dependsOn,
+      };
+      // The SHA-512 of the .nupkg, base64. Set afterwards: spreading an optional member into the literal is V8's slow path.
+      const hashes = base64Hashes('SHA-512', entry.value.contentHash);
+      if (hashes) pkg.hashes = hashes;
+      packages.set(id, pkg);
     }
   }
-  for (const pkg of packages.values()) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+  for (const pkg of packages.values()) sortUnique(pkg.dependsOn!);
   return [...packages.values()];
 }
 

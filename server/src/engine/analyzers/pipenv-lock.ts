@@ -6,9 +6,9 @@
 //
 // The lockfile records no graph and no direct dependencies: a package is direct when the Pipfile
 // beside it names it in `[packages]` or `[dev-packages]`. Without a Pipfile nothing is direct.
-import { prefixedHexHashes, releaseHashes } from '../hashes';
-import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { locateMembers, parseJson, stringEnd } from './json-offsets';
+import { prefixedHexHashes } from '../hashes';
+import type { Analyzer, AnalyzerInput, AnalyzerOutput, PackageHash } from '../types';
+import { locateMembersOfMembers, parseJson, stringEnd, type MemberSpans } from './json-offsets';
 import { buildPackages, pypiKey, readPipfile, table, type LockEntry } from './python-common';
 
 const MANIFEST = 'Pipfile';
@@ -38,11 +38,13 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
   const declared = readPipfile(input.siblings?.get(MANIFEST));
 
   const entries: LockEntry[] = [];
+  let spansOf: Map<string, MemberSpans> | undefined;
   for (const [category, packages] of Object.entries(root)) {
     if (category === '_meta' || typeof packages !== 'object' || packages === null || Array.isArray(packages)) continue;
     if (Object.keys(packages).length === 0) continue; // spares a pass over the text
     const dev = category !== 'default';
-    for (const [name, span] of locateMembers(input.content, [category])) {
+    spansOf ??= locateMembersOfMembers(input.content, []); // one pass for every category
+    for (const [name, span] of spansOf.get(category) ?? []) {
       const { version, hashes } = table((packages as Record<string, unknown>)[name]);
       if (typeof version !== 'string') continue;
       const bare = version.replace(/^=+/, '');
@@ -52,12 +54,24 @@ export function parsePipfileLock(input: AnalyzerInput): AnalyzerOutput {
         name, version: bare, key: `${category}.${name}`, start: span.start, end: span.end,
         nameStart: span.start, nameEnd: stringEnd(input.content, span.start),
         direct: !!key && (declared!.production.has(key) || declared!.development.has(key)), dev, dependsOn: [],
-        // Pipenv lists a release's hashes without their file names: the first stands for it (see releaseHashes).
-        hashes: releaseHashes(undefined, Array.isArray(hashes) ? hashes.map(prefixedHexHashes) : []),
+        hashes: firstHashes(hashes),
       });
     }
   }
   // Categories in file order, so that positions are asked for in source order.
   entries.sort((a, b) => a.start - b.start);
   return { packages: buildPackages(entries, input.content, input.path) };
+}
+
+/**
+ * Pipenv lists a release's hashes without their file names: the first Vigil knows stands for it
+ * (see releaseHashes). The rest are not decoded, which was most of the analysis.
+ */
+function firstHashes(hashes: unknown): PackageHash[] | undefined {
+  if (!Array.isArray(hashes)) return undefined;
+  for (const hash of hashes) {
+    const found = prefixedHexHashes(hash);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, PackageCopy } from '../types';
-import { containerValues, lastWithKey, locateValue, parseJson, type JsonObject } from './json-offsets';
+import { lastMember, parseJson, valuesAt, type JsonObject } from './json-offsets';
 
 export const sbtLockAnalyzer: Analyzer = {
   id: 'sbt-lock',
@@ -35,7 +35,7 @@ export function parseSbtLock(content: string, file: string): Package[] {
   if (!Array.isArray(dependencies)) throw new Error("not a valid sbt lock file: 'dependencies' is not an array");
 
   // JSON.parse gives the values; the spans of the array's elements line up with them one for one.
-  const spans = containerValues(content, locateValue(content, ['dependencies'])!.start);
+  const spans = valuesAt(content, ['dependencies'])!;
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
   dependencies.forEach((entry: unknown, index) => {
@@ -47,7 +47,7 @@ export function parseSbtLock(content: string, file: string): Package[] {
     const configurations = Array.isArray(entry.configurations) ? entry.configurations : [];
     const shipped = configurations.some(value => typeof value === 'string' && SHIPPED_CONFIGURATIONS.has(value));
     const span = spans[index];
-    const nameMember = lastWithKey(containerValues(content, span.start), 'name')!;
+    const nameMember = lastMember(content, span.start, 'name')!;
     const location = lines.range(span.start, span.end);
     const highlight = lines.range(nameMember.keyStart, nameMember.end);
     const name = `${org}:${artifact}`;

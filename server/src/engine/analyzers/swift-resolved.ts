@@ -6,7 +6,9 @@
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package } from '../types';
-import { parseJson, stringEnd, type JsonObject } from './json-offsets';
+import { parseJson, valuesAt, type JsonObject } from './json-offsets';
+
+const OPEN_BRACE = 0x7b;
 
 export const swiftResolvedAnalyzer: Analyzer = {
   id: 'swift-resolved',
@@ -27,7 +29,7 @@ export function parsePackageResolved(content: string, file: string): Package[] {
   const pins = legacy ? (root.object as JsonObject).pins : root.pins;
   if (pins === undefined) return [];
   if (!Array.isArray(pins)) throw new Error("not a valid Package.resolved: 'pins' is not an array");
-  const spans = locateArrayObjects(content, legacy ? ['object', 'pins'] : ['pins']);
+  const spans = (valuesAt(content, legacy ? ['object', 'pins'] : ['pins']) ?? []).filter(element => content.charCodeAt(element.start) === OPEN_BRACE);
 
   const lines = new LineCursor(content, file);
   const packages = new Map<string, Package>();
@@ -72,50 +74,6 @@ function lineEnd(content: string, from: number): number {
   if (end === -1) end = content.length;
   while (end > from && (content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === ',')) end--;
   return end;
-}
-
-/**
- * The spans (first `{` to last `}`) of the objects directly inside the array reached from the
- * root by the object keys in `path`, in order. One pass; `text` must be valid JSON.
- */
-function locateArrayObjects(text: string, path: string[]): { start: number; end: number }[] {
-  const found: { start: number; end: number }[] = [];
-  /** Per open container: whether it is an object, the last key read in it, and how much of `path` it matches. */
-  const stack: { object: boolean; key: string; depth: number }[] = [];
-  let expectKey = false;
-  let objectStart = -1;
-  let inTarget = -1; // stack height of the target array while inside it
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === 0x22) {
-      const end = stringEnd(text, i);
-      const top = stack[stack.length - 1];
-      if (expectKey && top?.object) top.key = JSON.parse(text.slice(i, end)) as string;
-      expectKey = false;
-      i = end - 1;
-    } else if (char === 0x7b || char === 0x5b) {
-      const parent = stack[stack.length - 1];
-      // How much of `path` this container is at: the root is 0; a value under key path[d] of a container at d is d + 1.
-      const depth = !parent ? 0 : parent.depth >= 0 && parent.object && parent.key === path[parent.depth] ? parent.depth + 1 : -1;
-      if (char === 0x7b && inTarget === stack.length) objectStart = i;
-      stack.push({ object: char === 0x7b, key: '', depth });
-      if (char === 0x5b && depth === path.length) {
-        inTarget = stack.length;
-        found.length = 0; // a repeated key: JSON.parse keeps the last value
-      }
-      expectKey = char === 0x7b;
-    } else if (char === 0x7d || char === 0x5d) {
-      stack.pop();
-      if (char === 0x7d && inTarget === stack.length && objectStart !== -1) {
-        found.push({ start: objectStart, end: i + 1 });
-        objectStart = -1;
-      }
-      if (char === 0x5d && inTarget === stack.length + 1) inTarget = -1;
-    } else if (char === 0x2c) {
-      expectKey = stack[stack.length - 1]?.object ?? false;
-    }
-  }
-  return found;
 }
 
 function nonEmpty(value: unknown): string | undefined {
