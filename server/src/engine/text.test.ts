@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { assertLinearGrowth } from '../../../test/helpers/linear-time';
 import { decodeText, escapeControl, LineCursor, LineIndex } from './text';
 
 describe('text', () => {
@@ -23,5 +24,13 @@ describe('text', () => {
     const asked: [number, number][] = [[0, 1], [2, 9], [2, 4], [5, 13], [1, 2], [12, text.length], [6, 7], [0, text.length], [3, 3]];
     for (let start = 0; start <= text.length; start += 3) for (let end = start; end <= text.length; end += 2) asked.push([start, end], [0, start]);
     for (const [start, end] of asked) assert.deepEqual(cursor.range(start, end), index.range(start, end), `${start}-${end}`);
+  });
+
+  it('LineCursor takes linear time on a text without line breaks (a lockfile written on one line)', () => {
+    const ranges = (text: string) => {
+      const cursor = new LineCursor(text);
+      for (let at = 0; at + 10 <= text.length; at += 10) cursor.range(at, at + 5);
+    };
+    assertLinearGrowth(size => 'x'.repeat(size), ranges, 200_000);
   });
 });

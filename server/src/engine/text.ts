@@ -89,12 +89,14 @@ export class LineIndex {
  * order (a lockfile's entries) only scans the text once; going backwards rescans the gap.
  */
 export class LineCursor {
-  /** 0-based line of the cursor, and the offset at which that line starts. */
+  /** 0-based line of the cursor, the offset at which that line starts, and where it ends (its line break, or the text's end; -1 until looked for). */
   private line = 0;
   private lineStart = 0;
+  private lineEnd = -1;
   /** The line of the last range's start: asking for an entry, then for its name, goes back only to here. */
   private startLine = 0;
   private startLineStart = 0;
+  private startLineEnd = -1;
 
   constructor(
     private readonly text: string,
@@ -106,10 +108,12 @@ export class LineCursor {
     if (start < this.lineStart && start >= this.startLineStart) {
       this.line = this.startLine;
       this.lineStart = this.startLineStart;
+      this.lineEnd = this.startLineEnd;
     }
     this.moveTo(start);
     this.startLine = this.line;
     this.startLineStart = this.lineStart;
+    this.startLineEnd = this.lineEnd;
     const startLine = this.line + 1;
     const startColumn = start - this.lineStart + 1;
     this.moveTo(end);
@@ -120,14 +124,25 @@ export class LineCursor {
     const text = this.text;
     while (this.lineStart > offset) {
       // lineStart - 1 is the break that ends the previous line; look for the one before it.
+      this.lineEnd = this.lineStart - 1;
       this.lineStart = this.lineStart >= 2 ? text.lastIndexOf('\n', this.lineStart - 2) + 1 : 0;
       this.line--;
     }
-    for (let at = text.indexOf('\n', this.lineStart); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    // The end of the line is remembered: on a long line (a file without breaks) every range would
+    // otherwise search on to the text's end again.
+    if (this.lineEnd === -1) this.lineEnd = lineEndFrom(text, this.lineStart);
+    while (this.lineEnd < offset && this.lineEnd < text.length) {
       this.line++;
-      this.lineStart = at + 1;
+      this.lineStart = this.lineEnd + 1;
+      this.lineEnd = lineEndFrom(text, this.lineStart);
     }
   }
+}
+
+/** The offset of the first line break at or after `from`, or the text's length where there is none. */
+function lineEndFrom(text: string, from: number): number {
+  const at = text.indexOf('\n', from);
+  return at === -1 ? text.length : at;
 }
 
 /**

@@ -118,12 +118,17 @@ export class NugetPackageList {
   add(element: XmlElement, name: string, version: string, dev: boolean): void {
     const id = `${name}@${version}`;
     // The start tag where it fits on one line, else the package's name: what the editor underlines.
-    // The attribute is only looked for in a start tag that spans lines.
-    const tagLineEnd = this.content.indexOf('\n', element.start);
-    const multiline = tagLineEnd !== -1 && tagLineEnd < element.openEnd;
-    const named = multiline ? attributeSpan(this.content, element, 'Include') ?? attributeSpan(this.content, element, 'Update') : undefined;
+    // The attribute is only looked for in a start tag that spans lines. Line breaks are looked for
+    // in the tag alone: in a file written on one line, a search on from each tag would be quadratic.
+    const tag = this.content.slice(element.start, element.openEnd);
+    const breakInTag = (from: number) => {
+      const at = tag.indexOf('\n', from - element.start);
+      return at === -1 ? -1 : element.start + at;
+    };
+    const tagLineEnd = breakInTag(element.start);
+    const named = tagLineEnd !== -1 ? attributeSpan(this.content, element, 'Include') ?? attributeSpan(this.content, element, 'Update') : undefined;
     const underlined = named ?? { start: element.start, end: element.openEnd };
-    const lineEnd = named ? this.content.indexOf('\n', named.start) : tagLineEnd;
+    const lineEnd = named ? breakInTag(named.start) : tagLineEnd;
     const highlight = this.lines.range(underlined.start, lineEnd === -1 ? underlined.end : Math.min(underlined.end, lineEnd));
     const location = this.lines.range(element.start, element.end);
     const known = this.packages.get(id);
