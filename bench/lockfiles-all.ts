@@ -112,12 +112,20 @@ function largestReal(analyzer: Analyzer, files: string[]): { file: string; conte
   return undefined;
 }
 
-/** Median CPU time (ms) per call of each function; calls are batched so that a sample takes about 2 ms. */
+/**
+ * Median CPU time (ms) per call of each function; calls are batched so that a sample takes about
+ * 2 ms. Each function is first run for 300 ms (at least 20 calls): CPU time also counts the JIT
+ * compiler's threads, which a short warm-up leaves busy in the first samples.
+ */
 function cpuMedians(rounds: number, fns: (() => unknown)[]): number[] {
   const batches = fns.map(fn => {
     const start = performance.now();
-    for (let i = 0; i < 3; i++) fn(); // warm-up, and a first estimate
-    const each = (performance.now() - start) / 3;
+    let calls = 0;
+    while (calls < 20 || performance.now() - start < 300) {
+      fn();
+      calls++;
+    }
+    const each = (performance.now() - start) / calls;
     return Math.max(1, Math.ceil(2 / Math.max(each, 1e-4)));
   });
   const times: number[][] = fns.map(() => []);
