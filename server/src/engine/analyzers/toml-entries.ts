@@ -47,7 +47,7 @@ export function readTomlEntries(text: string, arrayKey: string, fileKind: string
   const entries: TomlEntry[] = [];
   for (const span of spans) {
     const value = span && values[span.index];
-    if (isTable(value)) entries.push({ ...span, value });
+    if (isTable(value)) entries.push({ index: span.index, value, start: span.start, end: span.end, nameStart: span.nameStart, nameEnd: span.nameEnd });
   }
   return { root, entries };
 }
@@ -244,20 +244,33 @@ function readKey(text: string, start: number): { keys: string[]; end: number } |
  */
 function stringEnd(text: string, start: number): number {
   const quote = text.charCodeAt(start);
-  const multiline = text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote;
-  const delimiter = multiline ? (quote === QUOTE ? '"""' : "'''") : String.fromCharCode(quote);
-  const lineEnd = multiline ? text.length : (text.indexOf('\n', start) + 1 || text.length);
-  let at = start + delimiter.length;
+  if (text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote) return multilineStringEnd(text, start, quote);
+  // Read up to the closing quote: a search for the line's end from each string was the scan's main cost.
+  for (let at = start + 1; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === quote) return at + 1;
+    if (code === LF) return -1;
+    if (code === BACKSLASH && quote === QUOTE) {
+      at++; // the escaped character, unless the line ends there
+      if (text.charCodeAt(at) === LF) return -1;
+    }
+  }
+  return -1;
+}
+
+function multilineStringEnd(text: string, start: number, quote: number): number {
+  const delimiter = quote === QUOTE ? '"""' : "'''";
+  let at = start + 3;
   for (;;) {
     const close = text.indexOf(delimiter, at);
-    if (close === -1 || close >= lineEnd) return -1;
+    if (close === -1) return -1;
     if (quote === QUOTE && isEscaped(text, close, start)) {
       at = close + 1;
       continue;
     }
-    let end = close + delimiter.length;
+    let end = close + 3;
     // A multi-line string may end in up to two more quotes: `""""a""""`.
-    if (multiline) for (let extra = 0; extra < 2 && text.charCodeAt(end) === quote; extra++) end++;
+    for (let extra = 0; extra < 2 && text.charCodeAt(end) === quote; extra++) end++;
     return end;
   }
 }
