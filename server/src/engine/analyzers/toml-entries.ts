@@ -124,6 +124,7 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
     nameLine = false;
   };
 
+  const values = new ValueStrings(text);
   let atLineStart = true;
   for (let at = 0; at < text.length; ) {
     const code = text.charCodeAt(at);
@@ -182,7 +183,7 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
     }
     // Inside a value.
     if (code === QUOTE || code === APOSTROPHE) {
-      const end = stringEnd(text, at);
+      const end = values.stringEnd(at);
       if (end === -1) return undefined;
       at = end;
     } else {
@@ -272,6 +273,33 @@ function multilineStringEnd(text: string, start: number, quote: number): number 
     // A multi-line string may end in up to two more quotes: `""""a""""`.
     for (let extra = 0; extra < 2 && text.charCodeAt(end) === quote; extra++) end++;
     return end;
+  }
+}
+
+/**
+ * The ends of the strings of the values, read in text order: most of a lockfile's text. The next
+ * line break and backslash are searched for once and kept until the scan passes them, so that a
+ * single-line string is one native search for its closing quote.
+ */
+class ValueStrings {
+  private nextLineBreak = -2; // -2: not searched yet; -1: none left
+  private nextBackslash = -2;
+
+  constructor(private readonly text: string) {}
+
+  /** As stringEnd. */
+  stringEnd(start: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(start);
+    if (text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote) return multilineStringEnd(text, start, quote);
+    const close = text.indexOf(quote === QUOTE ? '"' : "'", start + 1);
+    if (close === -1) return -1;
+    if (this.nextLineBreak !== -1 && this.nextLineBreak < start) this.nextLineBreak = text.indexOf('\n', start);
+    if (this.nextLineBreak !== -1 && this.nextLineBreak < close) return -1;
+    if (quote === APOSTROPHE) return close + 1; // a literal string has no escapes
+    if (this.nextBackslash !== -1 && this.nextBackslash < start) this.nextBackslash = text.indexOf('\\', start);
+    if (this.nextBackslash === -1 || this.nextBackslash > close) return close + 1;
+    return stringEnd(text, start); // escapes: read it character by character
   }
 }
 
