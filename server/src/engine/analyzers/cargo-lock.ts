@@ -24,7 +24,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import { attributeToMembers, memberFolder, sortUnique } from '../depgraph';
-import { hexHashes, optionalHashes } from '../hashes';
+import { hexHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { resolveRelative } from '../source';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy, RelatedReader, SourceRange } from '../types';
@@ -223,11 +223,13 @@ export function parseCargoLock(content: string, file: string, manifestText?: str
       known.copies!.push(copy);
       continue;
     }
-    packages.set(crate.id, {
-      id: crate.id, name: crate.name, version: crate.version, ecosystem: 'crates.io', purl: buildPurl('crates.io', crate.name, crate.version),
-      direct: false, dev: false, location: crate.location, copies: [copy], dependsOn,
-      ...optionalHashes(hexHashes('SHA-256', crate.checksum)),
-    });
+    const { id, name, version, location } = crate;
+    const purl = buildPurl('crates.io', name, version);
+    const hashes = hexHashes('SHA-256', crate.checksum);
+    // Two literals rather than a spread of the hashes, which is a slow store.
+    packages.set(id, hashes
+      ? { id, name, version, ecosystem: 'crates.io', purl, direct: false, dev: false, location, copies: [copy], dependsOn, hashes }
+      : { id, name, version, ecosystem: 'crates.io', purl, direct: false, dev: false, location, copies: [copy], dependsOn });
   }
   for (const pkg of packages.values()) {
     sortUnique(pkg.dependsOn!);

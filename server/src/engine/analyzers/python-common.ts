@@ -3,7 +3,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { normalizePackageName } from '../ecosystems';
 import { sortUnique } from '../depgraph';
-import { optionalHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Package, PackageCopy, PackageHash } from '../types';
@@ -191,11 +190,13 @@ export function buildPackages(entries: readonly LockEntry[], content: string, fi
     const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev: entry.dev, requiredBy: requiredBy[index] };
     const known = byId.get(id);
     if (!known) {
-      byId.set(id, {
-        id, name: entry.name, version: entry.version, ecosystem: 'PyPI', purl: buildPurl('PyPI', entry.name, entry.version),
-        ...optionalHashes(entry.hashes),
-        direct: entry.direct, dev: entry.dev, location, copies: [copy], dependsOn: entry.dependsOn.map(target => ids[target]),
-      });
+      const { name, version, hashes, direct, dev } = entry;
+      const purl = buildPurl('PyPI', name, version);
+      const dependsOn = entry.dependsOn.map(target => ids[target]);
+      // Two literals rather than a spread of the hashes, which made every later field a slow store.
+      byId.set(id, hashes
+        ? { id, name, version, ecosystem: 'PyPI', purl, hashes, direct, dev, location, copies: [copy], dependsOn }
+        : { id, name, version, ecosystem: 'PyPI', purl, direct, dev, location, copies: [copy], dependsOn });
       return;
     }
     known.direct ||= entry.direct;

@@ -168,17 +168,29 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
       continue;
     }
     if (lineStart) {
-      // A key: bare, quoted or dotted, then `=`.
-      const key = readKey(text, at);
-      if (!key) return undefined;
-      if (current && inEntryTable && key.keys.length === 1 && key.keys[0] === 'name') {
+      // A key: bare, quoted or dotted, then `=`. Most are one bare key, read here without making
+      // its parts; readKey reads the others.
+      let keyEnd = at;
+      while (isBareKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
+      let equals = keyEnd;
+      while (isBlank(text.charCodeAt(equals))) equals++;
+      let isName: boolean;
+      if (keyEnd > at && text.charCodeAt(equals) === EQUALS) {
+        isName = keyEnd - at === 4 && text.startsWith('name', at);
+      } else {
+        const key = readKey(text, at);
+        if (!key) return undefined;
+        isName = key.keys.length === 1 && key.keys[0] === 'name';
+        equals = key.end;
+      }
+      if (current && inEntryTable && isName) {
         current.nameStart = at;
         nameLine = true;
       }
-      if (text.charCodeAt(key.end) !== EQUALS) return undefined;
+      if (text.charCodeAt(equals) !== EQUALS) return undefined;
       lineHasContent = true;
-      contentEnd = key.end + 1;
-      at = key.end + 1;
+      contentEnd = equals + 1;
+      at = equals + 1;
       continue;
     }
     // Inside a value.
