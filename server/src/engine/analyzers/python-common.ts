@@ -2,7 +2,7 @@
 // declares, dev status from the dependency graph, and turning lockfile entries into Packages.
 import { parse as parseToml } from 'smol-toml';
 import { normalizePackageName } from '../ecosystems';
-import { optionalHashes } from '../hashes';
+import { sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Package, PackageCopy, PackageHash } from '../types';
@@ -151,9 +151,25 @@ export interface LockEntry {
   hashes?: PackageHash[];
 }
 
-/** Where a TOML `[[table]]` entry is, as a LockEntry names it: its key among the copies and its offsets. */
-export function tomlEntryPlace(entry: TomlEntry, table: string): Pick<LockEntry, 'key' | 'start' | 'end' | 'nameStart' | 'nameEnd'> {
-  return { key: `${table}[${entry.index}]`, start: entry.start, end: entry.end, nameStart: entry.nameStart, nameEnd: entry.nameEnd };
+/** A TOML `[[table]]` entry as a LockEntry: named `table[index]` among its copies, at the entry's offsets. */
+export function tomlLockEntry(entry: TomlEntry, table: string, fields: Omit<LockEntry, 'key' | 'start' | 'end' | 'nameStart' | 'nameEnd'>): LockEntry {
+  return {
+    name: fields.name, version: fields.version, key: `${table}[${entry.index}]`, start: entry.start, end: entry.end, nameStart: entry.nameStart,
+    nameEnd: entry.nameEnd, direct: fields.direct, dev: fields.dev, dependsOn: fields.dependsOn, hashes: fields.hashes,
+  };
+}
+
+/**
+ * The hashes releaseHashes chooses for a release, reading a wheel's digests only where the sdist
+ * has none and no wheel before it has one: a release may list dozens of wheels.
+ */
+export function firstReleaseHashes(sdist: PackageHash[] | undefined, wheels: readonly unknown[], hashesOf: (wheel: unknown) => PackageHash[] | undefined): PackageHash[] | undefined {
+  if (sdist) return sdist;
+  for (const wheel of wheels) {
+    const hashes = hashesOf(wheel);
+    if (hashes) return hashes;
+  }
+  return undefined;
 }
 
 /**
@@ -162,33 +178,33 @@ export function tomlEntryPlace(entry: TomlEntry, table: string): Pick<LockEntry,
  */
 export function buildPackages(entries: readonly LockEntry[], content: string, file: string): Package[] {
   const lines = new LineCursor(content, file);
+  const ids = entries.map(entry => `${entry.name}@${entry.version}`);
   const requiredBy: string[][] = entries.map(() => []);
-  entries.forEach(entry => {
-    for (const target of entry.dependsOn) requiredBy[target].push(entry.key);
-  });
+  for (const entry of entries) for (const target of entry.dependsOn) requiredBy[target].push(entry.key);
   const byId = new Map<string, Package>();
   entries.forEach((entry, index) => {
-    const id = `${entry.name}@${entry.version}`;
+    const id = ids[index];
     const location = lines.range(entry.start, entry.end);
     const lineEnd = content.indexOf('\n', entry.nameStart);
     const highlight = lines.range(entry.nameStart, lineEnd !== -1 && lineEnd < entry.nameEnd ? lineEnd : entry.nameEnd); // one line
     const copy: PackageCopy = { key: entry.key, location, highlight, direct: entry.direct, dev: entry.dev, requiredBy: requiredBy[index] };
-    const dependsOn = entry.dependsOn.map(target => `${entries[target].name}@${entries[target].version}`);
     const known = byId.get(id);
     if (!known) {
-      byId.set(id, {
-        id, name: entry.name, version: entry.version, ecosystem: 'PyPI', purl: buildPurl('PyPI', entry.name, entry.version),
-        ...optionalHashes(entry.hashes),
-        direct: entry.direct, dev: entry.dev, location, copies: [copy], dependsOn,
-      });
+      const { name, version, hashes, direct, dev } = entry;
+      const purl = buildPurl('PyPI', name, version);
+      const dependsOn = entry.dependsOn.map(target => ids[target]);
+      // Two literals rather than a spread of the hashes, which made every later field a slow store.
+      byId.set(id, hashes
+        ? { id, name, version, ecosystem: 'PyPI', purl, hashes, direct, dev, location, copies: [copy], dependsOn }
+        : { id, name, version, ecosystem: 'PyPI', purl, direct, dev, location, copies: [copy], dependsOn });
       return;
     }
     known.direct ||= entry.direct;
     known.dev &&= entry.dev;
     known.copies!.push(copy);
-    known.dependsOn!.push(...dependsOn);
+    for (const target of entry.dependsOn) known.dependsOn!.push(ids[target]);
   });
   const packages = [...byId.values()];
-  for (const pkg of packages) pkg.dependsOn = [...new Set(pkg.dependsOn)].sort();
+  for (const pkg of packages) sortUnique(pkg.dependsOn!);
   return packages;
 }

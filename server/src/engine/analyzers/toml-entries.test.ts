@@ -124,6 +124,8 @@ describe('TOML array-of-tables reader', () => {
       ['backslash runs', size => `[[package]]\nname = "${'\\\\'.repeat(size)}"\n`.repeat(5), 200_000],
       ['many entries', size => `[[package]]\nname = "a"\n[package.x]\ny = [1, { z = 'q' }]\n`.repeat(size), 10_000],
       ['nested arrays', size => `[[package]]\nx = ${'['.repeat(size)}${']'.repeat(size)}\n`, 500_000],
+      // Each string's end is found without searching again for the line's end or the next backslash.
+      ['strings on one line', size => `[[package]]\nname = "a"\nx = [${'"a", '.repeat(size)}"\\\\"]\n`, 100_000],
     ];
     for (const [shape, make, size] of shapes) {
       const { ratio } = doublingRatio(make, text => scanArrayTables(text, 'package'), size);

@@ -47,7 +47,7 @@ export function readTomlEntries(text: string, arrayKey: string, fileKind: string
   const entries: TomlEntry[] = [];
   for (const span of spans) {
     const value = span && values[span.index];
-    if (isTable(value)) entries.push({ ...span, value });
+    if (isTable(value)) entries.push({ index: span.index, value, start: span.start, end: span.end, nameStart: span.nameStart, nameEnd: span.nameEnd });
   }
   return { root, entries };
 }
@@ -124,6 +124,7 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
     nameLine = false;
   };
 
+  const values = new ValueStrings(text);
   let atLineStart = true;
   for (let at = 0; at < text.length; ) {
     const code = text.charCodeAt(at);
@@ -167,22 +168,34 @@ export function scanArrayTables(text: string, arrayKey: string): Span[] | undefi
       continue;
     }
     if (lineStart) {
-      // A key: bare, quoted or dotted, then `=`.
-      const key = readKey(text, at);
-      if (!key) return undefined;
-      if (current && inEntryTable && key.keys.length === 1 && key.keys[0] === 'name') {
+      // A key: bare, quoted or dotted, then `=`. Most are one bare key, read here without making
+      // its parts; readKey reads the others.
+      let keyEnd = at;
+      while (isBareKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
+      let equals = keyEnd;
+      while (isBlank(text.charCodeAt(equals))) equals++;
+      let isName: boolean;
+      if (keyEnd > at && text.charCodeAt(equals) === EQUALS) {
+        isName = keyEnd - at === 4 && text.startsWith('name', at);
+      } else {
+        const key = readKey(text, at);
+        if (!key) return undefined;
+        isName = key.keys.length === 1 && key.keys[0] === 'name';
+        equals = key.end;
+      }
+      if (current && inEntryTable && isName) {
         current.nameStart = at;
         nameLine = true;
       }
-      if (text.charCodeAt(key.end) !== EQUALS) return undefined;
+      if (text.charCodeAt(equals) !== EQUALS) return undefined;
       lineHasContent = true;
-      contentEnd = key.end + 1;
-      at = key.end + 1;
+      contentEnd = equals + 1;
+      at = equals + 1;
       continue;
     }
     // Inside a value.
     if (code === QUOTE || code === APOSTROPHE) {
-      const end = stringEnd(text, at);
+      const end = values.stringEnd(at);
       if (end === -1) return undefined;
       at = end;
     } else {
@@ -244,21 +257,61 @@ function readKey(text: string, start: number): { keys: string[]; end: number } |
  */
 function stringEnd(text: string, start: number): number {
   const quote = text.charCodeAt(start);
-  const multiline = text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote;
-  const delimiter = multiline ? (quote === QUOTE ? '"""' : "'''") : String.fromCharCode(quote);
-  const lineEnd = multiline ? text.length : (text.indexOf('\n', start) + 1 || text.length);
-  let at = start + delimiter.length;
+  if (text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote) return multilineStringEnd(text, start, quote);
+  // Read up to the closing quote: a search for the line's end from each string was the scan's main cost.
+  for (let at = start + 1; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === quote) return at + 1;
+    if (code === LF) return -1;
+    if (code === BACKSLASH && quote === QUOTE) {
+      at++; // the escaped character, unless the line ends there
+      if (text.charCodeAt(at) === LF) return -1;
+    }
+  }
+  return -1;
+}
+
+function multilineStringEnd(text: string, start: number, quote: number): number {
+  const delimiter = quote === QUOTE ? '"""' : "'''";
+  let at = start + 3;
   for (;;) {
     const close = text.indexOf(delimiter, at);
-    if (close === -1 || close >= lineEnd) return -1;
+    if (close === -1) return -1;
     if (quote === QUOTE && isEscaped(text, close, start)) {
       at = close + 1;
       continue;
     }
-    let end = close + delimiter.length;
+    let end = close + 3;
     // A multi-line string may end in up to two more quotes: `""""a""""`.
-    if (multiline) for (let extra = 0; extra < 2 && text.charCodeAt(end) === quote; extra++) end++;
+    for (let extra = 0; extra < 2 && text.charCodeAt(end) === quote; extra++) end++;
     return end;
+  }
+}
+
+/**
+ * The ends of the strings of the values, read in text order: most of a lockfile's text. The next
+ * line break and backslash are searched for once and kept until the scan passes them, so that a
+ * single-line string is one native search for its closing quote.
+ */
+class ValueStrings {
+  private nextLineBreak = -2; // -2: not searched yet; -1: none left
+  private nextBackslash = -2;
+
+  constructor(private readonly text: string) {}
+
+  /** As stringEnd. */
+  stringEnd(start: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(start);
+    if (text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote) return multilineStringEnd(text, start, quote);
+    const close = text.indexOf(quote === QUOTE ? '"' : "'", start + 1);
+    if (close === -1) return -1;
+    if (this.nextLineBreak !== -1 && this.nextLineBreak < start) this.nextLineBreak = text.indexOf('\n', start);
+    if (this.nextLineBreak !== -1 && this.nextLineBreak < close) return -1;
+    if (quote === APOSTROPHE) return close + 1; // a literal string has no escapes
+    if (this.nextBackslash !== -1 && this.nextBackslash < start) this.nextBackslash = text.indexOf('\\', start);
+    if (this.nextBackslash === -1 || this.nextBackslash > close) return close + 1;
+    return stringEnd(text, start); // escapes: read it character by character
   }
 }
 

@@ -13,9 +13,9 @@
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
 import { attributeToMembers, memberFolder } from '../depgraph';
-import { prefixedHexHashes, releaseHashes } from '../hashes';
+import { prefixedHexHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlEntryPlace, type LockEntry } from './python-common';
+import { buildPackages, firstReleaseHashes, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlLockEntry, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -99,15 +99,14 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
   packages.forEach((pkg, index) => {
     if (pkg.member) return;
     const dependsOn = [...pkg.requires, ...pkg.groupRequires].flatMap(target => position.get(target) ?? []);
-    lockEntries.push({
+    lockEntries.push(tomlLockEntry(pkg.entry, 'package', {
       name: pkg.name,
       version: pkg.version,
-      ...tomlEntryPlace(pkg.entry, 'package'),
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn,
-      hashes: releaseHashes(prefixedHexHashes(table(pkg.entry.value.sdist).hash), list(pkg.entry.value.wheels).map(wheel => prefixedHexHashes(table(wheel).hash))),
-    });
+      hashes: firstReleaseHashes(prefixedHexHashes(table(pkg.entry.value.sdist).hash), list(pkg.entry.value.wheels), wheel => prefixedHexHashes(table(wheel).hash)),
+    }));
   });
   const built = buildPackages(lockEntries, input.content, input.path);
   const directs = new Map<string, string[]>();
