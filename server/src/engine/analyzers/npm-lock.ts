@@ -391,11 +391,19 @@ class PackageCollector {
   /** Sorted by file position of the first occurrence. */
   packages(): Package[] {
     const packages = [...this.byId.values()];
-    for (const pkg of packages) sortUnique(pkg.dependsOn!);
-    return packages.sort(
-      (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
-    );
+    let sorted = true;
+    for (let i = 0; i < packages.length; i++) {
+      sortUnique(packages[i].dependsOn!);
+      sorted &&= i === 0 || comparePositions(packages[i - 1], packages[i]) < 0;
+    }
+    // Entries are read in file order, so the packages mostly are too: sorting them anyway took a
+    // copy of the list.
+    return sorted ? packages : packages.sort(comparePositions);
   }
+}
+
+function comparePositions(a: Package, b: Package): number {
+  return a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn;
 }
 
 function isObject(value: unknown): value is JsonObject {
