@@ -73,7 +73,18 @@ export function sortUnique(items: string[]): void {
   let sorted = true;
   for (let i = 1; i < items.length && sorted; i++) sorted = items[i - 1] < items[i];
   if (sorted) return;
-  items.sort();
+  if (items.length <= 16) {
+    // Insertion sort in place, in the code-unit order sort() uses: sort() copied each list first,
+    // which was most of what sorting an npm lockfile's short lists allocated.
+    for (let i = 1; i < items.length; i++) {
+      const item = items[i];
+      let at = i;
+      for (; at > 0 && items[at - 1] > item; at--) items[at] = items[at - 1];
+      items[at] = item;
+    }
+  } else {
+    items.sort();
+  }
   let kept = 1;
   for (let i = 1; i < items.length; i++) {
     if (items[i] !== items[kept - 1]) items[kept++] = items[i];

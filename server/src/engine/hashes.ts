@@ -26,7 +26,10 @@ export function sriHashes(integrity: unknown): PackageHash[] | undefined {
       // An SRI option (`?opt`) may follow the digest; anything else spoils the token.
       const tokenEnds = digest.end === integrity.length || next === QUESTION_MARK || isSpace(next);
       if (tokenEnds && digest.bytes === DIGEST_BYTES[algorithm] && !hashes?.some(h => h.algorithm === algorithm)) {
-        (hashes ??= []).push({ algorithm, value: DECODED.toString('hex', 0, digest.bytes) });
+        const hash: PackageHash = { algorithm, value: DECODED.toString('hex', 0, digest.bytes) };
+        // A one-element literal: push onto `[]` reserves room for 16, the most of each package's hashes' memory.
+        if (hashes) hashes.push(hash);
+        else hashes = [hash];
       }
       at = digest.end;
     }

@@ -137,13 +137,16 @@ export function locateObjectMembers(text: string, path: readonly string[], objec
   // several times as long as this loop.
   const keys: string[] = [];
   const values: unknown[] = [];
-  let same = true;
+  let indexLike = false;
   for (const key in object) {
-    same &&= key === found.keys[keys.length];
+    // Only an array index (all digits) is enumerated out of source order: its first character
+    // tells, where comparing each key with the text's was a visible part of this loop.
+    indexLike ||= isDigit(key.charCodeAt(0));
     keys.push(key);
     values.push(object[key]);
   }
-  if (same && keys.length === found.keys.length) return { keys, values, starts: found.starts, ends: found.ends };
+  // As many keys as members in the text: no key is repeated, so without array indexes the order is the text's.
+  if (!indexLike && keys.length === found.keys.length) return { keys, values, starts: found.starts, ends: found.ends };
   // A repeated key, or a key that looks like an array index (which Object.keys puts first).
   const placeOf = new Map<string, number>();
   const located: LocatedMembers = { keys: [], values: [], starts: [], ends: [] };
@@ -387,6 +390,10 @@ export function lastMember(text: string, start: number, key: string): ValueSpan 
 export function lastWithKey(values: readonly ValueSpan[], key: string): ValueSpan | undefined {
   for (let i = values.length - 1; i >= 0; i--) if (values[i].key === key) return values[i];
   return undefined;
+}
+
+function isDigit(char: number): boolean {
+  return char >= 0x30 && char <= 0x39;
 }
 
 function skipWhitespace(text: string, at: number): number {

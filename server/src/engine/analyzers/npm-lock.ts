@@ -70,8 +70,8 @@ interface FolderEntry {
   id: string | undefined;
   /** Set when a project folder (the root, a workspace) depends on this folder. */
   direct: boolean;
-  /** Paths of the installed folders that resolve a dependency to this one. */
-  requiredBy: string[];
+  /** Paths of the installed folders that resolve a dependency to this one; undefined until one does. */
+  requiredBy: string[] | undefined;
 }
 
 /** Installed folders by the name they provide, for one node_modules. */
@@ -94,7 +94,7 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
     const value = packages.values[i];
     if (!isObject(value)) continue;
     const folder: FolderEntry = {
-      path, start: packages.starts[i], end: packages.ends[i], value, name: '', id: undefined, direct: false, requiredBy: [],
+      path, start: packages.starts[i], end: packages.ends[i], value, name: '', id: undefined, direct: false, requiredBy: undefined,
     };
     all.push(folder);
 
@@ -103,12 +103,13 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
       projects.push(folder); // not under any node_modules: the user's own project
       continue;
     }
-    folder.name = packageName(path, value);
+    // The folder's name: the package's too, unless it is an alias.
+    const name = path.slice(split >= 0 ? split + NESTED_NODE_MODULES.length : NODE_MODULES.length);
+    folder.name = packageName(name, value);
     folder.id = folderId(folder.name, value);
     installed.push(folder);
     if (split === 0) continue; // `/node_modules/x`: installed, yet in no folder's node_modules
     const parent = split > 0 ? path.slice(0, split) : '';
-    const name = path.slice(split > 0 ? split + NESTED_NODE_MODULES.length : NODE_MODULES.length);
     let nodeModules = nodeModulesOf.get(parent);
     if (!nodeModules) nodeModulesOf.set(parent, (nodeModules = new Map()));
     nodeModules.set(name, folder);
@@ -126,18 +127,21 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
 
   // The node_modules that Node searches from a folder, nearest first: its own, then each folder
   // above it, then the top level. Each folder's list is the one of the folder above it, with its
-  // own node_modules in front if it has one: built once per folder, shared where nothing is added.
+  // own node_modules in front if it has one: built once per folder above a folder, shared where
+  // nothing is added.
   const searchFromFolder = new Map<string, NodeModules[]>();
   /** From `path` and every prefix of it that ends before a `/`, then the top level. */
   const searchFrom = (path: string): NodeModules[] => {
     let found = searchFromFolder.get(path);
-    if (found) return found;
+    if (!found) searchFromFolder.set(path, (found = searchFromUncached(path)));
+    return found;
+  };
+  /** searchFrom without remembering the list for `path` itself: for the folders that depend on something, each asked once. */
+  const searchFromUncached = (path: string): NodeModules[] => {
     const slash = path.lastIndexOf('/');
     const above = path === '' ? [] : searchFrom(slash > 0 ? path.slice(0, slash) : '');
     const own = nodeModulesOf.get(path);
-    found = own ? [own, ...above] : above;
-    searchFromFolder.set(path, found);
-    return found;
+    return own ? [own, ...above] : above;
   };
   /** Node's module resolution: the `name` in the nearest node_modules. */
   const resolve = (search: NodeModules[], name: string): FolderEntry | undefined => {
@@ -166,23 +170,28 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
   }
 
   const dependsOnOf: string[][] = [];
+  // Filled per folder, then copied at its length: an array grown from [] reserves room for 16.
+  // Counted rather than emptied: setting the length to 0 gives its room back.
+  const found: string[] = [];
   for (const folder of installed) {
-    const dependsOn: string[] = [];
-    dependsOnOf.push(dependsOn);
-    if (!folder.id) continue;
-    let search: NodeModules[] | undefined;
-    // Named loads: a keyed load of each section name was a tenth of this loop.
-    const { dependencies, optionalDependencies, peerDependencies } = folder.value;
-    for (const names of [dependencies, optionalDependencies, peerDependencies]) {
-      if (names === undefined || !isObject(names)) continue;
-      search ??= searchFrom(folder.path);
-      for (const name in names) {
-        const target = resolve(search, name);
-        if (!target?.id) continue;
-        dependsOn.push(target.id);
-        target.requiredBy.push(folder.path);
+    let count = 0;
+    if (folder.id) {
+      let search: NodeModules[] | undefined;
+      // Named loads: a keyed load of each section name was a tenth of this loop.
+      const { dependencies, optionalDependencies, peerDependencies } = folder.value;
+      for (const names of [dependencies, optionalDependencies, peerDependencies]) {
+        if (names === undefined || !isObject(names)) continue;
+        search ??= searchFromUncached(folder.path);
+        for (const name in names) {
+          const target = resolve(search, name);
+          if (!target?.id) continue;
+          found[count++] = target.id;
+          if (target.requiredBy) target.requiredBy.push(folder.path);
+          else target.requiredBy = [folder.path];
+        }
       }
     }
+    dependsOnOf.push(found.slice(0, count));
   }
   for (let i = 0; i < installed.length; i++) {
     const folder = installed[i];
@@ -197,7 +206,7 @@ function readPackagesSection(packages: LocatedMembers, collector: PackageCollect
       start: folder.start,
       end: folder.end,
       dependsOn: dependsOnOf[i],
-      requiredBy: folder.requiredBy,
+      requiredBy: folder.requiredBy ?? [],
       integrity: folder.value.integrity,
     });
   }
@@ -211,10 +220,9 @@ function folderId(name: string, value: JsonObject): string | undefined {
 }
 
 /** The `name` field when the folder is an alias (`"x": "npm:real@1"`), else the folder name. */
-function packageName(path: string, value: JsonObject): string {
+function packageName(folderName: string, value: JsonObject): string {
   const name = value.name;
-  if (typeof name === 'string' && name !== '') return name;
-  return path.slice(path.lastIndexOf(NODE_MODULES) + NODE_MODULES.length);
+  return typeof name === 'string' && name !== '' ? name : folderName;
 }
 
 // ---- lockfileVersion 1: nested `dependencies` ----
@@ -355,22 +363,15 @@ class PackageCollector {
     };
     const known = this.byId.get(id);
     if (!known) {
-      const pkg: Package = {
-        id,
-        name: occurrence.name,
-        version: occurrence.version,
-        ecosystem: 'npm',
-        purl: buildPurl('npm', occurrence.name, occurrence.version),
-        direct: occurrence.direct,
-        dev: occurrence.dev,
-        location,
-        copies: [copy],
-        dependsOn: occurrence.dependsOn, // sorted once every occurrence is in, by packages()
-      };
-      // Set afterwards: spreading an optional member into the literal took V8's slow object-clone
-      // path, which was 30 µs a package and most of the analyzer's time.
+      const { name, version, direct, dev, dependsOn } = occurrence; // dependsOn: sorted once every occurrence is in, by packages()
+      const purl = buildPurl('npm', name, version);
       const hashes = sriHashes(occurrence.integrity);
-      if (hashes) pkg.hashes = hashes;
+      // One of two literals, the same members in the same order: spreading an optional member
+      // into one took V8's slow object-clone path (30 µs a package), and adding it afterwards
+      // gave every package with hashes a second store for its properties.
+      const pkg: Package = hashes
+        ? { id, name, version, ecosystem: 'npm', purl, direct, dev, location, copies: [copy], dependsOn, hashes }
+        : { id, name, version, ecosystem: 'npm', purl, direct, dev, location, copies: [copy], dependsOn };
       this.byId.set(id, pkg);
       return;
     }
@@ -383,11 +384,19 @@ class PackageCollector {
   /** Sorted by file position of the first occurrence. */
   packages(): Package[] {
     const packages = [...this.byId.values()];
-    for (const pkg of packages) sortUnique(pkg.dependsOn!);
-    return packages.sort(
-      (a, b) => a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn,
-    );
+    let sorted = true;
+    for (let i = 0; i < packages.length; i++) {
+      sortUnique(packages[i].dependsOn!);
+      sorted &&= i === 0 || comparePositions(packages[i - 1], packages[i]) < 0;
+    }
+    // Entries are read in file order, so the packages mostly are too: sorting them anyway took a
+    // copy of the list.
+    return sorted ? packages : packages.sort(comparePositions);
   }
+}
+
+function comparePositions(a: Package, b: Package): number {
+  return a.location!.startLine - b.location!.startLine || a.location!.startColumn - b.location!.startColumn;
 }
 
 function isObject(value: unknown): value is JsonObject {
