@@ -87,7 +87,9 @@ export function childrenNamed(element: XmlElement, name: string): XmlElement[] {
 
 /** The first direct child of `element` named `name`. */
 export function childNamed(element: XmlElement | undefined, name: string): XmlElement | undefined {
-  return element?.children.find(child => child.name === name);
+  if (!element) return undefined;
+  for (const child of element.children) if (child.name === name) return child;
+  return undefined;
 }
 
 /** The trimmed text of the first child named `name`, or undefined when there is none or it is empty. */
