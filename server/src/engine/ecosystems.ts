@@ -28,13 +28,28 @@ export function baseEcosystem(osvEcosystem: string): Ecosystem | undefined {
 }
 
 /**
+ * Whether a PyPI name is already PEP 503 normal: lowercase ASCII letters and digits, with single
+ * `-` between them. Most names are; checking costs less than lowercasing and a replace per name.
+ */
+function isNormalPypiName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) continue;
+    if (code !== 0x2d) return false;
+    const next = name.charCodeAt(i + 1);
+    if (next === 0x2d || next === 0x5f || next === 0x2e) return false; // a run of separators
+  }
+  return true;
+}
+
+/**
  * The key a package name is indexed and compared under. PyPI names compare by PEP 503
  * normalisation; NuGet and Packagist names are case-insensitive; the rest are exact.
  */
 export function normalizePackageName(ecosystem: Ecosystem, name: string): string {
   switch (ecosystem) {
     case 'PyPI':
-      return name.toLowerCase().replace(/[-_.]+/g, '-');
+      return isNormalPypiName(name) ? name : name.toLowerCase().replace(/[-_.]+/g, '-');
     case 'NuGet':
     case 'Packagist':
       return name.toLowerCase();

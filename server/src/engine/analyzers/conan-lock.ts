@@ -108,7 +108,6 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
   }
   // The root is node `0`; lockfiles before 0.4 key nodes by UUID, and there it is the node that no other requires.
   const roots = nodes.has('0') ? [nodes.get('0')!] : notRequired(nodes);
-  const isRoot = (node: GraphNode) => roots.includes(node);
   const direct = new Set<GraphNode>();
   const host: GraphNode[] = [];
   const build: GraphNode[] = [];
@@ -117,7 +116,7 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
     for (const id of root.buildRequires) pushNode(nodes.get(id), build, direct);
   }
   for (const node of nodes.values()) {
-    if (isRoot(node)) continue;
+    if (roots.includes(node)) continue;
     for (const id of node.requires) nodes.get(id)?.requiredBy.push(node.id);
     for (const id of node.buildRequires) nodes.get(id)?.requiredBy.push(node.id);
   }
@@ -130,7 +129,7 @@ function readGraphLock(graphLock: unknown, content: string, lines: LineCursor): 
 
   const placed: Placed[] = [];
   for (const node of nodes.values()) {
-    if (isRoot(node) || !node.ref) continue;
+    if (roots.includes(node) || !node.ref) continue;
     const refSpan = node.refSpan!;
     placed.push({
       name: node.ref.name, version: node.ref.version, key: node.id,
@@ -167,16 +166,20 @@ function pushNode(node: GraphNode | undefined, list: GraphNode[], direct: Set<Gr
 function walk(start: GraphNode[], nodes: Map<string, GraphNode>, flag: 'reachedFromHost' | 'reachedFromBuild', withBuildRequires: boolean): void {
   const queue = start.filter(node => !node[flag]);
   for (const node of queue) node[flag] = true;
-  const visit = (id: string) => {
-    const target = nodes.get(id);
-    if (!target || target[flag]) return;
-    target[flag] = true;
-    queue.push(target);
-  };
   while (queue.length > 0) {
     const node = queue.pop()!;
-    for (const id of node.requires) visit(id);
-    if (withBuildRequires) for (const id of node.buildRequires) visit(id);
+    visitAll(node.requires, nodes, flag, queue);
+    if (withBuildRequires) visitAll(node.buildRequires, nodes, flag, queue);
+  }
+}
+
+/** Sets `flag` on each of the nodes `ids` names that lacks it, and queues them. */
+function visitAll(ids: readonly string[], nodes: Map<string, GraphNode>, flag: 'reachedFromHost' | 'reachedFromBuild', queue: GraphNode[]): void {
+  for (const id of ids) {
+    const target = nodes.get(id);
+    if (!target || target[flag]) continue;
+    target[flag] = true;
+    queue.push(target);
   }
 }
 
@@ -230,9 +233,12 @@ function readRequireLists(root: JsonObject, content: string, lines: LineCursor):
  * `name/version`, with `@user/channel`, `#revision` (and `%timestamp`), and in a `pref` a
  * `:package_id` after it, all dropped.
  */
+const REF_SEPARATORS = ['#', '%', '@'];
+const PREF_SEPARATORS = ['#', '%', ':', '@'];
+
 function parseRef(text: string, mayHavePackageId: boolean): { name: string; version: string } {
   let ref = text;
-  for (const separator of ['#', '%', ...(mayHavePackageId ? [':'] : []), '@']) {
+  for (const separator of mayHavePackageId ? PREF_SEPARATORS : REF_SEPARATORS) {
     const at = ref.indexOf(separator);
     if (at !== -1) ref = ref.slice(0, at);
   }

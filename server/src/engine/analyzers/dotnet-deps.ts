@@ -49,17 +49,6 @@ export function parseDepsJson(content: string, file: string): Package[] {
     const slash = key.indexOf('/');
     if (slash > 0 && isObject(value)) entries.set(libraryKey(key.slice(0, slash), key.slice(slash + 1)), value);
   }
-  const dependenciesOf = (entry: JsonObject | undefined): string[] => {
-    const dependencies = entry?.dependencies;
-    const keys: string[] = [];
-    if (!isObject(dependencies)) return keys;
-    for (const name in dependencies) {
-      const version = dependencies[name];
-      if (typeof version === 'string') keys.push(libraryKey(name, version));
-    }
-    return keys;
-  };
-
   const direct = new Set<string>();
   for (const key in libraries) {
     const library = libraries[key];
@@ -100,13 +89,25 @@ export function parseDepsJson(content: string, file: string): Package[] {
   return packages;
 }
 
+/** The prefix-free `Name/Version` of each library a target entry depends on. */
+function dependenciesOf(entry: JsonObject | undefined): string[] {
+  const dependencies = entry?.dependencies;
+  const keys: string[] = [];
+  if (!isObject(dependencies)) return keys;
+  for (const name in dependencies) {
+    const version = dependencies[name];
+    if (typeof version === 'string') keys.push(libraryKey(name, version));
+  }
+  return keys;
+}
+
 function isType(library: JsonObject, type: string): boolean {
   return typeof library.type === 'string' && library.type.toLowerCase() === type;
 }
 
 /** Whether a target entry brings anything the application loads. */
 function shipsAssets(entry: JsonObject): boolean {
-  return [entry.runtime, entry.runtimeTargets, entry.native].some(assets => assets !== undefined && assets !== null);
+  return entry.runtime != null || entry.runtimeTargets != null || entry.native != null; // neither undefined nor null
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -73,11 +73,6 @@ export function parseGoMod(content: string, file: string, goSum?: string): Packa
 
 function packagesOf(directives: Directive[], content: string, file: string, goSum: string | undefined): Package[] {
   const lines = new LineCursor(content, file);
-  // Object literals here name every member: spreading one object into another took V8's slow
-  // object-clone path, about a microsecond each, most of the analysis of a small go.mod.
-  const place = (directive: Directive, from: Token, to: Token) => ({
-    location: lines.range(directive.lineStart, directive.lineEnd), highlight: lines.range(from.start, to.end),
-  });
 
   let goVersion: string | undefined;
   let stdlib: Requirement | undefined;
@@ -90,11 +85,11 @@ function packagesOf(directives: Directive[], content: string, file: string, goSu
       const version = verb === 'go' ? toolchainFromGoLine(args[0].text) : toolchainFromName(args[0].text);
       if (verb === 'go') goVersion = args[0].text;
       if (version && (verb === 'toolchain' || !stdlib)) {
-        stdlib = { name: 'stdlib', version: `v${version}`, indirect: false, place: place(directive, args[0], args[0]) };
+        stdlib = { name: 'stdlib', version: `v${version}`, indirect: false, place: placeOf(lines, directive, args[0], args[0]) };
       }
     } else if (verb === 'require') {
       if (args.length !== 2 || args[1].text === '') throw malformed(lineNumber, "a 'require' is not a module path and a version");
-      required.push({ name: args[0].text, version: args[1].text, indirect: isIndirect(directive.comment), place: place(directive, args[0], args[1]) });
+      required.push({ name: args[0].text, version: args[1].text, indirect: isIndirect(directive.comment), place: placeOf(lines, directive, args[0], args[1]) });
     } else if (verb === 'replace') {
       replaces.push(replaceOf(directive));
     }
@@ -115,7 +110,7 @@ function packagesOf(directives: Directive[], content: string, file: string, goSu
       const requirement = required[index];
       if (oldVersion && oldVersion.text !== requirement.version) continue;
       if (!version) removed.add(index); // a local directory
-      else required[index] = { name: replacement.text, version: version.text, indirect: requirement.indirect, place: place(directive, replacement, version) };
+      else required[index] = { name: replacement.text, version: version.text, indirect: requirement.indirect, place: placeOf(lines, directive, replacement, version) };
     }
   }
   if (removed.size > 0) required = required.filter((_, index) => !removed.has(index));
@@ -123,8 +118,7 @@ function packagesOf(directives: Directive[], content: string, file: string, goSu
   const all = stdlib ? [...required, stdlib] : required;
   if (goSum !== undefined && before117(goVersion)) all.push(...fromGoSum(goSum, new Set(all.map(r => r.name))));
   // Each name@version once, the further entries as copies, in file order (go.sum's modules last).
-  const lineOf = (requirement: Requirement) => requirement.place?.location.startLine ?? Infinity;
-  all.sort((a, b) => lineOf(a) - lineOf(b));
+  if (!inLineOrder(all)) all.sort((a, b) => lineOf(a) - lineOf(b));
   const packages = new Map<string, Package>();
   for (const { name, version, indirect, place: at } of all) {
     const id = `${name}@${version}`;
@@ -145,6 +139,22 @@ function packagesOf(directives: Directive[], content: string, file: string, goSu
     packages.set(id, pkg);
   }
   return [...packages.values()];
+}
+
+// Object literals here name every member: spreading one object into another took V8's slow
+// object-clone path, about a microsecond each, most of the analysis of a small go.mod.
+function placeOf(lines: LineCursor, directive: Directive, from: Token, to: Token): { location: SourceRange; highlight: SourceRange } {
+  return { location: lines.range(directive.lineStart, directive.lineEnd), highlight: lines.range(from.start, to.end) };
+}
+
+function lineOf(requirement: Requirement): number {
+  return requirement.place?.location.startLine ?? Infinity;
+}
+
+/** Whether no requirement comes before the one ahead of it: most go.mod files, which then need no sort. */
+function inLineOrder(requirements: readonly Requirement[]): boolean {
+  for (let i = 1; i < requirements.length; i++) if (lineOf(requirements[i]) < lineOf(requirements[i - 1])) return false;
+  return true;
 }
 
 /** A `replace` line: `module [version] => module [version]`; the replacement has no version when it is a local directory. */

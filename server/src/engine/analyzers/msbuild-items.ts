@@ -25,6 +25,9 @@ export interface MsbuildProject {
   items: PackageItem[];
 }
 
+const LINE_FEED = 0x0a;
+const CONDITIONAL_GROUPS = ['Choose', 'When', 'Otherwise'];
+
 /** Parses an MSBuild file and reads its package items of the given kinds (`PackageReference`, `PackageVersion`). */
 export function readMsbuildProject(content: string, what: string, itemKinds: readonly string[]): MsbuildProject {
   const root = parseXmlTree(content, what);
@@ -56,7 +59,7 @@ export function readMsbuildProject(content: string, what: string, itemKinds: rea
             privateAll: privateAssets !== undefined && privateAssets.split(';').some(asset => asset.trim().toLowerCase() === 'all'),
           });
         }
-      } else if (['Choose', 'When', 'Otherwise'].includes(child.name)) {
+      } else if (CONDITIONAL_GROUPS.includes(child.name)) {
         stack.push(child);
       }
     }
@@ -120,15 +123,10 @@ export class NugetPackageList {
     // The start tag where it fits on one line, else the package's name: what the editor underlines.
     // The attribute is only looked for in a start tag that spans lines. Line breaks are looked for
     // in the tag alone: in a file written on one line, a search on from each tag would be quadratic.
-    const tag = this.content.slice(element.start, element.openEnd);
-    const breakInTag = (from: number) => {
-      const at = tag.indexOf('\n', from - element.start);
-      return at === -1 ? -1 : element.start + at;
-    };
-    const tagLineEnd = breakInTag(element.start);
+    const tagLineEnd = this.breakInTag(element, element.start);
     const named = tagLineEnd !== -1 ? attributeSpan(this.content, element, 'Include') ?? attributeSpan(this.content, element, 'Update') : undefined;
     const underlined = named ?? { start: element.start, end: element.openEnd };
-    const lineEnd = named ? breakInTag(named.start) : tagLineEnd;
+    const lineEnd = named ? this.breakInTag(element, named.start) : tagLineEnd;
     const highlight = this.lines.range(underlined.start, lineEnd === -1 ? underlined.end : Math.min(underlined.end, lineEnd));
     const location = this.lines.range(element.start, element.end);
     const known = this.packages.get(id);
@@ -142,6 +140,12 @@ export class NugetPackageList {
       id, name, version, ecosystem: 'NuGet', purl: buildPurl('NuGet', name, version),
       direct: true, dev, location, copies: [copy],
     });
+  }
+
+  /** The first line break in the element's start tag from `from` on, or -1: a walk bounded by the tag, where indexOf would search on to the next line. */
+  private breakInTag(element: XmlElement, from: number): number {
+    for (let at = from; at < element.openEnd; at++) if (this.content.charCodeAt(at) === LINE_FEED) return at;
+    return -1;
   }
 
   list(): Package[] {
