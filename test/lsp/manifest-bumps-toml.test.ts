@@ -117,4 +117,24 @@ describe('lsp: a bump quick-fix per manifest format, written to disk', function 
     assert.deepEqual([...texts.keys()], [rootUri], 'only the root manifest is edited');
     assert.equal(texts.get(rootUri), rootText.replace('smallvec = "1.4"', 'smallvec = "1.6.1"'));
   });
+
+  it("a virtual Cargo workspace's root summarises its members' findings on the [workspace.dependencies] line, and bumps it there", async () => {
+    const root = path.join(workspace, 'rust-workspace/Cargo.toml');
+    const text = fs.readFileSync(root, 'utf8');
+    const lines = text.split('\n');
+    await client.waitFor('a diagnostic on the root manifest', () => client.diagnosticsOf(root).length > 0);
+    const diagnostics = client.diagnosticsOf(root);
+    assert.deepEqual(diagnostics.map(d => lines[d.range.start.line]), ['smallvec = "1.4"']);
+    assert.match(message(diagnostics[0]), /smallvec@1\.4\.0: CVE-2021-25900/);
+
+    const uri = pathToFileURL(root).href;
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics, only: ['quickfix'] },
+    }) as CodeAction[];
+    const action = actions.find(a => a.title === 'Update smallvec to 1.6.1 (fixes 1)');
+    assert.ok(action, actions.map(a => a.title).join('\n'));
+    const texts = new Map([[uri, text]]);
+    applyWorkspaceEdit(action.edit!, texts);
+    assert.equal(texts.get(uri), text.replace('smallvec = "1.4"', 'smallvec = "1.6.1"'));
+  });
 });

@@ -154,9 +154,14 @@ function membersOf(state: FileState | undefined): ReadonlySet<string> {
 /** Each analysis is a new FileState: the entry goes with the analysis it was worked out from. */
 const membersByAnalysis = new WeakMap<FileState, Set<string>>();
 
-/** A lockfile result as one project of its workspace sees it: only the findings of packages that project pulls in. */
+/**
+ * A lockfile result as one project of its workspace sees it: only the findings of packages that
+ * project pulls in. The root of a workspace that is no project itself (Cargo's virtual workspace)
+ * sees them all: its manifest sets the versions its members inherit (`[workspace.dependencies]`).
+ */
 function ofMember(result: FileResult, member: string): FileResult {
   if (!result.packages.some(pkg => pkg.members)) return result;
+  if (member === '' && !result.packages.some(pkg => pkg.members?.includes(''))) return result;
   const owned = new Set(result.packages.filter(pkg => pkg.members?.includes(member)).map(pkg => pkg.id));
   return { ...result, vulnerabilities: result.vulnerabilities.filter(vuln => owned.has(vuln.pkgId)) };
 }
