@@ -127,16 +127,11 @@ const NOTHING_TO_ENCODE = /^[A-Za-z0-9._~:-]*$/;
 
 /** Each `/`-separated segment encoded, the slashes kept. */
 function encodeSegments(path: string): string {
-  if (NOTHING_TO_ENCODE_IN_PATH.test(path)) return path;
-  // An npm scope: its `@` is all there is to encode, without splitting and rewriting the path.
-  if (ONLY_AT_TO_ENCODE_IN_PATH.test(path)) return '%40' + path.slice(1);
-  return path.split('/').map(encodeSegment).join('/');
+  return NOTHING_TO_ENCODE_IN_PATH.test(path) ? path : path.split('/').map(encodeSegment).join('/');
 }
 
 /** Paths whose segments encodeSegment leaves as they are: `github.com/gin-gonic`. */
 const NOTHING_TO_ENCODE_IN_PATH = /^[A-Za-z0-9._~:/-]*$/;
-/** Paths where encodeSegment only changes a leading `@`: `@babel`. */
-const ONLY_AT_TO_ENCODE_IN_PATH = /^@[A-Za-z0-9._~:/-]*$/;
 
 /** Percent-encodes everything but unreserved characters and `:` (the spec allows a bare colon). */
 function encodeSegment(text: string): string {
