@@ -1,37 +1,44 @@
 import assert from 'node:assert/strict';
-import { blankCommentsAndTrailingCommas, containerValues, locateMembers, locateObjectMembers, lastMember, lastWithKey, locateMembersOfMembers, locateValue, valuesAt } from './json-offsets';
+import { blankCommentsAndTrailingCommas, locateMembers, locateObjectMembers, lastMember, locateMembersOfMembers, valuesAt, type ValueSpan } from './json-offsets';
 import { assertLinearGrowth } from '../../../../test/helpers/linear-time';
 
 describe('json-offsets', () => {
   it('spans the members of an object and the elements of an array, strings with brackets and escapes included', () => {
     const text = '{ "a": [1, "x]\\"}", {"b": null}], "k\\u0065y": { "c": true } , "n": -1.5e3 }';
-    const members = containerValues(text, 0);
+    const members = valuesAt(text, [])!;
     assert.deepEqual(members.map(m => [m.key, text.slice(m.keyStart, m.keyStart + 1), text.slice(m.start, m.end)]), [
       ['a', '"', '[1, "x]\\"}", {"b": null}]'],
       ['key', '"', '{ "c": true }'],
       ['n', '"', '-1.5e3'],
     ]);
-    const elements = containerValues(text, members[0].start);
+    const elements = valuesAt(text, ['a'])!;
     assert.deepEqual(elements.map(e => [e.key, text.slice(e.start, e.end)]), [[undefined, '1'], [undefined, '"x]\\"}"'], [undefined, '{"b": null}']]);
-    assert.deepEqual(containerValues(text, members[2].start), []);
+    assert.deepEqual(valuesAt(text, ['n']), []);
   });
 
   it('follows a path to the last of a repeated key, as JSON.parse keeps', () => {
     const text = '{"a": {"b": 1}, "a": {"b": [2, 3]}}';
-    const found = locateValue(text, ['a', 'b'])!;
-    assert.equal(text.slice(found.start, found.end), '[2, 3]');
-    assert.equal(locateValue(text, ['a', 'missing']), undefined);
-    assert.equal(locateValue('[]', ['a']), undefined);
-    for (const [json, path] of [
-      [text, ['a', 'b']], [text, ['a']], [text, []], ['{"a": {"b": [1]}, "a": 2}', ['a', 'b']], ['{"a": {"b": [1]}, "a": {"c": 2}}', ['a', 'b']],
-      ['{"a": {"b": {"x": "]"}}, "c": 1}', ['a', 'b']], ['{"a": {"b": "s"}}', ['a', 'b']], ['[1, 2]', []], ['[{"a": 1}]', ['a']],
-    ] as [string, string[]][]) {
-      const span = locateValue(json, path);
-      assert.deepEqual(valuesAt(json, path), span && containerValues(json, span.start), `${json} ${path}`);
+    // Each value: its key, where its key starts, where it starts, and its text.
+    const described = (json: string, values: ValueSpan[] | undefined) => values?.map(v => [v.key, v.keyStart, v.start, json.slice(v.start, v.end)]);
+    assert.deepEqual(described(text, valuesAt(text, ['a', 'b'])), [[undefined, 28, 28, '2'], [undefined, 31, 31, '3']]);
+    assert.equal(valuesAt(text, ['a', 'missing']), undefined);
+    assert.equal(valuesAt('[]', ['a']), undefined);
+    for (const [json, path, want] of [
+      [text, ['a'], [['b', 22, 27, '[2, 3]']]],
+      [text, [], [['a', 1, 6, '{"b": 1}'], ['a', 16, 21, '{"b": [2, 3]}']]],
+      ['{"a": {"b": [1]}, "a": 2}', ['a', 'b'], undefined],
+      ['{"a": {"b": [1]}, "a": {"c": 2}}', ['a', 'b'], undefined],
+      ['{"a": {"b": {"x": "]"}}, "c": 1}', ['a', 'b'], [['x', 13, 18, '"]"']]],
+      ['{"a": {"b": "s"}}', ['a', 'b'], []],
+      ['[1, 2]', [], [[undefined, 1, 1, '1'], [undefined, 4, 4, '2']]],
+      ['[{"a": 1}]', ['a'], undefined],
+    ] as [string, string[], unknown[] | undefined][]) {
+      assert.deepEqual(described(json, valuesAt(json, path)), want, `${json} ${path}`);
     }
-    for (const [json, key] of [['{"a": 1, "b": {"a": 2}, "a": [3]}', 'a'], ['{"b": 1}', 'a'], ['[{"a": 1}]', 'a'], ['{"a\\u0062": 1}', 'ab']]) {
-      assert.deepEqual(lastMember(json, 0, key), lastWithKey(containerValues(json, 0), key), `${json} ${key}`);
-    }
+    assert.deepEqual(lastMember('{"a": 1, "b": {"a": 2}, "a": [3]}', 0, 'a'), { key: 'a', keyStart: 24, start: 29, end: 32 });
+    assert.equal(lastMember('{"b": 1}', 0, 'a'), undefined);
+    assert.equal(lastMember('[{"a": 1}]', 0, 'a'), undefined);
+    assert.deepEqual(lastMember('{"a\\u0062": 1}', 0, 'ab'), { key: 'ab', keyStart: 1, start: 12, end: 13 });
   });
 
   it('locates the members JSON.parse gives: values in its order, a repeated key at its first place with its last span', () => {
@@ -85,7 +92,7 @@ describe('json-offsets', () => {
     const make = (n: number) => `{"list": [${Array.from({ length: n }, (_, i) => `{"name": "p${i}", "v": [1, 2, ], },`).join('\n')}], }`;
     assertLinearGrowth(make, text => {
       const json = blankCommentsAndTrailingCommas(text);
-      for (const element of containerValues(json, locateValue(json, ['list'])!.start)) containerValues(json, element.start);
+      for (const element of valuesAt(json, ['list'])!) lastMember(json, element.start, 'v');
     }, 5_000);
     const makeObject = (n: number) => `{"a": [{"x": "}"}], "p": {${Array.from({ length: n }, (_, i) => `"k${i}": {"v": [1, {"w": "\\""}]}`).join(',\n')}}}`;
     assertLinearGrowth(makeObject, text => locateObjectMembers(text, ['p'], JSON.parse(text).p), 5_000);

@@ -211,14 +211,10 @@ export interface ValueSpan {
 
 /**
  * The members (of an object) or elements (of an array) of the container whose value starts at
- * `start`, each with its span, in source order; empty where the value is no container. Reads only
- * that container: linear in its length. `text` must be valid JSON.
+ * `start`, each with its span, in source order (none where the value is no container), and just
+ * after the container (`start` itself where the value is no container). Reads only that
+ * container: linear in its length. `text` must be valid JSON.
  */
-export function containerValues(text: string, start: number): ValueSpan[] {
-  return readContainer(text, start).values;
-}
-
-/** containerValues, and just after the container (`start` itself where the value is no container). */
 function readContainer(text: string, start: number, stopAtKey?: string): { values: ValueSpan[]; end: number } {
   const open = text.charCodeAt(start);
   if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return { values: [], end: start };
@@ -333,23 +329,10 @@ function scanMembers(text: string, open: number, member: (key: string, keyStart:
 }
 
 /**
- * The span of the value reached from the root by `path` (object keys; the last of a repeated key,
- * as JSON.parse keeps), or undefined where the path leads nowhere. `text` must be valid JSON.
- */
-export function locateValue(text: string, path: readonly string[]): ValueSpan | undefined {
-  const start = skipWhitespace(text, 0);
-  let found: ValueSpan | undefined = { keyStart: start, start, end: valueEnd(text, start) };
-  for (const key of path) {
-    found = lastWithKey(containerValues(text, found.start), key);
-    if (!found) return undefined;
-  }
-  return found;
-}
-
-/**
- * What `containerValues(text, locateValue(text, path).start)` gives, in one pass that reads the
- * container once where those two read it twice (and everything before it, once more); undefined
- * where the path leads nowhere. `text` must be valid JSON.
+ * The members or elements, each with its span, of the container reached from the root by `path`
+ * (object keys; the last of a repeated key, as JSON.parse keeps): empty where that value is no
+ * container, undefined where the path leads nowhere. One pass up to the container's end. `text`
+ * must be valid JSON.
  */
 export function valuesAt(text: string, path: readonly string[]): ValueSpan[] | undefined {
   let found: ValueSpan[] | undefined;
@@ -372,8 +355,7 @@ export function valuesAt(text: string, path: readonly string[]): ValueSpan[] | u
 
 /**
  * The last member named `key` of the object whose value starts at `start` (the one JSON.parse
- * keeps), as lastWithKey(containerValues(...)) gives it without a span for every member. `text`
- * must be valid JSON.
+ * keeps), without a span for every member. `text` must be valid JSON.
  */
 export function lastMember(text: string, start: number, key: string): ValueSpan | undefined {
   if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
@@ -384,12 +366,6 @@ export function lastMember(text: string, start: number, key: string): ValueSpan 
     return end;
   });
   return found;
-}
-
-/** The last member named `key` in a list of members. */
-export function lastWithKey(values: readonly ValueSpan[], key: string): ValueSpan | undefined {
-  for (let i = values.length - 1; i >= 0; i--) if (values[i].key === key) return values[i];
-  return undefined;
 }
 
 function isDigit(char: number): boolean {
