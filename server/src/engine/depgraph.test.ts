@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sortUnique } from './depgraph';
+import { sortIfNeeded, sortUnique } from './depgraph';
 
 describe('sortUnique', () => {
   it('sorts in code-unit order and drops repeats, for short lists and long ones', () => {
@@ -18,5 +18,17 @@ describe('sortUnique', () => {
     const items = ['a@1', 'b@1', 'c@1'];
     sortUnique(items);
     assert.deepEqual(items, ['a@1', 'b@1', 'c@1']);
+  });
+});
+
+describe('sortIfNeeded', () => {
+  it('sorts stably by the comparison, and returns a list already in order as it is', () => {
+    const byFirst = (a: [number, string], b: [number, string]) => a[0] - b[0];
+    const items: [number, string][] = [[2, 'a'], [1, 'b'], [2, 'c'], [1, 'd']];
+    assert.deepEqual(sortIfNeeded(items, byFirst), [[1, 'b'], [1, 'd'], [2, 'a'], [2, 'c']]);
+    const ordered: [number, string][] = [[1, 'x'], [1, 'y'], [3, 'z']];
+    const copy = [...ordered];
+    assert.equal(sortIfNeeded(ordered, byFirst), ordered);
+    assert.deepEqual(ordered, copy);
   });
 });

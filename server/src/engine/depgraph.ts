@@ -93,6 +93,15 @@ export function sortUnique(items: string[]): void {
 }
 
 /**
+ * Sorts `items` in place by `compare`, unless they already are in its order: lists read in file
+ * order mostly are, and sort() copies the list before it looks. Stable, as sort() is.
+ */
+export function sortIfNeeded<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return items.sort(compare);
+  return items;
+}
+
+/**
  * Sets `members` on the packages of a lockfile of several projects: `directs` gives, per project
  * folder (`''` for the root), the ids of the packages it depends on itself; each project then owns
  * everything those pull in. A lockfile of the root project alone gets no members; one of a

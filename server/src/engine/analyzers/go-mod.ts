@@ -12,6 +12,7 @@
 // Before Go 1.17 go.mod lists only part of the build; the go.sum beside it adds, as indirect, the
 // modules it holds code hashes for and go.mod does not name (at the highest such version). They
 // have no place in go.mod.
+import { sortIfNeeded } from '../depgraph';
 import { buildPurl } from '../purl';
 import { LineCursor } from '../text';
 import type { Analyzer, Package, ProjectInfo, SourceRange } from '../types';
@@ -118,7 +119,7 @@ function packagesOf(directives: Directive[], content: string, file: string, goSu
   const all = stdlib ? [...required, stdlib] : required;
   if (goSum !== undefined && before117(goVersion)) all.push(...fromGoSum(goSum, new Set(all.map(r => r.name))));
   // Each name@version once, the further entries as copies, in file order (go.sum's modules last).
-  if (!inLineOrder(all)) all.sort((a, b) => lineOf(a) - lineOf(b));
+  sortIfNeeded(all, (a, b) => lineOf(a) - lineOf(b));
   const packages = new Map<string, Package>();
   for (const { name, version, indirect, place: at } of all) {
     const id = `${name}@${version}`;
@@ -149,12 +150,6 @@ function placeOf(lines: LineCursor, directive: Directive, from: Token, to: Token
 
 function lineOf(requirement: Requirement): number {
   return requirement.place?.location.startLine ?? Infinity;
-}
-
-/** Whether no requirement comes before the one ahead of it: most go.mod files, which then need no sort. */
-function inLineOrder(requirements: readonly Requirement[]): boolean {
-  for (let i = 1; i < requirements.length; i++) if (lineOf(requirements[i]) < lineOf(requirements[i - 1])) return false;
-  return true;
 }
 
 /** A `replace` line: `module [version] => module [version]`; the replacement has no version when it is a local directory. */

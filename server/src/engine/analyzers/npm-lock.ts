@@ -11,7 +11,7 @@
 // dependency of production code, so it may ship; `optional` and `peer` packages ship too.
 // The same name@version under several paths is one package with one copy per entry, each with
 // its own dev flag and the copies that require it, so the editor marks every copy.
-import { attributeToMembers, sortUnique } from '../depgraph';
+import { attributeToMembers, sortIfNeeded, sortUnique } from '../depgraph';
 import { buildPurl } from '../purl';
 import { sriHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, Package, PackageCopy } from '../types';
@@ -384,14 +384,9 @@ class PackageCollector {
   /** Sorted by file position of the first occurrence. */
   packages(): Package[] {
     const packages = [...this.byId.values()];
-    let sorted = true;
-    for (let i = 0; i < packages.length; i++) {
-      sortUnique(packages[i].dependsOn!);
-      sorted &&= i === 0 || comparePositions(packages[i - 1], packages[i]) < 0;
-    }
-    // Entries are read in file order, so the packages mostly are too: sorting them anyway took a
-    // copy of the list.
-    return sorted ? packages : packages.sort(comparePositions);
+    for (const pkg of packages) sortUnique(pkg.dependsOn!);
+    // Entries are read in file order, so the packages mostly are too.
+    return sortIfNeeded(packages, comparePositions);
   }
 }
 
