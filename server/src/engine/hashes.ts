@@ -151,6 +151,12 @@ export function namedHexHashes(table: unknown): PackageHash[] | undefined {
  * it. Else the first wheel's that has a known digest, in the lockfile's order, so that the choice
  * is the lockfile's and never the scanning machine's.
  */
-export function releaseHashes(sdist: PackageHash[] | undefined, wheels: readonly (PackageHash[] | undefined)[]): PackageHash[] | undefined {
-  return sdist ?? wheels.find(hashes => hashes !== undefined);
+export function releaseHashes<Wheel>(sdist: PackageHash[] | undefined, wheels: readonly Wheel[], hashesOf: (wheel: Wheel) => PackageHash[] | undefined): PackageHash[] | undefined {
+  if (sdist) return sdist;
+  // A wheel's digests are read only when no file before it has one: a release may list dozens.
+  for (const wheel of wheels) {
+    const hashes = hashesOf(wheel);
+    if (hashes) return hashes;
+  }
+  return undefined;
 }

@@ -8,9 +8,9 @@
 // when the pyproject.toml beside the lockfile reaches it only from development dependencies.
 // Direct: what that pyproject.toml declares (see readPyproject). Without it nothing is direct.
 import { satisfies } from '@renovatebot/pep440';
-import { prefixedHexHashes } from '../hashes';
+import { prefixedHexHashes, releaseHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput, PackageHash } from '../types';
-import { buildPackages, firstReleaseHashes, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlLockEntry, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlLockEntry, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -79,7 +79,7 @@ export function parsePoetryLock(input: AnalyzerInput): AnalyzerOutput {
 function poetryReleaseHashes(files: unknown): PackageHash[] | undefined {
   const listed = list(files).map(file => table(file));
   const sdist = listed.find(file => typeof file.file === 'string' && !isBuilt(file));
-  return firstReleaseHashes(sdist && prefixedHexHashes(sdist.hash), listed.filter(isBuilt), file => prefixedHexHashes(table(file).hash));
+  return releaseHashes(sdist && prefixedHexHashes(sdist.hash), listed.filter(isBuilt), file => prefixedHexHashes(table(file).hash));
 }
 
 function isBuilt(file: Record<string, unknown>): boolean {

@@ -8,9 +8,9 @@
 // code (Trivy lists it as the root package). What a directory package requires is direct, and so
 // is what the pyproject.toml beside the lockfile declares; dev is what only its development
 // dependencies reach (see readPyproject). The lockfile alone says nothing of either.
-import { namedHexHashes } from '../hashes';
+import { namedHexHashes, releaseHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, firstReleaseHashes, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlLockEntry, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, readPyproject, table, tomlLockEntry, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -82,7 +82,7 @@ export function parsePylock(input: AnalyzerInput): AnalyzerOutput {
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn: pkg.requires.flatMap(target => position.get(target) ?? []),
-      hashes: firstReleaseHashes(namedHexHashes(table(pkg.entry.value.sdist).hashes), list(pkg.entry.value.wheels), wheel => namedHexHashes(table(wheel).hashes)),
+      hashes: releaseHashes(namedHexHashes(table(pkg.entry.value.sdist).hashes), list(pkg.entry.value.wheels), wheel => namedHexHashes(table(wheel).hashes)),
     }));
   });
   return { packages: buildPackages(lockEntries, input.content, input.path) };

@@ -160,19 +160,6 @@ export function tomlLockEntry(entry: TomlEntry, table: string, fields: Omit<Lock
 }
 
 /**
- * The hashes releaseHashes chooses for a release, reading a wheel's digests only where the sdist
- * has none and no wheel before it has one: a release may list dozens of wheels.
- */
-export function firstReleaseHashes(sdist: PackageHash[] | undefined, wheels: readonly unknown[], hashesOf: (wheel: unknown) => PackageHash[] | undefined): PackageHash[] | undefined {
-  if (sdist) return sdist;
-  for (const wheel of wheels) {
-    const hashes = hashesOf(wheel);
-    if (hashes) return hashes;
-  }
-  return undefined;
-}
-
-/**
  * Packages from lockfile entries given in file order: one per name@version, direct if any of its
  * entries is, dev only if every one is, with each entry as a copy and `requiredBy` from the graph.
  */

@@ -13,9 +13,9 @@
 // The lockfile says everything itself; pyproject.toml is named as the manifest, where the user
 // edits the requirements that the editor annotates.
 import { attributeToMembers, memberFolder } from '../depgraph';
-import { prefixedHexHashes } from '../hashes';
+import { prefixedHexHashes, releaseHashes } from '../hashes';
 import type { Analyzer, AnalyzerInput, AnalyzerOutput } from '../types';
-import { buildPackages, firstReleaseHashes, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlLockEntry, type LockEntry } from './python-common';
+import { buildPackages, indexesByName, lineOf, list, pypiKey, reachableFrom, table, tomlLockEntry, type LockEntry } from './python-common';
 import { readTomlEntries, type TomlEntry } from './toml-entries';
 
 const MANIFEST = 'pyproject.toml';
@@ -105,7 +105,7 @@ export function parseUvLock(input: AnalyzerInput): AnalyzerOutput {
       direct: direct.has(index),
       dev: development.has(index) && !production.has(index),
       dependsOn,
-      hashes: firstReleaseHashes(prefixedHexHashes(table(pkg.entry.value.sdist).hash), list(pkg.entry.value.wheels), wheel => prefixedHexHashes(table(wheel).hash)),
+      hashes: releaseHashes(prefixedHexHashes(table(pkg.entry.value.sdist).hash), list(pkg.entry.value.wheels), wheel => prefixedHexHashes(table(wheel).hash)),
     }));
   });
   const built = buildPackages(lockEntries, input.content, input.path);
